@@ -1,0 +1,26 @@
+import type { Db } from "./db/client";
+import type { Principal } from "./lib/auth";
+import type { Lang } from "./lib/i18n";
+
+/** Worker bindings: vars and bindings from wrangler.toml, secrets from .dev.vars / `wrangler secret`. */
+export interface Env {
+  DB: D1Database;
+  ASSETS: Fetcher;
+  ENVIRONMENT: string;
+  QUOTA_INDIVIDUAL?: string;
+  QUOTA_ORGANIZATION?: string;
+  PII_KEY: string;
+  PII_OLD_KEYS?: string;
+  BLIND_INDEX_KEY: string;
+  ADMIN_BOOTSTRAP_KEY: string;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Db;
+    lang: Lang;
+    principal: Principal;
+  };
+};

@@ -1,0 +1,11 @@
+declare namespace Cloudflare {
+  interface Env {
+    DB: D1Database;
+    ASSETS: Fetcher;
+    ENVIRONMENT: string;
+    PII_KEY: string;
+    BLIND_INDEX_KEY: string;
+    ADMIN_BOOTSTRAP_KEY: string;
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+  }
+}
