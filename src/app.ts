@@ -1,8 +1,54 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "./types";
+import { HTTPException } from "hono/http-exception";
+import { createDb } from "./db/client";
+import { authenticate } from "./lib/auth";
+import { ApiError, problemResponse } from "./lib/errors";
+import { preferredLang } from "./lib/i18n";
+import { createRouter } from "./lib/router";
+import { jsonBodyGuard } from "./lib/validation";
+import { adminRoutes } from "./routes/admin";
+import { appsRoutes } from "./routes/apps";
+import { docsRoutes } from "./routes/docs";
+import { filingsRoutes } from "./routes/filings";
+import { referenceRoutes } from "./routes/reference";
 
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
+
+  app.use("*", async (c, next) => {
+    const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.set("lang", preferredLang(c.req.header("accept-language")));
+    c.set("db", createDb(c.env.DB));
+    await next();
+    c.header("x-request-id", requestId);
+  });
+
   app.get("/health", (c) => c.json({ ok: true }));
+
+  app.use("/v1/*", jsonBodyGuard());
+  // Reference data and the public lookup need no key and ignore one (SPEC §6).
+  app.use("/v1/*", async (c, next) => {
+    if (c.req.path.startsWith("/v1/reference/") || c.req.path.startsWith("/v1/public/")) return next();
+    return authenticate()(c, next);
+  });
+
+  app.route("/v1/reference", referenceRoutes);
+  app.route("/v1/admin", adminRoutes);
+  app.route("/v1/apps", appsRoutes);
+  app.route("/v1/filings", filingsRoutes);
+  app.route("/", docsRoutes(app));
+
+  app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", "No such route")));
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      const code = err.status === 413 ? "PAYLOAD_TOO_LARGE" : err.status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
+      return problemResponse(c, new ApiError(code, err.message || undefined));
+    }
+    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: String(err), stack: (err as Error)?.stack }));
+    return problemResponse(c, new ApiError("INTERNAL", "Something went wrong; quote the requestId when reporting it"));
+  });
+
   return app;
 }

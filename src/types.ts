@@ -22,5 +22,6 @@ export type AppEnv = {
     db: Db;
     lang: Lang;
     principal: Principal;
+    body: unknown;
   };
 };

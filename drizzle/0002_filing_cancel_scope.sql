@@ -1,0 +1,1 @@
+ALTER TABLE `filings` ADD `cancel_scope` text;

@@ -1,0 +1,277 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * Times are stored as ISO 8601 UTC strings (`2026-11-23T07:00:00.000Z`): they sort as text,
+ * read well in `wrangler d1 execute`, and compare directly with the scheduled time of a cron run.
+ * Personal data (certificate numbers, mobiles, emergency contacts, emails) is never stored in the clear:
+ * `*_sealed` columns hold AES-256-GCM ciphertext with its key id, `*_blind` columns an HMAC blind index
+ * for equality checks (src/lib/crypto.ts).
+ */
+
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  role: text("role", { enum: ["developer", "provider", "reviewer", "regulator", "admin"] }).notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    /** SHA-256 of the whole key, hex; the key itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    /** The first characters of the key, so a holder can tell keys apart in a listing. */
+    prefix: text("prefix").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_account").on(t.accountId)],
+);
+
+/** 小程序 mini programs. */
+export const apps = sqliteTable(
+  "apps",
+  {
+    appId: text("app_id").primaryKey(),
+    name: text("name").notNull(),
+    ownerAccountId: text("owner_account_id")
+      .notNull()
+      .references(() => accounts.id),
+    listingStatus: text("listing_status", { enum: ["unlisted", "listed", "delisted"] })
+      .notNull()
+      .default("unlisted"),
+    listedAt: text("listed_at"),
+    delistedAt: text("delisted_at"),
+    delistReason: text("delist_reason"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("apps_owner").on(t.ownerAccountId, t.appId)],
+);
+
+/** An owner lets a provider (服务商) file for one of its apps. */
+export const appGrants = sqliteTable(
+  "app_grants",
+  {
+    appId: text("app_id")
+      .notNull()
+      .references(() => apps.appId),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.appId, t.accountId] }), index("app_grants_account").on(t.accountId)],
+);
+
+/** GB/T 2260 administrative divisions, loaded by a migration generated from the region data package. */
+export const regions = sqliteTable(
+  "regions",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    level: text("level", { enum: ["province", "city", "district"] }).notNull(),
+    parentCode: text("parent_code"),
+  },
+  (t) => [index("regions_parent").on(t.parentCode)],
+);
+
+/** 主办者 organizers known from approved filings, identified by their certificate. */
+export const organizers = sqliteTable(
+  "organizers",
+  {
+    id: text("id").primaryKey(),
+    certificateBlind: text("certificate_blind").notNull(),
+    nature: text("nature").notNull(),
+    name: text("name").notNull(),
+    /** Two-digit GB/T 2260 province prefix, e.g. `44`. One organizer files in exactly one province. */
+    province: text("province").notNull(),
+    /** 主体备案号, e.g. `粤ICP备2024012345号`; issued with the first approval. */
+    organizerNumber: text("organizer_number"),
+    /** The organizer part of the last approved filing, sealed (it carries personal data). */
+    dataSealed: text("data_sealed").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("organizers_certificate").on(t.certificateBlind), uniqueIndex("organizers_number").on(t.organizerNumber)],
+);
+
+/** 备案记录: an approved mini program filing and its number. */
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    number: text("number").primaryKey(),
+    appId: text("app_id")
+      .notNull()
+      .references(() => apps.appId),
+    organizerId: text("organizer_id")
+      .notNull()
+      .references(() => organizers.id),
+    filingId: text("filing_id").notNull(),
+    status: text("status", { enum: ["active", "cancelled", "revoked", "access_removed"] }).notNull(),
+    serviceName: text("service_name").notNull(),
+    /** NFKC, trimmed, case-folded service name, for SERVICE_NAME_TAKEN. */
+    serviceNameKey: text("service_name_key").notNull(),
+    version: integer("version").notNull().default(1),
+    approvedAt: text("approved_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("registrations_app").on(t.appId, t.status),
+    index("registrations_organizer").on(t.organizerId, t.status),
+    index("registrations_service_name").on(t.serviceNameKey, t.status),
+  ],
+);
+
+/** The statuses in which a filing is still open; one per app at a time. */
+export const IN_FLIGHT_STATUSES = ["platform_review", "sms_verification", "bureau_review"] as const;
+
+export const filings = sqliteTable(
+  "filings",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: ["new", "change", "cancel"] }).notNull(),
+    appId: text("app_id")
+      .notNull()
+      .references(() => apps.appId),
+    status: text("status", {
+      enum: [
+        "platform_review",
+        "platform_rejected",
+        "sms_verification",
+        "bureau_review",
+        "bureau_rejected",
+        "approved",
+        "withdrawn",
+        "expired",
+      ],
+    }).notNull(),
+    submitterAccountId: text("submitter_account_id")
+      .notNull()
+      .references(() => accounts.id),
+    /** Blind index of the organizer's certificate (null for cancel filings, which name no organizer). */
+    organizerBlind: text("organizer_blind"),
+    organizerNature: text("organizer_nature"),
+    organizerProvince: text("organizer_province"),
+    serviceName: text("service_name"),
+    serviceNameKey: text("service_name_key"),
+    /** For cancellations: `service`, `organizer` or `access` (SPEC §4). */
+    cancelScope: text("cancel_scope", { enum: ["service", "organizer", "access"] }),
+    /** The whole request as submitted, sealed. */
+    requestSealed: text("request_sealed").notNull(),
+    /** The request with personal data masked, as owners see it. */
+    requestMasked: text("request_masked").notNull(),
+    /** Rejection reasons `[{field, error, suggest}]`, JSON. */
+    reasons: text("reasons").notNull().default("[]"),
+    registrationNumber: text("registration_number"),
+    smsDeadline: text("sms_deadline"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    // One filing in flight per app, enforced by the database so concurrent submissions cannot both win.
+    uniqueIndex("filings_one_in_flight")
+      .on(t.appId)
+      .where(sql`status in ('platform_review', 'sms_verification', 'bureau_review')`),
+    index("filings_app").on(t.appId, t.id),
+    index("filings_submitter").on(t.submitterAccountId, t.id),
+    index("filings_status").on(t.status, t.id),
+    index("filings_organizer").on(t.organizerBlind, t.status),
+    index("filings_service_name").on(t.serviceNameKey, t.status),
+  ],
+);
+
+/**
+ * The people named by a filing, by blind index only: MOBILE_SHARED compares a mobile's holder across
+ * open filings and active registrations without decrypting anything.
+ */
+export const filingPeople = sqliteTable(
+  "filing_people",
+  {
+    filingId: text("filing_id")
+      .notNull()
+      .references(() => filings.id),
+    role: text("role", { enum: ["organizer_principal", "service_principal", "legal_representative"] }).notNull(),
+    certificateBlind: text("certificate_blind").notNull(),
+    mobileBlind: text("mobile_blind"),
+  },
+  (t) => [primaryKey({ columns: [t.filingId, t.role] }), index("filing_people_mobile").on(t.mobileBlind)],
+);
+
+/** Append-only transitions of a filing. */
+export const filingHistory = sqliteTable(
+  "filing_history",
+  {
+    filingId: text("filing_id")
+      .notNull()
+      .references(() => filings.id),
+    seq: integer("seq").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    actorAccountId: text("actor_account_id").notNull(),
+    actorRole: text("actor_role").notNull(),
+    reasons: text("reasons").notNull().default("[]"),
+    note: text("note"),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.filingId, t.seq] })],
+);
+
+/**
+ * Hash-chained audit log: each row carries the hash of the previous row of the same subject;
+ * the unique (subject, seq) makes concurrent writers conflict instead of forking a chain.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    subject: text("subject").notNull(),
+    seq: integer("seq").notNull(),
+    action: text("action").notNull(),
+    actorAccountId: text("actor_account_id").notNull(),
+    at: text("at").notNull(),
+    data: text("data").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.seq] })],
+);
+
+/** Outbox: one row per event and recipient account, written in the batch of the change it describes. */
+export const events = sqliteTable(
+  "events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    accountId: text("account_id").notNull(),
+    type: text("type").notNull(),
+    data: text("data").notNull(),
+    createdAt: text("created_at").notNull(),
+    dispatchedAt: text("dispatched_at"),
+  },
+  (t) => [uniqueIndex("events_id").on(t.id), index("events_account").on(t.accountId, t.seq)],
+);
+
+/**
+ * Idempotency-Key records, per account, kept 24 h. Only a hash of the request's canonical JSON is kept,
+ * never the request; the stored response is the masked filing that the first call answered with.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    filingId: text("filing_id").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: text("response_body").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index("idempotency_expiry").on(t.expiresAt)],
+);

@@ -1,0 +1,483 @@
+import { z } from "zod";
+import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
+import { joinPath, type Problem, problem } from "./problems";
+import {
+  CERTIFICATE_TYPES,
+  type CertificateType,
+  certificateEncodesBirthDate,
+  certificateTypesFor,
+  findCertificateType,
+  findServiceContentType,
+  isCertificateType,
+  isLanguage,
+  isNature,
+  NATURES,
+  PRE_APPROVAL_TYPES,
+  usccPrefixFits,
+} from "./reference";
+import { checkRegion, type RegionLookup } from "./regions";
+
+/**
+ * The filing request (SPEC §10) in two passes, so one answer lists every problem:
+ * 1. structure with zod — types, required fields, unknown fields, enums, sizes;
+ * 2. the domain rules of SPEC §2 over whatever is structurally sound — identifiers, regions, ages,
+ *    validity, nature ↔ certificate, content types ↔ pre-approvals.
+ * Both passes report `Problem`s; nothing here does I/O (the pre-flight rules that need stored data are in
+ * src/repositories/preflight.ts).
+ */
+
+const certificateTypeCodes = CERTIFICATE_TYPES.map((t) => t.code) as [CertificateType, ...CertificateType[]];
+const natureCodes = NATURES.map((n) => n.code) as [string, ...string[]];
+const preApprovalCodes = PRE_APPROVAL_TYPES.map((t) => t.code) as [string, ...string[]];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const dateText = z.string().max(10);
+
+const CertificateSchema = z.strictObject({
+  type: z.enum(certificateTypeCodes),
+  number: z.string().trim().min(1).max(32),
+  validFrom: dateText.optional(),
+  validTo: z.string().max(10).optional(),
+});
+
+const PersonCertificateSchema = CertificateSchema.extend({
+  validFrom: dateText,
+  validTo: z.string().max(10),
+});
+
+const PersonSchemaPlain = z.strictObject({
+  name: text(50),
+  certificate: PersonCertificateSchema,
+  mobile: z.string().max(20),
+  emergencyContact: z.string().max(20),
+  email: z.string().max(254),
+  birthDate: dateText.optional(),
+});
+
+const LegalRepresentativeSchema = z.strictObject({ name: text(50), certificate: PersonCertificateSchema });
+
+const RegionSchema = z.strictObject({
+  province: z.string().max(6),
+  city: z.string().max(6),
+  district: z.string().max(6).optional(),
+});
+
+const OrganizerSchema = z.strictObject({
+  nature: z.enum(natureCodes),
+  name: text(100),
+  certificate: CertificateSchema,
+  region: RegionSchema,
+  address: text(200),
+  principal: PersonSchemaPlain,
+  legalRepresentative: LegalRepresentativeSchema.optional(),
+});
+
+const ServiceSchema = z.strictObject({
+  name: text(30),
+  serviceContentTypes: z.array(z.string().max(64)).min(1).max(5),
+  preApprovals: z.array(z.strictObject({ type: z.enum(preApprovalCodes), approvalNumber: text(100) })).max(12),
+  languages: z.array(z.string().max(20)).min(1).max(20),
+  description: z.string().max(1000),
+  principal: PersonSchemaPlain,
+});
+
+export const FilingSubmissionSchema = z.strictObject({
+  type: z.enum(["new", "change"]),
+  appId: z.string().min(1).max(64),
+  organizer: OrganizerSchema,
+  service: ServiceSchema,
+  commitment: z.strictObject({ accepted: z.boolean() }),
+});
+
+export const CancelSubmissionSchema = z.strictObject({
+  type: z.literal("cancel"),
+  appId: z.string().min(1).max(64),
+  scope: z.enum(["service", "organizer", "access"]),
+  reason: z.enum(["no_longer_operated", "subject_changed"]),
+});
+
+export type Person = z.infer<typeof PersonSchemaPlain>;
+export type FilingSubmission = z.infer<typeof FilingSubmissionSchema>;
+export type CancelSubmission = z.infer<typeof CancelSubmissionSchema>;
+export type FilingRequest = FilingSubmission | CancelSubmission;
+
+export type RuleContext = {
+  /** The submission date, Beijing time, YYYY-MM-DD: ages and validity are judged on it. */
+  today: string;
+  regions: RegionLookup;
+};
+
+export const DESCRIPTION_MIN = 20;
+export const DESCRIPTION_MAX = 200;
+export const ADULT_AGE = 18;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v.trim() : undefined);
+
+/** Characters as people count them (code points), not UTF-16 units. */
+export function charCount(value: string): number {
+  return [...value].length;
+}
+
+/** NFKC, trimmed, case-folded: two service names that read the same compare equal (SPEC §11). */
+export function serviceNameKey(name: string): string {
+  return name.normalize("NFKC").trim().toLowerCase().replace(/\s+/g, " ");
+}
+
+function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown): Problem[] {
+  const out: Problem[] = [];
+  const valueAt = (path: PropertyKey[]) =>
+    path.reduce<unknown>((cur, key) => (isObject(cur) || Array.isArray(cur) ? (cur as Json)[key as string] : undefined), input);
+  for (const issue of issues) {
+    const path = joinPath(...issue.path.map((p) => (typeof p === "number" ? p : String(p))));
+    switch (issue.code) {
+      case "unrecognized_keys":
+        for (const key of issue.keys) out.push(problem(joinPath(path, key), "UNKNOWN_FIELD"));
+        break;
+      case "invalid_type":
+        out.push(
+          valueAt(issue.path) === undefined
+            ? problem(path, "REQUIRED")
+            : problem(path, "INVALID_TYPE", { expected: issue.expected }),
+        );
+        break;
+      case "invalid_value":
+        out.push(problem(path, "INVALID_VALUE", { allowed: issue.values.map(String).join(", ") }));
+        break;
+      case "too_small":
+        out.push(problem(path, issue.origin === "array" ? "TOO_FEW" : "TOO_SHORT", { min: Number(issue.minimum) }));
+        break;
+      case "too_big":
+        out.push(problem(path, issue.origin === "array" ? "TOO_MANY" : "TOO_LONG", { max: Number(issue.maximum) }));
+        break;
+      default:
+        out.push(problem(path, "INVALID_FORMAT"));
+    }
+  }
+  return out;
+}
+
+/** Validity of a certificate on `today`: dates real, in order, not expired; `long_term` only for resident IDs. */
+function checkValidity(cert: Json, base: string, today: string): Problem[] {
+  const out: Problem[] = [];
+  const type = str(cert.type);
+  const from = str(cert.validFrom);
+  const to = str(cert.validTo);
+  let fromOk = false;
+  if (from !== undefined) {
+    if (!isRealDate(from)) out.push(problem(joinPath(base, "validFrom"), "INVALID_DATE"));
+    else if (from > today) out.push(problem(joinPath(base, "validFrom"), "CERTIFICATE_NOT_YET_VALID"));
+    else fromOk = true;
+  }
+  if (to !== undefined) {
+    if (to === "long_term") {
+      if (type !== undefined && type !== "resident_id") out.push(problem(joinPath(base, "validTo"), "LONG_TERM_NOT_ALLOWED"));
+    } else if (!isRealDate(to)) out.push(problem(joinPath(base, "validTo"), "INVALID_DATE"));
+    else if (to < today) out.push(problem(joinPath(base, "validTo"), "CERTIFICATE_EXPIRED"));
+    else if (fromOk && from !== undefined && to <= from) out.push(problem(joinPath(base, "validTo"), "INVALID_VALIDITY"));
+  }
+  return out;
+}
+
+/** A person's certificate number, its type, and the age it implies. Returns the normalized number. */
+function checkPersonCertificate(
+  holder: Json,
+  base: string,
+  ctx: RuleContext,
+  opts: { checkAge: boolean; birthDatePath?: string },
+): { problems: Problem[]; number?: string } {
+  const out: Problem[] = [];
+  const cert = holder.certificate;
+  if (!isObject(cert)) return { problems: out };
+  const certBase = joinPath(base, "certificate");
+  const type = cert.type;
+  const number = str(cert.number);
+  if (!isCertificateType(type)) return { problems: out };
+  if (!findCertificateType(type)?.personal) {
+    out.push(
+      problem(joinPath(certBase, "type"), "CERTIFICATE_TYPE_NOT_ALLOWED", {
+        allowed: CERTIFICATE_TYPES.filter((t) => t.personal)
+          .map((t) => t.code)
+          .join(", "),
+      }),
+    );
+    return { problems: out };
+  }
+  out.push(...checkValidity(cert, certBase, ctx.today));
+  if (number === undefined || number === "") return { problems: out };
+  const checked = checkCertificate(type, number, ctx.today);
+  if (!checked.ok) {
+    out.push(problem(joinPath(certBase, "number"), checked.code));
+    return { problems: out };
+  }
+  if (opts.checkAge) {
+    const given = str(holder.birthDate);
+    const birthDatePath = joinPath(base, "birthDate");
+    let birthDate = checked.birthDate;
+    let agePath = joinPath(certBase, "number");
+    if (given !== undefined) {
+      if (!isRealDate(given) || given > ctx.today) out.push(problem(birthDatePath, "INVALID_DATE"));
+      else if (birthDate && given !== birthDate) out.push(problem(birthDatePath, "BIRTH_DATE_MISMATCH"));
+      else if (!birthDate) {
+        birthDate = given;
+        agePath = birthDatePath;
+      }
+    } else if (!certificateEncodesBirthDate(type, number) || !birthDate) {
+      out.push(problem(birthDatePath, "REQUIRED"));
+    }
+    if (birthDate && isRealDate(birthDate) && ageOn(birthDate, ctx.today) < ADULT_AGE) {
+      out.push(problem(agePath, "UNDERAGE", { min: ADULT_AGE }));
+    }
+  }
+  return { problems: out, number: checked.value };
+}
+
+/** What the pre-flight rules need to know about a person, taken from whatever part of the input is valid. */
+export type PersonFacts = { path: string; certificate?: string; certificateType?: string; mobile?: string };
+
+/**
+ * The facts the pre-flight rules (stored-data checks) work from. Collected even when other fields have
+ * problems, so a dry run can report a taken name next to a bad ID number.
+ */
+export type FilingFacts = {
+  appId?: string;
+  type?: string;
+  organizer?: { certificateType: string; certificate: string; nature?: string; name?: string; province?: string };
+  serviceName?: string;
+  people: PersonFacts[];
+};
+
+function checkPerson(person: unknown, base: string, ctx: RuleContext): { problems: Problem[]; facts: PersonFacts } {
+  const facts: PersonFacts = { path: base };
+  if (!isObject(person)) return { problems: [], facts };
+  const { problems, number } = checkPersonCertificate(person, base, ctx, { checkAge: true });
+  facts.certificate = number;
+  facts.certificateType = isObject(person.certificate) ? str(person.certificate.type) : undefined;
+  const mobileRaw = str(person.mobile);
+  let mobile: string | undefined;
+  if (mobileRaw !== undefined) {
+    const m = checkMobile(mobileRaw);
+    if (m.ok) mobile = m.value;
+    else problems.push(problem(joinPath(base, "mobile"), m.code));
+  }
+  facts.mobile = mobile;
+  const emergencyRaw = str(person.emergencyContact);
+  if (emergencyRaw !== undefined) {
+    const m = checkMobile(emergencyRaw);
+    if (!m.ok) problems.push(problem(joinPath(base, "emergencyContact"), m.code));
+    else if (mobile !== undefined && m.value === mobile) {
+      problems.push(problem(joinPath(base, "emergencyContact"), "EMERGENCY_CONTACT_SAME_AS_MOBILE"));
+    }
+  }
+  const emailRaw = str(person.email);
+  if (emailRaw !== undefined) {
+    const e = checkEmail(emailRaw);
+    if (!e.ok) problems.push(problem(joinPath(base, "email"), e.code));
+  }
+  return { problems, facts };
+}
+
+function checkOrganizer(organizer: unknown, ctx: RuleContext): { problems: Problem[]; people: PersonFacts[] } {
+  const out: Problem[] = [];
+  const people: PersonFacts[] = [];
+  if (!isObject(organizer)) return { problems: out, people };
+  const nature = organizer.nature;
+  const cert = organizer.certificate;
+  if (isObject(cert) && isCertificateType(cert.type)) {
+    const certBase = "organizer.certificate";
+    const allowed = isNature(nature) ? certificateTypesFor(nature) : undefined;
+    if (allowed && !allowed.includes(cert.type)) {
+      out.push(problem(joinPath(certBase, "type"), "CERTIFICATE_TYPE_NOT_ALLOWED", { allowed: allowed.join(", ") }));
+    } else {
+      out.push(...checkValidity(cert, certBase, ctx.today));
+      const number = str(cert.number);
+      if (number) {
+        const checked = checkCertificate(cert.type, number, ctx.today);
+        if (!checked.ok) out.push(problem(joinPath(certBase, "number"), checked.code));
+        else if (cert.type === "uscc" && isNature(nature) && !usccPrefixFits(nature, checked.value)) {
+          out.push(
+            problem(joinPath(certBase, "number"), "USCC_NATURE_MISMATCH", { prefix: checked.value.slice(0, 2), nature }),
+          );
+        }
+      }
+    }
+  }
+  if (isObject(organizer.region)) out.push(...checkRegion(organizer.region, ctx.regions, "organizer.region"));
+  const principal = checkPerson(organizer.principal, "organizer.principal", ctx);
+  out.push(...principal.problems);
+  people.push(principal.facts);
+  if (isObject(organizer.legalRepresentative)) {
+    const legal = checkPersonCertificate(organizer.legalRepresentative, "organizer.legalRepresentative", ctx, {
+      checkAge: false,
+    });
+    out.push(...legal.problems);
+  }
+  return { problems: out, people };
+}
+
+function checkService(service: unknown, ctx: RuleContext): { problems: Problem[]; people: PersonFacts[] } {
+  const out: Problem[] = [];
+  if (!isObject(service)) return { problems: out, people: [] };
+  const required = new Map<string, string>(); // pre-approval type → the content type that needs it
+  if (Array.isArray(service.serviceContentTypes)) {
+    const seen = new Set<string>();
+    service.serviceContentTypes.forEach((code, i) => {
+      if (typeof code !== "string") return;
+      const path = joinPath("service.serviceContentTypes", i);
+      if (seen.has(code)) {
+        out.push(problem(path, "DUPLICATE"));
+        return;
+      }
+      seen.add(code);
+      const type = findServiceContentType(code);
+      if (!type) out.push(problem(path, "UNKNOWN_SERVICE_CONTENT_TYPE"));
+      else if (type.parent === null) out.push(problem(path, "NOT_SECOND_LEVEL"));
+      else for (const p of type.requiresPreApprovals) if (!required.has(p)) required.set(p, code);
+    });
+  }
+  if (Array.isArray(service.preApprovals)) {
+    const seen = new Set<string>();
+    service.preApprovals.forEach((entry, i) => {
+      if (!isObject(entry) || typeof entry.type !== "string") return;
+      if (seen.has(entry.type)) out.push(problem(joinPath("service.preApprovals", i, "type"), "DUPLICATE"));
+      seen.add(entry.type);
+    });
+    for (const [type, contentType] of required) {
+      if (!seen.has(type)) out.push(problem("service.preApprovals", "PRE_APPROVAL_REQUIRED", { type, contentType }));
+    }
+  }
+  if (Array.isArray(service.languages)) {
+    const seen = new Set<string>();
+    service.languages.forEach((lang, i) => {
+      if (typeof lang !== "string") return;
+      const path = joinPath("service.languages", i);
+      if (!isLanguage(lang)) out.push(problem(path, "INVALID_VALUE", { allowed: "see GET /v1/reference/languages" }));
+      else if (seen.has(lang)) out.push(problem(path, "DUPLICATE"));
+      seen.add(lang);
+    });
+  }
+  const description = str(service.description);
+  if (description !== undefined) {
+    const n = charCount(description);
+    if (n < DESCRIPTION_MIN) out.push(problem("service.description", "TOO_SHORT", { min: DESCRIPTION_MIN }));
+    if (n > DESCRIPTION_MAX) out.push(problem("service.description", "TOO_LONG", { max: DESCRIPTION_MAX }));
+  }
+  const principal = checkPerson(service.principal, "service.principal", ctx);
+  out.push(...principal.problems);
+  return { problems: out, people: [principal.facts] };
+}
+
+/** Two different people (by certificate) giving one mobile, within this one filing. */
+function checkSharedMobiles(people: PersonFacts[]): Problem[] {
+  const out: Problem[] = [];
+  const holders = new Map<string, string>();
+  for (const p of people) {
+    if (!p.mobile || !p.certificate) continue;
+    const holder = holders.get(p.mobile);
+    if (holder === undefined) holders.set(p.mobile, `${p.certificateType}:${p.certificate}`);
+    else if (holder !== `${p.certificateType}:${p.certificate}`) out.push(problem(joinPath(p.path, "mobile"), "MOBILE_SHARED"));
+  }
+  return out;
+}
+
+export type CheckedFiling = { problems: Problem[]; facts: FilingFacts; request?: FilingRequest };
+
+function organizerFacts(organizer: unknown, ctx: RuleContext): FilingFacts["organizer"] {
+  if (!isObject(organizer) || !isObject(organizer.certificate)) return undefined;
+  const { type, number } = organizer.certificate;
+  if (!isCertificateType(type) || typeof number !== "string") return undefined;
+  const checked = checkCertificate(type, number, ctx.today);
+  if (!checked.ok) return undefined;
+  const province = isObject(organizer.region) ? str(organizer.region.province) : undefined;
+  return {
+    certificateType: type,
+    certificate: checked.value,
+    nature: str(organizer.nature),
+    name: str(organizer.name),
+    province: province && ctx.regions.get(province)?.level === "province" ? province : undefined,
+  };
+}
+
+/**
+ * Every problem of a filing request, and — when there are none — the request normalized
+ * (trimmed, IDs upper-cased, `+86` stripped), ready to store.
+ */
+export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFiling {
+  if (!isObject(input)) return { problems: [problem("", "NOT_AN_OBJECT")], facts: { people: [] } };
+  const isCancel = input.type === "cancel";
+  const schema = isCancel ? CancelSubmissionSchema : FilingSubmissionSchema;
+  const parsed = schema.safeParse(input);
+  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues, input);
+  const facts: FilingFacts = { appId: str(input.appId), type: str(input.type), people: [] };
+  if (!isCancel) {
+    const organizer = checkOrganizer(input.organizer, ctx);
+    const service = checkService(input.service, ctx);
+    facts.people = [...organizer.people, ...service.people];
+    facts.organizer = organizerFacts(input.organizer, ctx);
+    facts.serviceName = isObject(input.service) ? str(input.service.name) : undefined;
+    problems.push(...organizer.problems, ...service.problems, ...checkSharedMobiles(facts.people));
+    if (isObject(input.commitment) && input.commitment.accepted === false) {
+      problems.push(problem("commitment.accepted", "COMMITMENT_REQUIRED"));
+    }
+  }
+  const unique = dedupe(problems);
+  if (unique.length > 0 || !parsed.success) return { problems: unique, facts };
+  return { problems: [], facts, request: normalize(parsed.data) };
+}
+
+/** One entry per (path, code): the two passes may notice the same thing. */
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function normalizeCertificate<T extends { type: CertificateType; number: string }>(cert: T): T {
+  const checked = checkCertificate(cert.type, cert.number);
+  return { ...cert, number: checked.ok ? checked.value : cert.number.trim() };
+}
+
+function normalizePerson(p: Person): Person {
+  const mobile = checkMobile(p.mobile);
+  const emergency = checkMobile(p.emergencyContact);
+  const email = checkEmail(p.email);
+  return {
+    ...p,
+    certificate: normalizeCertificate(p.certificate),
+    mobile: mobile.ok ? mobile.value : p.mobile,
+    emergencyContact: emergency.ok ? emergency.value : p.emergencyContact,
+    email: email.ok ? email.value : p.email,
+  };
+}
+
+function normalize(request: FilingRequest): FilingRequest {
+  if (request.type === "cancel") return request;
+  const { organizer, service } = request;
+  return {
+    ...request,
+    organizer: {
+      ...organizer,
+      certificate: normalizeCertificate(organizer.certificate),
+      principal: normalizePerson(organizer.principal),
+      ...(organizer.legalRepresentative
+        ? {
+            legalRepresentative: {
+              ...organizer.legalRepresentative,
+              certificate: normalizeCertificate(organizer.legalRepresentative.certificate),
+            },
+          }
+        : {}),
+    },
+    service: {
+      ...service,
+      description: service.description.trim(),
+      languages: service.languages,
+      principal: normalizePerson(service.principal),
+    },
+  };
+}

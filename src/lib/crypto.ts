@@ -1,0 +1,142 @@
+/**
+ * Personal data protection (SPEC §9) with WebCrypto only.
+ *
+ * - Sealing: AES-256-GCM with a 96-bit random IV; the stored form is `<keyId>.<iv>.<ciphertext>` (base64url),
+ *   so values sealed under an older key stay readable after `PII_KEY` rotates (old keys in `PII_OLD_KEYS`).
+ * - Blind index: HMAC-SHA256 under `BLIND_INDEX_KEY` over a domain tag and the normalized value, so equal
+ *   certificate numbers or mobiles can be matched in SQL without decrypting anything.
+ * - API keys: high-entropy random tokens, stored as SHA-256 digests (a slow hash adds nothing for 256-bit keys).
+ */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const normalized = text.replaceAll("-", "+").replaceAll("_", "/");
+  const padded = normalized + "=".repeat((4 - (normalized.length % 4)) % 4);
+  const binary = atob(padded);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+function toHex(buffer: ArrayBuffer): string {
+  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+export function randomToken(bytes = 32): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/** `kid:base64key` entries, comma-separated; the first of PII_KEY is current. */
+type KeySpec = { id: string; raw: Uint8Array };
+
+function parseKeys(spec: string | undefined): KeySpec[] {
+  if (!spec) return [];
+  return spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const sep = entry.indexOf(":");
+      if (sep <= 0) throw new Error("PII key entries must look like <keyId>:<base64 32-byte key>");
+      const raw = fromBase64(entry.slice(sep + 1));
+      if (raw.length !== 32) throw new Error(`PII key ${entry.slice(0, sep)} must be 32 bytes`);
+      return { id: entry.slice(0, sep), raw };
+    });
+}
+
+export type SecretsConfig = { PII_KEY: string; PII_OLD_KEYS?: string; BLIND_INDEX_KEY: string };
+
+/** Imported keys, cached per isolate: importKey costs more than a seal. */
+export class Vault {
+  private readonly current: KeySpec;
+  private readonly all: Map<string, KeySpec>;
+  private readonly aesKeys = new Map<string, Promise<CryptoKey>>();
+  private readonly hmacKey: Promise<CryptoKey>;
+
+  constructor(config: SecretsConfig) {
+    const current = parseKeys(config.PII_KEY)[0];
+    if (!current) throw new Error("PII_KEY is not set");
+    if (!config.BLIND_INDEX_KEY || config.BLIND_INDEX_KEY.length < 16) {
+      throw new Error("BLIND_INDEX_KEY must be set (at least 16 characters)");
+    }
+    this.current = current;
+    this.all = new Map([...parseKeys(config.PII_OLD_KEYS), current].map((k) => [k.id, k]));
+    this.hmacKey = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(config.BLIND_INDEX_KEY),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+  }
+
+  get currentKeyId(): string {
+    return this.current.id;
+  }
+
+  private aesKey(id: string): Promise<CryptoKey> {
+    let key = this.aesKeys.get(id);
+    if (!key) {
+      const spec = this.all.get(id);
+      if (!spec) throw new Error(`unknown PII key id ${id}`);
+      key = crypto.subtle.importKey("raw", spec.raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+      this.aesKeys.set(id, key);
+    }
+    return key;
+  }
+
+  async seal(plaintext: string): Promise<string> {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const key = await this.aesKey(this.current.id);
+    const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, encoder.encode(plaintext));
+    return `${this.current.id}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ciphertext))}`;
+  }
+
+  async open(sealed: string): Promise<string> {
+    const [id, iv, data] = sealed.split(".");
+    if (!id || !iv || !data) throw new Error("not a sealed value");
+    const key = await this.aesKey(id);
+    const plaintext = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv) }, key, fromBase64(data));
+    return decoder.decode(plaintext);
+  }
+
+  /** Keyed equality index. `domain` keeps a mobile and a certificate with the same digits apart. */
+  async blindIndex(domain: string, normalizedValue: string): Promise<string> {
+    const mac = await crypto.subtle.sign("HMAC", await this.hmacKey, encoder.encode(`${domain}\u0000${normalizedValue}`));
+    return toBase64Url(new Uint8Array(mac)).slice(0, 32);
+  }
+}
+
+const vaults = new WeakMap<object, Vault>();
+
+/** One vault per env object (per isolate in production), so keys are imported once. */
+export function vaultFor(env: SecretsConfig): Vault {
+  let vault = vaults.get(env);
+  if (!vault) {
+    vault = new Vault(env);
+    vaults.set(env, vault);
+  }
+  return vault;
+}
+
+/** JSON with object keys sorted, so two bodies that differ only in key order hash the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}

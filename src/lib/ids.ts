@@ -1,0 +1,18 @@
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * Prefixed, time-ordered identifiers (`fil_01JD…`): a ULID body (48-bit millisecond time + 80 random bits,
+ * Crockford base32), so ids sort by creation time and serve directly as list cursors.
+ */
+export function newId(prefix: string, now = Date.now()): string {
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  let rand = "";
+  for (const b of random) rand += CROCKFORD[b % 32];
+  return `${prefix}_${time}${rand}`;
+}

@@ -1,0 +1,206 @@
+import type { Problem } from "../domain/problems";
+import type { ErrorCode } from "./errors";
+import type { Lang } from "./i18n";
+
+type Text = { en: string; zh: string };
+type FieldText = { message: Text; suggest?: Text };
+
+const TITLES: Record<ErrorCode, Text> = {
+  MALFORMED_JSON: { en: "The request body is not valid JSON", zh: "请求体不是合法的 JSON" },
+  BAD_REQUEST: { en: "Bad request", zh: "请求有误" },
+  UNAUTHORIZED: { en: "A valid API key is required", zh: "需要有效的 API 密钥" },
+  FORBIDDEN: { en: "Your role may not do this", zh: "当前角色无权执行此操作" },
+  NOT_FOUND: { en: "Not found", zh: "未找到" },
+  METHOD_NOT_ALLOWED: { en: "Method not allowed", zh: "不支持该请求方法" },
+  FILING_IN_PROGRESS: { en: "This app already has a filing in progress", zh: "该小程序已有进行中的备案申请" },
+  REGISTRATION_REQUIRED: { en: "This app has no active registration", zh: "该小程序没有有效的备案记录" },
+  REGISTRATION_EXISTS: { en: "This app already has an active registration", zh: "该小程序已有有效的备案记录" },
+  INVALID_TRANSITION: { en: "The filing cannot move to that status from its current one", zh: "备案申请当前状态不允许此操作" },
+  SMS_WINDOW_EXPIRED: { en: "The 24-hour SMS verification window has passed", zh: "短信核验 24 小时时限已过" },
+  FILING_REQUIRED: { en: "The app needs an active registration before it can be listed", zh: "小程序须完成备案后才能上架" },
+  IDEMPOTENCY_IN_PROGRESS: {
+    en: "A request with this Idempotency-Key is still being processed",
+    zh: "使用该幂等键的请求仍在处理中",
+  },
+  APP_EXISTS: { en: "An app with this appId already exists", zh: "该 appId 的小程序已存在" },
+  CONFLICT: { en: "The request conflicts with the current state", zh: "请求与当前状态冲突" },
+  PAYLOAD_TOO_LARGE: { en: "The request body is too large", zh: "请求体过大" },
+  UNSUPPORTED_MEDIA_TYPE: { en: "Send the body as application/json", zh: "请求体须为 application/json" },
+  VALIDATION_FAILED: { en: "The request has problems; see errors", zh: "请求存在问题，详见 errors" },
+  IDEMPOTENCY_KEY_REUSED: {
+    en: "This Idempotency-Key was used with a different request body",
+    zh: "该幂等键已用于另一个不同的请求体",
+  },
+  RATE_LIMITED: { en: "Too many requests", zh: "请求过于频繁" },
+  INTERNAL: { en: "Internal error", zh: "服务器内部错误" },
+};
+
+/**
+ * Field-level codes and their messages. `{name}` placeholders are filled from the problem's params.
+ * Codes are stable API; messages may be reworded.
+ */
+const FIELDS: Record<string, FieldText> = {
+  REQUIRED: { message: { en: "This field is required", zh: "此项为必填项" } },
+  INVALID_TYPE: { message: { en: "Expected {expected}", zh: "类型错误，应为 {expected}" } },
+  UNKNOWN_FIELD: {
+    message: { en: "Unknown field", zh: "未知字段" },
+    suggest: { en: "Remove it; field names are case-sensitive", zh: "请删除该字段；字段名区分大小写" },
+  },
+  INVALID_VALUE: { message: { en: "Must be one of: {allowed}", zh: "取值须为：{allowed}" } },
+  TOO_SHORT: { message: { en: "Must be at least {min} characters", zh: "长度至少 {min} 个字符" } },
+  TOO_LONG: { message: { en: "Must be at most {max} characters", zh: "长度至多 {max} 个字符" } },
+  TOO_FEW: { message: { en: "Needs at least {min} items", zh: "至少需要 {min} 项" } },
+  TOO_MANY: { message: { en: "Allows at most {max} items", zh: "至多允许 {max} 项" } },
+  TOO_SMALL: { message: { en: "Must be at least {min}", zh: "不得小于 {min}" } },
+  TOO_BIG: { message: { en: "Must be at most {max}", zh: "不得大于 {max}" } },
+  INVALID_FORMAT: {
+    message: { en: "The format is not valid", zh: "格式不正确" },
+    suggest: { en: "Check the value against the certificate or field format", zh: "请核对证件或字段格式" },
+  },
+  INVALID_CHECK_CHARACTER: {
+    message: { en: "The check character does not match", zh: "校验位不正确" },
+    suggest: { en: "Re-enter the number as printed on the certificate", zh: "请按证件原样重新输入号码" },
+  },
+  INVALID_REGION_CODE: {
+    message: { en: "The number does not start with a valid region code", zh: "号码开头的行政区划代码无效" },
+  },
+  INVALID_BIRTH_DATE: { message: { en: "The birth date in the number is not a real date", zh: "号码中的出生日期无效" } },
+  INVALID_DATE: { message: { en: "Must be a real date as YYYY-MM-DD", zh: "须为 YYYY-MM-DD 格式的有效日期" } },
+  UNDERAGE: {
+    message: { en: "The person must be at least 18 years old", zh: "负责人须年满 18 周岁" },
+    suggest: { en: "Name an adult as the principal", zh: "请更换为成年负责人" },
+  },
+  BIRTH_DATE_MISMATCH: {
+    message: { en: "birthDate differs from the date in the certificate number", zh: "出生日期与证件号码不一致" },
+  },
+  CERTIFICATE_EXPIRED: {
+    message: { en: "The certificate has expired", zh: "证件已过有效期" },
+    suggest: { en: "Use a certificate that is still valid", zh: "请使用在有效期内的证件" },
+  },
+  CERTIFICATE_NOT_YET_VALID: { message: { en: "validFrom is in the future", zh: "证件有效期起始日期晚于今天" } },
+  INVALID_VALIDITY: { message: { en: "validTo must be after validFrom", zh: "有效期截止日期须晚于起始日期" } },
+  LONG_TERM_NOT_ALLOWED: {
+    message: { en: "Only a resident ID may be valid long-term", zh: "仅居民身份证可为长期有效" },
+  },
+  CERTIFICATE_TYPE_NOT_ALLOWED: {
+    message: { en: "This certificate type is not allowed here ({allowed})", zh: "此处不允许该证件类型（可用：{allowed}）" },
+  },
+  USCC_NATURE_MISMATCH: {
+    message: {
+      en: "The code's prefix {prefix} does not fit the nature {nature}",
+      zh: "统一社会信用代码前缀 {prefix} 与单位性质 {nature} 不符",
+    },
+    suggest: { en: "See GET /v1/reference/natures for the prefixes", zh: "前缀对照见 GET /v1/reference/natures" },
+  },
+  UNKNOWN_REGION: { message: { en: "Unknown region code", zh: "行政区划代码不存在" } },
+  REGION_MISMATCH: { message: { en: "The region does not lie in its parent", zh: "行政区划与上级区划不匹配" } },
+  DISTRICT_REQUIRED: { message: { en: "This city needs a district", zh: "该城市须填写区县" } },
+  DISTRICT_NOT_ALLOWED: { message: { en: "This city has no districts", zh: "该城市无区县级行政区划" } },
+  EMERGENCY_CONTACT_SAME_AS_MOBILE: {
+    message: { en: "The emergency contact must differ from the mobile", zh: "应急联系电话不能与手机号码相同" },
+  },
+  UNKNOWN_SERVICE_CONTENT_TYPE: {
+    message: { en: "Unknown service content type", zh: "服务内容类型不存在" },
+    suggest: {
+      en: "Use a second-level code from GET /v1/reference/service-content-types",
+      zh: "请使用 GET /v1/reference/service-content-types 中的二级类型代码",
+    },
+  },
+  NOT_SECOND_LEVEL: {
+    message: { en: "Choose a second-level type, not a category", zh: "请选择二级类型，而非一级分类" },
+  },
+  DUPLICATE: { message: { en: "Duplicate value", zh: "重复的值" } },
+  PRE_APPROVAL_REQUIRED: {
+    message: {
+      en: "Service content type {contentType} needs a {type} pre-approval",
+      zh: "服务内容 {contentType} 须提供前置审批：{type}",
+    },
+    suggest: { en: "Add {type} to service.preApprovals", zh: "请在 service.preApprovals 中添加 {type}" },
+  },
+  COMMITMENT_REQUIRED: {
+    message: { en: "The commitment letter must be accepted", zh: "须同意备案承诺书" },
+  },
+  ORGANIZER_PROVINCE_CONFLICT: {
+    message: {
+      en: "This organizer has already filed in province {province}",
+      zh: "该主办者已在其他省份（{province}）备案",
+    },
+    suggest: { en: "File in the organizer's existing province", zh: "请在主办者已备案的省份提交" },
+  },
+  SERVICE_NAME_TAKEN: {
+    message: { en: "Another organizer already uses this service name", zh: "该名称已被其他主办者使用" },
+    suggest: { en: "Choose another name", zh: "请更换名称" },
+  },
+  ORGANIZER_QUOTA_EXCEEDED: {
+    message: {
+      en: "The organizer may have at most {limit} mini programs",
+      zh: "该主办者最多可备案 {limit} 个小程序",
+    },
+  },
+  MOBILE_SHARED: {
+    message: {
+      en: "This mobile already belongs to a different principal",
+      zh: "该手机号码已被其他负责人使用",
+    },
+    suggest: { en: "Each principal needs their own mobile", zh: "每位负责人须使用本人手机号码" },
+  },
+  ORGANIZER_MISMATCH: {
+    message: {
+      en: "This organizer is already known with different data ({fields})",
+      zh: "该主办者已备案，信息与本次不一致（{fields}）",
+    },
+    suggest: { en: "Change organizer data with a `change` filing", zh: "主办者信息请通过变更备案修改" },
+  },
+  PROVINCE_CHANGE: {
+    message: { en: "A change filing cannot move the organizer to another province", zh: "变更备案不能变更主办者省份" },
+    suggest: { en: "Cancel and file anew in the new province", zh: "请注销后在新省份重新备案" },
+  },
+  FILING_IN_PROGRESS: { message: { en: "This app already has a filing in progress", zh: "该小程序已有进行中的备案申请" } },
+  REGISTRATION_REQUIRED: {
+    message: { en: "This app has no active registration", zh: "该小程序没有有效的备案记录" },
+    suggest: { en: "Submit a `new` filing first", zh: "请先提交新增备案" },
+  },
+  REGISTRATION_EXISTS: {
+    message: { en: "This app already has an active registration", zh: "该小程序已有有效的备案记录" },
+    suggest: { en: "Use a `change` filing", zh: "请提交变更备案" },
+  },
+  SERVICE_NAME_MISMATCH: {
+    message: { en: "The service name differs from the app's name {appName}", zh: "名称与小程序名称（{appName}）不一致" },
+  },
+  NOT_AN_OBJECT: { message: { en: "The body must be a JSON object", zh: "请求体须为 JSON 对象" } },
+  ORGANIZER_APPS_NOT_HELD: {
+    message: {
+      en: "Cancelling the organizer needs every one of its apps to be yours or granted to you",
+      zh: "注销主体须对该主办者的全部小程序拥有权限",
+    },
+    suggest: { en: "Use scope `service` for this app alone", zh: "仅注销本小程序请使用 scope `service`" },
+  },
+  UNKNOWN_ACCOUNT: { message: { en: "No such account", zh: "账号不存在" } },
+  NOT_A_PROVIDER: {
+    message: { en: "Grants are for provider accounts", zh: "只能授权给服务商账号" },
+  },
+  INVALID_CURSOR: { message: { en: "The cursor is not valid", zh: "分页游标无效" } },
+};
+
+function fill(template: string, params: Problem["params"]): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    params[name] === undefined ? whole : String(params[name]),
+  );
+}
+
+export function titleFor(code: ErrorCode, lang: Lang): string {
+  return TITLES[code][lang];
+}
+
+export function isKnownFieldCode(code: string): boolean {
+  return code in FIELDS;
+}
+
+export function renderProblem(p: Problem, lang: Lang): { path: string; code: string; message: string; suggest?: string } {
+  const text = FIELDS[p.code];
+  const message = text ? fill(text.message[lang], p.params) : p.code;
+  const out: { path: string; code: string; message: string; suggest?: string } = { path: p.path, code: p.code, message };
+  if (text?.suggest) out.suggest = fill(text.suggest[lang], p.params);
+  return out;
+}

@@ -1,0 +1,91 @@
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { accounts, apiKeys } from "../db/schema";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { newId } from "../lib/ids";
+import type { Role } from "../lib/auth";
+
+export type Account = typeof accounts.$inferSelect;
+
+export async function findActiveKey(db: Db, keyHash: string) {
+  const [row] = await db
+    .select({ id: apiKeys.id, accountId: apiKeys.accountId, lastUsedAt: apiKeys.lastUsedAt, role: accounts.role })
+    .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row;
+}
+
+export async function touchKey(db: Db, keyId: string, at: string) {
+  await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, keyId));
+}
+
+export async function createAccount(db: Db, input: { name: string; role: Role; id?: string }): Promise<Account> {
+  const account: Account = {
+    id: input.id ?? newId("acc"),
+    name: input.name,
+    role: input.role,
+    createdAt: new Date().toISOString(),
+  };
+  await db.insert(accounts).values(account);
+  return account;
+}
+
+export async function getAccount(db: Db, id: string): Promise<Account | undefined> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+  return row;
+}
+
+/** Newest first, `cursor` = the last id of the previous page. */
+export async function listAccounts(db: Db, opts: { limit: number; cursor?: string; role?: Role }) {
+  const conditions = [opts.cursor ? lt(accounts.id, opts.cursor) : undefined, opts.role ? eq(accounts.role, opts.role) : undefined];
+  return db
+    .select()
+    .from(accounts)
+    .where(and(...conditions))
+    .orderBy(desc(accounts.id))
+    .limit(opts.limit + 1);
+}
+
+/** Creates a key and returns it once; only its SHA-256 digest is stored. */
+export async function createKey(db: Db, accountId: string, plaintext = `bk_${randomToken(32)}`) {
+  const id = newId("key");
+  const createdAt = new Date().toISOString();
+  await db.insert(apiKeys).values({
+    id,
+    accountId,
+    keyHash: await sha256Hex(plaintext),
+    prefix: plaintext.slice(0, 10),
+    createdAt,
+  });
+  return { id, key: plaintext, prefix: plaintext.slice(0, 10), createdAt };
+}
+
+export async function listKeys(db: Db, accountId: string) {
+  return db
+    .select({
+      id: apiKeys.id,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.accountId, accountId))
+    .orderBy(desc(apiKeys.id));
+}
+
+/** Returns false when no such key of that account exists. Revoking twice keeps the first time. */
+export async function revokeKey(db: Db, accountId: string, keyId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId)))
+    .limit(1);
+  if (!row) return false;
+  if (!row.revokedAt) {
+    await db.update(apiKeys).set({ revokedAt: new Date().toISOString() }).where(eq(apiKeys.id, keyId));
+  }
+  return true;
+}

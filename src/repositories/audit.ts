@@ -1,0 +1,83 @@
+import { asc, desc, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { auditLog } from "../db/schema";
+import { canonicalJson, sha256Hex } from "../lib/crypto";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export type AuditEntry = {
+  subject: string;
+  action: string;
+  actorAccountId: string;
+  at: string;
+  data: unknown;
+};
+
+type ChainHead = { seq: number; hash: string };
+
+export async function auditHash(prevHash: string, row: { subject: string; seq: number; action: string; actorAccountId: string; at: string; data: string }) {
+  return sha256Hex(
+    `${prevHash}\n${canonicalJson({ subject: row.subject, seq: row.seq, action: row.action, actor: row.actorAccountId, at: row.at, data: row.data })}`,
+  );
+}
+
+export async function chainHead(db: Db, subject: string): Promise<ChainHead | null> {
+  const [row] = await db
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .where(eq(auditLog.subject, subject))
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * The next audit row of `entry.subject`, chained to `head` (null for a new subject). The caller inserts it
+ * in the same db.batch() as the change; if another writer appended first, the unique (subject, seq) fails
+ * the whole batch, and the caller retries from a fresh read.
+ * (It returns values, not a query: awaiting a drizzle query runs it, so builders never leave async functions.)
+ */
+export async function nextAuditRow(entry: AuditEntry, head: ChainHead | null): Promise<typeof auditLog.$inferInsert> {
+  const seq = (head?.seq ?? 0) + 1;
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const data = canonicalJson(entry.data);
+  const row = { subject: entry.subject, seq, action: entry.action, actorAccountId: entry.actorAccountId, at: entry.at, data };
+  return { ...row, prevHash, hash: await auditHash(prevHash, row) };
+}
+
+/** Appends one audit row on its own (for changes that are a single statement, such as key revocation). */
+export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.insert(auditLog).values(await nextAuditRow(entry, await chainHead(db, entry.subject)));
+      return;
+    } catch (e) {
+      if (attempt >= 4 || !isUniqueViolation(e)) throw e;
+    }
+  }
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  const text = e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? "")}` : String(e);
+  return /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(text);
+}
+
+/** Re-computes every chain; returns the subjects whose chain is broken. */
+export async function verifyAuditChains(db: Db): Promise<{ rows: number; subjects: number; broken: { subject: string; seq: number }[] }> {
+  const rows = await db.select().from(auditLog).orderBy(asc(auditLog.subject), asc(auditLog.seq));
+  const broken: { subject: string; seq: number }[] = [];
+  const subjects = new Set<string>();
+  let prev: { subject: string; seq: number; hash: string } | null = null;
+  for (const row of rows) {
+    subjects.add(row.subject);
+    const expectedPrev = prev && prev.subject === row.subject ? prev : null;
+    const prevHash = expectedPrev ? expectedPrev.hash : GENESIS_HASH;
+    const expectedSeq = expectedPrev ? expectedPrev.seq + 1 : 1;
+    const hash = await auditHash(row.prevHash, row);
+    if (row.seq !== expectedSeq || row.prevHash !== prevHash || hash !== row.hash) {
+      broken.push({ subject: row.subject, seq: row.seq });
+    }
+    prev = row;
+  }
+  return { rows: rows.length, subjects: subjects.size, broken };
+}

@@ -1,0 +1,367 @@
+import { and, asc, desc, eq, exists, lt, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { appGrants, apps, events, filingHistory, filingPeople, filings, idempotencyKeys, auditLog } from "../db/schema";
+import type { FilingRequest, Person } from "../domain/filing-request";
+import { serviceNameKey } from "../domain/filing-request";
+import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
+import { maskCertificateNumber, maskEmail, maskMobile } from "../domain/masking";
+import { canonicalJson, type Vault } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { isUniqueViolation, nextAuditRow } from "./audit";
+import type { BlindFacts } from "./preflight";
+
+export type FilingRow = typeof filings.$inferSelect;
+
+export type Reason = { field: string; error: string; suggest: string };
+
+/** The filing as its submitter and app owner see it (SPEC §10): personal data masked. */
+export type FilingView = {
+  id: string;
+  type: FilingRow["type"];
+  appId: string;
+  status: FilingStatus;
+  registrationNumber: string | null;
+  reasons: Reason[];
+  submitterAccountId: string;
+  smsDeadline: string | null;
+  createdAt: string;
+  updatedAt: string;
+  request: Record<string, unknown>;
+};
+
+export function toFilingView(row: FilingRow): FilingView {
+  return {
+    id: row.id,
+    type: row.type,
+    appId: row.appId,
+    status: row.status,
+    registrationNumber: row.registrationNumber,
+    reasons: JSON.parse(row.reasons) as Reason[],
+    submitterAccountId: row.submitterAccountId,
+    smsDeadline: row.smsDeadline,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    request: JSON.parse(row.requestMasked) as Record<string, unknown>,
+  };
+}
+
+function maskPerson(p: Person): Person {
+  return {
+    ...p,
+    certificate: { ...p.certificate, number: maskCertificateNumber(p.certificate.number) },
+    mobile: maskMobile(p.mobile),
+    emergencyContact: maskMobile(p.emergencyContact),
+    email: maskEmail(p.email),
+  };
+}
+
+/** The request with every certificate number, mobile, emergency contact and email masked. */
+export function maskRequest(request: FilingRequest): FilingRequest {
+  if (request.type === "cancel") return request;
+  const { organizer, service } = request;
+  return {
+    ...request,
+    organizer: {
+      ...organizer,
+      certificate: { ...organizer.certificate, number: maskCertificateNumber(organizer.certificate.number) },
+      principal: maskPerson(organizer.principal),
+      ...(organizer.legalRepresentative
+        ? {
+            legalRepresentative: {
+              ...organizer.legalRepresentative,
+              certificate: {
+                ...organizer.legalRepresentative.certificate,
+                number: maskCertificateNumber(organizer.legalRepresentative.certificate.number),
+              },
+            },
+          }
+        : {}),
+    },
+    service: { ...service, principal: maskPerson(service.principal) },
+  };
+}
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export type SubmitInput = {
+  request: FilingRequest;
+  blind: BlindFacts;
+  submitter: { accountId: string; role: string };
+  appOwnerAccountId: string;
+  /** For cancellations: the organizer of the registration being cancelled. */
+  organizerBlind?: string;
+  organizerProvince?: string;
+  idempotency?: { key: string; requestHash: string };
+  now: Date;
+};
+
+export type SubmitOutcome =
+  | { kind: "created"; view: FilingView }
+  | { kind: "replay"; status: number; body: string }
+  | { kind: "key_reused" }
+  | { kind: "in_progress" };
+
+/**
+ * Stores a filing with everything that belongs to it in one db.batch(): the filing, the idempotency record
+ * (a concurrent duplicate fails on its key), its people's blind indexes, the first history row, the
+ * first audit row and the `filing.submitted` events. Either all of it exists afterwards or none of it.
+ */
+export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Promise<SubmitOutcome> {
+  const { request, now } = input;
+  const at = now.toISOString();
+  const id = newId("fil", now.getTime());
+  const status = initialStatus(request.type);
+  const isCancel = request.type === "cancel";
+  const row: FilingRow = {
+    id,
+    type: request.type,
+    appId: request.appId,
+    status,
+    submitterAccountId: input.submitter.accountId,
+    organizerBlind: isCancel ? (input.organizerBlind ?? null) : (input.blind.organizer ?? null),
+    organizerNature: isCancel ? null : request.organizer.nature,
+    organizerProvince: isCancel ? (input.organizerProvince ?? null) : request.organizer.region.province.slice(0, 2),
+    serviceName: isCancel ? null : request.service.name,
+    serviceNameKey: isCancel ? null : serviceNameKey(request.service.name),
+    cancelScope: isCancel ? request.scope : null,
+    requestSealed: await vault.seal(canonicalJson(request)),
+    requestMasked: JSON.stringify(maskRequest(request)),
+    reasons: "[]",
+    registrationNumber: null,
+    smsDeadline: status === "sms_verification" ? new Date(now.getTime() + SMS_WINDOW_MS).toISOString() : null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const view = toFilingView(row);
+  const body = JSON.stringify(view);
+  const audit = await nextAuditRow(
+    {
+      subject: `filing:${id}`,
+      action: "filing.submitted",
+      actorAccountId: input.submitter.accountId,
+      at,
+      data: { type: request.type, appId: request.appId, status },
+    },
+    null,
+  );
+  const recipients = [...new Set([input.appOwnerAccountId, input.submitter.accountId])];
+  const eventData = JSON.stringify({ filingId: id, appId: request.appId, type: request.type, status });
+  const people = input.blind.people
+    .filter((p): p is { path: string; certificate: string; mobile?: string } => !!p.certificate)
+    .map((p) => ({
+      filingId: id,
+      role: p.path === "organizer.principal" ? ("organizer_principal" as const) : ("service_principal" as const),
+      certificateBlind: p.certificate,
+      mobileBlind: p.mobile ?? null,
+    }));
+
+  const key = input.idempotency;
+  try {
+    await db.batch([
+      db.insert(filings).values(row),
+      ...(key
+        ? [
+            // An expired record of this key no longer counts; the insert after it claims the key.
+            db
+              .delete(idempotencyKeys)
+              .where(
+                and(
+                  eq(idempotencyKeys.accountId, input.submitter.accountId),
+                  eq(idempotencyKeys.key, key.key),
+                  lt(idempotencyKeys.expiresAt, at),
+                ),
+              ),
+            db.insert(idempotencyKeys).values({
+              accountId: input.submitter.accountId,
+              key: key.key,
+              requestHash: key.requestHash,
+              filingId: id,
+              responseStatus: 201,
+              responseBody: body,
+              createdAt: at,
+              expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
+            }),
+          ]
+        : []),
+      ...(people.length > 0 ? [db.insert(filingPeople).values(people)] : []),
+      db.insert(filingHistory).values({
+        filingId: id,
+        seq: 1,
+        fromStatus: null,
+        toStatus: status,
+        actorAccountId: input.submitter.accountId,
+        actorRole: input.submitter.role,
+        reasons: "[]",
+        at,
+      }),
+      db.insert(auditLog).values(audit),
+      db.insert(events).values(
+        recipients.map((accountId) => ({
+          id: newId("evt", now.getTime()),
+          accountId,
+          type: "filing.submitted",
+          data: eventData,
+          createdAt: at,
+        })),
+      ),
+    ]);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // Lost a race: either a duplicate of this request committed first, or another filing for the app did.
+    if (key) {
+      const [existing] = await db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.accountId, input.submitter.accountId), eq(idempotencyKeys.key, key.key)))
+        .limit(1);
+      if (existing) {
+        if (existing.requestHash !== key.requestHash) return { kind: "key_reused" };
+        return { kind: "replay", status: existing.responseStatus, body: existing.responseBody };
+      }
+    }
+    return { kind: "in_progress" };
+  }
+  return { kind: "created", view };
+}
+
+export async function getFilingRow(db: Db, id: string): Promise<FilingRow | undefined> {
+  const [row] = await db.select().from(filings).where(eq(filings.id, id)).limit(1);
+  return row;
+}
+
+/**
+ * Who may read a filing through /v1/filings: the app's owner, the account that submitted it, and a
+ * provider holding a grant for the app while the grant lasts (SPEC §6).
+ */
+function visibleTo(accountId: string) {
+  return or(
+    eq(filings.submitterAccountId, accountId),
+    exists(
+      sql`select 1 from ${apps} where ${apps.appId} = ${filings.appId} and ${apps.ownerAccountId} = ${accountId}`,
+    ),
+    exists(
+      sql`select 1 from ${appGrants} where ${appGrants.appId} = ${filings.appId} and ${appGrants.accountId} = ${accountId}`,
+    ),
+  );
+}
+
+export async function getVisibleFiling(db: Db, id: string, accountId: string): Promise<FilingRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(filings)
+    .where(and(eq(filings.id, id), visibleTo(accountId)))
+    .limit(1);
+  return row;
+}
+
+export async function listVisibleFilings(
+  db: Db,
+  accountId: string,
+  opts: { appId?: string; status?: FilingStatus; cursor?: string; limit: number },
+) {
+  return db
+    .select()
+    .from(filings)
+    .where(
+      and(
+        visibleTo(accountId),
+        opts.appId ? eq(filings.appId, opts.appId) : undefined,
+        opts.status ? eq(filings.status, opts.status) : undefined,
+        opts.cursor ? lt(filings.id, opts.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(filings.id))
+    .limit(opts.limit + 1);
+}
+
+export async function filingHistoryRows(db: Db, filingId: string) {
+  return db.select().from(filingHistory).where(eq(filingHistory.filingId, filingId)).orderBy(asc(filingHistory.seq));
+}
+
+/**
+ * Moves a filing one step of its lifecycle, with its history row, audit row and status event in one batch.
+ * The update is conditional on the status read, so two concurrent moves cannot both apply; the loser
+ * (and any move the lifecycle does not allow) gets 409 INVALID_TRANSITION.
+ */
+export async function transitionFiling(
+  db: Db,
+  input: {
+    filing: FilingRow;
+    action: FilingAction;
+    actor: { accountId: string; role: string };
+    reasons?: Reason[];
+    now: Date;
+    recipients: string[];
+  },
+): Promise<FilingRow> {
+  const { now } = input;
+  const at = now.toISOString();
+  const reasons = JSON.stringify(input.reasons ?? []);
+  // Status, history and audit heads are read together: a move committed after this read appends history
+  // with the same seq as this one, so the two batches collide and only one applies.
+  const [current, head, last] = await db.batch([
+    db.select().from(filings).where(eq(filings.id, input.filing.id)).limit(1),
+    db
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .where(eq(auditLog.subject, `filing:${input.filing.id}`))
+      .orderBy(desc(auditLog.seq))
+      .limit(1),
+    db
+      .select({ seq: filingHistory.seq })
+      .from(filingHistory)
+      .where(eq(filingHistory.filingId, input.filing.id))
+      .orderBy(desc(filingHistory.seq))
+      .limit(1),
+  ]);
+  const filing: FilingRow = current[0] ?? input.filing;
+  const to = nextStatus(filing.status, input.action);
+  if (!to) throw new ApiError("INVALID_TRANSITION", `A filing in ${filing.status} cannot be moved by ${input.action}`);
+  const audit = await nextAuditRow(
+    {
+      subject: `filing:${filing.id}`,
+      action: `filing.${input.action}`,
+      actorAccountId: input.actor.accountId,
+      at,
+      data: { from: filing.status, to, reasons: input.reasons ?? [] },
+    },
+    head[0] ?? null,
+  );
+  const eventData = JSON.stringify({ filingId: filing.id, appId: filing.appId, type: filing.type, from: filing.status, to });
+  try {
+    const [updated] = await db.batch([
+      db
+        .update(filings)
+        .set({ status: to, reasons, updatedAt: at })
+        .where(and(eq(filings.id, filing.id), eq(filings.status, filing.status)))
+        .returning(),
+      db.insert(filingHistory).values({
+        filingId: filing.id,
+        seq: (last[0]?.seq ?? 0) + 1,
+        fromStatus: filing.status,
+        toStatus: to,
+        actorAccountId: input.actor.accountId,
+        actorRole: input.actor.role,
+        reasons,
+        at,
+      }),
+      db.insert(auditLog).values(audit),
+      db.insert(events).values(
+        [...new Set(input.recipients)].map((accountId) => ({
+          id: newId("evt", now.getTime()),
+          accountId,
+          type: "filing.status_changed",
+          data: eventData,
+          createdAt: at,
+        })),
+      ),
+    ]);
+    const row = updated[0];
+    if (!row) throw new ApiError("INVALID_TRANSITION", "The filing changed meanwhile; read it again");
+    return row;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ApiError("INVALID_TRANSITION", "The filing changed meanwhile; read it again");
+    throw e;
+  }
+}

@@ -1,0 +1,176 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRole } from "../lib/auth";
+import { ApiError } from "../lib/errors";
+import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
+import { requireJsonBody } from "../lib/validation";
+import { createAccount, createKey, getAccount, listAccounts, listKeys, revokeKey } from "../repositories/accounts";
+import { appendAudit, verifyAuditChains } from "../repositories/audit";
+import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
+import { ROLES } from "../lib/auth";
+
+export const adminRoutes = createRouter();
+
+adminRoutes.use("*", requireRole("admin"));
+
+adminRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/accounts",
+    tags: ["admin"],
+    summary: "Create an account",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: { body: { required: true, content: { "application/json": { schema: CreateAccountSchema } } } },
+    responses: {
+      201: { description: "Created", content: { "application/json": { schema: AccountSchema } } },
+      ...errorResponses(400, 401, 403, 415, 422),
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const db = c.get("db");
+    const account = await createAccount(db, input);
+    await appendAudit(db, {
+      subject: `account:${account.id}`,
+      action: "account.created",
+      actorAccountId: c.get("principal").accountId,
+      at: account.createdAt,
+      data: { name: account.name, role: account.role },
+    });
+    return c.json(account, 201);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/accounts",
+    tags: ["admin"],
+    summary: "List accounts, newest first",
+    security: bearerSecurity,
+    request: { query: z.object({ limit: LimitQuery, cursor: CursorQuery, role: z.enum(ROLES).optional() }) },
+    responses: {
+      200: {
+        description: "A page of accounts",
+        content: {
+          "application/json": { schema: z.object({ items: z.array(AccountSchema), nextCursor: z.string().nullable() }) },
+        },
+      },
+      ...errorResponses(401, 403, 422),
+    },
+  }),
+  async (c) => {
+    const { limit, cursor, role } = c.req.valid("query");
+    const rows = await listAccounts(c.get("db"), { limit, cursor, role });
+    const items = rows.slice(0, limit);
+    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/accounts/{id}/keys",
+    tags: ["admin"],
+    summary: "Create an API key (shown once)",
+    security: bearerSecurity,
+    request: { params: AccountIdParams },
+    responses: {
+      201: { description: "The key, shown this once", content: { "application/json": { schema: CreatedKeySchema } } },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const db = c.get("db");
+    if (!(await getAccount(db, id))) throw new ApiError("NOT_FOUND", "No such account");
+    const key = await createKey(db, id);
+    await appendAudit(db, {
+      subject: `account:${id}`,
+      action: "key.created",
+      actorAccountId: c.get("principal").accountId,
+      at: key.createdAt,
+      data: { keyId: key.id, prefix: key.prefix },
+    });
+    return c.json(key, 201);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/accounts/{id}/keys",
+    tags: ["admin"],
+    summary: "List an account's keys (never the keys themselves)",
+    security: bearerSecurity,
+    request: { params: AccountIdParams },
+    responses: {
+      200: {
+        description: "Keys",
+        content: { "application/json": { schema: z.object({ items: z.array(KeySchema), nextCursor: z.null() }) } },
+      },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const db = c.get("db");
+    if (!(await getAccount(db, id))) throw new ApiError("NOT_FOUND", "No such account");
+    return c.json({ items: await listKeys(db, id), nextCursor: null }, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/accounts/{id}/keys/{keyId}",
+    tags: ["admin"],
+    summary: "Revoke a key; it stops working at once",
+    security: bearerSecurity,
+    request: { params: AccountIdParams.extend({ keyId: z.string().max(64) }) },
+    responses: { 204: { description: "Revoked" }, ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { id, keyId } = c.req.valid("param");
+    const db = c.get("db");
+    if (!(await revokeKey(db, id, keyId))) throw new ApiError("NOT_FOUND", "No such key for this account");
+    await appendAudit(db, {
+      subject: `account:${id}`,
+      action: "key.revoked",
+      actorAccountId: c.get("principal").accountId,
+      at: new Date().toISOString(),
+      data: { keyId },
+    });
+    return c.body(null, 204);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/audit/verify",
+    tags: ["admin"],
+    summary: "Re-compute every audit hash chain",
+    security: bearerSecurity,
+    responses: {
+      200: {
+        description: "Verification result",
+        content: {
+          "application/json": {
+            schema: z.object({
+              ok: z.boolean(),
+              rows: z.number(),
+              subjects: z.number(),
+              broken: z.array(z.object({ subject: z.string(), seq: z.number() })),
+            }),
+          },
+        },
+      },
+      ...errorResponses(401, 403),
+    },
+  }),
+  async (c) => {
+    const result = await verifyAuditChains(c.get("db"));
+    return c.json({ ok: result.broken.length === 0, ...result }, 200);
+  },
+);

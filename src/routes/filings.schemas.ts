@@ -1,0 +1,97 @@
+import { z } from "@hono/zod-openapi";
+import { FILING_STATUSES } from "../domain/filing-state";
+
+export const ReasonSchema = z
+  .object({
+    field: z.string().openapi({ example: "organizer.certificate.number" }),
+    error: z.string(),
+    suggest: z.string(),
+  })
+  .openapi("Reason");
+
+export const FilingSchema = z
+  .object({
+    id: z.string().openapi({ example: "fil_01JD8X3K5M2N4P6Q8R0S2T4V6W" }),
+    type: z.enum(["new", "change", "cancel"]),
+    appId: z.string(),
+    status: z.enum(FILING_STATUSES),
+    registrationNumber: z.string().nullable(),
+    reasons: z.array(ReasonSchema),
+    submitterAccountId: z.string(),
+    smsDeadline: z.string().nullable().openapi({ description: "End of the 24 h SMS window, while in sms_verification" }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    request: z.record(z.string(), z.unknown()).openapi({ description: "The submitted request, personal data masked" }),
+  })
+  .openapi("Filing");
+
+export const FilingListSchema = z.object({ items: z.array(FilingSchema), nextCursor: z.string().nullable() });
+
+export const ValidationResultSchema = z
+  .object({
+    valid: z.boolean(),
+    errors: z.array(z.object({ path: z.string(), code: z.string(), message: z.string(), suggest: z.string().optional() })),
+  })
+  .openapi("ValidationResult");
+
+export const HistoryEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    from: z.string().nullable(),
+    to: z.string(),
+    actor: z.object({ accountId: z.string(), role: z.string() }),
+    at: z.string(),
+    reasons: z.array(ReasonSchema),
+  })
+  .openapi("HistoryEntry");
+
+export const FilingParams = z.object({ id: z.string().max(64) });
+
+export const FilingListQuery = z.object({
+  appId: z.string().max(64).optional(),
+  status: z.enum(FILING_STATUSES).optional(),
+  cursor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/)
+  .openapi({ description: "Retry-safe submission: the same key and body return the first 201 for 24 h" });
+
+/** A valid `new` filing, as the docs' example body. */
+export const FILING_EXAMPLE = {
+  type: "new",
+  appId: "wx1234567890abcdef",
+  organizer: {
+    nature: "enterprise",
+    name: "深圳市示例科技有限公司",
+    certificate: { type: "uscc", number: "91440300MA5G35XK4R" },
+    region: { province: "440000", city: "440300", district: "440305" },
+    address: "粤海街道科技园路1号",
+    principal: {
+      name: "张三",
+      certificate: { type: "resident_id", number: "440524188001010014", validFrom: "2020-01-01", validTo: "long_term" },
+      mobile: "13800138000",
+      emergencyContact: "13900139000",
+      email: "zhang@example.com",
+    },
+  },
+  service: {
+    name: "示例生活助手",
+    serviceContentTypes: ["life.bill_payment"],
+    preApprovals: [],
+    languages: ["zh-Hans"],
+    description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。",
+    principal: {
+      name: "张三",
+      certificate: { type: "resident_id", number: "440524188001010014", validFrom: "2020-01-01", validTo: "long_term" },
+      mobile: "13800138000",
+      emergencyContact: "13900139000",
+      email: "zhang@example.com",
+    },
+  },
+  commitment: { accepted: true },
+};

@@ -1,0 +1,290 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { checkFilingRequest, type CheckedFiling, FilingSubmissionSchema, CancelSubmissionSchema } from "../domain/filing-request";
+import { beijingToday } from "../domain/identifiers";
+import { type Problem, problem } from "../domain/problems";
+import { requireRole } from "../lib/auth";
+import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
+import { ApiError, validationFailed } from "../lib/errors";
+import { renderProblem } from "../lib/messages";
+import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { parseOrThrow, requireJsonBody } from "../lib/validation";
+import {
+  filingHistoryRows,
+  getVisibleFiling,
+  listVisibleFilings,
+  type Reason,
+  submitFiling,
+  toFilingView,
+  transitionFiling,
+} from "../repositories/filings";
+import { blindFacts, organizerAppsForCancel, type PreflightResult, runPreflight } from "../repositories/preflight";
+import { loadRegions } from "../repositories/regions";
+import type { AppEnv } from "../types";
+import {
+  FILING_EXAMPLE,
+  FilingListQuery,
+  FilingListSchema,
+  FilingParams,
+  FilingSchema,
+  HistoryEntrySchema,
+  IdempotencyKeySchema,
+  ValidationResultSchema,
+} from "./filings.schemas";
+
+export const filingsRoutes = createRouter();
+
+filingsRoutes.use("*", requireRole("developer", "provider"));
+
+filingsRoutes.openAPIRegistry.register("FilingRequest", FilingSubmissionSchema);
+filingsRoutes.openAPIRegistry.register("CancelRequest", CancelSubmissionSchema);
+
+/**
+ * The request body is documented but read by the handler itself (not by the route validator): a dry run must
+ * answer 200 with every problem, and a submission must list field problems and pre-flight problems together.
+ */
+const filingBody = {
+  required: true,
+  content: {
+    "application/json": {
+      schema: {
+        oneOf: [{ $ref: "#/components/schemas/FilingRequest" }, { $ref: "#/components/schemas/CancelRequest" }],
+      },
+      example: FILING_EXAMPLE,
+    },
+  },
+};
+
+type Assessment = { checked: CheckedFiling; preflight: PreflightResult; problems: Problem[] };
+
+function quotas(c: Context<AppEnv>) {
+  return {
+    individual: Number(c.env.QUOTA_INDIVIDUAL ?? 5) || 5,
+    organization: Number(c.env.QUOTA_ORGANIZATION ?? 50) || 50,
+  };
+}
+
+/** The checks shared by submit and the dry run: field rules, then every stored-data rule in one round trip. */
+async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyKey?: string): Promise<Assessment> {
+  const db = c.get("db");
+  const { lookup } = await loadRegions(db);
+  const checked = checkFilingRequest(body, { today: beijingToday(now), regions: lookup });
+  const blind = await blindFacts(vaultFor(c.env), checked.facts);
+  const preflight = await runPreflight(db, {
+    accountId: c.get("principal").accountId,
+    facts: checked.facts,
+    blind,
+    quotas: quotas(c),
+    now: now.toISOString(),
+    idempotencyKey,
+  });
+  // The app must be the caller's (owner) or granted to the caller (provider): 404 otherwise, like any resource.
+  const principal = c.get("principal");
+  if (checked.facts.appId !== undefined) {
+    const app = preflight.app;
+    const mayFile = app && (principal.role === "developer" ? app.ownerAccountId === principal.accountId : app.granted);
+    if (!mayFile) throw new ApiError("NOT_FOUND", "No such app");
+  }
+  return { checked, preflight, problems: [...checked.problems, ...preflight.problems] };
+}
+
+filingsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/validate",
+    tags: ["filings"],
+    summary: "Dry run: every problem a submission would report, nothing stored",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: { body: filingBody },
+    responses: {
+      200: { description: "Whether the filing would be accepted", content: { "application/json": { schema: ValidationResultSchema } } },
+      ...errorResponses(400, 401, 403, 404, 413, 415),
+    },
+  }),
+  async (c) => {
+    const { preflight, problems } = await assess(c, c.get("body"), new Date());
+    const all = [...preflight.conflicts.map((code) => problem("appId", code)), ...problems];
+    return c.json({ valid: all.length === 0, errors: all.map((p) => renderProblem(p, c.get("lang"))) }, 200);
+  },
+);
+
+filingsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["filings"],
+    summary: "Submit a filing (new, change or cancel)",
+    description:
+      "Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe.",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: { body: filingBody, headers: z.object({ "idempotency-key": IdempotencyKeySchema.optional() }) },
+    responses: {
+      201: { description: "Submitted (or the first response again, for a repeated Idempotency-Key)", content: { "application/json": { schema: FilingSchema } } },
+      ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const body = c.get("body");
+    const principal = c.get("principal");
+    const now = new Date();
+    const key = c.req.header("idempotency-key");
+    if (key !== undefined) parseOrThrow(IdempotencyKeySchema, key, "headers.Idempotency-Key");
+    const requestHash = key !== undefined ? await sha256Hex(canonicalJson(body)) : undefined;
+    const { checked, preflight, problems } = await assess(c, body, now, key);
+
+    if (preflight.idempotency) {
+      if (preflight.idempotency.requestHash !== requestHash) {
+        throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
+      }
+      return replay(preflight.idempotency.responseStatus, preflight.idempotency.responseBody);
+    }
+    const conflict = preflight.conflicts[0];
+    if (conflict) throw new ApiError(conflict);
+    if (problems.length > 0 || !checked.request || !preflight.app) throw validationFailed(problems);
+
+    const request = checked.request;
+    if (request.type === "cancel" && request.scope === "organizer" && preflight.registration) {
+      // Cancelling the organizer ends every one of its registrations: the caller must hold all of its apps.
+      const others = await organizerAppsForCancel(c.get("db"), preflight.registration.organizerId, principal.accountId);
+      const mayFile = (a: (typeof others)[number]) =>
+        principal.role === "developer" ? a.ownerAccountId === principal.accountId : a.granted;
+      if (others.some((a) => !mayFile(a))) throw validationFailed([problem("scope", "ORGANIZER_APPS_NOT_HELD")]);
+      if (others.some((a) => a.inFlight)) throw new ApiError("FILING_IN_PROGRESS", "Another app of this organizer has a filing in progress");
+    }
+    const outcome = await submitFiling(c.get("db"), vaultFor(c.env), {
+      request,
+      blind: await blindFacts(vaultFor(c.env), checked.facts),
+      submitter: principal,
+      appOwnerAccountId: preflight.app.ownerAccountId,
+      organizerBlind: preflight.registration?.organizerBlind,
+      organizerProvince: preflight.registration?.province,
+      idempotency: key !== undefined && requestHash ? { key, requestHash } : undefined,
+      now,
+    });
+    switch (outcome.kind) {
+      case "created":
+        return c.json(outcome.view, 201);
+      case "replay":
+        return replay(outcome.status, outcome.body);
+      case "key_reused":
+        throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
+      case "in_progress":
+        throw new ApiError("FILING_IN_PROGRESS");
+    }
+  },
+);
+
+function replay(status: number, body: string) {
+  return new Response(body, {
+    status,
+    headers: { "content-type": "application/json", "idempotent-replayed": "true" },
+  }) as unknown as never;
+}
+
+filingsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["filings"],
+    summary: "List filings of own and granted apps, newest first",
+    security: bearerSecurity,
+    request: { query: FilingListQuery },
+    responses: {
+      200: { description: "A page of filings", content: { "application/json": { schema: FilingListSchema } } },
+      ...errorResponses(401, 403, 422),
+    },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const rows = await listVisibleFilings(c.get("db"), c.get("principal").accountId, query);
+    const items = rows.slice(0, query.limit).map(toFilingView);
+    return c.json({ items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null }, 200);
+  },
+);
+
+async function visibleFiling(c: Context<AppEnv>, id: string) {
+  const row = await getVisibleFiling(c.get("db"), id, c.get("principal").accountId);
+  if (!row) throw new ApiError("NOT_FOUND", "No such filing");
+  return row;
+}
+
+filingsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags: ["filings"],
+    summary: "Read a filing",
+    security: bearerSecurity,
+    request: { params: FilingParams },
+    responses: {
+      200: { description: "The filing", content: { "application/json": { schema: FilingSchema } } },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => c.json(toFilingView(await visibleFiling(c, c.req.valid("param").id)), 200),
+);
+
+filingsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/history",
+    tags: ["filings"],
+    summary: "Transitions with actors, times and reasons",
+    security: bearerSecurity,
+    request: { params: FilingParams },
+    responses: {
+      200: {
+        description: "History, oldest first",
+        content: { "application/json": { schema: z.object({ items: z.array(HistoryEntrySchema) }) } },
+      },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const filing = await visibleFiling(c, c.req.valid("param").id);
+    const rows = await filingHistoryRows(c.get("db"), filing.id);
+    const items = rows.map((r) => ({
+      seq: r.seq,
+      from: r.fromStatus,
+      to: r.toStatus,
+      actor: { accountId: r.actorAccountId, role: r.actorRole },
+      at: r.at,
+      reasons: JSON.parse(r.reasons) as Reason[],
+    }));
+    return c.json({ items }, 200);
+  },
+);
+
+filingsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/withdraw",
+    tags: ["filings"],
+    summary: "Withdraw a filing still in platform review",
+    security: bearerSecurity,
+    request: { params: FilingParams },
+    responses: {
+      200: { description: "The filing, withdrawn", content: { "application/json": { schema: FilingSchema } } },
+      ...errorResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    const filing = await visibleFiling(c, c.req.valid("param").id);
+    const principal = c.get("principal");
+    // The submitter withdraws; so may the app's owner when a provider submitted for it.
+    const app = await c.get("db").query.apps.findFirst({ where: (a, { eq }) => eq(a.appId, filing.appId) });
+    if (filing.submitterAccountId !== principal.accountId && app?.ownerAccountId !== principal.accountId) {
+      throw new ApiError("FORBIDDEN", "Only the submitter or the app's owner may withdraw a filing");
+    }
+    const updated = await transitionFiling(c.get("db"), {
+      filing,
+      action: "withdraw",
+      actor: principal,
+      now: new Date(),
+      recipients: [filing.submitterAccountId, app?.ownerAccountId ?? filing.submitterAccountId],
+    });
+    return c.json(toFilingView(updated), 200);
+  },
+);
