@@ -75,7 +75,11 @@ const OrganizerSchema = z.strictObject({
 const ServiceSchema = z.strictObject({
   name: text(30),
   serviceContentTypes: z.array(z.string().max(64)).min(1).max(5),
-  preApprovals: z.array(z.strictObject({ type: z.enum(preApprovalCodes), approvalNumber: text(100) })).max(12),
+  // Absent or empty: no pre-approval applies (SPEC §2).
+  preApprovals: z
+    .array(z.strictObject({ type: z.enum(preApprovalCodes), approvalNumber: text(100) }))
+    .max(12)
+    .default([]),
   languages: z.array(z.string().max(20)).min(1).max(20),
   description: z.string().max(1000),
   principal: PersonSchemaPlain,
@@ -336,9 +340,10 @@ function checkService(service: unknown, ctx: RuleContext): { problems: Problem[]
       else for (const p of type.requiresPreApprovals) if (!required.has(p)) required.set(p, code);
     });
   }
-  if (Array.isArray(service.preApprovals)) {
+  const preApprovals = service.preApprovals === undefined ? [] : service.preApprovals;
+  if (Array.isArray(preApprovals)) {
     const seen = new Set<string>();
-    service.preApprovals.forEach((entry, i) => {
+    preApprovals.forEach((entry, i) => {
       if (!isObject(entry) || typeof entry.type !== "string") return;
       if (seen.has(entry.type)) out.push(problem(joinPath("service.preApprovals", i, "type"), "DUPLICATE"));
       seen.add(entry.type);

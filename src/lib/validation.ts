@@ -32,7 +32,9 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
         else out.push({ path, code: "INVALID_TYPE", params: { expected: describeType(issue.expected) } });
         break;
       case "invalid_value":
-        out.push({ path, code: "INVALID_VALUE", params: { allowed: issue.values.map(String).join(", ") } });
+        // zod reports a missing enum or literal as invalid_value; a missing field is REQUIRED, as for other types.
+        if (valueAt(input, issue.path) === undefined) out.push({ path, code: "REQUIRED" });
+        else out.push({ path, code: "INVALID_VALUE", params: { allowed: issue.values.map(String).join(", ") } });
         break;
       case "too_small": {
         const min = Number(issue.minimum);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { appGrants, apps, events, filingHistory, filingPeople, filings, idempotencyKeys, auditLog } from "../db/schema";
 import type { FilingRequest, Person } from "../domain/filing-request";
@@ -237,12 +237,8 @@ export async function getFilingRow(db: Db, id: string): Promise<FilingRow | unde
 function visibleTo(accountId: string) {
   return or(
     eq(filings.submitterAccountId, accountId),
-    exists(
-      sql`select 1 from ${apps} where ${apps.appId} = ${filings.appId} and ${apps.ownerAccountId} = ${accountId}`,
-    ),
-    exists(
-      sql`select 1 from ${appGrants} where ${appGrants.appId} = ${filings.appId} and ${appGrants.accountId} = ${accountId}`,
-    ),
+    sql`exists (select 1 from ${apps} where ${apps.appId} = ${filings.appId} and ${apps.ownerAccountId} = ${accountId})`,
+    sql`exists (select 1 from ${appGrants} where ${appGrants.appId} = ${filings.appId} and ${appGrants.accountId} = ${accountId})`,
   );
 }
 

@@ -1,0 +1,63 @@
+// Shared by the local scripts: wrangler's environment (no outside network) and a child-process runner.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+export const root = join(import.meta.dirname, "..");
+
+// node_modules/.bin first: the `node` package there is Node 22, which wrangler needs, even when a script is
+// started by an older system node.
+export const wranglerEnv = {
+  ...process.env,
+  PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_LOG_SANITIZE: "true",
+};
+
+const bin = (name) => join(root, "node_modules", ".bin", name);
+
+/** Runs a command to completion, stdin closed (so wrangler never waits for a confirmation). */
+export function run(command, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin(command), args, {
+      cwd: root,
+      env: wranglerEnv,
+      stdio: ["ignore", opts.quiet ? "pipe" : "inherit", "inherit"],
+    });
+    let out = "";
+    child.stdout?.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(" ")} exited ${code}`))));
+  });
+}
+
+export function startWrangler(args) {
+  return spawn(bin("wrangler"), args, { cwd: root, env: wranglerEnv, stdio: ["ignore", "inherit", "inherit"] });
+}
+
+/** Reads KEY="value" lines of .dev.vars. */
+export function readDevVars() {
+  const file = join(root, ".dev.vars");
+  if (!existsSync(file)) return {};
+  const vars = {};
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*"?(.*?)"?\s*$/.exec(line);
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
+export async function waitForHealth(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs / 1000} s`);
+}

@@ -1,0 +1,146 @@
+// Demo data for local runs: accounts of every role with fixed development keys, apps, a grant, and filings
+// submitted through the API (so they pass the same validation and encryption as any other).
+// Safe to run again: rows are inserted with INSERT OR IGNORE and an existing filing is left as it is.
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { residentIdCheckCharacter, usccCheckCharacter } from "../src/domain/identifiers.ts";
+import { root, run } from "./lib.mjs";
+
+/** Development-only keys for the demo accounts: printed by `npm start`, never valid anywhere else. */
+export const DEMO_ACCOUNTS = [
+  { id: "acc_demo_developer", name: "深圳市示例科技有限公司", role: "developer", key: "bk_dev_developer_9f3KqT7wXn2LmP4s" },
+  { id: "acc_demo_provider", name: "示例备案服务商", role: "provider", key: "bk_dev_provider_R5tY8uI1oP3aS6dF" },
+  { id: "acc_demo_reviewer", name: "平台初审员", role: "reviewer", key: "bk_dev_reviewer_G7hJ2kL9zX4cV1bN" },
+  { id: "acc_demo_regulator", name: "管局对接", role: "regulator", key: "bk_dev_regulator_M3qW8eR5tY2uI6oP" },
+  { id: "acc_demo_admin", name: "平台管理员", role: "admin", key: "bk_dev_admin_A1sD4fG7hJ0kL3zX" },
+];
+
+export const DEMO_APPS = [
+  { appId: "wxdemo0000000001", name: "示例生活助手", owner: "acc_demo_developer" },
+  { appId: "wxdemo0000000002", name: "示例学习课堂", owner: "acc_demo_developer", grantTo: "acc_demo_provider" },
+  { appId: "wxdemo0000000003", name: "示例出行助手", owner: "acc_demo_developer" },
+];
+
+const sha256 = (text) => createHash("sha256").update(text).digest("hex");
+const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;
+const residentId = (first17) => first17 + residentIdCheckCharacter(first17);
+const uscc = (first17) => first17 + usccCheckCharacter(first17);
+
+function seedSql(now) {
+  const lines = [];
+  for (const a of DEMO_ACCOUNTS) {
+    lines.push(
+      `INSERT OR IGNORE INTO accounts (id, name, role, created_at) VALUES (${quote(a.id)}, ${quote(a.name)}, ${quote(a.role)}, ${quote(now)});`,
+      `INSERT OR IGNORE INTO api_keys (id, account_id, key_hash, prefix, created_at) VALUES (${quote(`key_${a.id.slice(4)}`)}, ${quote(a.id)}, ${quote(sha256(a.key))}, ${quote(a.key.slice(0, 10))}, ${quote(now)});`,
+    );
+  }
+  for (const app of DEMO_APPS) {
+    lines.push(
+      `INSERT OR IGNORE INTO apps (app_id, name, owner_account_id, listing_status, created_at, updated_at) VALUES (${quote(app.appId)}, ${quote(app.name)}, ${quote(app.owner)}, 'unlisted', ${quote(now)}, ${quote(now)});`,
+    );
+    if (app.grantTo) {
+      lines.push(
+        `INSERT OR IGNORE INTO app_grants (app_id, account_id, created_at) VALUES (${quote(app.appId)}, ${quote(app.grantTo)}, ${quote(now)});`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+function person(name, first17, mobile, emergencyContact, email) {
+  return {
+    name,
+    certificate: { type: "resident_id", number: residentId(first17), validFrom: "2020-05-01", validTo: "long_term" },
+    mobile,
+    emergencyContact,
+    email,
+  };
+}
+
+/** Demo filings: valid by every rule, one per app that has none yet. */
+export function demoFilings() {
+  const zhang = person("张伟", "44030519850315123", "13800138001", "13900139001", "zhangwei@example.com");
+  const li = person("李娜", "11010519900620234", "13800138002", "13900139002", "lina@example.com");
+  return [
+    {
+      key: "acc_demo_developer",
+      body: {
+        type: "new",
+        appId: "wxdemo0000000001",
+        organizer: {
+          nature: "enterprise",
+          name: "深圳市示例科技有限公司",
+          certificate: { type: "uscc", number: uscc("91440300MA5FQ2KL3") },
+          region: { province: "440000", city: "440300", district: "440305" },
+          address: "粤海街道科技园路1号",
+          principal: zhang,
+        },
+        service: {
+          name: "示例生活助手",
+          serviceContentTypes: ["life.bill_payment"],
+          preApprovals: [],
+          languages: ["zh-Hans"],
+          description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。",
+          principal: zhang,
+        },
+        commitment: { accepted: true },
+      },
+    },
+    {
+      key: "acc_demo_provider",
+      body: {
+        type: "new",
+        appId: "wxdemo0000000002",
+        organizer: {
+          nature: "enterprise",
+          name: "北京示例教育科技有限公司",
+          certificate: { type: "uscc", number: uscc("91110105MA01ABCD1") },
+          region: { province: "110000", city: "110100", district: "110105" },
+          address: "朝阳区建国路88号",
+          principal: li,
+        },
+        service: {
+          name: "示例学习课堂",
+          serviceContentTypes: ["education.online"],
+          preApprovals: [{ type: "education", approvalNumber: "京教审〔2024〕18号" }],
+          languages: ["zh-Hans"],
+          description: "面向中小学生的在线课程与练习平台，提供课程直播、回放和作业批改服务。",
+          principal: li,
+        },
+        commitment: { accepted: true },
+      },
+    },
+  ];
+}
+
+/** Accounts, keys, apps and grants, straight into the local D1 (before the server starts). */
+export async function seedDatabase() {
+  const file = join(root, ".wrangler", "seed.sql");
+  writeFileSync(file, seedSql(new Date().toISOString()));
+  await run("wrangler", ["d1", "execute", "DB", "--local", "--file", file], { quiet: true });
+}
+
+/** Filings, through the running service. */
+export async function seedFilings(baseUrl) {
+  const keys = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.id, a.key]));
+  const results = [];
+  for (const filing of demoFilings()) {
+    const res = await fetch(`${baseUrl}/v1/filings`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${keys[filing.key]}`,
+        "content-type": "application/json",
+        "idempotency-key": `demo-${filing.body.appId}`,
+      },
+      body: JSON.stringify(filing.body),
+    });
+    const body = await res.json();
+    // 409: the app already has its demo filing from an earlier start.
+    if (res.status !== 201 && res.status !== 409) {
+      throw new Error(`demo filing for ${filing.body.appId}: ${res.status} ${JSON.stringify(body)}`);
+    }
+    results.push({ appId: filing.body.appId, status: res.status === 201 ? body.status : "already seeded" });
+  }
+  return results;
+}

@@ -1,0 +1,46 @@
+// `npm start`: the service on http://localhost:8787 with an embedded local D1 — migrations applied,
+// demo data seeded, development keys printed. The cron can be triggered at /__scheduled.
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DEMO_ACCOUNTS, seedDatabase, seedFilings } from "./seed.mjs";
+import { readDevVars, root, run, startWrangler, waitForHealth } from "./lib.mjs";
+
+const PORT = Number(process.env.PORT ?? 8787);
+const url = `http://localhost:${PORT}`;
+
+if (!existsSync(join(root, ".dev.vars"))) {
+  copyFileSync(join(root, ".dev.vars.example"), join(root, ".dev.vars"));
+  console.log("Created .dev.vars from .dev.vars.example (development secrets).");
+}
+mkdirSync(join(root, ".wrangler"), { recursive: true });
+
+await run("node", [join(root, "scripts", "build-assets.mjs")]);
+console.log("Applying migrations to the local D1…");
+await run("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
+console.log("Seeding demo accounts and apps…");
+await seedDatabase();
+
+const server = startWrangler(["dev", "--local", "--port", String(PORT), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"]);
+const stop = () => server.kill("SIGTERM");
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+server.on("exit", (code) => process.exit(code ?? 0));
+
+await waitForHealth(url, 90_000);
+const filings = await seedFilings(url);
+const admin = readDevVars().ADMIN_BOOTSTRAP_KEY;
+
+const pad = (s, n) => s + " ".repeat(Math.max(n - [...s].length, 1));
+console.log(`
+beian is running at ${url}
+  lookup page   ${url}/
+  API docs      ${url}/docs   (OpenAPI: ${url}/openapi.json)
+  cron, once    ${url}/__scheduled
+
+Development keys (Authorization: Bearer <key>):
+${DEMO_ACCOUNTS.map((a) => `  ${pad(a.role, 10)} ${pad(a.id, 20)} ${a.key}`).join("\n")}
+  ${pad("bootstrap", 10)} ${pad("ADMIN_BOOTSTRAP_KEY", 20)} ${admin ?? "(see .dev.vars)"}
+
+Demo filings: ${filings.map((f) => `${f.appId} ${f.status}`).join(", ")}
+Try: curl -H "Authorization: Bearer ${DEMO_ACCOUNTS[0].key}" ${url}/v1/filings
+`);

@@ -1,0 +1,169 @@
+import { env, exports } from "cloudflare:workers";
+import { serviceNameKey } from "../../src/domain/filing-request";
+import { canonicalJson, vaultFor } from "../../src/lib/crypto";
+import { makeResidentId, makeUscc } from "./identifiers";
+
+const BASE = "http://beian.test";
+
+export type CallOptions = {
+  method?: string;
+  key?: string;
+  body?: unknown;
+  /** Sent as-is (no JSON encoding, no content type) when given. */
+  rawBody?: BodyInit;
+  headers?: Record<string, string>;
+};
+
+/** Calls the Worker through its real entry, as a client would. */
+export async function call(path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let body: BodyInit | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(
+    new Request(`${BASE}${path}`, { method: opts.method ?? (body !== undefined ? "POST" : "GET"), headers, body }),
+  );
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test helper returning parsed JSON of any shape
+export async function callJson(path: string, opts: CallOptions = {}): Promise<{ status: number; body: any; res: Response }> {
+  const res = await call(path, opts);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, res };
+}
+
+export const adminKey = (): string => env.ADMIN_BOOTSTRAP_KEY;
+
+let counter = Math.floor(Math.random() * 1_000_000);
+export const unique = (): number => ++counter;
+
+export type Role = "developer" | "provider" | "reviewer" | "regulator" | "admin";
+
+/** A fresh account of `role` with a fresh key. */
+export async function newAccount(role: Role, name = `${role} ${unique()}`): Promise<{ id: string; key: string; keyId: string }> {
+  const account = await callJson("/v1/admin/accounts", { key: adminKey(), body: { name, role } });
+  if (account.status !== 201) throw new Error(`account: ${account.status} ${JSON.stringify(account.body)}`);
+  const key = await callJson(`/v1/admin/accounts/${account.body.id}/keys`, { key: adminKey(), method: "POST" });
+  if (key.status !== 201) throw new Error(`key: ${key.status} ${JSON.stringify(key.body)}`);
+  return { id: account.body.id, key: key.body.key, keyId: key.body.id };
+}
+
+/** A fresh app owned by the developer holding `key`. */
+export async function newApp(key: string, name = `示例小程序${unique()}`): Promise<string> {
+  const appId = `wx${unique().toString(16).padStart(16, "0")}`;
+  const res = await callJson("/v1/apps", { key, body: { appId, name } });
+  if (res.status !== 201) throw new Error(`app: ${res.status} ${JSON.stringify(res.body)}`);
+  return appId;
+}
+
+/** A mainland mobile no other test data uses. */
+export function mobile(): string {
+  return `13${String(unique()).padStart(9, "0").slice(-9)}`;
+}
+
+export function person(overrides: Record<string, unknown> = {}) {
+  return {
+    name: "张三",
+    certificate: { type: "resident_id", number: makeResidentId(), validFrom: "2020-01-01", validTo: "long_term" },
+    mobile: mobile(),
+    emergencyContact: mobile(),
+    email: `user${unique()}@example.com`,
+    ...overrides,
+  };
+}
+
+/** A valid `new` filing for `appId`: its own organizer, people and service name, so it conflicts with nothing. */
+export function validFiling(appId: string) {
+  const principal = person();
+  return {
+    type: "new",
+    appId,
+    organizer: {
+      nature: "enterprise",
+      name: `深圳市示例科技有限公司${unique()}`,
+      certificate: { type: "uscc", number: makeUscc("91") },
+      region: { province: "440000", city: "440300", district: "440305" },
+      address: "粤海街道科技园路1号",
+      principal,
+    },
+    service: {
+      name: `示例生活助手${unique()}`,
+      serviceContentTypes: ["life.bill_payment"],
+      preApprovals: [],
+      languages: ["zh-Hans"],
+      description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。",
+      principal,
+    },
+    commitment: { accepted: true },
+  };
+}
+
+/** `POST /v1/filings` as `key`, with extra headers (Idempotency-Key, Accept-Language…). */
+export function submitFiling(key: string, body: unknown, headers?: Record<string, string>) {
+  return callJson("/v1/filings", { key, body, headers });
+}
+
+/** `POST /v1/filings/validate` (the dry run) as `key`. */
+export function validateFiling(key: string, body: unknown, headers?: Record<string, string>) {
+  return callJson("/v1/filings/validate", { key, body, headers });
+}
+
+/** The `{path, code}` pairs of an `errors[]` (problem body or dry run), without the wording. */
+export function problemsOf(body: { errors?: { path: string; code: string }[] }): { path: string; code: string }[] {
+  return (body.errors ?? []).map(({ path, code }) => ({ path, code }));
+}
+
+/** How many filings are stored for `appId` (straight from D1). */
+export async function countFilings(appId: string): Promise<number> {
+  const row = await env.DB.prepare("select count(*) as n from filings where app_id = ?").bind(appId).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+type SeedFiling = {
+  appId: string;
+  organizer: { nature: string; name: string; certificate: { type: string; number: string }; region: { province: string } };
+  service: { name: string };
+};
+
+/**
+ * An active registration for `filing.appId` as if `filing` had been approved, written straight to D1: the
+ * organizer row (created once per certificate, with the blind index the code computes) and the registration.
+ * Lets tests reach `change`, `cancel` and the pre-flight rules without walking the review flow.
+ */
+export async function seedRegistration(
+  filing: SeedFiling,
+  opts: { status?: "active" | "cancelled" | "revoked" | "access_removed" } = {},
+): Promise<{ number: string; organizerId: string }> {
+  const vault = vaultFor(env);
+  const { organizer } = filing;
+  const blind = await vault.blindIndex("certificate", `${organizer.certificate.type}:${organizer.certificate.number}`);
+  const at = new Date().toISOString();
+  const seq = String(unique()).padStart(6, "0").slice(-6);
+  await env.DB.prepare(
+    `insert into organizers (id, certificate_blind, nature, name, province, organizer_number, data_sealed, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (certificate_blind) do nothing`,
+  )
+    .bind(`org_seed_${seq}`, blind, organizer.nature, organizer.name, organizer.region.province.slice(0, 2), `粤ICP备2024${seq}号`, await vault.seal(canonicalJson(organizer)), at, at)
+    .run();
+  const org = await env.DB.prepare("select id, organizer_number as number from organizers where certificate_blind = ?")
+    .bind(blind)
+    .first<{ id: string; number: string }>();
+  if (!org) throw new Error("seedRegistration: organizer row missing");
+  const number = `${org.number}-${unique()}X`;
+  await env.DB.prepare(
+    `insert into registrations (number, app_id, organizer_id, filing_id, status, service_name, service_name_key, version, approved_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+  )
+    .bind(number, filing.appId, org.id, `fil_seed_${seq}`, opts.status ?? "active", filing.service.name, serviceNameKey(filing.service.name), at, at)
+    .run();
+  return { number, organizerId: org.id };
+}
+
+/** A fresh developer with one fresh app of its own. */
+export async function developerWithApp(): Promise<{ dev: { id: string; key: string; keyId: string }; appId: string }> {
+  const dev = await newAccount("developer");
+  return { dev, appId: await newApp(dev.key) };
+}
