@@ -21,15 +21,12 @@ export async function touchKey(db: Db, keyId: string, at: string) {
   await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, keyId));
 }
 
-export async function createAccount(db: Db, input: { name: string; role: Role; id?: string }): Promise<Account> {
-  const account: Account = {
-    id: input.id ?? newId("acc"),
-    name: input.name,
-    role: input.role,
-    createdAt: new Date().toISOString(),
-  };
-  await db.insert(accounts).values(account);
-  return account;
+export function newAccount(input: { name: string; role: Role }): Account {
+  return { id: newId("acc"), name: input.name, role: input.role, createdAt: new Date().toISOString() };
+}
+
+export function insertAccount(db: Db, account: Account) {
+  return db.insert(accounts).values(account);
 }
 
 export async function getAccount(db: Db, id: string): Promise<Account | undefined> {
@@ -48,18 +45,20 @@ export async function listAccounts(db: Db, opts: { limit: number; cursor?: strin
     .limit(opts.limit + 1);
 }
 
-/** Creates a key and returns it once; only its SHA-256 digest is stored. */
-export async function createKey(db: Db, accountId: string, plaintext = `bk_${randomToken(32)}`) {
-  const id = newId("key");
-  const createdAt = new Date().toISOString();
-  await db.insert(apiKeys).values({
-    id,
+/** A new key: the plaintext to show once, and the row to store (its SHA-256 digest, never the key). */
+export async function newKey(accountId: string, plaintext = `bk_${randomToken(32)}`) {
+  const row = {
+    id: newId("key"),
     accountId,
     keyHash: await sha256Hex(plaintext),
     prefix: plaintext.slice(0, 10),
-    createdAt,
-  });
-  return { id, key: plaintext, prefix: plaintext.slice(0, 10), createdAt };
+    createdAt: new Date().toISOString(),
+  };
+  return { row, shown: { id: row.id, key: plaintext, prefix: row.prefix, createdAt: row.createdAt } };
+}
+
+export function insertKey(db: Db, row: typeof apiKeys.$inferInsert) {
+  return db.insert(apiKeys).values(row);
 }
 
 export async function listKeys(db: Db, accountId: string) {
@@ -76,16 +75,15 @@ export async function listKeys(db: Db, accountId: string) {
     .orderBy(desc(apiKeys.id));
 }
 
-/** Returns false when no such key of that account exists. Revoking twice keeps the first time. */
-export async function revokeKey(db: Db, accountId: string, keyId: string): Promise<boolean> {
+export async function getKey(db: Db, accountId: string, keyId: string) {
   const [row] = await db
     .select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt })
     .from(apiKeys)
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId)))
     .limit(1);
-  if (!row) return false;
-  if (!row.revokedAt) {
-    await db.update(apiKeys).set({ revokedAt: new Date().toISOString() }).where(eq(apiKeys.id, keyId));
-  }
-  return true;
+  return row;
+}
+
+export function revokeKeyStatement(db: Db, keyId: string, at: string) {
+  return db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
 }

@@ -1,12 +1,14 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { accounts, appGrants, apps, registrations } from "../db/schema";
+import { accounts, appGrants, apps } from "../db/schema";
 
 export type AppRow = typeof apps.$inferSelect;
 export type AppView = AppRow & { registrationNumber: string | null };
 
-const activeNumber = sql<string | null>`(select ${registrations.number} from ${registrations}
-  where ${registrations.appId} = ${apps.appId} and ${registrations.status} = 'active' limit 1)`;
+// Spelled out with table names: in the select list of a single-table query drizzle renders columns unqualified,
+// which would turn the correlation into `"app_id" = "app_id"` (always true) inside the subquery.
+const activeNumber = sql<string | null>`(select "registrations"."number" from "registrations"
+  where "registrations"."app_id" = "apps"."app_id" and "registrations"."status" = 'active' limit 1)`;
 
 const appColumns = {
   appId: apps.appId,
@@ -26,14 +28,8 @@ export async function getApp(db: Db, appId: string): Promise<AppView | undefined
   return row;
 }
 
-/** Returns false when the appId is taken. */
-export async function insertApp(db: Db, app: { appId: string; name: string; ownerAccountId: string }, now: string) {
-  const inserted = await db
-    .insert(apps)
-    .values({ ...app, listingStatus: "unlisted", createdAt: now, updatedAt: now })
-    .onConflictDoNothing()
-    .returning({ appId: apps.appId });
-  return inserted.length === 1;
+export function insertApp(db: Db, app: { appId: string; name: string; ownerAccountId: string }, now: string) {
+  return db.insert(apps).values({ ...app, listingStatus: "unlisted", createdAt: now, updatedAt: now });
 }
 
 export async function listOwnApps(db: Db, ownerAccountId: string, opts: { limit: number; cursor?: string }) {
@@ -45,13 +41,16 @@ export async function listOwnApps(db: Db, ownerAccountId: string, opts: { limit:
     .limit(opts.limit + 1);
 }
 
-export async function setListing(
+export function setListing(
   db: Db,
   appId: string,
   change: Pick<AppRow, "listingStatus" | "listedAt" | "delistedAt" | "delistReason">,
   now: string,
 ) {
-  await db.update(apps).set({ ...change, updatedAt: now }).where(eq(apps.appId, appId));
+  return db
+    .update(apps)
+    .set({ ...change, updatedAt: now })
+    .where(eq(apps.appId, appId));
 }
 
 export async function hasGrant(db: Db, appId: string, accountId: string): Promise<boolean> {
@@ -63,8 +62,8 @@ export async function hasGrant(db: Db, appId: string, accountId: string): Promis
   return row !== undefined;
 }
 
-export async function addGrant(db: Db, appId: string, accountId: string, now: string) {
-  await db.insert(appGrants).values({ appId, accountId, createdAt: now }).onConflictDoNothing();
+export function addGrant(db: Db, appId: string, accountId: string, now: string) {
+  return db.insert(appGrants).values({ appId, accountId, createdAt: now }).onConflictDoNothing();
 }
 
 export async function listGrants(db: Db, appId: string) {
@@ -76,10 +75,6 @@ export async function listGrants(db: Db, appId: string) {
     .orderBy(appGrants.createdAt);
 }
 
-export async function removeGrant(db: Db, appId: string, accountId: string): Promise<boolean> {
-  const removed = await db
-    .delete(appGrants)
-    .where(and(eq(appGrants.appId, appId), eq(appGrants.accountId, accountId)))
-    .returning({ appId: appGrants.appId });
-  return removed.length > 0;
+export function removeGrant(db: Db, appId: string, accountId: string) {
+  return db.delete(appGrants).where(and(eq(appGrants.appId, appId), eq(appGrants.accountId, accountId)));
 }

@@ -1,4 +1,5 @@
 import { asc, desc, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { auditLog } from "../db/schema";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
@@ -45,21 +46,28 @@ export async function nextAuditRow(entry: AuditEntry, head: ChainHead | null): P
   return { ...row, prevHash, hash: await auditHash(prevHash, row) };
 }
 
-/** Appends one audit row on its own (for changes that are a single statement, such as key revocation). */
-export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+/**
+ * Runs `statements` and the next audit row of `entry.subject` as one db.batch(): the change and its audit row
+ * exist together or not at all. When another writer extended the same chain first, the batch fails on the
+ * audit key and is retried from a fresh read of the chain's head.
+ */
+export async function auditedBatch(db: Db, entry: AuditEntry, statements: BatchItem<"sqlite">[]): Promise<unknown[]> {
   for (let attempt = 0; ; attempt++) {
+    const row = await nextAuditRow(entry, await chainHead(db, entry.subject));
     try {
-      await db.insert(auditLog).values(await nextAuditRow(entry, await chainHead(db, entry.subject)));
-      return;
+      const results = await db.batch([db.insert(auditLog).values(row), ...statements]);
+      return results.slice(1);
     } catch (e) {
-      if (attempt >= 4 || !isUniqueViolation(e)) throw e;
+      if (attempt >= 4 || !isUniqueViolation(e, "audit_log")) throw e;
     }
   }
 }
 
-export function isUniqueViolation(e: unknown): boolean {
+/** Whether `e` is a unique-constraint failure, optionally on a given table. */
+export function isUniqueViolation(e: unknown, table?: string): boolean {
   const text = e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? "")}` : String(e);
-  return /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(text);
+  if (!/UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(text)) return false;
+  return table === undefined || text.includes(`${table}.`);
 }
 
 /** Re-computes every chain; returns the subjects whose chain is broken. */

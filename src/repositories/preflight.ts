@@ -69,7 +69,8 @@ export async function runPreflight(
           appId: apps.appId,
           name: apps.name,
           ownerAccountId: apps.ownerAccountId,
-          granted: sql<number>`exists (select 1 from ${appGrants} where ${appGrants.appId} = ${apps.appId} and ${appGrants.accountId} = ${accountId})`,
+          // Qualified by hand: drizzle leaves select-list columns of a single-table query unqualified.
+          granted: sql<number>`exists (select 1 from "app_grants" where "app_grants"."app_id" = "apps"."app_id" and "app_grants"."account_id" = ${accountId})`,
         })
         .from(apps)
         .where(eq(apps.appId, appId)),

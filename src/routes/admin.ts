@@ -3,8 +3,18 @@ import { requireRole } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import { createAccount, createKey, getAccount, listAccounts, listKeys, revokeKey } from "../repositories/accounts";
-import { appendAudit, verifyAuditChains } from "../repositories/audit";
+import {
+  getAccount,
+  getKey,
+  insertAccount,
+  insertKey,
+  listAccounts,
+  listKeys,
+  newAccount,
+  newKey,
+  revokeKeyStatement,
+} from "../repositories/accounts";
+import { auditedBatch, verifyAuditChains } from "../repositories/audit";
 import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
 import { ROLES } from "../lib/auth";
 
@@ -29,14 +39,18 @@ adminRoutes.openapi(
   async (c) => {
     const input = c.req.valid("json");
     const db = c.get("db");
-    const account = await createAccount(db, input);
-    await appendAudit(db, {
-      subject: `account:${account.id}`,
-      action: "account.created",
-      actorAccountId: c.get("principal").accountId,
-      at: account.createdAt,
-      data: { name: account.name, role: account.role },
-    });
+    const account = newAccount(input);
+    await auditedBatch(
+      db,
+      {
+        subject: `account:${account.id}`,
+        action: "account.created",
+        actorAccountId: c.get("principal").accountId,
+        at: account.createdAt,
+        data: { name: account.name, role: account.role },
+      },
+      [insertAccount(db, account)],
+    );
     return c.json(account, 201);
   },
 );
@@ -84,15 +98,19 @@ adminRoutes.openapi(
     const { id } = c.req.valid("param");
     const db = c.get("db");
     if (!(await getAccount(db, id))) throw new ApiError("NOT_FOUND", "No such account");
-    const key = await createKey(db, id);
-    await appendAudit(db, {
-      subject: `account:${id}`,
-      action: "key.created",
-      actorAccountId: c.get("principal").accountId,
-      at: key.createdAt,
-      data: { keyId: key.id, prefix: key.prefix },
-    });
-    return c.json(key, 201);
+    const { row, shown } = await newKey(id);
+    await auditedBatch(
+      db,
+      {
+        subject: `account:${id}`,
+        action: "key.created",
+        actorAccountId: c.get("principal").accountId,
+        at: row.createdAt,
+        data: { keyId: row.id, prefix: row.prefix },
+      },
+      [insertKey(db, row)],
+    );
+    return c.json(shown, 201);
   },
 );
 
@@ -133,14 +151,17 @@ adminRoutes.openapi(
   async (c) => {
     const { id, keyId } = c.req.valid("param");
     const db = c.get("db");
-    if (!(await revokeKey(db, id, keyId))) throw new ApiError("NOT_FOUND", "No such key for this account");
-    await appendAudit(db, {
-      subject: `account:${id}`,
-      action: "key.revoked",
-      actorAccountId: c.get("principal").accountId,
-      at: new Date().toISOString(),
-      data: { keyId },
-    });
+    const key = await getKey(db, id, keyId);
+    if (!key) throw new ApiError("NOT_FOUND", "No such key for this account");
+    // Revoking twice keeps the first time and writes no second audit row.
+    if (!key.revokedAt) {
+      const at = new Date().toISOString();
+      await auditedBatch(
+        db,
+        { subject: `account:${id}`, action: "key.revoked", actorAccountId: c.get("principal").accountId, at, data: { keyId } },
+        [revokeKeyStatement(db, keyId, at)],
+      );
+    }
     return c.body(null, 204);
   },
 );

@@ -4,8 +4,8 @@ import { requireRole } from "../lib/auth";
 import { ApiError, validationFailed } from "../lib/errors";
 import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import { addGrant, getApp, insertApp, listGrants, listOwnApps, removeGrant, setListing, type AppView } from "../repositories/apps";
-import { appendAudit } from "../repositories/audit";
+import { addGrant, getApp, hasGrant, insertApp, listGrants, listOwnApps, removeGrant, setListing, type AppView } from "../repositories/apps";
+import { auditedBatch, isUniqueViolation } from "../repositories/audit";
 import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
 import type { AppEnv } from "../types";
 import type { Context } from "hono";
@@ -39,10 +39,14 @@ appsRoutes.openapi(
     const db = c.get("db");
     const owner = c.get("principal").accountId;
     const now = new Date().toISOString();
-    if (!(await insertApp(db, { ...input, ownerAccountId: owner }, now))) {
-      throw new ApiError("APP_EXISTS", `${input.appId} is already registered`);
+    try {
+      await auditedBatch(db, { subject: `app:${input.appId}`, action: "app.created", actorAccountId: owner, at: now, data: input }, [
+        insertApp(db, { ...input, ownerAccountId: owner }, now),
+      ]);
+    } catch (e) {
+      if (isUniqueViolation(e, "apps")) throw new ApiError("APP_EXISTS", `${input.appId} is already registered`);
+      throw e;
     }
-    await appendAudit(db, { subject: `app:${input.appId}`, action: "app.created", actorAccountId: owner, at: now, data: input });
     return c.json((await getApp(db, input.appId)) as AppView, 201);
   },
 );
@@ -96,8 +100,10 @@ appsRoutes.openapi(
     if (!app.registrationNumber) throw new ApiError("FILING_REQUIRED", "File the app and wait for approval before listing it");
     if (app.listingStatus !== "listed") {
       const now = new Date().toISOString();
-      await setListing(c.get("db"), app.appId, { listingStatus: "listed", listedAt: now, delistedAt: null, delistReason: null }, now);
-      await appendAudit(c.get("db"), { subject: `app:${app.appId}`, action: "app.listed", actorAccountId: c.get("principal").accountId, at: now, data: {} });
+      const db = c.get("db");
+      await auditedBatch(db, { subject: `app:${app.appId}`, action: "app.listed", actorAccountId: c.get("principal").accountId, at: now, data: {} }, [
+        setListing(db, app.appId, { listingStatus: "listed", listedAt: now, delistedAt: null, delistReason: null }, now),
+      ]);
     }
     return c.json((await getApp(c.get("db"), app.appId)) as AppView, 200);
   },
@@ -118,8 +124,10 @@ appsRoutes.openapi(
     // Only the platform sets `delisted`; an owner taking a delisted app down leaves that record as it is.
     if (app.listingStatus === "listed") {
       const now = new Date().toISOString();
-      await setListing(c.get("db"), app.appId, { listingStatus: "unlisted", listedAt: app.listedAt, delistedAt: null, delistReason: null }, now);
-      await appendAudit(c.get("db"), { subject: `app:${app.appId}`, action: "app.unlisted", actorAccountId: c.get("principal").accountId, at: now, data: {} });
+      const db = c.get("db");
+      await auditedBatch(db, { subject: `app:${app.appId}`, action: "app.unlisted", actorAccountId: c.get("principal").accountId, at: now, data: {} }, [
+        setListing(db, app.appId, { listingStatus: "unlisted", listedAt: app.listedAt, delistedAt: null, delistReason: null }, now),
+      ]);
     }
     return c.json((await getApp(c.get("db"), app.appId)) as AppView, 200);
   },
@@ -144,8 +152,11 @@ appsRoutes.openapi(
     if (!grantee) throw validationFailed([{ path: "accountId", code: "UNKNOWN_ACCOUNT" }]);
     if (grantee.role !== "provider") throw validationFailed([{ path: "accountId", code: "NOT_A_PROVIDER" }]);
     const now = new Date().toISOString();
-    await addGrant(db, app.appId, accountId, now);
-    await appendAudit(db, { subject: `app:${app.appId}`, action: "grant.added", actorAccountId: c.get("principal").accountId, at: now, data: { accountId } });
+    if (!(await hasGrant(db, app.appId, accountId))) {
+      await auditedBatch(db, { subject: `app:${app.appId}`, action: "grant.added", actorAccountId: c.get("principal").accountId, at: now, data: { accountId } }, [
+        addGrant(db, app.appId, accountId, now),
+      ]);
+    }
     const grant = (await listGrants(db, app.appId)).find((g) => g.accountId === accountId);
     return c.json({ appId: app.appId, accountId, createdAt: grant?.createdAt ?? now }, 201);
   },
@@ -184,8 +195,10 @@ appsRoutes.openapi(
     const { appId, accountId } = c.req.valid("param");
     const app = await ownApp(c, appId);
     const db = c.get("db");
-    if (!(await removeGrant(db, app.appId, accountId))) throw new ApiError("NOT_FOUND", "No such grant");
-    await appendAudit(db, { subject: `app:${app.appId}`, action: "grant.removed", actorAccountId: c.get("principal").accountId, at: new Date().toISOString(), data: { accountId } });
+    if (!(await hasGrant(db, app.appId, accountId))) throw new ApiError("NOT_FOUND", "No such grant");
+    await auditedBatch(db, { subject: `app:${app.appId}`, action: "grant.removed", actorAccountId: c.get("principal").accountId, at: new Date().toISOString(), data: { accountId } }, [
+      removeGrant(db, app.appId, accountId),
+    ]);
     return c.body(null, 204);
   },
 );

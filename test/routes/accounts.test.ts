@@ -255,7 +255,13 @@ describe("keys", () => {
 
 describe("authentication and roles", () => {
   it("401 without a key, with an unknown key, or with a malformed header", async () => {
-    for (const headers of [{}, { authorization: "Bearer bk_not_a_real_key" }, { authorization: "Basic abc" }, { authorization: "Bearer" }]) {
+    const variants: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer bk_not_a_real_key" },
+      { authorization: "Basic abc" },
+      { authorization: "Bearer" },
+    ];
+    for (const headers of variants) {
       const res = await callJson("/v1/admin/accounts", { headers });
       expect(res.status).toBe(401);
       expect(res.body.code).toBe("UNAUTHORIZED");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, newAccount, newApp, unique } from "../support/api";
+import { callJson, newAccount, newApp, unique, validFiling } from "../support/api";
 
 const PROBLEM_TYPE = /^application\/problem\+json/;
 
@@ -347,6 +347,42 @@ describe("grants", () => {
     const extra = await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: provider.id, scope: "all" } });
     expect(extra.status).toBe(422);
     expect(extra.body.errors).toEqual([expect.objectContaining({ path: "scope", code: "UNKNOWN_FIELD" })]);
+  });
+
+  it("a grant covers only its own app: the provider may file for it and for no other app", async () => {
+    const dev = await newAccount("developer");
+    const provider = await newAccount("provider");
+    const grantedApp = await newApp(dev.key);
+    const otherApp = await newApp(dev.key);
+    expect((await callJson(`/v1/apps/${grantedApp}/grants`, { key: dev.key, body: { accountId: provider.id } })).status).toBe(201);
+
+    const ok = await callJson("/v1/filings/validate", { key: provider.key, body: validFiling(grantedApp) });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ valid: true, errors: [] });
+
+    const other = await callJson("/v1/filings/validate", { key: provider.key, body: validFiling(otherApp) });
+    expect(other.status).toBe(404);
+    expect(other.body.code).toBe("NOT_FOUND");
+    const submit = await callJson("/v1/filings", { key: provider.key, body: validFiling(otherApp) });
+    expect(submit.status).toBe(404);
+    expect(submit.body.code).toBe("NOT_FOUND");
+
+    // Once revoked, the granted app is out of reach too.
+    expect((await callJson(`/v1/apps/${grantedApp}/grants/${provider.id}`, { key: dev.key, method: "DELETE" })).status).toBe(204);
+    const revoked = await callJson("/v1/filings/validate", { key: provider.key, body: validFiling(grantedApp) });
+    expect(revoked.status).toBe(404);
+  });
+
+  it("an app's registration number is its own, not another app's", async () => {
+    const dev = await newAccount("developer");
+    const registered = await newApp(dev.key);
+    const plain = await newApp(dev.key);
+    const number = await insertActiveRegistration(registered);
+    expect((await callJson(`/v1/apps/${registered}`, { key: dev.key })).body.registrationNumber).toBe(number);
+    expect((await callJson(`/v1/apps/${plain}`, { key: dev.key })).body.registrationNumber).toBeNull();
+    const list = await callJson("/v1/apps", { key: dev.key });
+    const byId = Object.fromEntries(list.body.items.map((a: { appId: string; registrationNumber: string | null }) => [a.appId, a.registrationNumber]));
+    expect(byId).toEqual({ [registered]: number, [plain]: null });
   });
 
   it("grants on an unknown app are 404", async () => {
