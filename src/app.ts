@@ -10,6 +10,8 @@ import { appsRoutes } from "./routes/apps";
 import { docsRoutes } from "./routes/docs";
 import { filingsRoutes } from "./routes/filings";
 import { referenceRoutes } from "./routes/reference";
+import { regulatorRoutes } from "./routes/regulator";
+import { reviewRoutes } from "./routes/review";
 
 export function createApp() {
   const app = createRouter();
@@ -36,6 +38,8 @@ export function createApp() {
   app.route("/v1/admin", adminRoutes);
   app.route("/v1/apps", appsRoutes);
   app.route("/v1/filings", filingsRoutes);
+  app.route("/v1/review", reviewRoutes);
+  app.route("/v1/regulator", regulatorRoutes);
   app.route("/", docsRoutes(app));
 
   app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", "No such route")));

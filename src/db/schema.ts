@@ -94,12 +94,24 @@ export const organizers = sqliteTable(
     province: text("province").notNull(),
     /** 主体备案号, e.g. `粤ICP备2024012345号`; issued with the first approval. */
     organizerNumber: text("organizer_number"),
+    /** Its digits: 4-digit year + 6-digit sequence when beian allocates it, or what the bureau sent (8 or 10 digits). */
+    organizerDigits: text("organizer_digits"),
+    /** Allocation counters (development mode, acting as the bureau): sequence per province and year. */
+    numberYear: integer("number_year"),
+    numberSeq: integer("number_seq"),
+    /** The last service sequence issued to this organizer: shared by all its services, never reused. */
+    lastSequence: integer("last_sequence").notNull().default(0),
     /** The organizer part of the last approved filing, sealed (it carries personal data). */
     dataSealed: text("data_sealed").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("organizers_certificate").on(t.certificateBlind), uniqueIndex("organizers_number").on(t.organizerNumber)],
+  (t) => [
+    uniqueIndex("organizers_certificate").on(t.certificateBlind),
+    uniqueIndex("organizers_number").on(t.organizerNumber),
+    uniqueIndex("organizers_digits").on(t.province, t.organizerDigits),
+    uniqueIndex("organizers_allocation").on(t.province, t.numberYear, t.numberSeq),
+  ],
 );
 
 /** 备案记录: an approved mini program filing and its number. */
@@ -118,14 +130,63 @@ export const registrations = sqliteTable(
     serviceName: text("service_name").notNull(),
     /** NFKC, trimmed, case-folded service name, for SERVICE_NAME_TAKEN. */
     serviceNameKey: text("service_name_key").notNull(),
+    /** The service sequence within the organizer (the `-N` of the number). */
+    sequence: integer("sequence"),
     version: integer("version").notNull().default(1),
     approvedAt: text("approved_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
+    uniqueIndex("registrations_sequence").on(t.organizerId, t.sequence),
+    index("registrations_filing").on(t.filingId),
     index("registrations_app").on(t.appId, t.status),
     index("registrations_organizer").on(t.organizerId, t.status),
     index("registrations_service_name").on(t.serviceNameKey, t.status),
+  ],
+);
+
+/** Every approved version of a registration's data: a change keeps the number and adds a version. */
+export const registrationVersions = sqliteTable(
+  "registration_versions",
+  {
+    number: text("number").notNull(),
+    version: integer("version").notNull(),
+    filingId: text("filing_id").notNull(),
+    serviceName: text("service_name").notNull(),
+    approvedAt: text("approved_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.number, t.version] })],
+);
+
+/**
+ * What the public lookup serves (SPEC §8), one row per registration number, written in the batch that changes the
+ * registration: a number lookup is one primary-key read, and no private column is ever in reach of a public route.
+ * Field names follow MIIT's query.
+ */
+export const publicRecords = sqliteTable(
+  "public_records",
+  {
+    serviceLicence: text("service_licence").primaryKey(),
+    mainLicence: text("main_licence").notNull(),
+    /** Masked (张**) for individual organizers. */
+    unitName: text("unit_name").notNull(),
+    /** Normalized organization name for search; null for individuals, who cannot be searched by name. */
+    unitNameKey: text("unit_name_key"),
+    natureName: text("nature_name").notNull(),
+    serviceName: text("service_name").notNull(),
+    serviceNameKey: text("service_name_key").notNull(),
+    serviceType: integer("service_type").notNull(),
+    contentTypeName: text("content_type_name").notNull(),
+    updateRecordTime: text("update_record_time").notNull(),
+    status: text("status", { enum: ["active", "cancelled", "revoked", "access_removed"] }).notNull(),
+    /** JSON array of the fields withheld by policy, e.g. ["unitName"]. */
+    redacted: text("redacted").notNull().default("[]"),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    index("public_records_main").on(t.mainLicence),
+    index("public_records_service_name").on(t.serviceNameKey),
+    index("public_records_unit_name").on(t.unitNameKey),
   ],
 );
 

@@ -87,7 +87,7 @@ const ServiceSchema = z.strictObject({
 
 export const FilingSubmissionSchema = z.strictObject({
   type: z.enum(["new", "change"]),
-  appId: z.string().min(1).max(64),
+  appId: z.string().trim().min(1).max(64),
   organizer: OrganizerSchema,
   service: ServiceSchema,
   commitment: z.strictObject({ accepted: z.boolean() }),
@@ -95,7 +95,7 @@ export const FilingSubmissionSchema = z.strictObject({
 
 export const CancelSubmissionSchema = z.strictObject({
   type: z.literal("cancel"),
-  appId: z.string().min(1).max(64),
+  appId: z.string().trim().min(1).max(64),
   scope: z.enum(["service", "organizer", "access"]),
   reason: z.enum(["no_longer_operated", "subject_changed"]),
 });

@@ -131,12 +131,46 @@ export function vaultFor(env: SecretsConfig): Vault {
   return vault;
 }
 
-/** JSON with object keys sorted, so two bodies that differ only in key order hash the same. */
+/**
+ * JSON with object keys sorted, so two bodies that differ only in key order hash the same.
+ * Walks with an explicit stack, not recursion: a request body nested thousands deep (it still fits in 256 KiB)
+ * must not overflow the call stack.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  const out: string[] = [];
+  // Work items, taken from the end: a string is emitted as is, a `{ value }` is rendered.
+  const work: (string | { value: unknown })[] = [{ value }];
+  while (work.length > 0) {
+    const item = work.pop() as string | { value: unknown };
+    if (typeof item === "string") {
+      out.push(item);
+      continue;
+    }
+    const v = item.value;
+    if (v === null || typeof v !== "object") {
+      out.push(JSON.stringify(v) ?? "null");
+      continue;
+    }
+    const parts: (string | { value: unknown })[] = [];
+    if (Array.isArray(v)) {
+      parts.push("[");
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) parts.push(",");
+        parts.push({ value: v[i] });
+      }
+      parts.push("]");
+    } else {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      parts.push("{");
+      entries.forEach(([k, x], i) => {
+        parts.push(`${i > 0 ? "," : ""}${JSON.stringify(k)}:`);
+        parts.push({ value: x });
+      });
+      parts.push("}");
+    }
+    for (let i = parts.length - 1; i >= 0; i--) work.push(parts[i] as string | { value: unknown });
+  }
+  return out.join("");
 }

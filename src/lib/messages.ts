@@ -31,6 +31,10 @@ const TITLES: Record<ErrorCode, Text> = {
     en: "This Idempotency-Key was used with a different request body",
     zh: "该幂等键已用于另一个不同的请求体",
   },
+  REGISTRATION_NUMBER_INVALID: {
+    en: "The registration number does not fit this organizer",
+    zh: "备案号与该主办者不符",
+  },
   RATE_LIMITED: { en: "Too many requests", zh: "请求过于频繁" },
   INTERNAL: { en: "Internal error", zh: "服务器内部错误" },
 };
@@ -174,6 +178,10 @@ const FIELDS: Record<string, FieldText> = {
       zh: "注销主体须对该主办者的全部小程序拥有权限",
     },
     suggest: { en: "Use scope `service` for this app alone", zh: "仅注销本小程序请使用 scope `service`" },
+  },
+  REGISTRATION_NUMBER_INVALID: {
+    message: { en: "The number does not fit: {reason}", zh: "备案号不符：{reason}" },
+    suggest: { en: "Send the number exactly as the bureau issued it", zh: "请按管局下发的备案号原样填写" },
   },
   UNKNOWN_ACCOUNT: { message: { en: "No such account", zh: "账号不存在" } },
   NOT_A_PROVIDER: {

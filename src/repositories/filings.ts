@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { appGrants, apps, events, filingHistory, filingPeople, filings, idempotencyKeys, auditLog } from "../db/schema";
 import type { FilingRequest, Person } from "../domain/filing-request";
@@ -12,6 +13,11 @@ import { isUniqueViolation, nextAuditRow } from "./audit";
 import type { BlindFacts } from "./preflight";
 
 export type FilingRow = typeof filings.$inferSelect;
+
+export type TransitionEffects = {
+  statements: BatchItem<"sqlite">[];
+  set?: Partial<{ [K in keyof FilingRow]: FilingRow[K] | SQL }>;
+};
 
 export type Reason = { field: string; error: string; suggest: string };
 
@@ -289,6 +295,11 @@ export async function transitionFiling(
     reasons?: Reason[];
     now: Date;
     recipients: string[];
+    /**
+     * What the move does besides changing the filing (registrations on approval, say), built from the filing as
+     * read fresh. These statements run first in the same batch; `set` adds columns to the filing's update.
+     */
+    effects?: (filing: FilingRow, to: FilingStatus, at: string) => Promise<TransitionEffects> | TransitionEffects;
   },
 ): Promise<FilingRow> {
   const { now } = input;
@@ -325,11 +336,13 @@ export async function transitionFiling(
     head[0] ?? null,
   );
   const eventData = JSON.stringify({ filingId: filing.id, appId: filing.appId, type: filing.type, from: filing.status, to });
+  const effects = input.effects ? await input.effects(filing, to, at) : { statements: [] };
   try {
-    const [updated] = await db.batch([
+    const statements: BatchItem<"sqlite">[] = [
+      ...effects.statements,
       db
         .update(filings)
-        .set({ status: to, reasons, updatedAt: at })
+        .set({ ...effects.set, status: to, reasons, updatedAt: at })
         .where(and(eq(filings.id, filing.id), eq(filings.status, filing.status)))
         .returning(),
       db.insert(filingHistory).values({
@@ -352,7 +365,9 @@ export async function transitionFiling(
           createdAt: at,
         })),
       ),
-    ]);
+    ];
+    const results = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    const updated = results[effects.statements.length] as FilingRow[];
     const row = updated[0];
     if (!row) throw new ApiError("INVALID_TRANSITION", "The filing changed meanwhile; read it again");
     return row;
@@ -360,4 +375,14 @@ export async function transitionFiling(
     if (isUniqueViolation(e)) throw new ApiError("INVALID_TRANSITION", "The filing changed meanwhile; read it again");
     throw e;
   }
+}
+
+/** Filings in `statuses`, oldest first: the staff queues. `cursor` is the last id of the previous page. */
+export async function filingQueue(db: Db, statuses: readonly FilingStatus[], opts: { cursor?: string; limit: number }) {
+  return db
+    .select()
+    .from(filings)
+    .where(and(inArray(filings.status, [...statuses]), opts.cursor ? gt(filings.id, opts.cursor) : undefined))
+    .orderBy(asc(filings.id))
+    .limit(opts.limit + 1);
 }

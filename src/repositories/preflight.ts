@@ -98,7 +98,17 @@ export async function runPreflight(
       db
         .select({ appId: filings.appId, type: filings.type, scope: filings.cancelScope, province: filings.organizerProvince })
         .from(filings)
-        .where(and(eq(filings.organizerBlind, organizerBlind), inArray(filings.status, [...IN_FLIGHT])))
+        .where(
+          and(
+            // A cancellation names no organizer: it is the organizer of the app's active registration.
+            facts.type === "cancel"
+              ? sql`${filings.organizerBlind} = (select ${organizers.certificateBlind} from ${registrations}
+                  inner join ${organizers} on ${organizers.id} = ${registrations.organizerId}
+                  where ${registrations.appId} = ${appId} and ${registrations.status} = 'active' limit 1)`
+              : eq(filings.organizerBlind, organizerBlind),
+            inArray(filings.status, [...IN_FLIGHT]),
+          ),
+        )
         .limit(100),
       db
         .select({ count: sql<number>`count(*)` })

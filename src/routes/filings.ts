@@ -88,6 +88,28 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
   return { checked, preflight, problems: [...checked.problems, ...preflight.problems] };
 }
 
+/**
+ * A cancellation of the whole organizer ends every one of its registrations (SPEC §4): the caller must hold all of
+ * its apps, and none may have a filing open. Submit and the dry run both ask, so the dry run reports what submit would.
+ */
+async function organizerCancelChecks(
+  c: Context<AppEnv>,
+  request: CheckedFiling["request"],
+  preflight: PreflightResult,
+): Promise<{ problems: Problem[]; inFlight: boolean }> {
+  if (request?.type !== "cancel" || request.scope !== "organizer" || !preflight.registration) {
+    return { problems: [], inFlight: false };
+  }
+  const principal = c.get("principal");
+  const others = await organizerAppsForCancel(c.get("db"), preflight.registration.organizerId, principal.accountId);
+  const mayFile = (a: (typeof others)[number]) =>
+    principal.role === "developer" ? a.ownerAccountId === principal.accountId : a.granted;
+  return {
+    problems: others.some((a) => !mayFile(a)) ? [problem("scope", "ORGANIZER_APPS_NOT_HELD")] : [],
+    inFlight: others.some((a) => a.inFlight),
+  };
+}
+
 filingsRoutes.openapi(
   createRoute({
     method: "post",
@@ -103,8 +125,11 @@ filingsRoutes.openapi(
     },
   }),
   async (c) => {
-    const { preflight, problems } = await assess(c, c.get("body"), new Date());
-    const all = [...preflight.conflicts.map((code) => problem("appId", code)), ...problems];
+    const { checked, preflight, problems } = await assess(c, c.get("body"), new Date());
+    const organizerCancel = await organizerCancelChecks(c, checked.request, preflight);
+    const conflicts = [...preflight.conflicts];
+    if (organizerCancel.inFlight && !conflicts.includes("FILING_IN_PROGRESS")) conflicts.push("FILING_IN_PROGRESS");
+    const all = [...conflicts.map((code) => problem("appId", code)), ...problems, ...organizerCancel.problems];
     return c.json({ valid: all.length === 0, errors: all.map((p) => renderProblem(p, c.get("lang"))) }, 200);
   },
 );
@@ -145,14 +170,9 @@ filingsRoutes.openapi(
     if (problems.length > 0 || !checked.request || !preflight.app) throw validationFailed(problems);
 
     const request = checked.request;
-    if (request.type === "cancel" && request.scope === "organizer" && preflight.registration) {
-      // Cancelling the organizer ends every one of its registrations: the caller must hold all of its apps.
-      const others = await organizerAppsForCancel(c.get("db"), preflight.registration.organizerId, principal.accountId);
-      const mayFile = (a: (typeof others)[number]) =>
-        principal.role === "developer" ? a.ownerAccountId === principal.accountId : a.granted;
-      if (others.some((a) => !mayFile(a))) throw validationFailed([problem("scope", "ORGANIZER_APPS_NOT_HELD")]);
-      if (others.some((a) => a.inFlight)) throw new ApiError("FILING_IN_PROGRESS", "Another app of this organizer has a filing in progress");
-    }
+    const organizerCancel = await organizerCancelChecks(c, request, preflight);
+    if (organizerCancel.problems.length > 0) throw validationFailed(organizerCancel.problems);
+    if (organizerCancel.inFlight) throw new ApiError("FILING_IN_PROGRESS", "Another app of this organizer has a filing in progress");
     const outcome = await submitFiling(c.get("db"), vaultFor(c.env), {
       request,
       blind: await blindFacts(vaultFor(c.env), checked.facts),

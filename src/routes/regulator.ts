@@ -1,0 +1,274 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { Context } from "hono";
+import { registrations } from "../db/schema";
+import type { FilingRequest } from "../domain/filing-request";
+import { FILING_STATUSES } from "../domain/filing-state";
+import { parseRegistrationNumber, type ParsedNumber } from "../domain/registration-number";
+import { requireRole } from "../lib/auth";
+import { vaultFor } from "../lib/crypto";
+import { ApiError, validationFailed } from "../lib/errors";
+import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { requireJsonBody } from "../lib/validation";
+import { auditedBatch } from "../repositories/audit";
+import { type FilingRow, filingQueue, type TransitionEffects, toFilingView, transitionFiling } from "../repositories/filings";
+import {
+  activeRegistrationOfApp,
+  changeRegistrationStatements,
+  checkBureauNumber,
+  endRegistrationStatements,
+  findOrganizerByBlind,
+  findRegistration,
+  newRegistrationStatements,
+  registrationsToEnd,
+} from "../repositories/registrations";
+import type { AppEnv } from "../types";
+import { FilingParams, FilingSchema } from "./filings.schemas";
+import { ApproveBodySchema, QueueQuery, QueueSchema, RejectBodySchema, RevokeBodySchema, StaffFilingSchema } from "./review.schemas";
+import { filingRecipients, queueItem, staffFiling, unmaskedView } from "./staff";
+
+/**
+ * 管局: the regulator connector reports the principals' SMS confirmation and the provincial bureau's decision,
+ * and may revoke a registration. In development mode an approval without a number makes beian allocate it,
+ * acting as the bureau (SPEC §3).
+ */
+export const regulatorRoutes = createRouter();
+
+regulatorRoutes.use("*", requireRole("regulator"));
+
+const BUREAU_STAGES = ["sms_verification", "bureau_review"] as const;
+/** What the regulator may read: its stages and the outcomes it decided. */
+const VISIBLE = ["sms_verification", "bureau_review", "approved", "bureau_rejected", "expired"] as const;
+const ANY = FILING_STATUSES;
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+regulatorRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/queue",
+    tags: ["regulator"],
+    summary: "Filings in SMS verification and bureau review, oldest first",
+    security: bearerSecurity,
+    request: { query: QueueQuery.extend({ status: z.enum(BUREAU_STAGES).optional() }) },
+    responses: { 200: { description: "A page of the queue", content: json(QueueSchema) }, ...errorResponses(401, 403, 422) },
+  }),
+  async (c) => {
+    const { cursor, limit, status } = c.req.valid("query");
+    const rows = await filingQueue(c.get("db"), status ? [status] : BUREAU_STAGES, { cursor, limit });
+    const items = rows.slice(0, limit).map(queueItem);
+    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+  },
+);
+
+regulatorRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/filings/{id}",
+    tags: ["regulator"],
+    summary: "A filing in the bureau's stages, unmasked (the read is audited)",
+    security: bearerSecurity,
+    request: { params: FilingParams },
+    responses: { 200: { description: "The filing", content: json(StaffFilingSchema) }, ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => c.json(await unmaskedView(c, await staffFiling(c, c.req.valid("param").id, VISIBLE)), 200),
+);
+
+regulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/filings/{id}/sms-verified",
+    tags: ["regulator"],
+    summary: "The principals confirmed MIIT's SMS (within 24 h of entering verification)",
+    security: bearerSecurity,
+    request: { params: FilingParams },
+    responses: { 200: { description: "The filing, now in bureau review", content: json(FilingSchema) }, ...errorResponses(401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const filing = await staffFiling(c, c.req.valid("param").id, ANY);
+    const now = new Date();
+    // The window is the rule, whether or not the cron has expired the filing yet.
+    if (filing.status === "sms_verification" && filing.smsDeadline && now.toISOString() > filing.smsDeadline) {
+      throw new ApiError("SMS_WINDOW_EXPIRED", `The window closed at ${filing.smsDeadline}`);
+    }
+    const updated = await transitionFiling(c.get("db"), {
+      filing,
+      action: "sms_verified",
+      actor: c.get("principal"),
+      now,
+      recipients: await filingRecipients(c, filing),
+    });
+    return c.json(toFilingView(updated), 200);
+  },
+);
+
+regulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/filings/{id}/reject",
+    tags: ["regulator"],
+    summary: "The bureau rejected the filing, with per-field reasons",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: { params: FilingParams, body: { required: true, content: json(RejectBodySchema) } },
+    responses: { 200: { description: "The filing", content: json(FilingSchema) }, ...errorResponses(400, 401, 403, 404, 409, 415, 422) },
+  }),
+  async (c) => {
+    const filing = await staffFiling(c, c.req.valid("param").id, ANY);
+    const updated = await transitionFiling(c.get("db"), {
+      filing,
+      action: "bureau_reject",
+      actor: c.get("principal"),
+      reasons: c.req.valid("json").reasons,
+      now: new Date(),
+      recipients: await filingRecipients(c, filing),
+    });
+    return c.json(toFilingView(updated), 200);
+  },
+);
+
+regulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/filings/{id}/approve",
+    tags: ["regulator"],
+    summary: "The bureau approved: apply the filing (issue, change or cancel the registration)",
+    description:
+      "Send `{registrationNumber}` as the bureau issued it; beian checks it against the organizer. In development mode " +
+      "`{}` makes beian allocate the next number itself.",
+    security: bearerSecurity,
+    request: { params: FilingParams, body: { required: false, content: json(ApproveBodySchema) } },
+    responses: {
+      200: { description: "The filing, approved", content: json(FilingSchema) },
+      ...errorResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) => {
+    const filing = await staffFiling(c, c.req.valid("param").id, ANY);
+    const body = (c.get("body") ?? {}) as { registrationNumber?: string };
+    const given = body.registrationNumber;
+    const parsed = given === undefined ? undefined : parseRegistrationNumber(given);
+    if (given !== undefined && !parsed) {
+      throw new ApiError("REGISTRATION_NUMBER_INVALID", "Not a registration number", {
+        problems: [{ path: "registrationNumber", code: "INVALID_FORMAT" }],
+      });
+    }
+    if (!parsed && c.env.ENVIRONMENT !== "development" && filing.type === "new") {
+      throw validationFailed([{ path: "registrationNumber", code: "REQUIRED" }]);
+    }
+    const now = new Date();
+    const recipients = await filingRecipients(c, filing);
+    const updated = await transitionFiling(c.get("db"), {
+      filing,
+      action: "bureau_approve",
+      actor: c.get("principal"),
+      now,
+      recipients,
+      effects: (fresh) => approvalEffects(c, fresh, parsed ?? undefined, now, recipients),
+    });
+    return c.json(toFilingView(updated), 200);
+  },
+);
+
+function numberRefused(reason: string): ApiError {
+  return new ApiError("REGISTRATION_NUMBER_INVALID", reason, {
+    problems: [{ path: "registrationNumber", code: "REGISTRATION_NUMBER_INVALID", params: { reason } }],
+  });
+}
+
+/** What approving `filing` does besides moving it: the registration side of SPEC §4. */
+async function approvalEffects(
+  c: Context<AppEnv>,
+  filing: FilingRow,
+  bureauNumber: ParsedNumber | undefined,
+  now: Date,
+  recipients: string[],
+): Promise<TransitionEffects> {
+  const db = c.get("db");
+  const vault = vaultFor(c.env);
+  const request = JSON.parse(await vault.open(filing.requestSealed)) as FilingRequest;
+  if (request.type === "new") {
+    const provinceCode = request.organizer.region.province.slice(0, 2);
+    if (bureauNumber) {
+      const existing = await findOrganizerByBlind(db, filing.organizerBlind ?? "");
+      const refusal = await checkBureauNumber(db, bureauNumber, { provinceCode, existing });
+      if (refusal) throw numberRefused(refusal);
+    }
+    const statements = await newRegistrationStatements(db, vault, { filing, request, at: now, bureauNumber, recipients });
+    return {
+      statements,
+      set: { registrationNumber: sql`(select ${registrations.number} from ${registrations} where ${registrations.filingId} = ${filing.id})` },
+    };
+  }
+  const registration = await activeRegistrationOfApp(db, filing.appId);
+  if (!registration) throw new ApiError("REGISTRATION_REQUIRED", "The app's registration is no longer active");
+  if (bureauNumber && bureauNumber.normalized !== registration.number) {
+    throw numberRefused(`this filing concerns ${registration.number}`);
+  }
+  if (request.type !== "cancel") {
+    const statements = await changeRegistrationStatements(db, vault, {
+      filing,
+      request,
+      registration,
+      at: now,
+      recipients,
+    });
+    return { statements, set: { registrationNumber: registration.number } };
+  }
+  const ended = await registrationsToEnd(
+    db,
+    request.scope === "organizer" ? { organizerId: registration.organizerId } : { number: registration.number },
+  );
+  const statements = endRegistrationStatements(db, {
+    ended,
+    status: request.scope === "access" ? "access_removed" : "cancelled",
+    at: now,
+    extraRecipients: [filing.submitterAccountId],
+  });
+  return { statements, set: { registrationNumber: registration.number } };
+}
+
+regulatorRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/registrations/{number}/revoke",
+    tags: ["regulator"],
+    summary: "Revoke an active registration; its app is delisted",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: {
+      params: z.object({ number: z.string().max(80) }),
+      body: { required: true, content: json(RevokeBodySchema) },
+    },
+    responses: {
+      200: {
+        description: "The registration, revoked",
+        content: json(z.object({ number: z.string(), appId: z.string(), status: z.string(), reasons: z.array(z.unknown()) })),
+      },
+      ...errorResponses(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  async (c) => {
+    const parsed = parseRegistrationNumber(decodeURIComponent(c.req.valid("param").number));
+    const registration = parsed ? await findRegistration(c.get("db"), parsed.normalized) : undefined;
+    if (!registration) throw new ApiError("NOT_FOUND", "No such registration");
+    if (registration.status !== "active") {
+      throw new ApiError("INVALID_TRANSITION", `The registration is already ${registration.status}`);
+    }
+    const { reasons } = c.req.valid("json");
+    const now = new Date();
+    const db = c.get("db");
+    const ended = await registrationsToEnd(db, { number: registration.number });
+    await auditedBatch(
+      db,
+      {
+        subject: `registration:${registration.number}`,
+        action: "registration.revoked",
+        actorAccountId: c.get("principal").accountId,
+        at: now.toISOString(),
+        data: { reasons },
+      },
+      endRegistrationStatements(db, { ended, status: "revoked", at: now, extraRecipients: [] }),
+    );
+    return c.json({ number: registration.number, appId: registration.appId, status: "revoked", reasons }, 200);
+  },
+);

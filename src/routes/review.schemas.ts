@@ -1,0 +1,54 @@
+import { z } from "@hono/zod-openapi";
+import { FILING_STATUSES } from "../domain/filing-state";
+import { FilingSchema, ReasonSchema } from "./filings.schemas";
+
+/** Staff see the request unmasked (they verify identities); every such read is audited. */
+export const StaffFilingSchema = FilingSchema.extend({
+  request: z.record(z.string(), z.unknown()).openapi({ description: "The submitted request, unmasked" }),
+}).openapi("StaffFiling");
+
+export const QueueItemSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(["new", "change", "cancel"]),
+    appId: z.string(),
+    status: z.enum(FILING_STATUSES),
+    serviceName: z.string().nullable(),
+    organizerNature: z.string().nullable(),
+    smsDeadline: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("QueueItem");
+
+export const QueueSchema = z.object({ items: z.array(QueueItemSchema), nextCursor: z.string().nullable() });
+
+export const QueueQuery = z.object({
+  cursor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const RejectBodySchema = z
+  .strictObject({
+    reasons: z
+      .array(
+        z.strictObject({
+          field: z.string().trim().min(1).max(200),
+          error: z.string().trim().min(1).max(500),
+          suggest: z.string().trim().min(1).max(500),
+        }),
+      )
+      .min(1)
+      .max(50),
+  })
+  .openapi("RejectBody");
+
+export const ApproveBodySchema = z
+  .strictObject({
+    registrationNumber: z.string().min(1).max(60).optional().openapi({ example: "粤ICP备2024012345号-1X" }),
+  })
+  .openapi("RegulatorApproveBody");
+
+export const RevokeBodySchema = RejectBodySchema.openapi("RevokeBody");
+
+export { ReasonSchema };
