@@ -62,9 +62,12 @@ function person(name, first17, mobile, emergencyContact, email) {
 export function demoFilings() {
   const zhang = person("张伟", "44030519850315123", "13800138001", "13900139001", "zhangwei@example.com");
   const li = person("李娜", "11010519900620234", "13800138002", "13900139002", "lina@example.com");
+  const wang = person("王小明", "51010419920808345", "13800138003", "13900139003", "wangxm@example.com");
   return [
     {
       key: "acc_demo_developer",
+      approve: true,
+      list: true,
       body: {
         type: "new",
         appId: "wxdemo0000000001",
@@ -111,6 +114,31 @@ export function demoFilings() {
         commitment: { accepted: true },
       },
     },
+    {
+      key: "acc_demo_developer",
+      approve: true,
+      body: {
+        type: "new",
+        appId: "wxdemo0000000003",
+        organizer: {
+          nature: "individual",
+          name: "王小明",
+          certificate: { type: "resident_id", number: wang.certificate.number, validFrom: "2020-05-01", validTo: "long_term" },
+          region: { province: "510000", city: "510100", district: "510104" },
+          address: "锦江区春熙路1号",
+          principal: wang,
+        },
+        service: {
+          name: "示例出行助手",
+          serviceContentTypes: ["travel.parking"],
+          preApprovals: [],
+          languages: ["zh-Hans"],
+          description: "帮助车主查找附近停车场、查看空余车位并在线预约停车位的工具。",
+          principal: wang,
+        },
+        commitment: { accepted: true },
+      },
+    },
   ];
 }
 
@@ -121,26 +149,38 @@ export async function seedDatabase() {
   await run("wrangler", ["d1", "execute", "DB", "--local", "--file", file], { quiet: true });
 }
 
-/** Filings, through the running service. */
+/** Filings, through the running service; some taken through review to a registration number. */
 export async function seedFilings(baseUrl) {
   const keys = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.id, a.key]));
+  const call = async (path, key, body, headers = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  };
   const results = [];
   for (const filing of demoFilings()) {
-    const res = await fetch(`${baseUrl}/v1/filings`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${keys[filing.key]}`,
-        "content-type": "application/json",
-        "idempotency-key": `demo-${filing.body.appId}`,
-      },
-      body: JSON.stringify(filing.body),
-    });
-    const body = await res.json();
-    // 409: the app already has its demo filing from an earlier start.
-    if (res.status !== 201 && res.status !== 409) {
-      throw new Error(`demo filing for ${filing.body.appId}: ${res.status} ${JSON.stringify(body)}`);
+    const { appId } = filing.body;
+    const submitted = await call("/v1/filings", keys[filing.key], filing.body, { "idempotency-key": `demo-${appId}` });
+    // 409: the app already has its demo filing (or registration) from an earlier start.
+    if (submitted.status === 409) {
+      results.push({ appId, status: "already seeded" });
+      continue;
     }
-    results.push({ appId: filing.body.appId, status: res.status === 201 ? body.status : "already seeded" });
+    if (submitted.status !== 201) throw new Error(`demo filing for ${appId}: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    let result = { appId, status: submitted.body.status };
+    if (filing.approve) {
+      const id = submitted.body.id;
+      await call(`/v1/review/filings/${id}/approve`, keys.acc_demo_reviewer);
+      await call(`/v1/regulator/filings/${id}/sms-verified`, keys.acc_demo_regulator);
+      const approved = await call(`/v1/regulator/filings/${id}/approve`, keys.acc_demo_regulator, {});
+      if (approved.status !== 200) throw new Error(`demo approval for ${appId}: ${approved.status} ${JSON.stringify(approved.body)}`);
+      result = { appId, status: "approved", number: approved.body.registrationNumber };
+      if (filing.list) await call(`/v1/apps/${appId}/list`, keys[filing.key]);
+    }
+    results.push(result);
   }
   return results;
 }

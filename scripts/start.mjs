@@ -41,6 +41,6 @@ Development keys (Authorization: Bearer <key>):
 ${DEMO_ACCOUNTS.map((a) => `  ${pad(a.role, 10)} ${pad(a.id, 20)} ${a.key}`).join("\n")}
   ${pad("bootstrap", 10)} ${pad("ADMIN_BOOTSTRAP_KEY", 20)} ${admin ?? "(see .dev.vars)"}
 
-Demo filings: ${filings.map((f) => `${f.appId} ${f.status}`).join(", ")}
+Demo filings: ${filings.map((f) => `${f.appId} ${f.status}${f.number ? ` ${f.number}` : ""}`).join(", ")}
 Try: curl -H "Authorization: Bearer ${DEMO_ACCOUNTS[0].key}" ${url}/v1/filings
 `);

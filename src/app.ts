@@ -9,6 +9,7 @@ import { adminRoutes } from "./routes/admin";
 import { appsRoutes } from "./routes/apps";
 import { docsRoutes } from "./routes/docs";
 import { filingsRoutes } from "./routes/filings";
+import { publicRoutes } from "./routes/public";
 import { referenceRoutes } from "./routes/reference";
 import { regulatorRoutes } from "./routes/regulator";
 import { reviewRoutes } from "./routes/review";
@@ -35,6 +36,7 @@ export function createApp() {
   });
 
   app.route("/v1/reference", referenceRoutes);
+  app.route("/v1/public", publicRoutes);
   app.route("/v1/admin", adminRoutes);
   app.route("/v1/apps", appsRoutes);
   app.route("/v1/filings", filingsRoutes);

@@ -13,6 +13,10 @@ export interface Env {
   PII_OLD_KEYS?: string;
   BLIND_INDEX_KEY: string;
   ADMIN_BOOTSTRAP_KEY: string;
+  /** Workers Rate Limiting binding for the public routes (SPEC §8). */
+  PUBLIC_RATE_LIMITER?: RateLimit;
+  /** The limiter's period in seconds (10 or 60): what `Retry-After` tells a limited client. */
+  PUBLIC_RATE_LIMIT_PERIOD?: string;
 }
 
 export type AppEnv = {

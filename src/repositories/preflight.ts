@@ -101,10 +101,11 @@ export async function runPreflight(
         .where(
           and(
             // A cancellation names no organizer: it is the organizer of the app's active registration.
+            // (Qualified by hand, like `granted` above.)
             facts.type === "cancel"
-              ? sql`${filings.organizerBlind} = (select ${organizers.certificateBlind} from ${registrations}
-                  inner join ${organizers} on ${organizers.id} = ${registrations.organizerId}
-                  where ${registrations.appId} = ${appId} and ${registrations.status} = 'active' limit 1)`
+              ? sql`"filings"."organizer_blind" = (select "organizers"."certificate_blind" from "registrations"
+                  inner join "organizers" on "organizers"."id" = "registrations"."organizer_id"
+                  where "registrations"."app_id" = ${appId} and "registrations"."status" = 'active' limit 1)`
               : eq(filings.organizerBlind, organizerBlind),
             inArray(filings.status, [...IN_FLIGHT]),
           ),

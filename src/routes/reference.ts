@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
 import {
   CERTIFICATE_TYPES,
   LANGUAGES,
@@ -15,6 +16,7 @@ import { loadRegions } from "../repositories/regions";
 /** Reference data (SPEC §2): public, versioned, cacheable. */
 export const referenceRoutes = createRouter();
 
+referenceRoutes.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
 referenceRoutes.use("*", async (c, next) => {
   await next();
   if (c.res.status === 200) c.header("cache-control", "public, max-age=3600");

@@ -6,6 +6,7 @@ import type { FilingRequest } from "../domain/filing-request";
 import { FILING_STATUSES } from "../domain/filing-state";
 import { parseRegistrationNumber, type ParsedNumber } from "../domain/registration-number";
 import { requireRole } from "../lib/auth";
+import { forgetNumbers } from "../lib/lookup-cache";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
@@ -157,14 +158,21 @@ regulatorRoutes.openapi(
     }
     const now = new Date();
     const recipients = await filingRecipients(c, filing);
+    const changed: string[] = [];
     const updated = await transitionFiling(c.get("db"), {
       filing,
       action: "bureau_approve",
       actor: c.get("principal"),
       now,
       recipients,
-      effects: (fresh) => approvalEffects(c, fresh, parsed ?? undefined, now, recipients),
+      effects: async (fresh) => {
+        const effects = await approvalEffects(c, fresh, parsed ?? undefined, now, recipients);
+        changed.push(...effects.numbers);
+        return effects;
+      },
     });
+    if (updated.registrationNumber) changed.push(updated.registrationNumber);
+    await forgetNumbers(changed);
     return c.json(toFilingView(updated), 200);
   },
 );
@@ -182,7 +190,7 @@ async function approvalEffects(
   bureauNumber: ParsedNumber | undefined,
   now: Date,
   recipients: string[],
-): Promise<TransitionEffects> {
+): Promise<TransitionEffects & { numbers: string[] }> {
   const db = c.get("db");
   const vault = vaultFor(c.env);
   const request = JSON.parse(await vault.open(filing.requestSealed)) as FilingRequest;
@@ -197,6 +205,7 @@ async function approvalEffects(
     return {
       statements,
       set: { registrationNumber: sql`(select ${registrations.number} from ${registrations} where ${registrations.filingId} = ${filing.id})` },
+      numbers: [],
     };
   }
   const registration = await activeRegistrationOfApp(db, filing.appId);
@@ -212,7 +221,7 @@ async function approvalEffects(
       at: now,
       recipients,
     });
-    return { statements, set: { registrationNumber: registration.number } };
+    return { statements, set: { registrationNumber: registration.number }, numbers: [registration.number] };
   }
   const ended = await registrationsToEnd(
     db,
@@ -224,7 +233,7 @@ async function approvalEffects(
     at: now,
     extraRecipients: [filing.submitterAccountId],
   });
-  return { statements, set: { registrationNumber: registration.number } };
+  return { statements, set: { registrationNumber: registration.number }, numbers: ended.map((e) => e.number) };
 }
 
 regulatorRoutes.openapi(
@@ -269,6 +278,7 @@ regulatorRoutes.openapi(
       },
       endRegistrationStatements(db, { ended, status: "revoked", at: now, extraRecipients: [] }),
     );
+    await forgetNumbers([registration.number]);
     return c.json({ number: registration.number, appId: registration.appId, status: "revoked", reasons }, 200);
   },
 );

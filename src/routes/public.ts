@@ -1,0 +1,129 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { cors } from "hono/cors";
+import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-number";
+import { sha256Hex } from "../lib/crypto";
+import { ApiError, problemBody } from "../lib/errors";
+import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup } from "../lib/lookup-cache";
+import { publicRateLimit } from "../lib/rate-limit";
+import { createRouter, errorResponses } from "../lib/router";
+import { findPublicRecord, type SearchQuery, searchPublicRecords } from "../repositories/public-records";
+import type { AppEnv } from "../types";
+
+/**
+ * The public lookup (SPEC §8): anyone, no key, read-only, CORS from any origin, rate limited per client,
+ * cacheable (`max-age` and `ETag`), and nothing personal in any answer.
+ */
+export const publicRoutes = createRouter();
+
+publicRoutes.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }));
+publicRoutes.use("*", publicRateLimit());
+
+export const PublicRecordSchema = z
+  .object({
+    serviceLicence: z.string().openapi({ example: "粤ICP备2024012345号-1X", description: "The registration number" }),
+    mainLicence: z.string().openapi({ example: "粤ICP备2024012345号", description: "The organizer's number" }),
+    unitName: z.string().openapi({ description: "Organizer name; first character then * for individuals" }),
+    natureName: z.string().openapi({ example: "企业" }),
+    serviceName: z.string(),
+    serviceType: z.number().int().openapi({ description: "7 = mini program, 6 = app" }),
+    contentTypeName: z.string().openapi({ description: "Pre-approval kinds, comma-joined, or empty" }),
+    updateRecordTime: z.string().openapi({ example: "2024-03-01 10:00:00", description: "Beijing time" }),
+    limitAccess: z.enum(["是", "否"]).openapi({ description: "是 exactly when the status is not active" }),
+    status: z.enum(["active", "cancelled", "revoked", "access_removed"]),
+    redacted: z.array(z.string()).openapi({ description: "Fields withheld by policy, as RDAP does" }),
+  })
+  .openapi("PublicRecord");
+
+const CACHE_CONTROL = `public, max-age=${BROWSER_MAX_AGE_S}`;
+
+async function etagOf(body: string): Promise<string> {
+  return `"${(await sha256Hex(body)).slice(0, 32)}"`;
+}
+
+/** 304 when the client already holds this version; else the body with its validators. */
+function conditional(c: Context<AppEnv>, answer: CachedLookup, contentType: string): Response {
+  const headers = { etag: answer.etag, "cache-control": CACHE_CONTROL, vary: "Accept-Language" };
+  const match = c.req.header("if-none-match");
+  if (match && match.split(",").some((tag) => tag.trim().replace(/^W\//, "") === answer.etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(answer.body, { status: answer.status, headers: { ...headers, "content-type": contentType } });
+}
+
+/** A registration's public record by number, from the caches or one primary-key read. */
+export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<CachedLookup> {
+  const parsed = parseRegistrationNumber(input);
+  const key = parsed?.normalized ?? input.trim();
+  return cachedLookup(
+    key,
+    async () => {
+      const record = parsed ? await findPublicRecord(c.get("db"), parsed.normalized) : undefined;
+      const body = record
+        ? JSON.stringify(record)
+        : JSON.stringify(problemBody(new ApiError("NOT_FOUND", "No registration has this number"), "en"));
+      return { status: record ? 200 : 404, body, etag: await etagOf(body) };
+    },
+    (p) => c.executionCtx.waitUntil(p),
+  );
+}
+
+publicRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/registrations/{number}",
+    tags: ["public"],
+    summary: "Look up a registration number (full-width and variant forms accepted)",
+    request: { params: z.object({ number: z.string().max(200).openapi({ example: "粤ICP备2024012345号-1X" }) }) },
+    responses: {
+      200: { description: "The public record", content: { "application/json": { schema: PublicRecordSchema } } },
+      304: { description: "Not modified (If-None-Match)" },
+      ...errorResponses(404, 429),
+    },
+  }),
+  async (c) => {
+    const answer = await lookupNumber(c, c.req.valid("param").number);
+    return conditional(c, answer, answer.status === 200 ? "application/json; charset=utf-8" : "application/problem+json; charset=utf-8") as never;
+  },
+);
+
+const SearchQuerySchema = z.object({
+  q: z.string().trim().min(1).max(50).openapi({ example: "示例", description: "A number, an organizer number or a name" }),
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+function searchQuery(q: string): SearchQuery {
+  const parsed = parseAnyNumber(q);
+  if (parsed?.sequence !== null && parsed?.sequence !== undefined) return { kind: "number", number: parsed.normalized };
+  if (parsed) return { kind: "organizer", mainLicence: parsed.organizer };
+  return { kind: "name", text: q };
+}
+
+publicRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/search",
+    tags: ["public"],
+    summary: "Search registrations by number, organizer number, service name or organization name",
+    request: { query: SearchQuerySchema },
+    responses: {
+      200: {
+        description: "A page of records, exact number matches first",
+        content: {
+          "application/json": {
+            schema: z.object({ items: z.array(PublicRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() }),
+          },
+        },
+      },
+      304: { description: "Not modified (If-None-Match)" },
+      ...errorResponses(422, 429),
+    },
+  }),
+  async (c) => {
+    const { q, page, pageSize } = c.req.valid("query");
+    const result = await searchPublicRecords(c.get("db"), searchQuery(q), { offset: (page - 1) * pageSize, limit: pageSize });
+    const body = JSON.stringify({ ...result, page, pageSize });
+    return conditional(c, { status: 200, body, etag: await etagOf(body) }, "application/json; charset=utf-8") as never;
+  },
+);
