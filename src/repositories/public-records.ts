@@ -67,13 +67,12 @@ export async function searchPublicRecords(
   page: { offset: number; limit: number },
 ): Promise<{ items: PublicRecord[]; total: number }> {
   let where: ReturnType<typeof and>;
-  let rank: ReturnType<typeof sql<number>>;
+  // Exact name first, then prefix, then contains; number queries match exactly and need no rank.
+  let rank: ReturnType<typeof sql<number>> | undefined;
   if (query.kind === "number") {
     where = eq(publicRecords.serviceLicence, query.number);
-    rank = sql<number>`0`;
   } else if (query.kind === "organizer") {
     where = eq(publicRecords.mainLicence, query.mainLicence);
-    rank = sql<number>`0`;
   } else {
     const key = serviceNameKey(query.text);
     // Prefix as a range, so the index on service_name_key serves it (LIKE is case-insensitive and would not).
@@ -90,7 +89,7 @@ export async function searchPublicRecords(
       .select(columns)
       .from(publicRecords)
       .where(where)
-      .orderBy(rank, asc(publicRecords.serviceNameKey), asc(publicRecords.serviceLicence))
+      .orderBy(...(rank ? [rank] : []), asc(publicRecords.serviceNameKey), asc(publicRecords.serviceLicence))
       .limit(page.limit)
       .offset(page.offset),
     db.select({ total: count() }).from(publicRecords).where(where),
