@@ -66,7 +66,7 @@ export async function auditedBatch(db: Db, entry: AuditEntry, statements: BatchI
 /** Whether `e` is a unique-constraint failure, optionally on a given table. */
 export function isUniqueViolation(e: unknown, table?: string): boolean {
   const text = e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? "")}` : String(e);
-  if (!/UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(text)) return false;
+  if (!/UNIQUE constraint failed/i.test(text)) return false;
   return table === undefined || text.includes(`${table}.`);
 }
 

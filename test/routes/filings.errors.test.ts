@@ -2,6 +2,7 @@
  * Every error a client can cause on the filing routes (SPEC §6, §11): status, stable code, and for field
  * problems the path of each entry. Every test makes its own accounts, apps and people.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   adminKey,
@@ -48,7 +49,12 @@ describe("401: no or bad key", () => {
       expectProblem(res, 401, "UNAUTHORIZED");
       expect(res.res.headers.get("www-authenticate")).toMatch(/^Bearer/);
       expect(res.res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-      expect(res.body).toMatchObject({ status: 401, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+      expect(res.body).toMatchObject({
+        status: 401,
+        type: expect.any(String),
+        title: expect.any(String),
+        detail: expect.any(String),
+      });
     }
   });
 
@@ -56,7 +62,11 @@ describe("401: no or bad key", () => {
     const { appId } = await developerWithApp();
     expectProblem(await submitFiling("bk_not_a_real_key_0000000000000000", validFiling(appId)), 401, "UNAUTHORIZED");
     expectProblem(await callJson("/v1/filings", { key: "nope" }), 401, "UNAUTHORIZED");
-    expectProblem(await callJson("/v1/filings", { headers: { authorization: "Basic dXNlcjpwYXNz" } }), 401, "UNAUTHORIZED");
+    expectProblem(
+      await callJson("/v1/filings", { headers: { authorization: "Basic dXNlcjpwYXNz" } }),
+      401,
+      "UNAUTHORIZED",
+    );
   });
 
   it("refuses a revoked key at once", async () => {
@@ -95,7 +105,11 @@ describe("403: roles that do not file", () => {
     await callJson(`/v1/apps/${appId}/grants`, { key: owner.key, body: { accountId: provider.id } });
     const filed = await submitFiling(owner.key, validFiling(appId));
     expect((await callJson(`/v1/filings/${filed.body.id}`, { key: provider.key })).status).toBe(200);
-    expectProblem(await callJson(`/v1/filings/${filed.body.id}/withdraw`, { key: provider.key, method: "POST" }), 403, "FORBIDDEN");
+    expectProblem(
+      await callJson(`/v1/filings/${filed.body.id}/withdraw`, { key: provider.key, method: "POST" }),
+      403,
+      "FORBIDDEN",
+    );
   });
 });
 
@@ -127,15 +141,25 @@ describe("404: not found or not yours", () => {
     const me = await newAccount("developer");
     expectProblem(await callJson(`/v1/filings/${filed.body.id}`, { key: me.key }), 404, "NOT_FOUND");
     expectProblem(await callJson(`/v1/filings/${filed.body.id}/history`, { key: me.key }), 404, "NOT_FOUND");
-    expectProblem(await callJson(`/v1/filings/${filed.body.id}/withdraw`, { key: me.key, method: "POST" }), 404, "NOT_FOUND");
+    expectProblem(
+      await callJson(`/v1/filings/${filed.body.id}/withdraw`, { key: me.key, method: "POST" }),
+      404,
+      "NOT_FOUND",
+    );
     // And the attempt changed nothing.
-    expect((await callJson(`/v1/filings/${filed.body.id}`, { key: other.dev.key })).body.status).toBe("platform_review");
+    expect((await callJson(`/v1/filings/${filed.body.id}`, { key: other.dev.key })).body.status).toBe(
+      "platform_review",
+    );
   });
 
   it("answers 404 for a filing id that does not exist", async () => {
     const me = await newAccount("developer");
     expectProblem(await callJson("/v1/filings/fil_00000000000000000000000000", { key: me.key }), 404, "NOT_FOUND");
-    expectProblem(await callJson("/v1/filings/fil_00000000000000000000000000/withdraw", { key: me.key, method: "POST" }), 404, "NOT_FOUND");
+    expectProblem(
+      await callJson("/v1/filings/fil_00000000000000000000000000/withdraw", { key: me.key, method: "POST" }),
+      404,
+      "NOT_FOUND",
+    );
   });
 });
 
@@ -193,7 +217,11 @@ describe("transport: 400, 413, 415", () => {
   it("415 for a text/plain body", async () => {
     const { dev, appId } = await developerWithApp();
     for (const path of ["/v1/filings", "/v1/filings/validate"]) {
-      const res = await callJson(path, { key: dev.key, rawBody: JSON.stringify(validFiling(appId)), headers: { "content-type": "text/plain" } });
+      const res = await callJson(path, {
+        key: dev.key,
+        rawBody: JSON.stringify(validFiling(appId)),
+        headers: { "content-type": "text/plain" },
+      });
       expectProblem(res, 415, "UNSUPPORTED_MEDIA_TYPE");
     }
   });
@@ -209,19 +237,31 @@ describe("transport: 400, 413, 415", () => {
   it("415 for no body at all on the routes that need one", async () => {
     const { dev } = await developerWithApp();
     expectProblem(await callJson("/v1/filings", { key: dev.key, method: "POST" }), 415, "UNSUPPORTED_MEDIA_TYPE");
-    expectProblem(await callJson("/v1/filings/validate", { key: dev.key, method: "POST" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    expectProblem(
+      await callJson("/v1/filings/validate", { key: dev.key, method: "POST" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
   });
 
   it("400 MALFORMED_JSON for a body that is not JSON", async () => {
     const { dev, appId } = await developerWithApp();
     for (const raw of ['{"type": "new", "appId": ', "{'type': 'new'}", `{"appId": "${appId}",}`]) {
       for (const path of ["/v1/filings", "/v1/filings/validate"]) {
-        const res = await callJson(path, { key: dev.key, rawBody: raw, headers: { "content-type": "application/json" } });
+        const res = await callJson(path, {
+          key: dev.key,
+          rawBody: raw,
+          headers: { "content-type": "application/json" },
+        });
         expectProblem(res, 400, "MALFORMED_JSON");
       }
     }
     // Declared as JSON but empty: a malformed JSON body, not a wrong media type.
-    const empty = await callJson("/v1/filings", { key: dev.key, rawBody: "", headers: { "content-type": "application/json" } });
+    const empty = await callJson("/v1/filings", {
+      key: dev.key,
+      rawBody: "",
+      headers: { "content-type": "application/json" },
+    });
     expectProblem(empty, 400, "MALFORMED_JSON");
   });
 
@@ -237,7 +277,11 @@ describe("transport: 400, 413, 415", () => {
         controller.close();
       },
     });
-    const streamed = await callJson("/v1/filings", { key: dev.key, rawBody: stream, headers: { "content-type": "application/json" } });
+    const streamed = await callJson("/v1/filings", {
+      key: dev.key,
+      rawBody: stream,
+      headers: { "content-type": "application/json" },
+    });
     expectProblem(streamed, 413, "PAYLOAD_TOO_LARGE");
     expect(await countFilings(appId)).toBe(0);
   });
@@ -264,7 +308,14 @@ describe("422 VALIDATION_FAILED", () => {
         ...filing.service,
         principal: servicePrincipal,
         description: "太短了",
-        serviceContentTypes: ["life.bill_payment", "life.housekeeping", "life.food_delivery", "life.catering", "life.real_estate", "life.repair"],
+        serviceContentTypes: [
+          "life.bill_payment",
+          "life.housekeeping",
+          "life.food_delivery",
+          "life.catering",
+          "life.real_estate",
+          "life.repair",
+        ],
       },
       // no commitment
     };
@@ -299,7 +350,9 @@ describe("422 VALIDATION_FAILED", () => {
     const zh = await submitFiling(dev.key, body, { "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" });
     expectProblem(zh, 422, "VALIDATION_FAILED");
     expect(zh.body.title).toBe("请求存在问题，详见 errors");
-    expect(zh.body.errors).toEqual([{ path: "commitment.accepted", code: "COMMITMENT_REQUIRED", message: "须同意备案承诺书" }]);
+    expect(zh.body.errors).toEqual([
+      { path: "commitment.accepted", code: "COMMITMENT_REQUIRED", message: "须同意备案承诺书" },
+    ]);
     const en = await submitFiling(dev.key, body, { "accept-language": "en-US,en;q=0.9" });
     expect(en.body.title).toBe("The request has problems; see errors");
     expect(en.body.errors).toEqual([
@@ -393,7 +446,10 @@ describe("Idempotency-Key", () => {
     const body = validFiling(appId);
     const headers = { "idempotency-key": `reuse-${appId}` };
     expect((await submitFiling(dev.key, body, headers)).status).toBe(201);
-    const changed = { ...body, service: { ...body.service, description: `${body.service.description}另外提供账单分析。` } };
+    const changed = {
+      ...body,
+      service: { ...body.service, description: `${body.service.description}另外提供账单分析。` },
+    };
     expectProblem(await submitFiling(dev.key, changed, headers), 422, "IDEMPOTENCY_KEY_REUSED");
     expect(await countFilings(appId)).toBe(1);
   });
@@ -420,6 +476,26 @@ describe("Idempotency-Key", () => {
     expect(fixed.res.headers.get("idempotent-replayed")).toBeNull();
   });
 
+  it("forgets a key after 24 h: an expired record neither replays nor blocks another body", async () => {
+    const { dev, appId } = await developerWithApp();
+    const key = `old-${appId}`;
+    const past = new Date(Date.now() - 25 * 3600_000).toISOString();
+    await env.DB.prepare(
+      `insert into idempotency_keys (account_id, key, request_hash, filing_id, response_status, response_body, created_at, expires_at)
+       values (?, ?, 'stale-hash', 'fil_gone', 201, '{"id":"fil_gone"}', ?, ?)`,
+    )
+      .bind(dev.id, key, past, new Date(Date.now() - 3600_000).toISOString())
+      .run();
+    const res = await submitFiling(dev.key, validFiling(appId), { "idempotency-key": key });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.res.headers.get("idempotent-replayed")).toBeNull();
+    expect(res.body.id).not.toBe("fil_gone");
+    // The key now belongs to the new request.
+    const replay = await submitFiling(dev.key, validFiling(appId), { "idempotency-key": key });
+    expect(replay.status).toBe(422);
+    expect(replay.body.code).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
   it("20 concurrent identical submissions with one key create one filing and all get it", async () => {
     const { dev, appId } = await developerWithApp();
     const body = validFiling(appId);
@@ -435,7 +511,9 @@ describe("Idempotency-Key", () => {
   it("10 concurrent submissions with different keys for one app: one 201, the rest 409", async () => {
     const { dev, appId } = await developerWithApp();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => submitFiling(dev.key, validFiling(appId), { "idempotency-key": `race-${appId}-${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        submitFiling(dev.key, validFiling(appId), { "idempotency-key": `race-${appId}-${i}` }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, ...Array(9).fill(409)]);

@@ -29,7 +29,12 @@ describe("submitting a new filing", () => {
     const { dev, appId } = await developerWithApp();
     const filing = validFiling(appId);
     const organizerPrincipal = person({
-      certificate: { type: "resident_id", number: makeResidentId({ province: "44" }), validFrom: "2020-01-01", validTo: "long_term" },
+      certificate: {
+        type: "resident_id",
+        number: makeResidentId({ province: "44" }),
+        validFrom: "2020-01-01",
+        validTo: "long_term",
+      },
       email: "zhang.san@example.com",
     });
     filing.organizer.principal = organizerPrincipal;
@@ -130,7 +135,9 @@ describe("listing filings", () => {
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toBe(first.body.items[1].id);
 
-    const second = await callJson(`/v1/filings?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, { key: dev.key });
+    const second = await callJson(`/v1/filings?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, {
+      key: dev.key,
+    });
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
@@ -138,6 +145,11 @@ describe("listing filings", () => {
     const seen = [...first.body.items, ...second.body.items].map((f: { id: string }) => f.id);
     expect(seen).toEqual([...seen].sort().reverse()); // newest first
     expect([...seen].sort()).toEqual([...ids].sort()); // each exactly once
+
+    // A page that holds exactly the rest ends the list.
+    const exact = await callJson("/v1/filings?limit=3", { key: dev.key });
+    expect(exact.body.items).toHaveLength(3);
+    expect(exact.body.nextCursor).toBeNull();
 
     const all = await callJson("/v1/filings", { key: dev.key });
     expect(all.body.items.map((f: { id: string }) => f.id)).toEqual(seen);
@@ -199,7 +211,9 @@ describe("withdrawing", () => {
   it("frees the app for a new submission", async () => {
     const { dev, appId } = await developerWithApp();
     const first = await submitFiling(dev.key, validFiling(appId));
-    expect((await callJson(`/v1/filings/${first.body.id}/withdraw`, { key: dev.key, method: "POST" })).status).toBe(200);
+    expect((await callJson(`/v1/filings/${first.body.id}/withdraw`, { key: dev.key, method: "POST" })).status).toBe(
+      200,
+    );
     const second = await submitFiling(dev.key, validFiling(appId));
     expect(second.status, JSON.stringify(second.body)).toBe(201);
     expect(second.body.id).not.toBe(first.body.id);
@@ -233,7 +247,9 @@ describe("a provider filing for a granted app", () => {
     const history = await callJson(`/v1/filings/${res.body.id}/history`, { key: owner.key });
     expect(history.body.items[0].actor).toEqual({ accountId: provider.id, role: "provider" });
     // The submitting provider withdraws it.
-    expect((await callJson(`/v1/filings/${res.body.id}/withdraw`, { key: provider.key, method: "POST" })).status).toBe(200);
+    expect((await callJson(`/v1/filings/${res.body.id}/withdraw`, { key: provider.key, method: "POST" })).status).toBe(
+      200,
+    );
 
     const revoked = await call(`/v1/apps/${appId}/grants/${provider.id}`, { key: owner.key, method: "DELETE" });
     expect(revoked.status).toBe(204);
@@ -299,7 +315,12 @@ describe("change and cancel, on an active registration", () => {
 
     const history = await callJson(`/v1/filings/${res.body.id}/history`, { key: dev.key });
     expect(history.body.items).toEqual([
-      expect.objectContaining({ seq: 1, from: null, to: "sms_verification", actor: { accountId: dev.id, role: "developer" } }),
+      expect.objectContaining({
+        seq: 1,
+        from: null,
+        to: "sms_verification",
+        actor: { accountId: dev.id, role: "developer" },
+      }),
     ]);
     // Not in platform review, so the submitter cannot withdraw it.
     const withdraw = await callJson(`/v1/filings/${res.body.id}/withdraw`, { key: dev.key, method: "POST" });

@@ -28,8 +28,13 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   );
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: test helper returning parsed JSON of any shape
-export async function callJson(path: string, opts: CallOptions = {}): Promise<{ status: number; body: any; res: Response }> {
+// biome-ignore lint/suspicious/noExplicitAny: test helpers return parsed JSON of any shape
+type AnyJson = any;
+
+export async function callJson(
+  path: string,
+  opts: CallOptions = {},
+): Promise<{ status: number; body: AnyJson; res: Response }> {
   const res = await call(path, opts);
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, res };
@@ -43,7 +48,10 @@ export const unique = (): number => ++counter;
 export type Role = "developer" | "provider" | "reviewer" | "regulator" | "admin";
 
 /** A fresh account of `role` with a fresh key. */
-export async function newAccount(role: Role, name = `${role} ${unique()}`): Promise<{ id: string; key: string; keyId: string }> {
+export async function newAccount(
+  role: Role,
+  name = `${role} ${unique()}`,
+): Promise<{ id: string; key: string; keyId: string }> {
   const account = await callJson("/v1/admin/accounts", { key: adminKey(), body: { name, role } });
   if (account.status !== 201) throw new Error(`account: ${account.status} ${JSON.stringify(account.body)}`);
   const key = await callJson(`/v1/admin/accounts/${account.body.id}/keys`, { key: adminKey(), method: "POST" });
@@ -118,13 +126,20 @@ export function problemsOf(body: { errors?: { path: string; code: string }[] }):
 
 /** How many filings are stored for `appId` (straight from D1). */
 export async function countFilings(appId: string): Promise<number> {
-  const row = await env.DB.prepare("select count(*) as n from filings where app_id = ?").bind(appId).first<{ n: number }>();
+  const row = await env.DB.prepare("select count(*) as n from filings where app_id = ?")
+    .bind(appId)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
 type SeedFiling = {
   appId: string;
-  organizer: { nature: string; name: string; certificate: { type: string; number: string }; region: { province: string } };
+  organizer: {
+    nature: string;
+    name: string;
+    certificate: { type: string; number: string };
+    region: { province: string };
+  };
   service: { name: string };
 };
 
@@ -146,7 +161,17 @@ export async function seedRegistration(
     `insert into organizers (id, certificate_blind, nature, name, province, organizer_number, data_sealed, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (certificate_blind) do nothing`,
   )
-    .bind(`org_seed_${seq}`, blind, organizer.nature, organizer.name, organizer.region.province.slice(0, 2), `粤ICP备2024${seq}号`, await vault.seal(canonicalJson(organizer)), at, at)
+    .bind(
+      `org_seed_${seq}`,
+      blind,
+      organizer.nature,
+      organizer.name,
+      organizer.region.province.slice(0, 2),
+      `粤ICP备2024${seq}号`,
+      await vault.seal(canonicalJson(organizer)),
+      at,
+      at,
+    )
     .run();
   const org = await env.DB.prepare("select id, organizer_number as number from organizers where certificate_blind = ?")
     .bind(blind)
@@ -157,7 +182,17 @@ export async function seedRegistration(
     `insert into registrations (number, app_id, organizer_id, filing_id, status, service_name, service_name_key, version, approved_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   )
-    .bind(number, filing.appId, org.id, `fil_seed_${seq}`, opts.status ?? "active", filing.service.name, serviceNameKey(filing.service.name), at, at)
+    .bind(
+      number,
+      filing.appId,
+      org.id,
+      `fil_seed_${seq}`,
+      opts.status ?? "active",
+      filing.service.name,
+      serviceNameKey(filing.service.name),
+      at,
+      at,
+    )
     .run();
   return { number, organizerId: org.id };
 }
