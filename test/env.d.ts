@@ -6,6 +6,7 @@ declare namespace Cloudflare {
     PII_KEY: string;
     BLIND_INDEX_KEY: string;
     ADMIN_BOOTSTRAP_KEY: string;
+    PUBLIC_RATE_LIMIT_PERIOD: string;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
 }

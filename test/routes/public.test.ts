@@ -177,7 +177,7 @@ describe("abuse", () => {
     }
     expect(limited?.status).toBe(429);
     expect(limited?.headers.get("retry-after")).toBe(env.PUBLIC_RATE_LIMIT_PERIOD);
-    expect((await limited?.json())?.code).toBe("RATE_LIMITED");
+    expect(((await limited?.json()) as { code?: string } | undefined)?.code).toBe("RATE_LIMITED");
     const other = await call(`/v1/public/registrations/${encodeURIComponent(enterprise.number)}`, { headers: client() });
     expect(other.status).toBe(200);
   });
