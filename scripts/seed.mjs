@@ -9,7 +9,12 @@ import { root, run } from "./lib.mjs";
 
 /** Development-only keys for the demo accounts: printed by `npm start`, never valid anywhere else. */
 export const DEMO_ACCOUNTS = [
-  { id: "acc_demo_developer", name: "深圳市示例科技有限公司", role: "developer", key: "bk_dev_developer_9f3KqT7wXn2LmP4s" },
+  {
+    id: "acc_demo_developer",
+    name: "深圳市示例科技有限公司",
+    role: "developer",
+    key: "bk_dev_developer_9f3KqT7wXn2LmP4s",
+  },
   { id: "acc_demo_provider", name: "示例备案服务商", role: "provider", key: "bk_dev_provider_R5tY8uI1oP3aS6dF" },
   { id: "acc_demo_reviewer", name: "平台初审员", role: "reviewer", key: "bk_dev_reviewer_G7hJ2kL9zX4cV1bN" },
   { id: "acc_demo_regulator", name: "管局对接", role: "regulator", key: "bk_dev_regulator_M3qW8eR5tY2uI6oP" },
@@ -123,7 +128,12 @@ export function demoFilings() {
         organizer: {
           nature: "individual",
           name: "王小明",
-          certificate: { type: "resident_id", number: wang.certificate.number, validFrom: "2020-05-01", validTo: "long_term" },
+          certificate: {
+            type: "resident_id",
+            number: wang.certificate.number,
+            validFrom: "2020-05-01",
+            validTo: "long_term",
+          },
           region: { province: "510000", city: "510100", district: "510104" },
           address: "锦江区春熙路1号",
           principal: wang,
@@ -169,14 +179,16 @@ export async function seedFilings(baseUrl) {
       results.push({ appId, status: "already seeded" });
       continue;
     }
-    if (submitted.status !== 201) throw new Error(`demo filing for ${appId}: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    if (submitted.status !== 201)
+      throw new Error(`demo filing for ${appId}: ${submitted.status} ${JSON.stringify(submitted.body)}`);
     let result = { appId, status: submitted.body.status };
     if (filing.approve) {
       const id = submitted.body.id;
       await call(`/v1/review/filings/${id}/approve`, keys.acc_demo_reviewer);
       await call(`/v1/regulator/filings/${id}/sms-verified`, keys.acc_demo_regulator);
       const approved = await call(`/v1/regulator/filings/${id}/approve`, keys.acc_demo_regulator, {});
-      if (approved.status !== 200) throw new Error(`demo approval for ${appId}: ${approved.status} ${JSON.stringify(approved.body)}`);
+      if (approved.status !== 200)
+        throw new Error(`demo approval for ${appId}: ${approved.status} ${JSON.stringify(approved.body)}`);
       result = { appId, status: "approved", number: approved.body.registrationNumber };
       if (filing.list) await call(`/v1/apps/${appId}/list`, keys[filing.key]);
     }

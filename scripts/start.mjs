@@ -2,8 +2,8 @@
 // demo data seeded, development keys printed. The cron can be triggered at /__scheduled.
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO_ACCOUNTS, seedDatabase, seedFilings } from "./seed.mjs";
 import { readDevVars, root, run, startWrangler, waitForHealth } from "./lib.mjs";
+import { DEMO_ACCOUNTS, seedDatabase, seedFilings } from "./seed.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const url = `http://localhost:${PORT}`;
@@ -20,7 +20,16 @@ await run("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { quiet: t
 console.log("Seeding demo accounts and apps…");
 await seedDatabase();
 
-const server = startWrangler(["dev", "--local", "--port", String(PORT), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"]);
+const server = startWrangler([
+  "dev",
+  "--local",
+  "--port",
+  String(PORT),
+  "--ip",
+  "127.0.0.1",
+  "--test-scheduled",
+  "--show-interactive-dev-session=false",
+]);
 const stop = () => server.kill("SIGTERM");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -9,6 +9,7 @@ import { adminRoutes } from "./routes/admin";
 import { appsRoutes } from "./routes/apps";
 import { docsRoutes } from "./routes/docs";
 import { filingsRoutes } from "./routes/filings";
+import { pagesRoutes } from "./routes/pages";
 import { publicRoutes } from "./routes/public";
 import { referenceRoutes } from "./routes/reference";
 import { regulatorRoutes } from "./routes/regulator";
@@ -42,6 +43,7 @@ export function createApp() {
   app.route("/v1/filings", filingsRoutes);
   app.route("/v1/review", reviewRoutes);
   app.route("/v1/regulator", regulatorRoutes);
+  app.route("/", pagesRoutes);
   app.route("/", docsRoutes(app));
 
   app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", "No such route")));
@@ -52,7 +54,14 @@ export function createApp() {
       const code = err.status === 413 ? "PAYLOAD_TOO_LARGE" : err.status === 404 ? "NOT_FOUND" : "BAD_REQUEST";
       return problemResponse(c, new ApiError(code, err.message || undefined));
     }
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: String(err), stack: (err as Error)?.stack }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        requestId: c.get("requestId"),
+        error: String(err),
+        stack: (err as Error)?.stack,
+      }),
+    );
     return problemResponse(c, new ApiError("INTERNAL", "Something went wrong; quote the requestId when reporting it"));
   });
 

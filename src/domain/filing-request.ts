@@ -132,7 +132,10 @@ export function serviceNameKey(name: string): string {
 function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown): Problem[] {
   const out: Problem[] = [];
   const valueAt = (path: PropertyKey[]) =>
-    path.reduce<unknown>((cur, key) => (isObject(cur) || Array.isArray(cur) ? (cur as Json)[key as string] : undefined), input);
+    path.reduce<unknown>(
+      (cur, key) => (isObject(cur) || Array.isArray(cur) ? (cur as Json)[key as string] : undefined),
+      input,
+    );
   for (const issue of issues) {
     const path = joinPath(...issue.path.map((p) => (typeof p === "number" ? p : String(p))));
     switch (issue.code) {
@@ -176,10 +179,12 @@ function checkValidity(cert: Json, base: string, today: string): Problem[] {
   }
   if (to !== undefined) {
     if (to === "long_term") {
-      if (type !== undefined && type !== "resident_id") out.push(problem(joinPath(base, "validTo"), "LONG_TERM_NOT_ALLOWED"));
+      if (type !== undefined && type !== "resident_id")
+        out.push(problem(joinPath(base, "validTo"), "LONG_TERM_NOT_ALLOWED"));
     } else if (!isRealDate(to)) out.push(problem(joinPath(base, "validTo"), "INVALID_DATE"));
     else if (to < today) out.push(problem(joinPath(base, "validTo"), "CERTIFICATE_EXPIRED"));
-    else if (fromOk && from !== undefined && to <= from) out.push(problem(joinPath(base, "validTo"), "INVALID_VALIDITY"));
+    else if (fromOk && from !== undefined && to <= from)
+      out.push(problem(joinPath(base, "validTo"), "INVALID_VALIDITY"));
   }
   return out;
 }
@@ -301,7 +306,10 @@ function checkOrganizer(organizer: unknown, ctx: RuleContext): { problems: Probl
         if (!checked.ok) out.push(problem(joinPath(certBase, "number"), checked.code));
         else if (cert.type === "uscc" && isNature(nature) && !usccPrefixFits(nature, checked.value)) {
           out.push(
-            problem(joinPath(certBase, "number"), "USCC_NATURE_MISMATCH", { prefix: checked.value.slice(0, 2), nature }),
+            problem(joinPath(certBase, "number"), "USCC_NATURE_MISMATCH", {
+              prefix: checked.value.slice(0, 2),
+              nature,
+            }),
           );
         }
       }
@@ -381,7 +389,8 @@ function checkSharedMobiles(people: PersonFacts[]): Problem[] {
     if (!p.mobile || !p.certificate) continue;
     const holder = holders.get(p.mobile);
     if (holder === undefined) holders.set(p.mobile, `${p.certificateType}:${p.certificate}`);
-    else if (holder !== `${p.certificateType}:${p.certificate}`) out.push(problem(joinPath(p.path, "mobile"), "MOBILE_SHARED"));
+    else if (holder !== `${p.certificateType}:${p.certificate}`)
+      out.push(problem(joinPath(p.path, "mobile"), "MOBILE_SHARED"));
   }
   return out;
 }

@@ -114,7 +114,11 @@ export class Vault {
 
   /** Keyed equality index. `domain` keeps a mobile and a certificate with the same digits apart. */
   async blindIndex(domain: string, normalizedValue: string): Promise<string> {
-    const mac = await crypto.subtle.sign("HMAC", await this.hmacKey, encoder.encode(`${domain}\u0000${normalizedValue}`));
+    const mac = await crypto.subtle.sign(
+      "HMAC",
+      await this.hmacKey,
+      encoder.encode(`${domain}\u0000${normalizedValue}`),
+    );
     return toBase64Url(new Uint8Array(mac)).slice(0, 32);
   }
 }

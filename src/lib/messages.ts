@@ -15,9 +15,15 @@ const TITLES: Record<ErrorCode, Text> = {
   FILING_IN_PROGRESS: { en: "This app already has a filing in progress", zh: "该小程序已有进行中的备案申请" },
   REGISTRATION_REQUIRED: { en: "This app has no active registration", zh: "该小程序没有有效的备案记录" },
   REGISTRATION_EXISTS: { en: "This app already has an active registration", zh: "该小程序已有有效的备案记录" },
-  INVALID_TRANSITION: { en: "The filing cannot move to that status from its current one", zh: "备案申请当前状态不允许此操作" },
+  INVALID_TRANSITION: {
+    en: "The filing cannot move to that status from its current one",
+    zh: "备案申请当前状态不允许此操作",
+  },
   SMS_WINDOW_EXPIRED: { en: "The 24-hour SMS verification window has passed", zh: "短信核验 24 小时时限已过" },
-  FILING_REQUIRED: { en: "The app needs an active registration before it can be listed", zh: "小程序须完成备案后才能上架" },
+  FILING_REQUIRED: {
+    en: "The app needs an active registration before it can be listed",
+    zh: "小程序须完成备案后才能上架",
+  },
   IDEMPOTENCY_IN_PROGRESS: {
     en: "A request with this Idempotency-Key is still being processed",
     zh: "使用该幂等键的请求仍在处理中",
@@ -68,7 +74,9 @@ const FIELDS: Record<string, FieldText> = {
   INVALID_REGION_CODE: {
     message: { en: "The number does not start with a valid region code", zh: "号码开头的行政区划代码无效" },
   },
-  INVALID_BIRTH_DATE: { message: { en: "The birth date in the number is not a real date", zh: "号码中的出生日期无效" } },
+  INVALID_BIRTH_DATE: {
+    message: { en: "The birth date in the number is not a real date", zh: "号码中的出生日期无效" },
+  },
   INVALID_DATE: { message: { en: "Must be a real date as YYYY-MM-DD", zh: "须为 YYYY-MM-DD 格式的有效日期" } },
   UNDERAGE: {
     message: { en: "The person must be at least 18 years old", zh: "负责人须年满 18 周岁" },
@@ -87,7 +95,10 @@ const FIELDS: Record<string, FieldText> = {
     message: { en: "Only a resident ID may be valid long-term", zh: "仅居民身份证可为长期有效" },
   },
   CERTIFICATE_TYPE_NOT_ALLOWED: {
-    message: { en: "This certificate type is not allowed here ({allowed})", zh: "此处不允许该证件类型（可用：{allowed}）" },
+    message: {
+      en: "This certificate type is not allowed here ({allowed})",
+      zh: "此处不允许该证件类型（可用：{allowed}）",
+    },
   },
   USCC_NATURE_MISMATCH: {
     message: {
@@ -159,7 +170,9 @@ const FIELDS: Record<string, FieldText> = {
     message: { en: "A change filing cannot move the organizer to another province", zh: "变更备案不能变更主办者省份" },
     suggest: { en: "Cancel and file anew in the new province", zh: "请注销后在新省份重新备案" },
   },
-  FILING_IN_PROGRESS: { message: { en: "This app already has a filing in progress", zh: "该小程序已有进行中的备案申请" } },
+  FILING_IN_PROGRESS: {
+    message: { en: "This app already has a filing in progress", zh: "该小程序已有进行中的备案申请" },
+  },
   REGISTRATION_REQUIRED: {
     message: { en: "This app has no active registration", zh: "该小程序没有有效的备案记录" },
     suggest: { en: "Submit a `new` filing first", zh: "请先提交新增备案" },
@@ -169,7 +182,10 @@ const FIELDS: Record<string, FieldText> = {
     suggest: { en: "Use a `change` filing", zh: "请提交变更备案" },
   },
   SERVICE_NAME_MISMATCH: {
-    message: { en: "The service name differs from the app's name {appName}", zh: "名称与小程序名称（{appName}）不一致" },
+    message: {
+      en: "The service name differs from the app's name {appName}",
+      zh: "名称与小程序名称（{appName}）不一致",
+    },
   },
   NOT_AN_OBJECT: { message: { en: "The body must be a JSON object", zh: "请求体须为 JSON 对象" } },
   ORGANIZER_APPS_NOT_HELD: {
@@ -205,10 +221,17 @@ export function isKnownFieldCode(code: string): boolean {
   return code in FIELDS;
 }
 
-export function renderProblem(p: Problem, lang: Lang): { path: string; code: string; message: string; suggest?: string } {
+export function renderProblem(
+  p: Problem,
+  lang: Lang,
+): { path: string; code: string; message: string; suggest?: string } {
   const text = FIELDS[p.code];
   const message = text ? fill(text.message[lang], p.params) : p.code;
-  const out: { path: string; code: string; message: string; suggest?: string } = { path: p.path, code: p.code, message };
+  const out: { path: string; code: string; message: string; suggest?: string } = {
+    path: p.path,
+    code: p.code,
+    message,
+  };
   if (text?.suggest) out.suggest = fill(text.suggest[lang], p.params);
   return out;
 }

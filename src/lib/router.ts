@@ -43,7 +43,9 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 |
     422: "Validation failed: every problem, with field paths",
     429: "Rate limited",
   };
-  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: problemContent }]));
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: problemContent }]),
+  );
 }
 
 export const LimitQuery = z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50 });

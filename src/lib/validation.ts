@@ -105,7 +105,8 @@ export function jsonBodyGuard(): MiddlewareHandler<AppEnv> {
       return next();
     }
     const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);
+    if (declared > MAX_BODY_BYTES)
+      throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);
     if (!isJsonType(c.req.header("content-type"))) {
       throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body with Content-Type: application/json");
     }

@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { accounts, apiKeys } from "../db/schema";
+import type { Role } from "../lib/auth";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
-import type { Role } from "../lib/auth";
 
 export type Account = typeof accounts.$inferSelect;
 
@@ -36,7 +36,10 @@ export async function getAccount(db: Db, id: string): Promise<Account | undefine
 
 /** Newest first, `cursor` = the last id of the previous page. */
 export async function listAccounts(db: Db, opts: { limit: number; cursor?: string; role?: Role }) {
-  const conditions = [opts.cursor ? lt(accounts.id, opts.cursor) : undefined, opts.role ? eq(accounts.role, opts.role) : undefined];
+  const conditions = [
+    opts.cursor ? lt(accounts.id, opts.cursor) : undefined,
+    opts.role ? eq(accounts.role, opts.role) : undefined,
+  ];
   return db
     .select()
     .from(accounts)
@@ -85,5 +88,8 @@ export async function getKey(db: Db, accountId: string, keyId: string) {
 }
 
 export function revokeKeyStatement(db: Db, keyId: string, at: string) {
-  return db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
+  return db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
 }

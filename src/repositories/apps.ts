@@ -68,7 +68,12 @@ export function addGrant(db: Db, appId: string, accountId: string, now: string) 
 
 export async function listGrants(db: Db, appId: string) {
   return db
-    .select({ appId: appGrants.appId, accountId: appGrants.accountId, accountName: accounts.name, createdAt: appGrants.createdAt })
+    .select({
+      appId: appGrants.appId,
+      accountId: appGrants.accountId,
+      accountName: accounts.name,
+      createdAt: appGrants.createdAt,
+    })
     .from(appGrants)
     .innerJoin(accounts, eq(accounts.id, appGrants.accountId))
     .where(eq(appGrants.appId, appId))

@@ -16,7 +16,10 @@ export type AuditEntry = {
 
 type ChainHead = { seq: number; hash: string };
 
-export async function auditHash(prevHash: string, row: { subject: string; seq: number; action: string; actorAccountId: string; at: string; data: string }) {
+export async function auditHash(
+  prevHash: string,
+  row: { subject: string; seq: number; action: string; actorAccountId: string; at: string; data: string },
+) {
   return sha256Hex(
     `${prevHash}\n${canonicalJson({ subject: row.subject, seq: row.seq, action: row.action, actor: row.actorAccountId, at: row.at, data: row.data })}`,
   );
@@ -42,7 +45,14 @@ export async function nextAuditRow(entry: AuditEntry, head: ChainHead | null): P
   const seq = (head?.seq ?? 0) + 1;
   const prevHash = head?.hash ?? GENESIS_HASH;
   const data = canonicalJson(entry.data);
-  const row = { subject: entry.subject, seq, action: entry.action, actorAccountId: entry.actorAccountId, at: entry.at, data };
+  const row = {
+    subject: entry.subject,
+    seq,
+    action: entry.action,
+    actorAccountId: entry.actorAccountId,
+    at: entry.at,
+    data,
+  };
   return { ...row, prevHash, hash: await auditHash(prevHash, row) };
 }
 
@@ -71,7 +81,9 @@ export function isUniqueViolation(e: unknown, table?: string): boolean {
 }
 
 /** Re-computes every chain; returns the subjects whose chain is broken. */
-export async function verifyAuditChains(db: Db): Promise<{ rows: number; subjects: number; broken: { subject: string; seq: number }[] }> {
+export async function verifyAuditChains(
+  db: Db,
+): Promise<{ rows: number; subjects: number; broken: { subject: string; seq: number }[] }> {
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.subject), asc(auditLog.seq));
   const broken: { subject: string; seq: number }[] = [];
   const subjects = new Set<string>();

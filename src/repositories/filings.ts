@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
-import { appGrants, apps, events, filingHistory, filingPeople, filings, idempotencyKeys, auditLog } from "../db/schema";
+import { appGrants, apps, auditLog, events, filingHistory, filingPeople, filings, idempotencyKeys } from "../db/schema";
 import type { FilingRequest, Person } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
@@ -335,7 +335,13 @@ export async function transitionFiling(
     },
     head[0] ?? null,
   );
-  const eventData = JSON.stringify({ filingId: filing.id, appId: filing.appId, type: filing.type, from: filing.status, to });
+  const eventData = JSON.stringify({
+    filingId: filing.id,
+    appId: filing.appId,
+    type: filing.type,
+    from: filing.status,
+    to,
+  });
   const effects = input.effects ? await input.effects(filing, to, at) : { statements: [] };
   try {
     const statements: BatchItem<"sqlite">[] = [

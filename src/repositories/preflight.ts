@@ -26,7 +26,9 @@ export async function blindFacts(vault: Vault, facts: FilingFacts): Promise<Blin
   const people = await Promise.all(
     facts.people.map(async (p) => ({
       path: p.path,
-      certificate: p.certificate ? await vault.blindIndex("certificate", `${p.certificateType}:${p.certificate}`) : undefined,
+      certificate: p.certificate
+        ? await vault.blindIndex("certificate", `${p.certificateType}:${p.certificate}`)
+        : undefined,
       mobile: p.mobile ? await vault.blindIndex("mobile", p.mobile) : undefined,
     })),
   );
@@ -62,112 +64,126 @@ export async function runPreflight(
   const nameKey = facts.serviceName ? serviceNameKey(facts.serviceName) : "";
   const mobiles = [...new Set(blind.people.map((p) => p.mobile).filter((m): m is string => !!m))];
 
-  const [appRows, inFlightRows, registrationRows, organizerRows, organizerFilingRows, activeCountRows, nameRows, mobileRows, idemRows] =
-    await db.batch([
-      db
-        .select({
-          appId: apps.appId,
-          name: apps.name,
-          ownerAccountId: apps.ownerAccountId,
-          // Qualified by hand: drizzle leaves select-list columns of a single-table query unqualified.
-          granted: sql<number>`exists (select 1 from "app_grants" where "app_grants"."app_id" = "apps"."app_id" and "app_grants"."account_id" = ${accountId})`,
-        })
-        .from(apps)
-        .where(eq(apps.appId, appId)),
-      db
-        .select({ id: filings.id, status: filings.status })
-        .from(filings)
-        .where(and(eq(filings.appId, appId), inArray(filings.status, [...IN_FLIGHT])))
-        .limit(1),
-      db
-        .select({
-          number: registrations.number,
-          organizerId: registrations.organizerId,
-          organizerBlind: organizers.certificateBlind,
-          province: organizers.province,
-        })
-        .from(registrations)
-        .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
-        .where(and(eq(registrations.appId, appId), eq(registrations.status, "active")))
-        .limit(1),
-      db
-        .select({ id: organizers.id, province: organizers.province, nature: organizers.nature, name: organizers.name })
-        .from(organizers)
-        .where(eq(organizers.certificateBlind, organizerBlind))
-        .limit(1),
-      db
-        .select({ appId: filings.appId, type: filings.type, scope: filings.cancelScope, province: filings.organizerProvince })
-        .from(filings)
-        .where(
-          and(
-            // A cancellation names no organizer: it is the organizer of the app's active registration.
-            // (Qualified by hand, like `granted` above.)
-            facts.type === "cancel"
-              ? sql`"filings"."organizer_blind" = (select "organizers"."certificate_blind" from "registrations"
+  const [
+    appRows,
+    inFlightRows,
+    registrationRows,
+    organizerRows,
+    organizerFilingRows,
+    activeCountRows,
+    nameRows,
+    mobileRows,
+    idemRows,
+  ] = await db.batch([
+    db
+      .select({
+        appId: apps.appId,
+        name: apps.name,
+        ownerAccountId: apps.ownerAccountId,
+        // Qualified by hand: drizzle leaves select-list columns of a single-table query unqualified.
+        granted: sql<number>`exists (select 1 from "app_grants" where "app_grants"."app_id" = "apps"."app_id" and "app_grants"."account_id" = ${accountId})`,
+      })
+      .from(apps)
+      .where(eq(apps.appId, appId)),
+    db
+      .select({ id: filings.id, status: filings.status })
+      .from(filings)
+      .where(and(eq(filings.appId, appId), inArray(filings.status, [...IN_FLIGHT])))
+      .limit(1),
+    db
+      .select({
+        number: registrations.number,
+        organizerId: registrations.organizerId,
+        organizerBlind: organizers.certificateBlind,
+        province: organizers.province,
+      })
+      .from(registrations)
+      .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
+      .where(and(eq(registrations.appId, appId), eq(registrations.status, "active")))
+      .limit(1),
+    db
+      .select({ id: organizers.id, province: organizers.province, nature: organizers.nature, name: organizers.name })
+      .from(organizers)
+      .where(eq(organizers.certificateBlind, organizerBlind))
+      .limit(1),
+    db
+      .select({
+        appId: filings.appId,
+        type: filings.type,
+        scope: filings.cancelScope,
+        province: filings.organizerProvince,
+      })
+      .from(filings)
+      .where(
+        and(
+          // A cancellation names no organizer: it is the organizer of the app's active registration.
+          // (Qualified by hand, like `granted` above.)
+          facts.type === "cancel"
+            ? sql`"filings"."organizer_blind" = (select "organizers"."certificate_blind" from "registrations"
                   inner join "organizers" on "organizers"."id" = "registrations"."organizer_id"
                   where "registrations"."app_id" = ${appId} and "registrations"."status" = 'active' limit 1)`
-              : eq(filings.organizerBlind, organizerBlind),
-            inArray(filings.status, [...IN_FLIGHT]),
-          ),
-        )
-        .limit(100),
-      db
-        .select({ count: sql<number>`count(*)` })
-        .from(registrations)
-        .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
-        .where(and(eq(organizers.certificateBlind, organizerBlind), eq(registrations.status, "active"))),
-      // A service name held by another organizer, through an active registration or an open filing.
-      db
-        .select({ appId: registrations.appId })
-        .from(registrations)
-        .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
-        .where(
-          and(
-            eq(registrations.serviceNameKey, nameKey),
-            eq(registrations.status, "active"),
-            ne(organizers.certificateBlind, organizerBlind),
-            ne(registrations.appId, appId),
-          ),
-        )
-        .union(
-          db
-            .select({ appId: filings.appId })
-            .from(filings)
-            .where(
-              and(
-                eq(filings.serviceNameKey, nameKey),
-                inArray(filings.status, [...IN_FLIGHT]),
-                ne(filings.organizerBlind, organizerBlind),
-                ne(filings.appId, appId),
-              ),
+            : eq(filings.organizerBlind, organizerBlind),
+          inArray(filings.status, [...IN_FLIGHT]),
+        ),
+      )
+      .limit(100),
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(registrations)
+      .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
+      .where(and(eq(organizers.certificateBlind, organizerBlind), eq(registrations.status, "active"))),
+    // A service name held by another organizer, through an active registration or an open filing.
+    db
+      .select({ appId: registrations.appId })
+      .from(registrations)
+      .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
+      .where(
+        and(
+          eq(registrations.serviceNameKey, nameKey),
+          eq(registrations.status, "active"),
+          ne(organizers.certificateBlind, organizerBlind),
+          ne(registrations.appId, appId),
+        ),
+      )
+      .union(
+        db
+          .select({ appId: filings.appId })
+          .from(filings)
+          .where(
+            and(
+              eq(filings.serviceNameKey, nameKey),
+              inArray(filings.status, [...IN_FLIGHT]),
+              ne(filings.organizerBlind, organizerBlind),
+              ne(filings.appId, appId),
             ),
-        )
-        .limit(1),
-      // Holders of these mobiles in open filings and in the filings behind active registrations.
-      db
-        .select({ mobile: filingPeople.mobileBlind, certificate: filingPeople.certificateBlind })
-        .from(filingPeople)
-        .innerJoin(filings, eq(filings.id, filingPeople.filingId))
-        .where(
-          and(
-            mobiles.length > 0 ? inArray(filingPeople.mobileBlind, mobiles) : NO_ROW,
-            ne(filings.appId, appId),
-            sql`(${filings.status} in ('platform_review', 'sms_verification', 'bureau_review') or exists (
-              select 1 from ${registrations} where ${registrations.filingId} = ${filings.id} and ${registrations.status} = 'active'))`,
           ),
-        )
-        .limit(20),
-      db
-        .select({
-          requestHash: idempotencyKeys.requestHash,
-          responseStatus: idempotencyKeys.responseStatus,
-          responseBody: idempotencyKeys.responseBody,
-          expiresAt: idempotencyKeys.expiresAt,
-        })
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, input.idempotencyKey ?? "")))
-        .limit(1),
-    ]);
+      )
+      .limit(1),
+    // Holders of these mobiles in open filings and in the filings behind active registrations.
+    db
+      .select({ mobile: filingPeople.mobileBlind, certificate: filingPeople.certificateBlind })
+      .from(filingPeople)
+      .innerJoin(filings, eq(filings.id, filingPeople.filingId))
+      .where(
+        and(
+          mobiles.length > 0 ? inArray(filingPeople.mobileBlind, mobiles) : NO_ROW,
+          ne(filings.appId, appId),
+          sql`(${filings.status} in ('platform_review', 'sms_verification', 'bureau_review') or exists (
+              select 1 from ${registrations} where ${registrations.filingId} = ${filings.id} and ${registrations.status} = 'active'))`,
+        ),
+      )
+      .limit(20),
+    db
+      .select({
+        requestHash: idempotencyKeys.requestHash,
+        responseStatus: idempotencyKeys.responseStatus,
+        responseBody: idempotencyKeys.responseBody,
+        expiresAt: idempotencyKeys.expiresAt,
+      })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, input.idempotencyKey ?? "")))
+      .limit(1),
+  ]);
 
   const result: PreflightResult = { conflicts: [], problems: [] };
   const app = appRows[0];
@@ -188,26 +204,35 @@ export async function runPreflight(
   const province = facts.organizer?.province;
   const known = organizerRows[0];
   const provincePath = "organizer.region.province";
-  if (facts.type === "change" && result.registration && province && province.slice(0, 2) !== result.registration.province) {
+  if (
+    facts.type === "change" &&
+    result.registration &&
+    province &&
+    province.slice(0, 2) !== result.registration.province
+  ) {
     result.problems.push(problem(provincePath, "PROVINCE_CHANGE"));
   } else if (facts.type === "new" && province) {
     const elsewhere =
       (known && known.province !== province.slice(0, 2) && known.province) ||
       organizerFilingRows.find((f) => f.province && f.province !== province.slice(0, 2))?.province;
-    if (elsewhere) result.problems.push(problem(provincePath, "ORGANIZER_PROVINCE_CONFLICT", { province: `${elsewhere}0000` }));
+    if (elsewhere)
+      result.problems.push(problem(provincePath, "ORGANIZER_PROVINCE_CONFLICT", { province: `${elsewhere}0000` }));
   }
   if (facts.type === "new" && known && facts.organizer) {
     const differing = [
       facts.organizer.nature !== undefined && facts.organizer.nature !== known.nature ? "nature" : null,
       facts.organizer.name !== undefined && facts.organizer.name !== known.name ? "name" : null,
     ].filter((f): f is string => f !== null);
-    if (differing.length > 0) result.problems.push(problem("organizer", "ORGANIZER_MISMATCH", { fields: differing.join(", ") }));
+    if (differing.length > 0)
+      result.problems.push(problem("organizer", "ORGANIZER_MISMATCH", { fields: differing.join(", ") }));
   }
   if (nameKey && nameRows.length > 0) result.problems.push(problem("service.name", "SERVICE_NAME_TAKEN"));
 
   if (facts.type === "new" && facts.organizer) {
     const limit = facts.organizer.nature === "individual" ? input.quotas.individual : input.quotas.organization;
-    const openNew = new Set(organizerFilingRows.filter((f) => f.type === "new" && f.appId !== appId).map((f) => f.appId));
+    const openNew = new Set(
+      organizerFilingRows.filter((f) => f.type === "new" && f.appId !== appId).map((f) => f.appId),
+    );
     const used = Number(activeCountRows[0]?.count ?? 0) + openNew.size;
     if (used + 1 > limit) result.problems.push(problem("organizer", "ORGANIZER_QUOTA_EXCEEDED", { limit }));
   }

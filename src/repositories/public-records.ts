@@ -1,4 +1,4 @@
-import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { type and, asc, count, eq, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { publicRecords } from "../db/schema";
 import { serviceNameKey } from "../domain/filing-request";

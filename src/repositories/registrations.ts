@@ -68,7 +68,8 @@ export async function checkBureauNumber(
   parsed: ParsedNumber,
   organizer: { provinceCode: string; existing?: OrganizerRow },
 ): Promise<string | null> {
-  if (parsed.kind !== "mini_program" || parsed.sequence === null) return "the number must be a mini program's (suffix X)";
+  if (parsed.kind !== "mini_program" || parsed.sequence === null)
+    return "the number must be a mini program's (suffix X)";
   if (parsed.provinceCode !== organizer.provinceCode) return "the province is not the organizer's";
   const existing = organizer.existing;
   if (existing?.organizerDigits && existing.organizerDigits !== parsed.organizerNumber) {
@@ -188,7 +189,9 @@ export async function newRegistrationStatements(
   statements.push(
     db
       .insert(registrationVersions)
-      .select(sql`select number, 1, filing_id, service_name, approved_at from ${registrations} where filing_id = ${filing.id}`),
+      .select(
+        sql`select number, 1, filing_id, service_name, approved_at from ${registrations} where filing_id = ${filing.id}`,
+      ),
     db.insert(publicRecords).select(
       sql`select r.number, o.organizer_number, ${fields.unitName}, ${fields.unitNameKey}, ${fields.natureName},
         ${fields.serviceName}, ${fields.serviceNameKey}, 7, ${fields.contentTypeName}, ${fields.updateRecordTime}, 'active',
@@ -218,7 +221,13 @@ function registrationEvents(db: Db, recipients: string[], type: string, at: stri
 export async function changeRegistrationStatements(
   db: Db,
   vault: Vault,
-  input: { filing: FilingRow; request: FilingSubmission; registration: typeof registrations.$inferSelect; at: Date; recipients: string[] },
+  input: {
+    filing: FilingRow;
+    request: FilingSubmission;
+    registration: typeof registrations.$inferSelect;
+    at: Date;
+    recipients: string[];
+  },
 ): Promise<Statement[]> {
   const { filing, request, registration } = input;
   const at = input.at.toISOString();
@@ -227,7 +236,12 @@ export async function changeRegistrationStatements(
   return [
     db
       .update(organizers)
-      .set({ name: request.organizer.name, nature: request.organizer.nature, dataSealed: sealedOrganizer, updatedAt: at })
+      .set({
+        name: request.organizer.name,
+        nature: request.organizer.nature,
+        dataSealed: sealedOrganizer,
+        updatedAt: at,
+      })
       .where(eq(organizers.id, registration.organizerId)),
     db
       .update(registrations)
@@ -257,11 +271,19 @@ export async function changeRegistrationStatements(
       .where(eq(publicRecords.serviceLicence, registration.number)),
     db
       .update(publicRecords)
-      .set({ unitName: fields.unitName, unitNameKey: fields.unitNameKey, natureName: fields.natureName, redacted: fields.redacted })
+      .set({
+        unitName: fields.unitName,
+        unitNameKey: fields.unitNameKey,
+        natureName: fields.natureName,
+        redacted: fields.redacted,
+      })
       .where(
         inArray(
           publicRecords.serviceLicence,
-          db.select({ number: registrations.number }).from(registrations).where(eq(registrations.organizerId, registration.organizerId)),
+          db
+            .select({ number: registrations.number })
+            .from(registrations)
+            .where(eq(registrations.organizerId, registration.organizerId)),
         ),
       ),
     ...registrationEvents(db, input.recipients, "registration.updated", at, filing.id),
@@ -290,7 +312,12 @@ export async function registrationsToEnd(
         eq(registrations.status, "active"),
       ),
     );
-  return rows.map((r) => ({ number: r.number, appId: r.appId, ownerAccountId: r.ownerAccountId, listed: r.listingStatus === "listed" }));
+  return rows.map((r) => ({
+    number: r.number,
+    appId: r.appId,
+    ownerAccountId: r.ownerAccountId,
+    listed: r.listingStatus === "listed",
+  }));
 }
 
 const DELIST_REASON: Record<Exclude<RegistrationStatus, "active">, string> = {
@@ -311,7 +338,12 @@ const EVENT_TYPE: Record<Exclude<RegistrationStatus, "active">, string> = {
  */
 export function endRegistrationStatements(
   db: Db,
-  input: { ended: EndedRegistration[]; status: Exclude<RegistrationStatus, "active">; at: Date; extraRecipients: string[] },
+  input: {
+    ended: EndedRegistration[];
+    status: Exclude<RegistrationStatus, "active">;
+    at: Date;
+    extraRecipients: string[];
+  },
 ): Statement[] {
   if (input.ended.length === 0) return [];
   const at = input.at.toISOString();
@@ -324,7 +356,11 @@ export function endRegistrationStatements(
       .where(and(inArray(registrations.number, numbers), eq(registrations.status, "active"))),
     db
       .update(publicRecords)
-      .set({ status: input.status, updateRecordTime: beijingDateTime(input.at), version: sql`${publicRecords.version} + 1` })
+      .set({
+        status: input.status,
+        updateRecordTime: beijingDateTime(input.at),
+        version: sql`${publicRecords.version} + 1`,
+      })
       .where(inArray(publicRecords.serviceLicence, numbers)),
   ];
   if (listedApps.length > 0) {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireRole } from "../lib/auth";
+import { ROLES, requireRole } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
@@ -16,7 +16,6 @@ import {
 } from "../repositories/accounts";
 import { auditedBatch, verifyAuditChains } from "../repositories/audit";
 import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
-import { ROLES } from "../lib/auth";
 
 export const adminRoutes = createRouter();
 
@@ -67,7 +66,9 @@ adminRoutes.openapi(
       200: {
         description: "A page of accounts",
         content: {
-          "application/json": { schema: z.object({ items: z.array(AccountSchema), nextCursor: z.string().nullable() }) },
+          "application/json": {
+            schema: z.object({ items: z.array(AccountSchema), nextCursor: z.string().nullable() }),
+          },
         },
       },
       ...errorResponses(401, 403, 422),
@@ -158,7 +159,13 @@ adminRoutes.openapi(
       const at = new Date().toISOString();
       await auditedBatch(
         db,
-        { subject: `account:${id}`, action: "key.revoked", actorAccountId: c.get("principal").accountId, at, data: { keyId } },
+        {
+          subject: `account:${id}`,
+          action: "key.revoked",
+          actorAccountId: c.get("principal").accountId,
+          at,
+          data: { keyId },
+        },
         [revokeKeyStatement(db, keyId, at)],
       );
     }

@@ -1,14 +1,24 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getAccount } from "../repositories/accounts";
+import type { Context } from "hono";
 import { requireRole } from "../lib/auth";
 import { ApiError, validationFailed } from "../lib/errors";
 import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import { addGrant, getApp, hasGrant, insertApp, listGrants, listOwnApps, removeGrant, setListing, type AppView } from "../repositories/apps";
+import { getAccount } from "../repositories/accounts";
+import {
+  type AppView,
+  addGrant,
+  getApp,
+  hasGrant,
+  insertApp,
+  listGrants,
+  listOwnApps,
+  removeGrant,
+  setListing,
+} from "../repositories/apps";
 import { auditedBatch, isUniqueViolation } from "../repositories/audit";
-import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
 import type { AppEnv } from "../types";
-import type { Context } from "hono";
+import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
 
 export const appsRoutes = createRouter();
 
@@ -32,7 +42,10 @@ appsRoutes.openapi(
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
     request: { body: { required: true, content: json(CreateAppSchema) } },
-    responses: { 201: { description: "Created", content: json(AppSchema) }, ...errorResponses(400, 401, 403, 409, 415, 422) },
+    responses: {
+      201: { description: "Created", content: json(AppSchema) },
+      ...errorResponses(400, 401, 403, 409, 415, 422),
+    },
   }),
   async (c) => {
     const input = c.req.valid("json");
@@ -40,9 +53,11 @@ appsRoutes.openapi(
     const owner = c.get("principal").accountId;
     const now = new Date().toISOString();
     try {
-      await auditedBatch(db, { subject: `app:${input.appId}`, action: "app.created", actorAccountId: owner, at: now, data: input }, [
-        insertApp(db, { ...input, ownerAccountId: owner }, now),
-      ]);
+      await auditedBatch(
+        db,
+        { subject: `app:${input.appId}`, action: "app.created", actorAccountId: owner, at: now, data: input },
+        [insertApp(db, { ...input, ownerAccountId: owner }, now)],
+      );
     } catch (e) {
       if (isUniqueViolation(e, "apps")) throw new ApiError("APP_EXISTS", `${input.appId} is already registered`);
       throw e;
@@ -60,7 +75,10 @@ appsRoutes.openapi(
     security: bearerSecurity,
     request: { query: z.object({ limit: LimitQuery, cursor: CursorQuery }) },
     responses: {
-      200: { description: "A page of apps", content: json(z.object({ items: z.array(AppSchema), nextCursor: z.string().nullable() })) },
+      200: {
+        description: "A page of apps",
+        content: json(z.object({ items: z.array(AppSchema), nextCursor: z.string().nullable() })),
+      },
       ...errorResponses(401, 403, 422),
     },
   }),
@@ -93,17 +111,36 @@ appsRoutes.openapi(
     summary: "Go live (needs an active registration)",
     security: bearerSecurity,
     request: { params: AppParams },
-    responses: { 200: { description: "The app, listed", content: json(AppSchema) }, ...errorResponses(401, 403, 404, 409) },
+    responses: {
+      200: { description: "The app, listed", content: json(AppSchema) },
+      ...errorResponses(401, 403, 404, 409),
+    },
   }),
   async (c) => {
     const app = await ownApp(c, c.req.valid("param").appId);
-    if (!app.registrationNumber) throw new ApiError("FILING_REQUIRED", "File the app and wait for approval before listing it");
+    if (!app.registrationNumber)
+      throw new ApiError("FILING_REQUIRED", "File the app and wait for approval before listing it");
     if (app.listingStatus !== "listed") {
       const now = new Date().toISOString();
       const db = c.get("db");
-      await auditedBatch(db, { subject: `app:${app.appId}`, action: "app.listed", actorAccountId: c.get("principal").accountId, at: now, data: {} }, [
-        setListing(db, app.appId, { listingStatus: "listed", listedAt: now, delistedAt: null, delistReason: null }, now),
-      ]);
+      await auditedBatch(
+        db,
+        {
+          subject: `app:${app.appId}`,
+          action: "app.listed",
+          actorAccountId: c.get("principal").accountId,
+          at: now,
+          data: {},
+        },
+        [
+          setListing(
+            db,
+            app.appId,
+            { listingStatus: "listed", listedAt: now, delistedAt: null, delistReason: null },
+            now,
+          ),
+        ],
+      );
     }
     return c.json((await getApp(c.get("db"), app.appId)) as AppView, 200);
   },
@@ -117,7 +154,10 @@ appsRoutes.openapi(
     summary: "Take down (unlisted by the owner)",
     security: bearerSecurity,
     request: { params: AppParams },
-    responses: { 200: { description: "The app, unlisted", content: json(AppSchema) }, ...errorResponses(401, 403, 404) },
+    responses: {
+      200: { description: "The app, unlisted", content: json(AppSchema) },
+      ...errorResponses(401, 403, 404),
+    },
   }),
   async (c) => {
     const app = await ownApp(c, c.req.valid("param").appId);
@@ -125,9 +165,24 @@ appsRoutes.openapi(
     if (app.listingStatus === "listed") {
       const now = new Date().toISOString();
       const db = c.get("db");
-      await auditedBatch(db, { subject: `app:${app.appId}`, action: "app.unlisted", actorAccountId: c.get("principal").accountId, at: now, data: {} }, [
-        setListing(db, app.appId, { listingStatus: "unlisted", listedAt: app.listedAt, delistedAt: null, delistReason: null }, now),
-      ]);
+      await auditedBatch(
+        db,
+        {
+          subject: `app:${app.appId}`,
+          action: "app.unlisted",
+          actorAccountId: c.get("principal").accountId,
+          at: now,
+          data: {},
+        },
+        [
+          setListing(
+            db,
+            app.appId,
+            { listingStatus: "unlisted", listedAt: app.listedAt, delistedAt: null, delistReason: null },
+            now,
+          ),
+        ],
+      );
     }
     return c.json((await getApp(c.get("db"), app.appId)) as AppView, 200);
   },
@@ -142,7 +197,10 @@ appsRoutes.openapi(
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
     request: { params: AppParams, body: { required: true, content: json(CreateGrantSchema) } },
-    responses: { 201: { description: "Granted", content: json(GrantSchema) }, ...errorResponses(400, 401, 403, 404, 415, 422) },
+    responses: {
+      201: { description: "Granted", content: json(GrantSchema) },
+      ...errorResponses(400, 401, 403, 404, 415, 422),
+    },
   }),
   async (c) => {
     const app = await ownApp(c, c.req.valid("param").appId);
@@ -153,9 +211,17 @@ appsRoutes.openapi(
     if (grantee.role !== "provider") throw validationFailed([{ path: "accountId", code: "NOT_A_PROVIDER" }]);
     const now = new Date().toISOString();
     if (!(await hasGrant(db, app.appId, accountId))) {
-      await auditedBatch(db, { subject: `app:${app.appId}`, action: "grant.added", actorAccountId: c.get("principal").accountId, at: now, data: { accountId } }, [
-        addGrant(db, app.appId, accountId, now),
-      ]);
+      await auditedBatch(
+        db,
+        {
+          subject: `app:${app.appId}`,
+          action: "grant.added",
+          actorAccountId: c.get("principal").accountId,
+          at: now,
+          data: { accountId },
+        },
+        [addGrant(db, app.appId, accountId, now)],
+      );
     }
     const grant = (await listGrants(db, app.appId)).find((g) => g.accountId === accountId);
     return c.json({ appId: app.appId, accountId, createdAt: grant?.createdAt ?? now }, 201);
@@ -196,9 +262,17 @@ appsRoutes.openapi(
     const app = await ownApp(c, appId);
     const db = c.get("db");
     if (!(await hasGrant(db, app.appId, accountId))) throw new ApiError("NOT_FOUND", "No such grant");
-    await auditedBatch(db, { subject: `app:${app.appId}`, action: "grant.removed", actorAccountId: c.get("principal").accountId, at: new Date().toISOString(), data: { accountId } }, [
-      removeGrant(db, app.appId, accountId),
-    ]);
+    await auditedBatch(
+      db,
+      {
+        subject: `app:${app.appId}`,
+        action: "grant.removed",
+        actorAccountId: c.get("principal").accountId,
+        at: new Date().toISOString(),
+        data: { accountId },
+      },
+      [removeGrant(db, app.appId, accountId)],
+    );
     return c.body(null, 204);
   },
 );

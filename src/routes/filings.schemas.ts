@@ -18,7 +18,10 @@ export const FilingSchema = z
     registrationNumber: z.string().nullable(),
     reasons: z.array(ReasonSchema),
     submitterAccountId: z.string(),
-    smsDeadline: z.string().nullable().openapi({ description: "End of the 24 h SMS window, while in sms_verification" }),
+    smsDeadline: z
+      .string()
+      .nullable()
+      .openapi({ description: "End of the 24 h SMS window, while in sms_verification" }),
     createdAt: z.string(),
     updatedAt: z.string(),
     request: z.record(z.string(), z.unknown()).openapi({ description: "The submitted request, personal data masked" }),
@@ -30,7 +33,9 @@ export const FilingListSchema = z.object({ items: z.array(FilingSchema), nextCur
 export const ValidationResultSchema = z
   .object({
     valid: z.boolean(),
-    errors: z.array(z.object({ path: z.string(), code: z.string(), message: z.string(), suggest: z.string().optional() })),
+    errors: z.array(
+      z.object({ path: z.string(), code: z.string(), message: z.string(), suggest: z.string().optional() }),
+    ),
   })
   .openapi("ValidationResult");
 

@@ -1,6 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { checkFilingRequest, type CheckedFiling, FilingSubmissionSchema, CancelSubmissionSchema } from "../domain/filing-request";
+import {
+  CancelSubmissionSchema,
+  type CheckedFiling,
+  checkFilingRequest,
+  FilingSubmissionSchema,
+} from "../domain/filing-request";
 import { beijingToday } from "../domain/identifiers";
 import { type Problem, problem } from "../domain/problems";
 import { requireRole } from "../lib/auth";
@@ -120,7 +125,10 @@ filingsRoutes.openapi(
     middleware: [requireJsonBody()] as const,
     request: { body: filingBody },
     responses: {
-      200: { description: "Whether the filing would be accepted", content: { "application/json": { schema: ValidationResultSchema } } },
+      200: {
+        description: "Whether the filing would be accepted",
+        content: { "application/json": { schema: ValidationResultSchema } },
+      },
       ...errorResponses(400, 401, 403, 404, 413, 415),
     },
   }),
@@ -146,7 +154,10 @@ filingsRoutes.openapi(
     middleware: [requireJsonBody()] as const,
     request: { body: filingBody, headers: z.object({ "idempotency-key": IdempotencyKeySchema.optional() }) },
     responses: {
-      201: { description: "Submitted (or the first response again, for a repeated Idempotency-Key)", content: { "application/json": { schema: FilingSchema } } },
+      201: {
+        description: "Submitted (or the first response again, for a repeated Idempotency-Key)",
+        content: { "application/json": { schema: FilingSchema } },
+      },
       ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
     },
   }),
@@ -171,7 +182,8 @@ filingsRoutes.openapi(
     const request = checked.request;
     const organizerCancel = await organizerCancelChecks(c, request, preflight);
     if (organizerCancel.problems.length > 0) throw validationFailed(organizerCancel.problems);
-    if (organizerCancel.inFlight) throw new ApiError("FILING_IN_PROGRESS", "Another app of this organizer has a filing in progress");
+    if (organizerCancel.inFlight)
+      throw new ApiError("FILING_IN_PROGRESS", "Another app of this organizer has a filing in progress");
     const outcome = await submitFiling(c.get("db"), vaultFor(c.env), {
       request,
       blind: await blindFacts(vaultFor(c.env), checked.facts),

@@ -16,7 +16,10 @@ import type { AppEnv } from "../types";
  */
 export const publicRoutes = createRouter();
 
-publicRoutes.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }));
+publicRoutes.use(
+  "*",
+  cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }),
+);
 publicRoutes.use("*", publicRateLimit());
 
 export const PublicRecordSchema = z
@@ -45,7 +48,7 @@ async function etagOf(body: string): Promise<string> {
 function conditional(c: Context<AppEnv>, answer: CachedLookup, contentType: string): Response {
   const headers = { etag: answer.etag, "cache-control": CACHE_CONTROL, vary: "Accept-Language" };
   const match = c.req.header("if-none-match");
-  if (match && match.split(",").some((tag) => tag.trim().replace(/^W\//, "") === answer.etag)) {
+  if (match?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === answer.etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(answer.body, { status: answer.status, headers: { ...headers, "content-type": contentType } });
@@ -83,17 +86,27 @@ publicRoutes.openapi(
   }),
   async (c) => {
     const answer = await lookupNumber(c, c.req.valid("param").number);
-    return conditional(c, answer, answer.status === 200 ? "application/json; charset=utf-8" : "application/problem+json; charset=utf-8") as never;
+    return conditional(
+      c,
+      answer,
+      answer.status === 200 ? "application/json; charset=utf-8" : "application/problem+json; charset=utf-8",
+    ) as never;
   },
 );
 
 const SearchQuerySchema = z.object({
-  q: z.string().trim().min(1).max(50).openapi({ example: "示例", description: "A number, an organizer number or a name" }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .openapi({ example: "示例", description: "A number, an organizer number or a name" }),
   page: z.coerce.number().int().min(1).max(1000).default(1),
   pageSize: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-function searchQuery(q: string): SearchQuery {
+/** How the search reads `q`, shared by the JSON search and the search page. */
+export function searchQuery(q: string): SearchQuery {
   const parsed = parseAnyNumber(q);
   if (parsed?.sequence !== null && parsed?.sequence !== undefined) return { kind: "number", number: parsed.normalized };
   if (parsed) return { kind: "organizer", mainLicence: parsed.organizer };
@@ -112,7 +125,12 @@ publicRoutes.openapi(
         description: "A page of records, exact number matches first",
         content: {
           "application/json": {
-            schema: z.object({ items: z.array(PublicRecordSchema), total: z.number(), page: z.number(), pageSize: z.number() }),
+            schema: z.object({
+              items: z.array(PublicRecordSchema),
+              total: z.number(),
+              page: z.number(),
+              pageSize: z.number(),
+            }),
           },
         },
       },
@@ -122,7 +140,10 @@ publicRoutes.openapi(
   }),
   async (c) => {
     const { q, page, pageSize } = c.req.valid("query");
-    const result = await searchPublicRecords(c.get("db"), searchQuery(q), { offset: (page - 1) * pageSize, limit: pageSize });
+    const result = await searchPublicRecords(c.get("db"), searchQuery(q), {
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
     const body = JSON.stringify({ ...result, page, pageSize });
     return conditional(c, { status: 200, body, etag: await etagOf(body) }, "application/json; charset=utf-8") as never;
   },

@@ -22,8 +22,7 @@ referenceRoutes.use("*", async (c, next) => {
   if (c.res.status === 200) c.header("cache-control", "public, max-age=3600");
 });
 
-const list = (name: string, item: z.ZodType) =>
-  z.object({ version: z.string(), items: z.array(item) }).openapi(name);
+const list = (name: string, item: z.ZodType) => z.object({ version: z.string(), items: z.array(item) }).openapi(name);
 
 const staticRoute = (path: string, summary: string, schema: z.ZodType) =>
   createRoute({
@@ -56,7 +55,10 @@ referenceRoutes.openapi(
   staticRoute(
     "/certificate-types",
     "Certificate types (证件类型)",
-    list("CertificateTypes", z.object({ code: z.string(), name: z.string(), nameEn: z.string(), personal: z.boolean() })),
+    list(
+      "CertificateTypes",
+      z.object({ code: z.string(), name: z.string(), nameEn: z.string(), personal: z.boolean() }),
+    ),
   ),
   (c) => c.json({ version: REFERENCE_VERSION, items: CERTIFICATE_TYPES }, 200),
 );
@@ -89,7 +91,11 @@ referenceRoutes.openapi(
 );
 
 referenceRoutes.openapi(
-  staticRoute("/languages", "Service languages (BCP 47)", list("Languages", z.object({ code: z.string(), name: z.string() }))),
+  staticRoute(
+    "/languages",
+    "Service languages (BCP 47)",
+    list("Languages", z.object({ code: z.string(), name: z.string() })),
+  ),
   (c) => c.json({ version: REFERENCE_VERSION, items: LANGUAGES }, 200),
 );
 
@@ -101,7 +107,11 @@ referenceRoutes.openapi(
     summary: "GB/T 2260 regions; `parent` lists one level, `level` filters",
     request: {
       query: z.object({
-        parent: z.string().regex(/^\d{6}$/).optional().openapi({ example: "440000" }),
+        parent: z
+          .string()
+          .regex(/^\d{6}$/)
+          .optional()
+          .openapi({ example: "440000" }),
         level: z.enum(["province", "city", "district"]).optional(),
       }),
     },
@@ -123,7 +133,9 @@ referenceRoutes.openapi(
   async (c) => {
     const { parent, level } = c.req.valid("query");
     const { rows } = await loadRegions(c.get("db"));
-    const items = rows.filter((r) => (parent === undefined || r.parentCode === parent) && (level === undefined || r.level === level));
+    const items = rows.filter(
+      (r) => (parent === undefined || r.parentCode === parent) && (level === undefined || r.level === level),
+    );
     return c.json({ version: REFERENCE_VERSION, items }, 200);
   },
 );

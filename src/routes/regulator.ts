@@ -4,15 +4,21 @@ import type { Context } from "hono";
 import { registrations } from "../db/schema";
 import type { FilingRequest } from "../domain/filing-request";
 import { FILING_STATUSES } from "../domain/filing-state";
-import { parseRegistrationNumber, type ParsedNumber } from "../domain/registration-number";
+import { type ParsedNumber, parseRegistrationNumber } from "../domain/registration-number";
 import { requireRole } from "../lib/auth";
-import { forgetNumbers } from "../lib/lookup-cache";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
+import { forgetNumbers } from "../lib/lookup-cache";
 import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { auditedBatch } from "../repositories/audit";
-import { type FilingRow, filingQueue, type TransitionEffects, toFilingView, transitionFiling } from "../repositories/filings";
+import {
+  type FilingRow,
+  filingQueue,
+  type TransitionEffects,
+  toFilingView,
+  transitionFiling,
+} from "../repositories/filings";
 import {
   activeRegistrationOfApp,
   changeRegistrationStatements,
@@ -25,7 +31,14 @@ import {
 } from "../repositories/registrations";
 import type { AppEnv } from "../types";
 import { FilingParams, FilingSchema } from "./filings.schemas";
-import { ApproveBodySchema, QueueQuery, QueueSchema, RejectBodySchema, RevokeBodySchema, StaffFilingSchema } from "./review.schemas";
+import {
+  ApproveBodySchema,
+  QueueQuery,
+  QueueSchema,
+  RejectBodySchema,
+  RevokeBodySchema,
+  StaffFilingSchema,
+} from "./review.schemas";
 import { filingRecipients, queueItem, staffFiling, unmaskedView } from "./staff";
 
 /**
@@ -51,7 +64,10 @@ regulatorRoutes.openapi(
     summary: "Filings in SMS verification and bureau review, oldest first",
     security: bearerSecurity,
     request: { query: QueueQuery.extend({ status: z.enum(BUREAU_STAGES).optional() }) },
-    responses: { 200: { description: "A page of the queue", content: json(QueueSchema) }, ...errorResponses(401, 403, 422) },
+    responses: {
+      200: { description: "A page of the queue", content: json(QueueSchema) },
+      ...errorResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const { cursor, limit, status } = c.req.valid("query");
@@ -69,7 +85,10 @@ regulatorRoutes.openapi(
     summary: "A filing in the bureau's stages, unmasked (the read is audited)",
     security: bearerSecurity,
     request: { params: FilingParams },
-    responses: { 200: { description: "The filing", content: json(StaffFilingSchema) }, ...errorResponses(401, 403, 404) },
+    responses: {
+      200: { description: "The filing", content: json(StaffFilingSchema) },
+      ...errorResponses(401, 403, 404),
+    },
   }),
   async (c) => c.json(await unmaskedView(c, await staffFiling(c, c.req.valid("param").id, VISIBLE)), 200),
 );
@@ -82,7 +101,10 @@ regulatorRoutes.openapi(
     summary: "The principals confirmed MIIT's SMS (within 24 h of entering verification)",
     security: bearerSecurity,
     request: { params: FilingParams },
-    responses: { 200: { description: "The filing, now in bureau review", content: json(FilingSchema) }, ...errorResponses(401, 403, 404, 409) },
+    responses: {
+      200: { description: "The filing, now in bureau review", content: json(FilingSchema) },
+      ...errorResponses(401, 403, 404, 409),
+    },
   }),
   async (c) => {
     const filing = await staffFiling(c, c.req.valid("param").id, ANY);
@@ -111,7 +133,10 @@ regulatorRoutes.openapi(
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
     request: { params: FilingParams, body: { required: true, content: json(RejectBodySchema) } },
-    responses: { 200: { description: "The filing", content: json(FilingSchema) }, ...errorResponses(400, 401, 403, 404, 409, 415, 422) },
+    responses: {
+      200: { description: "The filing", content: json(FilingSchema) },
+      ...errorResponses(400, 401, 403, 404, 409, 415, 422),
+    },
   }),
   async (c) => {
     const filing = await staffFiling(c, c.req.valid("param").id, ANY);
@@ -201,10 +226,18 @@ async function approvalEffects(
       const refusal = await checkBureauNumber(db, bureauNumber, { provinceCode, existing });
       if (refusal) throw numberRefused(refusal);
     }
-    const statements = await newRegistrationStatements(db, vault, { filing, request, at: now, bureauNumber, recipients });
+    const statements = await newRegistrationStatements(db, vault, {
+      filing,
+      request,
+      at: now,
+      bureauNumber,
+      recipients,
+    });
     return {
       statements,
-      set: { registrationNumber: sql`(select ${registrations.number} from ${registrations} where ${registrations.filingId} = ${filing.id})` },
+      set: {
+        registrationNumber: sql`(select ${registrations.number} from ${registrations} where ${registrations.filingId} = ${filing.id})`,
+      },
       numbers: [],
     };
   }
@@ -251,7 +284,9 @@ regulatorRoutes.openapi(
     responses: {
       200: {
         description: "The registration, revoked",
-        content: json(z.object({ number: z.string(), appId: z.string(), status: z.string(), reasons: z.array(z.unknown()) })),
+        content: json(
+          z.object({ number: z.string(), appId: z.string(), status: z.string(), reasons: z.array(z.unknown()) }),
+        ),
       },
       ...errorResponses(400, 401, 403, 404, 409, 415, 422),
     },

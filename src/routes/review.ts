@@ -26,7 +26,10 @@ reviewRoutes.openapi(
     summary: "Filings waiting for platform review, oldest first",
     security: bearerSecurity,
     request: { query: QueueQuery },
-    responses: { 200: { description: "A page of the queue", content: json(QueueSchema) }, ...errorResponses(401, 403, 422) },
+    responses: {
+      200: { description: "A page of the queue", content: json(QueueSchema) },
+      ...errorResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const { cursor, limit } = c.req.valid("query");
@@ -44,7 +47,10 @@ reviewRoutes.openapi(
     summary: "A filing in review, unmasked (the read is audited)",
     security: bearerSecurity,
     request: { params: FilingParams },
-    responses: { 200: { description: "The filing", content: json(StaffFilingSchema) }, ...errorResponses(401, 403, 404) },
+    responses: {
+      200: { description: "The filing", content: json(StaffFilingSchema) },
+      ...errorResponses(401, 403, 404),
+    },
   }),
   async (c) => c.json(await unmaskedView(c, await staffFiling(c, c.req.valid("param").id, IN_REVIEW)), 200),
 );
@@ -57,7 +63,10 @@ reviewRoutes.openapi(
     summary: "Pass platform review: the filing goes to SMS verification (24 h window)",
     security: bearerSecurity,
     request: { params: FilingParams },
-    responses: { 200: { description: "The filing", content: json(FilingSchema) }, ...errorResponses(401, 403, 404, 409) },
+    responses: {
+      200: { description: "The filing", content: json(FilingSchema) },
+      ...errorResponses(401, 403, 404, 409),
+    },
   }),
   async (c) => {
     const filing = await staffFiling(c, c.req.valid("param").id, ANY);
@@ -85,7 +94,10 @@ reviewRoutes.openapi(
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
     request: { params: FilingParams, body: { required: true, content: json(RejectBodySchema) } },
-    responses: { 200: { description: "The filing", content: json(FilingSchema) }, ...errorResponses(400, 401, 403, 404, 409, 415, 422) },
+    responses: {
+      200: { description: "The filing", content: json(FilingSchema) },
+      ...errorResponses(400, 401, 403, 404, 409, 415, 422),
+    },
   }),
   async (c) => {
     const filing = await staffFiling(c, c.req.valid("param").id, ANY);

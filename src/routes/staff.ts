@@ -1,5 +1,5 @@
-import type { Context } from "hono";
 import { eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { apps } from "../db/schema";
 import type { FilingStatus } from "../domain/filing-state";
 import { vaultFor } from "../lib/crypto";
@@ -12,7 +12,11 @@ import type { AppEnv } from "../types";
  * What reviewers and the regulator share: a filing in one of their statuses (404 otherwise, like any filing
  * that is not theirs to see), its unmasked view with the read audited, and who hears of a move.
  */
-export async function staffFiling(c: Context<AppEnv>, id: string, statuses: readonly FilingStatus[]): Promise<FilingRow> {
+export async function staffFiling(
+  c: Context<AppEnv>,
+  id: string,
+  statuses: readonly FilingStatus[],
+): Promise<FilingRow> {
   const filing = await getFilingRow(c.get("db"), id);
   if (!filing || !statuses.includes(filing.status)) throw new ApiError("NOT_FOUND", "No such filing in your queue");
   return filing;

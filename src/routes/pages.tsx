@@ -1,0 +1,497 @@
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import type { FC, PropsWithChildren } from "hono/jsx";
+import { parseRegistrationNumber } from "../domain/registration-number";
+import { ApiError } from "../lib/errors";
+import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
+import { publicRateLimit } from "../lib/rate-limit";
+import { type PublicRecord, searchPublicRecords } from "../repositories/public-records";
+import type { AppEnv } from "../types";
+import { lookupNumber, PublicRecordSchema, searchQuery } from "./public";
+
+/**
+ * The public web (SPEC §8): a search page, a record page with the snippet an app shows on its "about" page, and a
+ * status badge. Server-rendered, Chinese, readable on a phone; no client framework and no external assets, so it
+ * loads fast from mainland China. Pages show only what the public record holds, which is already masked.
+ */
+export const pagesRoutes = new Hono<AppEnv>();
+
+const PAGE_SIZE = 20;
+const MAX_QUERY_LENGTH = 50; // as `/v1/public/search`
+const MAX_PAGE = 1000;
+const MIIT_URL = "https://beian.miit.gov.cn/";
+const CACHE_CONTROL = `public, max-age=${BROWSER_MAX_AGE_S}`;
+/**
+ * Pages and badges reuse the lookup's ETag with a suffix per representation. Bump the version when the markup
+ * changes, so a browser holding an old page gets the new one instead of a 304.
+ */
+const MARKUP_VERSION = "1";
+
+export const STATUS_LABELS: Record<PublicRecord["status"], string> = {
+  active: "正常",
+  cancelled: "已注销",
+  revoked: "已撤销",
+  access_removed: "已取消接入",
+};
+
+const SERVICE_TYPE_LABELS: Record<number, string> = { 7: "小程序", 6: "App" };
+
+/** What a redacted field's note says; the public record names withheld fields as RDAP does. */
+const REDACTION_NOTES: Record<string, string> = { unitName: "个人主体名称已隐去" };
+
+const CSS = `
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;font-size:16px;line-height:1.6;color:#1f2328;background:#f6f7f9}
+a{color:#0a58ca}
+header,main,footer{max-width:760px;margin:0 auto;padding:0 16px}
+header{padding-top:20px}
+.brand{font-size:1.25rem;font-weight:600;color:inherit;text-decoration:none}
+h1{font-size:1.35rem;margin:16px 0 12px;word-break:break-all}
+h2{font-size:1.1rem;margin:24px 0 8px}
+form.search{display:flex;gap:8px;margin:12px 0 4px}
+form.search input{flex:1;min-width:0;font:inherit;padding:10px 12px;border:1px solid #c5cad1;border-radius:8px;background:#fff}
+button{font:inherit;padding:10px 16px;border:0;border-radius:8px;background:#0a58ca;color:#fff;cursor:pointer}
+button.secondary{padding:6px 12px;background:#e7ecf3;color:#1f2328}
+.hint{color:#59636e;font-size:.875rem;margin:4px 0}
+.error{color:#b42318;background:#fef3f2;border:1px solid #fecdca;border-radius:8px;padding:8px 12px;margin:8px 0}
+.empty{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:24px 16px;text-align:center;color:#59636e}
+ul.results{list-style:none;margin:0;padding:0}
+ul.results li{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:12px 16px;margin:8px 0}
+.number{font-weight:600;word-break:break-all}
+.meta{color:#59636e;font-size:.875rem}
+.status{display:inline-block;font-size:.8rem;padding:0 8px;border-radius:10px;background:#e7ecf3;color:#1f2328;white-space:nowrap}
+.status.active{background:#dcf5e3;color:#1a7f37}
+.status.revoked{background:#fde2e1;color:#b42318}
+nav.pager{display:flex;justify-content:space-between;align-items:center;gap:8px;margin:16px 0}
+dl.fields{background:#fff;border:1px solid #e3e6ea;border-radius:8px;margin:0;padding:4px 16px}
+dl.fields div{display:flex;flex-wrap:wrap;gap:0 16px;padding:10px 0;border-bottom:1px solid #eef0f3}
+dl.fields div:last-child{border-bottom:0}
+dt{flex:0 0 7.5em;color:#59636e}
+dd{flex:1 1 14em;margin:0;word-break:break-all}
+.note{display:block;color:#59636e;font-size:.8rem}
+.warning{background:#fff8e6;border:1px solid #f5d48a;border-radius:8px;padding:8px 12px}
+textarea{display:block;width:100%;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:8px;border:1px solid #c5cad1;border-radius:8px;background:#fff;resize:vertical}
+.snippet-head{display:flex;justify-content:space-between;align-items:center;gap:8px;margin:16px 0 6px}
+.preview{margin:6px 0}
+footer{color:#59636e;font-size:.8rem;padding-top:24px;padding-bottom:32px}
+[hidden]{display:none!important}
+`;
+
+/**
+ * Copy buttons: hidden until this script runs, so without JavaScript the page simply shows selectable snippets.
+ * The clipboard API needs a secure context; the selection stays as a fallback for copying by hand.
+ */
+const COPY_SCRIPT = `
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  const field = document.getElementById(button.dataset.copy);
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    field.select();
+    const done = () => { button.textContent = "已复制"; setTimeout(() => { button.textContent = "复制"; }, 2000); };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, () => {});
+    else if (document.execCommand("copy")) done();
+  });
+}
+`;
+
+async function sha256Base64(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
+
+let pageCsp: Promise<string> | undefined;
+
+/** Only this page's own style and script may run: hashes rather than nonces, so a cached page stays valid. */
+function contentSecurityPolicy(): Promise<string> {
+  pageCsp ??= Promise.all([sha256Base64(CSS), sha256Base64(COPY_SCRIPT)]).then(
+    ([style, script]) =>
+      `default-src 'none'; style-src 'sha256-${style}'; script-src 'sha256-${script}'; img-src 'self' data:; ` +
+      "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  );
+  return pageCsp;
+}
+
+const Layout: FC<PropsWithChildren<{ title: string; withScript?: boolean }>> = ({ title, withScript, children }) => (
+  <html lang="zh-CN">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{title}</title>
+      <link rel="icon" href="data:," />
+      <style dangerouslySetInnerHTML={{ __html: CSS }} />
+    </head>
+    <body>
+      <header>
+        <a class="brand" href="/">
+          小程序备案查询
+        </a>
+      </header>
+      <main>{children}</main>
+      <footer>
+        本站展示本平台代为备案并已通过审核的小程序备案信息，不含任何个人信息。备案信息以
+        <a href={MIIT_URL} target="_blank" rel="noopener">
+          工业和信息化部政务服务平台
+        </a>
+        为准。
+      </footer>
+      {withScript ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
+    </body>
+  </html>
+);
+
+type PageOptions = { status?: number; etag?: string; cacheControl?: string };
+
+async function renderPage(c: Context<AppEnv>, page: ReturnType<typeof Layout>, opts: PageOptions = {}) {
+  const html = `<!doctype html>${await page}`;
+  const headers: Record<string, string> = {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": opts.cacheControl ?? CACHE_CONTROL,
+    "content-security-policy": await contentSecurityPolicy(),
+    "x-content-type-options": "nosniff",
+  };
+  if (opts.etag) headers.etag = opts.etag;
+  return c.body(html, (opts.status ?? 200) as 200, headers);
+}
+
+/** True when the client's If-None-Match names `etag` (or `*`): it already holds this version. */
+function clientHolds(c: Context<AppEnv>, etag: string): boolean {
+  const header = c.req.header("if-none-match");
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim().replace(/^W\//, "");
+    return t === "*" || t === etag;
+  });
+}
+
+function notModified(etag: string): Response {
+  return new Response(null, { status: 304, headers: { etag, "cache-control": CACHE_CONTROL } });
+}
+
+/** The lookup's ETag, tagged with the representation built from it (the JSON, a page and a badge differ). */
+function derivedEtag(lookupEtag: string, representation: "page" | "badge"): string {
+  return `"${lookupEtag.replaceAll('"', "")}-${representation}${MARKUP_VERSION}"`;
+}
+
+/**
+ * The public routes' per-client limit, answered in the caller's format (a page or a badge) rather than as
+ * problem+json, which a browser or an <img> cannot show.
+ */
+function rateLimited(render: (c: Context<AppEnv>, retryAfter: string) => Promise<Response>): MiddlewareHandler<AppEnv> {
+  const limit = publicRateLimit();
+  return async (c, next) => {
+    try {
+      await limit(c, next);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== "RATE_LIMITED") throw err;
+      const retryAfter = err.headers?.["retry-after"] ?? "60";
+      const res = await render(c, retryAfter);
+      res.headers.set("retry-after", retryAfter);
+      return res;
+    }
+  };
+}
+
+const pageLimit = rateLimited((c, retryAfter) =>
+  renderPage(
+    c,
+    <Layout title="请求过于频繁 - 小程序备案查询">
+      <h1>请求过于频繁</h1>
+      <p class="error">查询次数过多，请 {retryAfter} 秒后再试。</p>
+    </Layout>,
+    { status: 429, cacheControl: "no-store" },
+  ),
+);
+
+const StatusTag: FC<{ status: PublicRecord["status"] }> = ({ status }) => (
+  <span class={`status ${status}`}>{STATUS_LABELS[status]}</span>
+);
+
+const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
+  <form class="search" method="get" action="/" role="search">
+    <input
+      type="search"
+      name="q"
+      value={q}
+      placeholder="备案号、小程序名称或主办单位名称"
+      aria-label="查询内容"
+      aria-invalid={invalid ? "true" : undefined}
+      enterkeyhint="search"
+    />
+    <button type="submit">查询</button>
+  </form>
+);
+
+const searchHref = (q: string, page: number) =>
+  `/?${new URLSearchParams(page > 1 ? { q, page: String(page) } : { q }).toString()}`;
+const recordHref = (number: string) => `/r/${encodeURIComponent(number)}`;
+
+const Results: FC<{ q: string; page: number; items: PublicRecord[]; total: number }> = ({ q, page, items, total }) => {
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (total === 0) return <p class="empty">未找到相关备案信息</p>;
+  return (
+    <>
+      <p class="hint">
+        共 {total} 条结果{pages > 1 ? `，第 ${page} / ${pages} 页` : ""}
+      </p>
+      {items.length === 0 ? (
+        <p class="empty">
+          没有更多结果了，<a href={searchHref(q, 1)}>回到第一页</a>
+        </p>
+      ) : (
+        <ul class="results">
+          {items.map((r) => (
+            <li>
+              <a class="number" href={recordHref(r.serviceLicence)}>
+                {r.serviceLicence}
+              </a>{" "}
+              <StatusTag status={r.status} />
+              <div>{r.serviceName}</div>
+              <div class="meta">
+                {r.unitName} · {r.natureName} · 更新于 {r.updateRecordTime}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {pages > 1 ? (
+        <nav class="pager" aria-label="分页">
+          {page > 1 ? <a href={searchHref(q, page - 1)}>上一页</a> : <span />}
+          {page < pages ? <a href={searchHref(q, page + 1)}>下一页</a> : <span />}
+        </nav>
+      ) : null}
+    </>
+  );
+};
+
+function pageNumber(raw: string | undefined): number {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_PAGE) : 1;
+}
+
+pagesRoutes.get("/", pageLimit, async (c) => {
+  const q = (c.req.query("q") ?? "").trim();
+  const page = pageNumber(c.req.query("page"));
+  const hint = (
+    <p class="hint">可输入备案号、主体备案号、小程序名称或主办单位名称；个人主体不支持按姓名查询。</p>
+  );
+  if (q === "") {
+    return renderPage(
+      c,
+      <Layout title="小程序备案查询">
+        <h1>小程序备案查询</h1>
+        <SearchForm q="" />
+        {hint}
+      </Layout>,
+    );
+  }
+  if (q.length > MAX_QUERY_LENGTH) {
+    return renderPage(
+      c,
+      <Layout title="小程序备案查询">
+        <h1>小程序备案查询</h1>
+        <SearchForm q={q} invalid />
+        <p class="error" role="alert">
+          查询内容不能超过 {MAX_QUERY_LENGTH} 个字符（当前 {q.length} 个），请缩短后重试。
+        </p>
+        {hint}
+      </Layout>,
+      { status: 422, cacheControl: "no-store" },
+    );
+  }
+  const { items, total } = await searchPublicRecords(c.get("db"), searchQuery(q), {
+    offset: (page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
+  return renderPage(
+    c,
+    <Layout title={`${q} - 小程序备案查询`}>
+      <h1>小程序备案查询</h1>
+      <SearchForm q={q} />
+      <h2>“{q}”的查询结果</h2>
+      <Results q={q} page={page} items={items} total={total} />
+    </Layout>,
+  );
+});
+
+const NotFoundPage: FC<{ input: string }> = ({ input }) => (
+  <Layout title="未找到 - 小程序备案查询">
+    <h1>未找到该备案号</h1>
+    <p class="empty">未找到备案号为“{input}”的小程序备案信息。</p>
+    <p class="hint">请核对备案号，或按名称查询：</p>
+    <SearchForm q="" />
+  </Layout>
+);
+
+const Snippet: FC<{ id: string; label: string; value: string }> = ({ id, label, value }) => (
+  <>
+    <div class="snippet-head">
+      <label for={id}>{label}</label>
+      <button class="secondary" type="button" data-copy={id} hidden>
+        复制
+      </button>
+    </div>
+    <textarea id={id} rows={3} readonly spellcheck={false}>
+      {value}
+    </textarea>
+  </>
+);
+
+const Field: FC<PropsWithChildren<{ label: string }>> = ({ label, children }) => (
+  <div>
+    <dt>{label}</dt>
+    <dd>{children}</dd>
+  </div>
+);
+
+const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, origin }) => {
+  const redactionNote = (field: keyof PublicRecord) =>
+    r.redacted.includes(field) ? <span class="note">（{REDACTION_NOTES[field] ?? "依规隐去"}）</span> : null;
+  const linkSnippet = `<a href="${MIIT_URL}" target="_blank" rel="noopener">${r.serviceLicence}</a>`;
+  const badgeSrc = `/badge/${r.serviceLicence}.svg`;
+  const badgeSnippet = `<img src="${origin}${badgeSrc}" alt="${r.serviceLicence}">`;
+  return (
+    <Layout title={`${r.serviceLicence} ${r.serviceName} - 小程序备案查询`} withScript>
+      <p class="hint">
+        <a href="/">← 返回查询</a>
+      </p>
+      <h1>{r.serviceName}</h1>
+      <dl class="fields">
+        <Field label="备案号">{r.serviceLicence}</Field>
+        <Field label="主体备案号">
+          <a href={searchHref(r.mainLicence, 1)}>{r.mainLicence}</a>
+        </Field>
+        <Field label="主办单位名称">
+          {r.unitName}
+          {redactionNote("unitName")}
+        </Field>
+        <Field label="单位性质">{r.natureName}</Field>
+        <Field label="服务名称">{r.serviceName}</Field>
+        <Field label="服务类型">{SERVICE_TYPE_LABELS[r.serviceType] ?? String(r.serviceType)}</Field>
+        <Field label="前置审批">{r.contentTypeName || "无"}</Field>
+        <Field label={r.status === "active" ? "审核通过日期" : "更新时间"}>{r.updateRecordTime}</Field>
+        <Field label="限制接入">{r.limitAccess}</Field>
+        <Field label="状态">
+          <StatusTag status={r.status} />
+        </Field>
+      </dl>
+      {r.status === "active" ? (
+        <>
+          <h2>在小程序中展示备案号</h2>
+          <p class="hint">按规定，备案号应展示在小程序的显著位置（如“关于”页面），并链接至工业和信息化部备案管理系统。</p>
+          <Snippet id="snippet-link" label="备案号链接代码" value={linkSnippet} />
+          <p class="preview">
+            效果预览：
+            <a href={MIIT_URL} target="_blank" rel="noopener">
+              {r.serviceLicence}
+            </a>
+          </p>
+          <Snippet id="snippet-badge" label="备案状态徽章代码" value={badgeSnippet} />
+          <p class="preview">
+            效果预览：
+            <img src={badgeSrc} alt={r.serviceLicence} />
+          </p>
+        </>
+      ) : (
+        <p class="warning" role="status">
+          该备案{STATUS_LABELS[r.status]}，相关小程序不应继续展示此备案号。
+        </p>
+      )}
+    </Layout>
+  );
+};
+
+pagesRoutes.get("/r/:number", pageLimit, async (c) => {
+  const input = c.req.param("number");
+  const parsed = parseRegistrationNumber(input);
+  // Anything that is not a registration number is never looked up, so odd paths cannot fill the caches.
+  if (!parsed) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
+  // One address per record: other spellings (full-width, traditional, 川 for 蜀…) redirect to the canonical one.
+  if (parsed.normalized !== input) return c.redirect(recordHref(parsed.normalized), 301);
+  const answer = await lookupNumber(c, parsed.normalized);
+  if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
+  const etag = derivedEtag(answer.etag, "page");
+  if (clientHolds(c, etag)) return notModified(etag);
+  const record = PublicRecordSchema.parse(JSON.parse(answer.body));
+  return renderPage(c, <RecordPage record={record} origin={new URL(c.req.url).origin} />, { etag });
+});
+
+const BADGE_COLORS: Record<PublicRecord["status"] | "unknown", string> = {
+  active: "#2e8540",
+  cancelled: "#6e7781",
+  access_removed: "#6e7781",
+  revoked: "#c0392b",
+  unknown: "#6e7781",
+};
+
+const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeXml = (text: string) => text.replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
+
+/** Approximate width at 11px: CJK glyphs are a full em, Latin capitals and digits about 0.65 em. */
+function textWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code >= 0x2e80) width += 11;
+    else if (ch === " ") width += 3.5;
+    else if (ch === "-" || ch === ".") width += 4.5;
+    else width += 7.2;
+  }
+  return Math.ceil(width);
+}
+
+/**
+ * A two-part shield: "ICP备案" on the left, the number and its status on the right. `textLength` pins each text
+ * to the computed width, so the badge looks the same whatever font the viewer has.
+ */
+export function badgeSvg(right: string, color: string): string {
+  const left = "ICP备案";
+  const pad = 6;
+  const leftText = textWidth(left);
+  const rightText = textWidth(right);
+  const leftWidth = leftText + 2 * pad;
+  const rightWidth = rightText + 2 * pad;
+  const width = leftWidth + rightWidth;
+  const label = escapeXml(`${left}：${right}`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" viewBox="0 0 ${width} 20" role="img" aria-label="${label}">
+<title>${label}</title>
+<linearGradient id="shine" x2="0" y2="100%"><stop offset="0" stop-color="#fff" stop-opacity=".12"/><stop offset="1" stop-opacity=".12"/></linearGradient>
+<clipPath id="round"><rect width="${width}" height="20" rx="3"/></clipPath>
+<g clip-path="url(#round)"><rect width="${leftWidth}" height="20" fill="#555"/><rect x="${leftWidth}" width="${rightWidth}" height="20" fill="${color}"/><rect width="${width}" height="20" fill="url(#shine)"/></g>
+<g fill="#fff" text-anchor="middle" font-family="Verdana,'DejaVu Sans','PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif" font-size="11">
+<text x="${leftWidth / 2}" y="14" textLength="${leftText}" lengthAdjust="spacingAndGlyphs">${escapeXml(left)}</text>
+<text x="${leftWidth + rightWidth / 2}" y="14" textLength="${rightText}" lengthAdjust="spacingAndGlyphs">${escapeXml(right)}</text>
+</g>
+</svg>`;
+}
+
+function svgResponse(svg: string, status: number, extra: Record<string, string> = {}): Response {
+  return new Response(svg, {
+    status,
+    headers: {
+      "content-type": "image/svg+xml; charset=utf-8",
+      "cache-control": CACHE_CONTROL,
+      // Badges are embedded on other sites; as a document the SVG may style itself and nothing else.
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+      "cross-origin-resource-policy": "cross-origin",
+      "x-content-type-options": "nosniff",
+      ...extra,
+    },
+  });
+}
+
+const badgeLimit = rateLimited(async (_c, _retryAfter) =>
+  svgResponse(badgeSvg("请稍后再试", BADGE_COLORS.unknown), 429, { "cache-control": "no-store" }),
+);
+
+pagesRoutes.get("/badge/:file", badgeLimit, async (c) => {
+  const file = c.req.param("file");
+  if (!file.endsWith(".svg")) return c.notFound();
+  const parsed = parseRegistrationNumber(file.slice(0, -".svg".length));
+  const answer = parsed ? await lookupNumber(c, parsed.normalized) : undefined;
+  if (!answer || answer.status !== 200) return svgResponse(badgeSvg("未找到", BADGE_COLORS.unknown), 404);
+  const etag = derivedEtag(answer.etag, "badge");
+  if (clientHolds(c, etag)) return notModified(etag);
+  const record = PublicRecordSchema.parse(JSON.parse(answer.body));
+  const svg = badgeSvg(`${record.serviceLicence} ${STATUS_LABELS[record.status]}`, BADGE_COLORS[record.status]);
+  return svgResponse(svg, 200, { etag });
+});
