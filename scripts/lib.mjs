@@ -1,7 +1,7 @@
 // Shared by the local scripts: wrangler's environment (no outside network) and a child-process runner.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 
 export const root = join(import.meta.dirname, "..");
 
@@ -14,6 +14,16 @@ export const wranglerEnv = {
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_LOG_SANITIZE: "true",
 };
+
+/**
+ * Local state (the D1 database, caches): wrangler's default, .wrangler/state, unless BEIAN_STATE_DIR names another
+ * directory, so a test run can start from empty state without touching the developer's data.
+ */
+export const stateDir = process.env.BEIAN_STATE_DIR ? resolve(process.env.BEIAN_STATE_DIR) : undefined;
+/** Arguments selecting that state, for `wrangler dev` and `wrangler d1 …` alike. */
+export const localArgs = ["--local", ...(stateDir ? ["--persist-to", stateDir] : [])];
+/** Where the scripts write their scratch files (the seed SQL). */
+export const scratchDir = stateDir ?? join(root, ".wrangler");
 
 const bin = (name) => join(root, "node_modules", ".bin", name);
 

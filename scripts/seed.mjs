@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { residentIdCheckCharacter, usccCheckCharacter } from "../src/domain/identifiers.ts";
-import { root, run } from "./lib.mjs";
+import { localArgs, run, scratchDir } from "./lib.mjs";
 
 /** Development-only keys for the demo accounts: printed by `npm start`, never valid anywhere else. */
 export const DEMO_ACCOUNTS = [
@@ -154,9 +154,9 @@ export function demoFilings() {
 
 /** Accounts, keys, apps and grants, straight into the local D1 (before the server starts). */
 export async function seedDatabase() {
-  const file = join(root, ".wrangler", "seed.sql");
+  const file = join(scratchDir, "seed.sql");
   writeFileSync(file, seedSql(new Date().toISOString()));
-  await run("wrangler", ["d1", "execute", "DB", "--local", "--file", file], { quiet: true });
+  await run("wrangler", ["d1", "execute", "DB", ...localArgs, "--file", file], { quiet: true });
 }
 
 /** Filings, through the running service; some taken through review to a registration number. */
@@ -168,14 +168,14 @@ export async function seedFilings(baseUrl) {
       headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: await res.json(), replayed: res.headers.get("idempotent-replayed") === "true" };
   };
   const results = [];
   for (const filing of demoFilings()) {
     const { appId } = filing.body;
     const submitted = await call("/v1/filings", keys[filing.key], filing.body, { "idempotency-key": `demo-${appId}` });
-    // 409: the app already has its demo filing (or registration) from an earlier start.
-    if (submitted.status === 409) {
+    // A replay (same idempotency key) or a 409: the app already has its demo filing from an earlier start.
+    if (submitted.status === 409 || submitted.replayed) {
       results.push({ appId, status: "already seeded" });
       continue;
     }

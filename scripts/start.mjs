@@ -2,7 +2,7 @@
 // demo data seeded, development keys printed. The cron can be triggered at /__scheduled.
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { readDevVars, root, run, startWrangler, waitForHealth } from "./lib.mjs";
+import { localArgs, readDevVars, root, run, scratchDir, startWrangler, waitForHealth } from "./lib.mjs";
 import { DEMO_ACCOUNTS, seedDatabase, seedFilings } from "./seed.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -12,17 +12,17 @@ if (!existsSync(join(root, ".dev.vars"))) {
   copyFileSync(join(root, ".dev.vars.example"), join(root, ".dev.vars"));
   console.log("Created .dev.vars from .dev.vars.example (development secrets).");
 }
-mkdirSync(join(root, ".wrangler"), { recursive: true });
+mkdirSync(scratchDir, { recursive: true });
 
 await run("node", [join(root, "scripts", "build-assets.mjs")]);
 console.log("Applying migrations to the local D1…");
-await run("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
+await run("wrangler", ["d1", "migrations", "apply", "DB", ...localArgs], { quiet: true });
 console.log("Seeding demo accounts and apps…");
 await seedDatabase();
 
 const server = startWrangler([
   "dev",
-  "--local",
+  ...localArgs,
   "--port",
   String(PORT),
   "--ip",
@@ -34,6 +34,9 @@ const stop = () => server.kill("SIGTERM");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 server.on("exit", (code) => process.exit(code ?? 0));
+
+// Whatever ends this script (a failed seed included) ends the server with it.
+process.on("exit", stop);
 
 await waitForHealth(url, 90_000);
 const filings = await seedFilings(url);

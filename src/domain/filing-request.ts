@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
-import { joinPath, type Problem, problem } from "./problems";
+import { issuesToProblems, joinPath, type Problem, problem } from "./problems";
 import {
   CERTIFICATE_TYPES,
   type CertificateType,
@@ -30,7 +30,11 @@ const certificateTypeCodes = CERTIFICATE_TYPES.map((t) => t.code) as [Certificat
 const natureCodes = NATURES.map((n) => n.code) as [string, ...string[]];
 const preApprovalCodes = PRE_APPROVAL_TYPES.map((t) => t.code) as [string, ...string[]];
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Control characters and unpaired surrogates have no place in a name, address or description. */
+const PRINTABLE = /^[^\p{Cc}\p{Cs}]*$/u;
+const printable = (schema: z.ZodString) =>
+  schema.refine((v) => PRINTABLE.test(v), { params: { code: "INVALID_CHARACTERS" } });
+const text = (max: number) => printable(z.string().trim().min(1).max(max));
 const dateText = z.string().max(10);
 
 const CertificateSchema = z.strictObject({
@@ -81,7 +85,7 @@ const ServiceSchema = z.strictObject({
     .max(12)
     .default([]),
   languages: z.array(z.string().max(20)).min(1).max(20),
-  description: z.string().max(1000),
+  description: printable(z.string().max(1000)),
   principal: PersonSchemaPlain,
 });
 
@@ -127,42 +131,6 @@ export function charCount(value: string): number {
 /** NFKC, trimmed, case-folded: two service names that read the same compare equal (SPEC §11). */
 export function serviceNameKey(name: string): string {
   return name.normalize("NFKC").trim().toLowerCase().replace(/\s+/g, " ");
-}
-
-function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown): Problem[] {
-  const out: Problem[] = [];
-  const valueAt = (path: PropertyKey[]) =>
-    path.reduce<unknown>(
-      (cur, key) => (isObject(cur) || Array.isArray(cur) ? (cur as Json)[key as string] : undefined),
-      input,
-    );
-  for (const issue of issues) {
-    const path = joinPath(...issue.path.map((p) => (typeof p === "number" ? p : String(p))));
-    switch (issue.code) {
-      case "unrecognized_keys":
-        for (const key of issue.keys) out.push(problem(joinPath(path, key), "UNKNOWN_FIELD"));
-        break;
-      case "invalid_type":
-        out.push(
-          valueAt(issue.path) === undefined
-            ? problem(path, "REQUIRED")
-            : problem(path, "INVALID_TYPE", { expected: issue.expected }),
-        );
-        break;
-      case "invalid_value":
-        out.push(problem(path, "INVALID_VALUE", { allowed: issue.values.map(String).join(", ") }));
-        break;
-      case "too_small":
-        out.push(problem(path, issue.origin === "array" ? "TOO_FEW" : "TOO_SHORT", { min: Number(issue.minimum) }));
-        break;
-      case "too_big":
-        out.push(problem(path, issue.origin === "array" ? "TOO_MANY" : "TOO_LONG", { max: Number(issue.maximum) }));
-        break;
-      default:
-        out.push(problem(path, "INVALID_FORMAT"));
-    }
-  }
-  return out;
 }
 
 /** Validity of a certificate on `today`: dates real, in order, not expired; `long_term` only for resident IDs. */

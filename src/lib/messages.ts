@@ -63,6 +63,9 @@ const FIELDS: Record<string, FieldText> = {
   TOO_MANY: { message: { en: "Allows at most {max} items", zh: "至多允许 {max} 项" } },
   TOO_SMALL: { message: { en: "Must be at least {min}", zh: "不得小于 {min}" } },
   TOO_BIG: { message: { en: "Must be at most {max}", zh: "不得大于 {max}" } },
+  INVALID_CHARACTERS: {
+    message: { en: "Contains control characters or broken Unicode", zh: "包含控制字符或无效的 Unicode 字符" },
+  },
   INVALID_FORMAT: {
     message: { en: "The format is not valid", zh: "格式不正确" },
     suggest: { en: "Check the value against the certificate or field format", zh: "请核对证件或字段格式" },
@@ -198,6 +201,19 @@ const FIELDS: Record<string, FieldText> = {
   REGISTRATION_NUMBER_INVALID: {
     message: { en: "The number does not fit: {reason}", zh: "备案号不符：{reason}" },
     suggest: { en: "Send the number exactly as the bureau issued it", zh: "请按管局下发的备案号原样填写" },
+  },
+  WEBHOOK_URL_NOT_HTTPS: { message: { en: "Webhook URLs must use https", zh: "回调地址须使用 https" } },
+  WEBHOOK_URL_PRIVATE: {
+    message: {
+      en: "Webhook URLs may not point at localhost or a private, loopback or link-local address",
+      zh: "回调地址不能指向 localhost 或内网、回环、链路本地地址",
+    },
+  },
+  OFFSET_REQUIRED: {
+    message: {
+      en: "Give the time with an explicit offset (RFC 3339), e.g. 2024-03-31T23:59:59+08:00",
+      zh: "时间须带时区偏移（RFC 3339），如 2024-03-31T23:59:59+08:00",
+    },
   },
   UNKNOWN_ACCOUNT: { message: { en: "No such account", zh: "账号不存在" } },
   NOT_A_PROVIDER: {

@@ -164,8 +164,10 @@ export async function newRegistrationStatements(
         .update(organizers)
         .set({
           numberYear: year,
-          numberSeq: sql`(select coalesce(max(o.number_seq), 0) + 1 from ${organizers} o
-            where o.province = ${provinceCode} and o.number_year = ${year})`,
+          // Past every 10-digit organizer number of this province and year, the bureau's included.
+          numberSeq: sql`(select coalesce(max(cast(substr(o.organizer_digits, 5) as integer)), 0) + 1 from ${organizers} o
+            where o.province = ${provinceCode} and length(o.organizer_digits) = 10
+              and o.organizer_digits between ${`${year}000000`} and ${`${year}999999`})`,
         })
         .where(and(eq(organizers.certificateBlind, blind), isNull(organizers.organizerDigits))),
       db

@@ -1,6 +1,6 @@
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
-import { parseRegistrationNumber } from "../domain/registration-number";
+import { MAX_NUMBER_INPUT_LENGTH, parseRegistrationNumber } from "../domain/registration-number";
 import { ApiError } from "../lib/errors";
 import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
 import { publicRateLimit } from "../lib/rate-limit";
@@ -111,7 +111,13 @@ function contentSecurityPolicy(): Promise<string> {
   return pageCsp;
 }
 
-const Layout: FC<PropsWithChildren<{ title: string; withScript?: boolean }>> = ({ title, withScript, children }) => (
+/** `brand` is the site name linking home, left out on the search page, whose heading already says it. */
+const Layout: FC<PropsWithChildren<{ title: string; brand?: boolean; withScript?: boolean }>> = ({
+  title,
+  brand = true,
+  withScript,
+  children,
+}) => (
   <html lang="zh-CN">
     <head>
       <meta charset="utf-8" />
@@ -122,9 +128,11 @@ const Layout: FC<PropsWithChildren<{ title: string; withScript?: boolean }>> = (
     </head>
     <body>
       <header>
-        <a class="brand" href="/">
-          小程序备案查询
-        </a>
+        {brand ? (
+          <a class="brand" href="/">
+            小程序备案查询
+          </a>
+        ) : null}
       </header>
       <main>{children}</main>
       <footer>
@@ -207,12 +215,12 @@ const StatusTag: FC<{ status: PublicRecord["status"] }> = ({ status }) => (
 );
 
 const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
-  <form class="search" method="get" action="/" role="search">
+  <form class="search" method="get" action="/">
     <input
       type="search"
       name="q"
       value={q}
-      placeholder="备案号、小程序名称或主办单位名称"
+      placeholder="备案号或名称"
       aria-label="查询内容"
       aria-invalid={invalid ? "true" : undefined}
       enterkeyhint="search"
@@ -271,13 +279,11 @@ function pageNumber(raw: string | undefined): number {
 pagesRoutes.get("/", pageLimit, async (c) => {
   const q = (c.req.query("q") ?? "").trim();
   const page = pageNumber(c.req.query("page"));
-  const hint = (
-    <p class="hint">可输入备案号、主体备案号、小程序名称或主办单位名称；个人主体不支持按姓名查询。</p>
-  );
+  const hint = <p class="hint">可输入备案号、主体备案号、小程序名称或主办单位名称；个人主体不支持按姓名查询。</p>;
   if (q === "") {
     return renderPage(
       c,
-      <Layout title="小程序备案查询">
+      <Layout title="小程序备案查询" brand={false}>
         <h1>小程序备案查询</h1>
         <SearchForm q="" />
         {hint}
@@ -287,7 +293,7 @@ pagesRoutes.get("/", pageLimit, async (c) => {
   if (q.length > MAX_QUERY_LENGTH) {
     return renderPage(
       c,
-      <Layout title="小程序备案查询">
+      <Layout title="小程序备案查询" brand={false}>
         <h1>小程序备案查询</h1>
         <SearchForm q={q} invalid />
         <p class="error" role="alert">
@@ -304,8 +310,12 @@ pagesRoutes.get("/", pageLimit, async (c) => {
   });
   return renderPage(
     c,
-    <Layout title={`${q} - 小程序备案查询`}>
-      <h1>小程序备案查询</h1>
+    <Layout title={`${q} - 小程序备案查询`} brand={false}>
+      <h1>
+        <a class="brand" href="/">
+          小程序备案查询
+        </a>
+      </h1>
       <SearchForm q={q} />
       <h2>“{q}”的查询结果</h2>
       <Results q={q} page={page} items={items} total={total} />
@@ -313,14 +323,18 @@ pagesRoutes.get("/", pageLimit, async (c) => {
   );
 });
 
-const NotFoundPage: FC<{ input: string }> = ({ input }) => (
-  <Layout title="未找到 - 小程序备案查询">
-    <h1>未找到该备案号</h1>
-    <p class="empty">未找到备案号为“{input}”的小程序备案信息。</p>
-    <p class="hint">请核对备案号，或按名称查询：</p>
-    <SearchForm q="" />
-  </Layout>
-);
+/** The 404 page echoes what was asked for (escaped), cut to the length a number can have. */
+const NotFoundPage: FC<{ input: string }> = ({ input }) => {
+  const asked = input.length > MAX_NUMBER_INPUT_LENGTH ? `${input.slice(0, MAX_NUMBER_INPUT_LENGTH)}…` : input;
+  return (
+    <Layout title="未找到 - 小程序备案查询">
+      <h1>未找到该备案号</h1>
+      <p class="empty">未找到备案号为“{asked}”的小程序备案信息。</p>
+      <p class="hint">请核对备案号，或按名称查询：</p>
+      <SearchForm q="" />
+    </Layout>
+  );
+};
 
 const Snippet: FC<{ id: string; label: string; value: string }> = ({ id, label, value }) => (
   <>
@@ -377,7 +391,9 @@ const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, o
       {r.status === "active" ? (
         <>
           <h2>在小程序中展示备案号</h2>
-          <p class="hint">按规定，备案号应展示在小程序的显著位置（如“关于”页面），并链接至工业和信息化部备案管理系统。</p>
+          <p class="hint">
+            按规定，备案号应展示在小程序的显著位置（如“关于”页面），并链接至工业和信息化部备案管理系统。
+          </p>
           <Snippet id="snippet-link" label="备案号链接代码" value={linkSnippet} />
           <p class="preview">
             效果预览：
@@ -488,7 +504,7 @@ pagesRoutes.get("/badge/:file", badgeLimit, async (c) => {
   if (!file.endsWith(".svg")) return c.notFound();
   const parsed = parseRegistrationNumber(file.slice(0, -".svg".length));
   const answer = parsed ? await lookupNumber(c, parsed.normalized) : undefined;
-  if (!answer || answer.status !== 200) return svgResponse(badgeSvg("未找到", BADGE_COLORS.unknown), 404);
+  if (answer?.status !== 200) return svgResponse(badgeSvg("未找到", BADGE_COLORS.unknown), 404);
   const etag = derivedEtag(answer.etag, "badge");
   if (clientHolds(c, etag)) return notModified(etag);
   const record = PublicRecordSchema.parse(JSON.parse(answer.body));

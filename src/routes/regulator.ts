@@ -15,6 +15,7 @@ import { auditedBatch } from "../repositories/audit";
 import {
   type FilingRow,
   filingQueue,
+  getFilingRow,
   type TransitionEffects,
   toFilingView,
   transitionFiling,
@@ -195,6 +196,13 @@ regulatorRoutes.openapi(
         changed.push(...effects.numbers);
         return effects;
       },
+    }).catch(async (e) => {
+      // A bureau number taken by a concurrent approval collides in the batch: when the filing itself did not move,
+      // that is the number's fault (422), not a lost race for the filing (409). Checking again names the reason.
+      const retry = parsed && e instanceof ApiError && e.code === "INVALID_TRANSITION";
+      const fresh = retry ? await getFilingRow(c.get("db"), filing.id) : undefined;
+      if (fresh?.status === "bureau_review") await approvalEffects(c, fresh, parsed ?? undefined, now, recipients);
+      throw e;
     });
     if (updated.registrationNumber) changed.push(updated.registrationNumber);
     await forgetNumbers(changed);
@@ -292,7 +300,7 @@ regulatorRoutes.openapi(
     },
   }),
   async (c) => {
-    const parsed = parseRegistrationNumber(decodeURIComponent(c.req.valid("param").number));
+    const parsed = parseRegistrationNumber(c.req.valid("param").number);
     const registration = parsed ? await findRegistration(c.get("db"), parsed.normalized) : undefined;
     if (!registration) throw new ApiError("NOT_FOUND", "No such registration");
     if (registration.status !== "active") {

@@ -34,7 +34,10 @@ describe("accounts", () => {
   });
 
   it("trims the name", async () => {
-    const res = await callJson("/v1/admin/accounts", { key: adminKey(), body: { name: "  Acme  ", role: "developer" } });
+    const res = await callJson("/v1/admin/accounts", {
+      key: adminKey(),
+      body: { name: "  Acme  ", role: "developer" },
+    });
     expect(res.status).toBe(201);
     expect(res.body.name).toBe("Acme");
   });
@@ -124,7 +127,9 @@ describe("accounts", () => {
     });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe("VALIDATION_FAILED");
-    const unknown = res.body.errors.filter((e: { code: string }) => e.code === "UNKNOWN_FIELD").map((e: { path: string }) => e.path);
+    const unknown = res.body.errors
+      .filter((e: { code: string }) => e.code === "UNKNOWN_FIELD")
+      .map((e: { path: string }) => e.path);
     expect(unknown.sort()).toEqual(["Role", "permissions"]);
   });
 
@@ -216,7 +221,10 @@ describe("keys", () => {
     expect(kept.revokedAt).toBeNull();
 
     // Revoking again is still 204 (the key exists) and it stays revoked.
-    const again = await call(`/v1/admin/accounts/${account.id}/keys/${revoke.id}`, { key: adminKey(), method: "DELETE" });
+    const again = await call(`/v1/admin/accounts/${account.id}/keys/${revoke.id}`, {
+      key: adminKey(),
+      method: "DELETE",
+    });
     expect(again.status).toBe(204);
     expect((await call("/v1/apps", { key: revoke.key })).status).toBe(401);
   });
@@ -226,7 +234,10 @@ describe("keys", () => {
     const b = await createAccount("developer");
     const bKey = await createKey(b.id);
 
-    const unknown = await callJson(`/v1/admin/accounts/${a.id}/keys/key_doesnotexist`, { key: adminKey(), method: "DELETE" });
+    const unknown = await callJson(`/v1/admin/accounts/${a.id}/keys/key_doesnotexist`, {
+      key: adminKey(),
+      method: "DELETE",
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe("NOT_FOUND");
 
@@ -273,11 +284,17 @@ describe("authentication and roles", () => {
     expect(env.ADMIN_BOOTSTRAP_KEY).toBeTruthy();
     const list = await callJson("/v1/admin/accounts", { key: env.ADMIN_BOOTSTRAP_KEY });
     expect(list.status).toBe(200);
-    const create = await callJson("/v1/admin/accounts", { key: env.ADMIN_BOOTSTRAP_KEY, body: { name: "ops", role: "admin" } });
+    const create = await callJson("/v1/admin/accounts", {
+      key: env.ADMIN_BOOTSTRAP_KEY,
+      body: { name: "ops", role: "admin" },
+    });
     expect(create.status).toBe(201);
     // …and an admin account it creates can act as admin with its own key.
     const key = await createKey(create.body.id);
-    const viaNewAdmin = await callJson("/v1/admin/accounts", { key: key.key, body: { name: "second", role: "reviewer" } });
+    const viaNewAdmin = await callJson("/v1/admin/accounts", {
+      key: key.key,
+      body: { name: "second", role: "reviewer" },
+    });
     expect(viaNewAdmin.status).toBe(201);
     // Admins have no implicit access to developers' routes.
     expect((await callJson("/v1/apps", { key: env.ADMIN_BOOTSTRAP_KEY })).status).toBe(403);
@@ -318,10 +335,14 @@ describe("audit", () => {
   it("verify is ok after changes, reports a tampered row's subject, and is ok again once restored", async () => {
     const account = await createAccount("developer");
     const k = await createKey(account.id);
-    expect((await call(`/v1/admin/accounts/${account.id}/keys/${k.id}`, { key: adminKey(), method: "DELETE" })).status).toBe(204);
+    expect(
+      (await call(`/v1/admin/accounts/${account.id}/keys/${k.id}`, { key: adminKey(), method: "DELETE" })).status,
+    ).toBe(204);
     const subject = `account:${account.id}`;
 
-    const { results } = await env.DB.prepare("select subject, seq, action, data from audit_log where subject = ? order by seq")
+    const { results } = await env.DB.prepare(
+      "select subject, seq, action, data from audit_log where subject = ? order by seq",
+    )
       .bind(subject)
       .all<{ subject: string; seq: number; action: string; data: string }>();
     expect(results.map((r) => r.action)).toEqual(["account.created", "key.created", "key.revoked"]);
@@ -346,7 +367,9 @@ describe("audit", () => {
     // Deleting a row breaks the chain at the row after the gap.
     await env.DB.prepare("update audit_log set data = ? where subject = ? and seq = 1").bind(original, subject).run();
     expect((await callJson("/v1/admin/audit/verify", { key: adminKey() })).body.ok).toBe(true);
-    const row2 = await env.DB.prepare("select * from audit_log where subject = ? and seq = 2").bind(subject).first<Record<string, unknown>>();
+    const row2 = await env.DB.prepare("select * from audit_log where subject = ? and seq = 2")
+      .bind(subject)
+      .first<Record<string, unknown>>();
     await env.DB.prepare("delete from audit_log where subject = ? and seq = 2").bind(subject).run();
     const gap = await callJson("/v1/admin/audit/verify", { key: adminKey() });
     expect(gap.body.ok).toBe(false);
@@ -359,6 +382,9 @@ describe("audit", () => {
     )
       .bind(r.subject, r.seq, r.action, r.actor_account_id, r.at, r.data, r.prev_hash, r.hash)
       .run();
-    expect((await callJson("/v1/admin/audit/verify", { key: adminKey() })).body).toMatchObject({ ok: true, broken: [] });
+    expect((await callJson("/v1/admin/audit/verify", { key: adminKey() })).body).toMatchObject({
+      ok: true,
+      broken: [],
+    });
   });
 });

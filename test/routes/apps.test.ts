@@ -74,13 +74,16 @@ describe("creating and reading apps", () => {
     expect(read.body.ownerAccountId).toBe(dev.id);
   });
 
-  it.each(["wx 123456", "ab", "wx!@#$%^", "微信小程序id", "x".repeat(65)])("422 INVALID_FORMAT at appId for %j", async (appId) => {
-    const dev = await newAccount("developer");
-    const res = await callJson("/v1/apps", { key: dev.key, body: { appId, name: "示例" } });
-    expect(res.status).toBe(422);
-    expect(res.body.code).toBe("VALIDATION_FAILED");
-    expect(res.body.errors).toEqual([expect.objectContaining({ path: "appId", code: "INVALID_FORMAT" })]);
-  });
+  it.each(["wx 123456", "ab", "wx!@#$%^", "微信小程序id", "x".repeat(65)])(
+    "422 INVALID_FORMAT at appId for %j",
+    async (appId) => {
+      const dev = await newAccount("developer");
+      const res = await callJson("/v1/apps", { key: dev.key, body: { appId, name: "示例" } });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe("VALIDATION_FAILED");
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: "appId", code: "INVALID_FORMAT" })]);
+    },
+  );
 
   it("422 for a bad name, a wrong type, a missing field and an unknown field, each at its path", async () => {
     const dev = await newAccount("developer");
@@ -93,7 +96,10 @@ describe("creating and reading apps", () => {
     expect(missing.status).toBe(422);
     expect(missing.body.errors).toEqual([expect.objectContaining({ path: "appId", code: "REQUIRED" })]);
 
-    const tooLong = await callJson("/v1/apps", { key: dev.key, body: { appId: `wx${unique()}aa`, name: "名".repeat(31) } });
+    const tooLong = await callJson("/v1/apps", {
+      key: dev.key,
+      body: { appId: `wx${unique()}aa`, name: "名".repeat(31) },
+    });
     expect(tooLong.status).toBe(422);
     expect(tooLong.body.errors).toEqual([expect.objectContaining({ path: "name", code: "TOO_LONG" })]);
   });
@@ -108,7 +114,9 @@ describe("creating and reading apps", () => {
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toBe(first.body.items[1].appId);
-    const second = await callJson(`/v1/apps?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, { key: dev.key });
+    const second = await callJson(`/v1/apps?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, {
+      key: dev.key,
+    });
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
@@ -140,7 +148,9 @@ describe("creating and reading apps", () => {
     const provider = await newAccount("provider");
     const appId = await newApp(owner.key);
     await insertActiveRegistration(appId);
-    expect((await callJson(`/v1/apps/${appId}/grants`, { key: owner.key, body: { accountId: provider.id } })).status).toBe(201);
+    expect(
+      (await callJson(`/v1/apps/${appId}/grants`, { key: owner.key, body: { accountId: provider.id } })).status,
+    ).toBe(201);
 
     const attempts: { method: string; path: string; body?: unknown }[] = [
       { method: "GET", path: `/v1/apps/${appId}` },
@@ -229,7 +239,13 @@ describe("listing", () => {
     const t0 = Date.now();
     const listed = await callJson(`/v1/apps/${appId}/list`, { key: dev.key, method: "POST" });
     expect(listed.status).toBe(200);
-    expect(listed.body).toMatchObject({ appId, listingStatus: "listed", registrationNumber: number, delistedAt: null, delistReason: null });
+    expect(listed.body).toMatchObject({
+      appId,
+      listingStatus: "listed",
+      registrationNumber: number,
+      delistedAt: null,
+      delistReason: null,
+    });
     expect(Date.parse(listed.body.listedAt)).toBeGreaterThanOrEqual(t0 - 1000);
     expect(Date.parse(listed.body.listedAt)).toBeLessThanOrEqual(Date.now() + 1000);
 
@@ -305,7 +321,9 @@ describe("grants", () => {
     const p2 = await newAccount("provider");
     const appId = await newApp(dev.key);
     for (const p of [p1, p2]) {
-      expect((await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: p.id } })).status).toBe(201);
+      expect((await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: p.id } })).status).toBe(
+        201,
+      );
     }
     const list = await callJson(`/v1/apps/${appId}/grants`, { key: dev.key });
     expect(list.body.items.map((g: { accountId: string }) => g.accountId).sort()).toEqual([p1.id, p2.id].sort());
@@ -344,7 +362,10 @@ describe("grants", () => {
     expect(missing.status).toBe(422);
     expect(missing.body.errors).toEqual([expect.objectContaining({ path: "accountId", code: "REQUIRED" })]);
     const provider = await newAccount("provider");
-    const extra = await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: provider.id, scope: "all" } });
+    const extra = await callJson(`/v1/apps/${appId}/grants`, {
+      key: dev.key,
+      body: { accountId: provider.id, scope: "all" },
+    });
     expect(extra.status).toBe(422);
     expect(extra.body.errors).toEqual([expect.objectContaining({ path: "scope", code: "UNKNOWN_FIELD" })]);
   });
@@ -354,7 +375,9 @@ describe("grants", () => {
     const provider = await newAccount("provider");
     const grantedApp = await newApp(dev.key);
     const otherApp = await newApp(dev.key);
-    expect((await callJson(`/v1/apps/${grantedApp}/grants`, { key: dev.key, body: { accountId: provider.id } })).status).toBe(201);
+    expect(
+      (await callJson(`/v1/apps/${grantedApp}/grants`, { key: dev.key, body: { accountId: provider.id } })).status,
+    ).toBe(201);
 
     const ok = await callJson("/v1/filings/validate", { key: provider.key, body: validFiling(grantedApp) });
     expect(ok.status).toBe(200);
@@ -368,7 +391,9 @@ describe("grants", () => {
     expect(submit.body.code).toBe("NOT_FOUND");
 
     // Once revoked, the granted app is out of reach too.
-    expect((await callJson(`/v1/apps/${grantedApp}/grants/${provider.id}`, { key: dev.key, method: "DELETE" })).status).toBe(204);
+    expect(
+      (await callJson(`/v1/apps/${grantedApp}/grants/${provider.id}`, { key: dev.key, method: "DELETE" })).status,
+    ).toBe(204);
     const revoked = await callJson("/v1/filings/validate", { key: provider.key, body: validFiling(grantedApp) });
     expect(revoked.status).toBe(404);
   });
@@ -381,14 +406,19 @@ describe("grants", () => {
     expect((await callJson(`/v1/apps/${registered}`, { key: dev.key })).body.registrationNumber).toBe(number);
     expect((await callJson(`/v1/apps/${plain}`, { key: dev.key })).body.registrationNumber).toBeNull();
     const list = await callJson("/v1/apps", { key: dev.key });
-    const byId = Object.fromEntries(list.body.items.map((a: { appId: string; registrationNumber: string | null }) => [a.appId, a.registrationNumber]));
+    const byId = Object.fromEntries(
+      list.body.items.map((a: { appId: string; registrationNumber: string | null }) => [a.appId, a.registrationNumber]),
+    );
     expect(byId).toEqual({ [registered]: number, [plain]: null });
   });
 
   it("grants on an unknown app are 404", async () => {
     const dev = await newAccount("developer");
     const provider = await newAccount("provider");
-    const post = await callJson("/v1/apps/wx_nope_nope_nope/grants", { key: dev.key, body: { accountId: provider.id } });
+    const post = await callJson("/v1/apps/wx_nope_nope_nope/grants", {
+      key: dev.key,
+      body: { accountId: provider.id },
+    });
     expect(post.status).toBe(404);
     const list = await callJson("/v1/apps/wx_nope_nope_nope/grants", { key: dev.key });
     expect(list.status).toBe(404);

@@ -75,17 +75,29 @@ describe("transport errors", () => {
 
   it("a body without a content type is 415", async () => {
     const dev = await newAccount("developer");
-    const res = await call("/v1/apps", { key: dev.key, method: "POST", rawBody: bytes('{"appId":"wx12345678","name":"示例"}') });
+    const res = await call("/v1/apps", {
+      key: dev.key,
+      method: "POST",
+      rawBody: bytes('{"appId":"wx12345678","name":"示例"}'),
+    });
     await expectProblem(res, 415, "UNSUPPORTED_MEDIA_TYPE");
     // Also on a route that takes no body: a body that is not declared as JSON is refused, not ignored.
-    const withdraw = await call("/v1/filings/fil_whatever/withdraw", { key: dev.key, method: "POST", rawBody: bytes("hello") });
+    const withdraw = await call("/v1/filings/fil_whatever/withdraw", {
+      key: dev.key,
+      method: "POST",
+      rawBody: bytes("hello"),
+    });
     await expectProblem(withdraw, 415, "UNSUPPORTED_MEDIA_TYPE");
   });
 
   it("a route that needs a body answers 415 when there is none", async () => {
     const dev = await newAccount("developer");
     await expectProblem(await call("/v1/apps", { key: dev.key, method: "POST" }), 415, "UNSUPPORTED_MEDIA_TYPE");
-    await expectProblem(await call("/v1/filings/validate", { key: dev.key, method: "POST" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    await expectProblem(
+      await call("/v1/filings/validate", { key: dev.key, method: "POST" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
   });
 
   it("a body over 256 KiB is 413 PAYLOAD_TOO_LARGE", async () => {
@@ -135,18 +147,24 @@ describe("languages", () => {
     const zh = await callJson("/v1/apps", { key: dev.key, body, headers: { "accept-language": "zh-CN,zh;q=0.9" } });
     expect(zh.status).toBe(422);
     expect(zh.body.title).toBe("请求存在问题，详见 errors");
-    const zhByPath = Object.fromEntries(zh.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+    const zhByPath = Object.fromEntries(
+      zh.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]),
+    );
     expect(zhByPath.extra).toBe("未知字段");
     expect(zhByPath.appId).toBe("格式不正确");
 
     const en = await callJson("/v1/apps", { key: dev.key, body, headers: { "accept-language": "en" } });
     expect(en.status).toBe(422);
     expect(en.body.title).toBe("The request has problems; see errors");
-    const enByPath = Object.fromEntries(en.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+    const enByPath = Object.fromEntries(
+      en.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]),
+    );
     expect(enByPath.extra).toBe("Unknown field");
     expect(enByPath.appId).toBe("The format is not valid");
     // The codes do not change with the language.
-    expect(zh.body.errors.map((e: { code: string }) => e.code).sort()).toEqual(en.body.errors.map((e: { code: string }) => e.code).sort());
+    expect(zh.body.errors.map((e: { code: string }) => e.code).sort()).toEqual(
+      en.body.errors.map((e: { code: string }) => e.code).sort(),
+    );
   });
 
   it("titles of other errors follow the language too; no header means English", async () => {
@@ -168,7 +186,11 @@ describe("languages", () => {
     const appId = await newApp(dev.key);
     const filing = validFiling(appId);
     filing.organizer.principal.mobile = "12345";
-    const res = await callJson("/v1/filings/validate", { key: dev.key, body: filing, headers: { "accept-language": "zh-CN,zh;q=0.9" } });
+    const res = await callJson("/v1/filings/validate", {
+      key: dev.key,
+      body: filing,
+      headers: { "accept-language": "zh-CN,zh;q=0.9" },
+    });
     expect(res.status).toBe(200);
     expect(res.body.valid).toBe(false);
     const entry = res.body.errors.find((e: { path: string }) => e.path === "organizer.principal.mobile");
@@ -191,7 +213,16 @@ describe("every error is problem+json", () => {
       [call("/v1/apps", { key: dev.key, body: { s: "x".repeat(270_000) } }), 413, "PAYLOAD_TOO_LARGE"],
       [call("/v1/apps", { key: dev.key, method: "POST", rawBody: "x" }), 415, "UNSUPPORTED_MEDIA_TYPE"],
       [call("/v1/apps", { key: dev.key, body: {} }), 422, "VALIDATION_FAILED"],
-      [call("/v1/apps", { key: dev.key, method: "POST", rawBody: "{", headers: { "content-type": "application/json" } }), 400, "MALFORMED_JSON"],
+      [
+        call("/v1/apps", {
+          key: dev.key,
+          method: "POST",
+          rawBody: "{",
+          headers: { "content-type": "application/json" },
+        }),
+        400,
+        "MALFORMED_JSON",
+      ],
     ];
     for (const [pending, status, code] of cases) {
       const body = await expectProblem(await pending, status, code);
@@ -202,7 +233,10 @@ describe("every error is problem+json", () => {
 
 describe("routes that take no body", () => {
   it("POST /v1/admin/accounts/{id}/keys works with no body and no content type", async () => {
-    const account = await callJson("/v1/admin/accounts", { key: adminKey(), body: { name: "nobody", role: "developer" } });
+    const account = await callJson("/v1/admin/accounts", {
+      key: adminKey(),
+      body: { name: "nobody", role: "developer" },
+    });
     const res = await barePost(`/v1/admin/accounts/${account.body.id}/keys`, { authorization: `Bearer ${adminKey()}` });
     expect(res.status).toBe(201);
     const key = await res.json<{ id: string; key: string }>();

@@ -734,3 +734,20 @@ describe("an organizer cancellation in flight", () => {
     expect((await validateFiling(dev.key, cancel)).body).toEqual({ valid: true, errors: [] });
   });
 });
+
+describe("free text", () => {
+  it("refuses control characters and unpaired surrogates in names and descriptions", async () => {
+    const { dev, appId } = await developerWithApp();
+    const body = validFiling(appId);
+    body.organizer.name = "示例\u0000科技";
+    body.service.description = `${body.service.description}\ud800`;
+    const res = await validateFiling(dev.key, body);
+    expect(res.body.valid).toBe(false);
+    expect(problemsOf(res.body)).toEqual(
+      expect.arrayContaining([
+        { path: "organizer.name", code: "INVALID_CHARACTERS" },
+        { path: "service.description", code: "INVALID_CHARACTERS" },
+      ]),
+    );
+  });
+});

@@ -23,7 +23,10 @@ describe("a filing from submission to a public number", () => {
 
     const listed = await callJson(`/v1/apps/${first}/list`, { key: dev.key, method: "POST" });
     expect(listed.status).toBe(200);
-    expect(listed.body).toMatchObject({ listingStatus: "listed", registrationNumber: approved.body.registrationNumber });
+    expect(listed.body).toMatchObject({
+      listingStatus: "listed",
+      registrationNumber: approved.body.registrationNumber,
+    });
 
     // The same organizer's second mini program shares the organizer number and takes the next sequence.
     const second = await newApp(dev.key);
@@ -72,6 +75,10 @@ describe("a filing from submission to a public number", () => {
     const cancelled = await approveAtBureau(cancel.body.id, keys);
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     const app = await callJson(`/v1/apps/${appId}`, { key: dev.key });
-    expect(app.body).toMatchObject({ listingStatus: "delisted", delistReason: "registration_cancelled", registrationNumber: null });
+    expect(app.body).toMatchObject({
+      listingStatus: "delisted",
+      delistReason: "registration_cancelled",
+      registrationNumber: null,
+    });
   });
 });

@@ -39,7 +39,12 @@ it("stores no personal data in the clear, and shows it masked to the owner", asy
   // Distinct people for the organizer and the service, so every kind of value appears twice over.
   filing.service.principal = person({
     name: "李四",
-    certificate: { type: "resident_id", number: makeResidentId({ province: "44" }), validFrom: "2020-01-01", validTo: "2040-01-01" },
+    certificate: {
+      type: "resident_id",
+      number: makeResidentId({ province: "44" }),
+      validFrom: "2020-01-01",
+      validTo: "2040-01-01",
+    },
   });
   const organizerPrincipal = filing.organizer.principal;
   const servicePrincipal = filing.service.principal;
@@ -66,7 +71,11 @@ it("stores no personal data in the clear, and shows it masked to the owner", asy
     headers: { "idempotency-key": `privacy-${appId}` },
   });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
-  const replay = await callJson("/v1/filings", { key: dev.key, body: filing, headers: { "idempotency-key": `privacy-${appId}` } });
+  const replay = await callJson("/v1/filings", {
+    key: dev.key,
+    body: filing,
+    headers: { "idempotency-key": `privacy-${appId}` },
+  });
   expect(replay.status).toBe(201);
   expect(replay.body.id).toBe(submitted.body.id);
 
@@ -102,7 +111,9 @@ it("stores no personal data in the clear, and shows it masked to the owner", asy
     ] as const) {
       expect(shown.certificate.number).toBe(mask(given.certificate.number));
       expect(shown.mobile).toBe(`${given.mobile.slice(0, 3)}****${given.mobile.slice(-4)}`);
-      expect(shown.emergencyContact).toBe(`${given.emergencyContact.slice(0, 3)}****${given.emergencyContact.slice(-4)}`);
+      expect(shown.emergencyContact).toBe(
+        `${given.emergencyContact.slice(0, 3)}****${given.emergencyContact.slice(-4)}`,
+      );
       expect(shown.email).toMatch(/^.\*+@example\.com$/);
       expect(shown.email).not.toBe(given.email);
       // Non-personal fields come back as given.

@@ -1,12 +1,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeResidentId } from "../support/identifiers";
 import { call, callJson, mobile, newAccount, newApp, person, unique, validFiling } from "../support/api";
+import { makeResidentId } from "../support/identifiers";
 import { approve, approveAtBureau, staff } from "../support/lifecycle";
 
 // Each test speaks as its own client, so the per-client rate limit of one test never touches another.
 const client = () => ({ "cf-connecting-ip": `203.0.113.${unique() % 250}` });
-const get = (path: string, headers: Record<string, string> = {}) => callJson(path, { headers: { ...client(), ...headers } });
+const get = (path: string, headers: Record<string, string> = {}) =>
+  callJson(path, { headers: { ...client(), ...headers } });
 
 type Registered = { number: string; appId: string; body: ReturnType<typeof validFiling> };
 let enterprise: Registered;
@@ -178,7 +179,9 @@ describe("abuse", () => {
     expect(limited?.status).toBe(429);
     expect(limited?.headers.get("retry-after")).toBe(env.PUBLIC_RATE_LIMIT_PERIOD);
     expect(((await limited?.json()) as { code?: string } | undefined)?.code).toBe("RATE_LIMITED");
-    const other = await call(`/v1/public/registrations/${encodeURIComponent(enterprise.number)}`, { headers: client() });
+    const other = await call(`/v1/public/registrations/${encodeURIComponent(enterprise.number)}`, {
+      headers: client(),
+    });
     expect(other.status).toBe(200);
   });
 

@@ -12,8 +12,10 @@ async function submitted() {
   return { dev, appId, body, id: res.body.id as string };
 }
 
-const reviewApprove = (id: string, key: string) => callJson(`/v1/review/filings/${id}/approve`, { key, method: "POST" });
-const reviewReject = (id: string, key: string, body: unknown) => callJson(`/v1/review/filings/${id}/reject`, { key, body });
+const reviewApprove = (id: string, key: string) =>
+  callJson(`/v1/review/filings/${id}/approve`, { key, method: "POST" });
+const reviewReject = (id: string, key: string, body: unknown) =>
+  callJson(`/v1/review/filings/${id}/reject`, { key, body });
 
 const REASONS = [
   { field: "organizer.address", error: "地址与营业执照不一致", suggest: "按营业执照填写住所" },
@@ -45,7 +47,9 @@ describe("review queue", () => {
     const moved = await submitted();
     expect((await reviewApprove(moved.id, reviewer.key)).status).toBe(200);
     const withdrawn = await submitted();
-    expect((await callJson(`/v1/filings/${withdrawn.id}/withdraw`, { key: withdrawn.dev.key, method: "POST" })).status).toBe(200);
+    expect(
+      (await callJson(`/v1/filings/${withdrawn.id}/withdraw`, { key: withdrawn.dev.key, method: "POST" })).status,
+    ).toBe(200);
     const d = await submitted();
 
     const seen: { id: string; status: string; appId: string; serviceName: string }[] = [];
@@ -126,7 +130,9 @@ describe("review detail", () => {
 
     // A second read is a second audit row.
     await callJson(`/v1/review/filings/${id}`, { key: reviewer.key });
-    const count = await env.DB.prepare("select count(*) as n from audit_log where subject = ? and action = 'filing.viewed_unmasked'")
+    const count = await env.DB.prepare(
+      "select count(*) as n from audit_log where subject = ? and action = 'filing.viewed_unmasked'",
+    )
       .bind(`filing:${id}`)
       .first<{ n: number }>();
     expect(count?.n).toBe(2);
@@ -149,7 +155,9 @@ describe("review detail", () => {
     expect(unknown.body.code).toBe("NOT_FOUND");
 
     // No unmasked read was audited for the refused reads.
-    const row = await env.DB.prepare("select count(*) as n from audit_log where subject = ? and action = 'filing.viewed_unmasked'")
+    const row = await env.DB.prepare(
+      "select count(*) as n from audit_log where subject = ? and action = 'filing.viewed_unmasked'",
+    )
       .bind(`filing:${approved.id}`)
       .first<{ n: number }>();
     expect(row?.n).toBe(0);
@@ -310,7 +318,9 @@ describe("review decisions", () => {
     const dev = await newAccount("developer");
     const provider = await newAccount("provider");
     const appId = await newApp(dev.key);
-    expect((await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: provider.id } })).status).toBe(201);
+    expect(
+      (await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: provider.id } })).status,
+    ).toBe(201);
     const sub = await callJson("/v1/filings", { key: provider.key, body: validFiling(appId) });
     expect(sub.status).toBe(201);
     const id = sub.body.id as string;
@@ -320,7 +330,9 @@ describe("review decisions", () => {
     expect(await statusEvents(dev.id, id)).toEqual(moves1);
     expect(await statusEvents(provider.id, id)).toEqual(moves1);
 
-    expect((await callJson(`/v1/regulator/filings/${id}/sms-verified`, { key: regulator.key, method: "POST" })).status).toBe(200);
+    expect(
+      (await callJson(`/v1/regulator/filings/${id}/sms-verified`, { key: regulator.key, method: "POST" })).status,
+    ).toBe(200);
     const moves2 = [...moves1, expect.objectContaining({ from: "sms_verification", to: "bureau_review" })];
     expect(await statusEvents(dev.id, id)).toEqual(moves2);
     expect(await statusEvents(provider.id, id)).toEqual(moves2);
@@ -328,24 +340,27 @@ describe("review decisions", () => {
 });
 
 describe("review roles", () => {
-  it.each(["developer", "provider", "regulator", "admin"] as const)("%s gets 403 on every review route", async (role) => {
-    const { id } = await submitted();
-    const key = role === "admin" ? (await newAccount("admin")).key : (await newAccount(role)).key;
-    const calls = [
-      callJson("/v1/review/queue", { key }),
-      callJson(`/v1/review/filings/${id}`, { key }),
-      callJson(`/v1/review/filings/${id}/approve`, { key, method: "POST" }),
-      callJson(`/v1/review/filings/${id}/reject`, { key, body: { reasons: REASONS } }),
-      callJson("/v1/review/filings/fil_unknown/approve", { key, method: "POST" }),
-    ];
-    for (const res of await Promise.all(calls)) {
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe("FORBIDDEN");
-    }
-    // Nothing moved.
-    const reviewer = await newAccount("reviewer");
-    expect((await callJson(`/v1/review/filings/${id}`, { key: reviewer.key })).body.status).toBe("platform_review");
-  });
+  it.each(["developer", "provider", "regulator", "admin"] as const)(
+    "%s gets 403 on every review route",
+    async (role) => {
+      const { id } = await submitted();
+      const { key } = await newAccount(role);
+      const calls = [
+        callJson("/v1/review/queue", { key }),
+        callJson(`/v1/review/filings/${id}`, { key }),
+        callJson(`/v1/review/filings/${id}/approve`, { key, method: "POST" }),
+        callJson(`/v1/review/filings/${id}/reject`, { key, body: { reasons: REASONS } }),
+        callJson("/v1/review/filings/fil_unknown/approve", { key, method: "POST" }),
+      ];
+      for (const res of await Promise.all(calls)) {
+        expect(res.status).toBe(403);
+        expect(res.body.code).toBe("FORBIDDEN");
+      }
+      // Nothing moved.
+      const reviewer = await newAccount("reviewer");
+      expect((await callJson(`/v1/review/filings/${id}`, { key: reviewer.key })).body.status).toBe("platform_review");
+    },
+  );
 
   it("no key is 401", async () => {
     const res = await callJson("/v1/review/queue");

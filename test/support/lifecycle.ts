@@ -18,7 +18,11 @@ export async function approve(
 }
 
 /** From sms_verification to approved (cancellations start there). */
-export async function approveAtBureau(filingId: string, keys: { regulator: string }, body: Record<string, unknown> = {}) {
+export async function approveAtBureau(
+  filingId: string,
+  keys: { regulator: string },
+  body: Record<string, unknown> = {},
+) {
   const sms = await callJson(`/v1/regulator/filings/${filingId}/sms-verified`, { key: keys.regulator, method: "POST" });
   if (sms.status !== 200) throw new Error(`sms-verified: ${sms.status} ${JSON.stringify(sms.body)}`);
   return callJson(`/v1/regulator/filings/${filingId}/approve`, { key: keys.regulator, body });

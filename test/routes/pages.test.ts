@@ -1,0 +1,285 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, callJson, newAccount, newApp, person, unique, validFiling } from "../support/api";
+import { approve, approveAtBureau, staff } from "../support/lifecycle";
+
+type Keys = Awaited<ReturnType<typeof staff>>;
+
+/** Submits `body` as `dev` (a fresh developer with a fresh app when omitted) and takes it to an approved number. */
+async function register(body: ReturnType<typeof validFiling>, opts: { dev?: { key: string }; keys?: Keys } = {}) {
+  const dev = opts.dev ?? (await newAccount("developer"));
+  if (!opts.dev) body.appId = await newApp(dev.key);
+  const submitted = await callJson("/v1/filings", { key: dev.key, body });
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+  const approved = await approve(submitted.body.id, opts.keys ?? (await staff()));
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  return { number: approved.body.registrationNumber as string, dev, appId: body.appId };
+}
+
+/** An approved enterprise registration with a service name no other test uses. */
+async function enterprise() {
+  const body = validFiling("");
+  const { number, dev, appId } = await register(body);
+  return { number, serviceName: body.service.name, unitName: body.organizer.name, dev, appId };
+}
+
+/** An approved registration of an individual organizer, whose name must never appear in full. */
+async function individual(fullName: string): Promise<{ number: string; serviceName: string }> {
+  const body = validFiling("");
+  const principal = person({ name: fullName });
+  body.organizer = {
+    ...body.organizer,
+    nature: "individual",
+    name: fullName,
+    certificate: { type: principal.certificate.type, number: principal.certificate.number },
+    principal,
+  };
+  body.service.principal = principal;
+  body.service.name = `个人出行助手${unique()}`;
+  const { number } = await register(body);
+  return { number, serviceName: body.service.name };
+}
+
+const page = async (path: string, headers: Record<string, string> = {}) => {
+  const res = await call(path, { headers });
+  return { res, status: res.status, text: await res.text() };
+};
+const recordPath = (number: string) => `/r/${encodeURIComponent(number)}`;
+const badgePath = (number: string) => `/badge/${encodeURIComponent(number)}.svg`;
+const search = (q: string) => page(`/?${new URLSearchParams({ q })}`);
+
+describe("search page", () => {
+  it("renders the empty search form, in Chinese and for phones", async () => {
+    const { status, res, text } = await page("/");
+    expect(status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(text).toMatch(/^<!doctype html>/i);
+    expect(text).toContain('<html lang="zh-CN">');
+    expect(text).toContain("<title>小程序备案查询</title>");
+    expect(text).toContain('name="viewport"');
+    expect(text).toMatch(/<form[^>]*method="get"/);
+    expect(text).toContain('name="q"');
+    // Everything is inline: no stylesheet, script or font from elsewhere.
+    expect(text).not.toMatch(/<link[^>]+stylesheet|<script[^>]+src=|https?:\/\/(?!beian\.miit\.gov\.cn)/);
+  });
+
+  it("finds a record by its number and by its service name, linking to the record page", async () => {
+    const { number, serviceName, unitName } = await enterprise();
+    for (const q of [number, serviceName, serviceName.slice(0, -2), unitName]) {
+      const { status, text } = await search(q);
+      expect(status, q).toBe(200);
+      expect(text, q).toContain(`href="${recordPath(number)}"`);
+      expect(text, q).toContain(serviceName);
+      expect(text, q).toContain(unitName);
+      expect(text, q).toContain("企业");
+      expect(text, q).toContain("正常");
+    }
+  });
+
+  it("shows a clear empty state", async () => {
+    const { status, text } = await search(`没有这个小程序${unique()}`);
+    expect(status).toBe(200);
+    expect(text).toContain("未找到相关备案信息");
+  });
+
+  it("pages through many results", async () => {
+    const organizer = validFiling("").organizer;
+    const [dev, keys] = await Promise.all([newAccount("developer"), staff()]);
+    const stem = `分页测试${unique()}号`;
+    for (let i = 0; i < 21; i++) {
+      const body = validFiling(await newApp(dev.key));
+      body.organizer = organizer;
+      body.service.principal = organizer.principal;
+      body.service.name = `${stem}${String(i).padStart(2, "0")}`;
+      await register(body, { dev, keys });
+    }
+    const first = await search(stem);
+    expect(first.text).toContain("共 21 条结果，第 1 / 2 页");
+    expect(first.text).toContain(`href="/?q=${encodeURIComponent(stem)}&amp;page=2"`);
+    const second = await page(`/?${new URLSearchParams({ q: stem, page: "2" })}`);
+    expect(second.text).toContain("第 2 / 2 页");
+    expect(second.text.match(/class="number"/g)).toHaveLength(1);
+    expect(second.text).toContain("上一页");
+    const beyond = await page(`/?${new URLSearchParams({ q: stem, page: "9" })}`);
+    expect(beyond.text).toContain("没有更多结果了");
+  }, 60_000);
+
+  it("explains a query over 50 characters inline", async () => {
+    const { status, text } = await search("示".repeat(51));
+    expect(status).toBe(422);
+    expect(text).toContain("查询内容不能超过 50 个字符");
+    expect(text).toContain('name="q"');
+  });
+
+  it("escapes the query wherever it is shown", async () => {
+    for (const q of ["<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`]) {
+      const { status, text } = await search(q);
+      expect(status).toBe(200);
+      expect(text).not.toContain("<script>alert(1)");
+      expect(text).not.toContain("<img src=x");
+      expect(text).toMatch(/&lt;script&gt;alert\(1\)|&lt;img src=x/);
+    }
+    const long = await search(`<script>alert(1)</script>${"x".repeat(50)}`);
+    expect(long.status).toBe(422);
+    expect(long.text).not.toContain("<script>alert(1)");
+  });
+
+  it("shows an individual's masked name and never the full one, nor finds them by name", async () => {
+    const fullName = "王小明";
+    const { number, serviceName } = await individual(fullName);
+    const found = await search(serviceName);
+    expect(found.text).toContain(`href="${recordPath(number)}"`);
+    expect(found.text).toContain("王**");
+    expect(found.text).not.toContain(fullName);
+    const byName = await search(fullName);
+    expect(byName.text).toContain("未找到相关备案信息");
+    expect(byName.text).not.toContain(recordPath(number));
+  });
+});
+
+describe("record page", () => {
+  it("shows every MIIT field with Chinese labels and the snippet linking to MIIT", async () => {
+    const { number, serviceName, unitName } = await enterprise();
+    const { status, res, text } = await page(recordPath(number));
+    expect(status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    for (const label of [
+      "备案号",
+      "主体备案号",
+      "主办单位名称",
+      "单位性质",
+      "服务名称",
+      "服务类型",
+      "前置审批",
+      "审核通过日期",
+      "限制接入",
+      "状态",
+    ]) {
+      expect(text, label).toContain(`<dt>${label}</dt>`);
+    }
+    expect(text).toContain(number);
+    expect(text).toContain(number.replace(/-\d+X$/, ""));
+    expect(text).toContain(serviceName);
+    expect(text).toContain(unitName);
+    expect(text).toContain("<dd>小程序</dd>");
+    expect(text).toContain("<dd>否</dd>");
+    // The snippet, escaped inside a textarea so it can be copied as it is.
+    const snippet = `<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener">${number}</a>`;
+    const escaped = snippet
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;");
+    expect(text).toMatch(/<textarea[^>]*id="snippet-link"/);
+    expect(text).toContain(escaped);
+    expect(text).toContain(`href="https://beian.miit.gov.cn/"`);
+    expect(text).toContain(`/badge/${number}.svg`);
+    expect(text).toContain("复制");
+  });
+
+  it("notes the redacted name of an individual and never shows the full name", async () => {
+    const fullName = "李小红";
+    const { number } = await individual(fullName);
+    const { status, text } = await page(recordPath(number));
+    expect(status).toBe(200);
+    expect(text).toContain("李**");
+    expect(text).toContain("个人主体名称已隐去");
+    expect(text).toContain("个人");
+    expect(text).not.toContain(fullName);
+  });
+
+  it("marks a cancelled record and offers no snippet for it", async () => {
+    const { number, dev, appId } = await enterprise();
+    const cancel = await callJson("/v1/filings", {
+      key: dev.key,
+      body: { type: "cancel", appId, scope: "service", reason: "no_longer_operated" },
+    });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(201);
+    const cancelled = await approveAtBureau(cancel.body.id, await staff());
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    const { status, text } = await page(recordPath(number));
+    expect(status).toBe(200);
+    expect(text).toContain("已注销");
+    expect(text).toContain("<dt>更新时间</dt>");
+    expect(text).toContain("<dd>是</dd>");
+    expect(text).not.toContain('id="snippet-link"');
+    const badge = await page(badgePath(number));
+    expect(badge.text).toContain(`${number} 已注销`);
+  });
+
+  it("answers 404 with 未找到 for unknown and malformed numbers", async () => {
+    for (const path of [recordPath("粤ICP备2024999999号-9X"), recordPath("not-a-number"), recordPath("<b>x</b>")]) {
+      const { status, text } = await page(path);
+      expect(status, path).toBe(404);
+      expect(text, path).toContain("未找到");
+      expect(text, path).toContain('<html lang="zh-CN">');
+      expect(text, path).not.toContain("<b>x</b>");
+    }
+  });
+
+  it("redirects another spelling of a number to its canonical address", async () => {
+    const { number } = await enterprise();
+    const fullWidth = number.replace("ICP", "ＩＣＰ").replace("X", "ｘ");
+    const res = await exports.default.fetch(
+      new Request(`http://beian.test${recordPath(fullWidth)}`, { redirect: "manual" }),
+    );
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe(recordPath(number));
+  });
+
+  it("sends ETag and Cache-Control, and 304 on If-None-Match", async () => {
+    const { number } = await enterprise();
+    const first = await page(recordPath(number));
+    const etag = first.res.headers.get("etag");
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(first.res.headers.get("cache-control")).toMatch(/max-age=(\d|[1-5]\d|60)\b/);
+    const again = await page(recordPath(number), { "if-none-match": etag ?? "" });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe("");
+    expect(again.res.headers.get("etag")).toBe(etag);
+    const other = await page(recordPath(number), { "if-none-match": '"something-else"' });
+    expect(other.status).toBe(200);
+  });
+
+  it("allows only its own inline style and script", async () => {
+    const { number } = await enterprise();
+    const { res } = await page(recordPath(number));
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain("unsafe-inline");
+  });
+});
+
+describe("badge", () => {
+  it("is an SVG with the number and status, cacheable", async () => {
+    const { number } = await enterprise();
+    const { status, res, text } = await page(badgePath(number));
+    expect(status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(res.headers.get("cache-control")).toMatch(/max-age=(\d|[1-5]\d|60)\b/);
+    expect(text).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(text).toContain("ICP备案");
+    expect(text).toContain(`${number} 正常`);
+    const etag = res.headers.get("etag");
+    expect(etag).toBeTruthy();
+    const again = await page(badgePath(number), { "if-none-match": etag ?? "" });
+    expect(again.status).toBe(304);
+  });
+
+  it("reads 未找到 with a 404 for an unknown or malformed number", async () => {
+    for (const path of [badgePath("粤ICP备2024999999号-9X"), badgePath("<script>")]) {
+      const { status, res, text } = await page(path);
+      expect(status, path).toBe(404);
+      expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+      expect(text).toContain("未找到");
+      expect(text).not.toContain("<script>");
+    }
+  });
+
+  it("is only served as .svg", async () => {
+    const { number } = await enterprise();
+    const res = await call(`/badge/${encodeURIComponent(number)}.png`);
+    expect(res.status).toBe(404);
+  });
+});
