@@ -6,14 +6,18 @@ import { preferredLang } from "./lib/i18n";
 import { createRouter } from "./lib/router";
 import { jsonBodyGuard } from "./lib/validation";
 import { adminRoutes } from "./routes/admin";
+import { adminEnforcementRoutes } from "./routes/admin-enforcement";
 import { appsRoutes } from "./routes/apps";
 import { docsRoutes } from "./routes/docs";
+import { eventsRoutes } from "./routes/events";
 import { filingsRoutes } from "./routes/filings";
 import { pagesRoutes } from "./routes/pages";
 import { publicRoutes } from "./routes/public";
 import { referenceRoutes } from "./routes/reference";
 import { regulatorRoutes } from "./routes/regulator";
 import { reviewRoutes } from "./routes/review";
+import { webhookRoutes } from "./routes/webhook";
+import { dispatchOutbox } from "./webhooks/outbox";
 
 export function createApp() {
   const app = createRouter();
@@ -36,13 +40,24 @@ export function createApp() {
     return authenticate()(c, next);
   });
 
+  // A change that committed may have written events: hand them to the delivery queue once the answer is out.
+  app.use("/v1/*", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.res.status < 400 && c.env.DELIVERY_QUEUE) {
+      c.executionCtx.waitUntil(dispatchOutbox(c.env, c.get("db")).catch(() => {}));
+    }
+  });
+
   app.route("/v1/reference", referenceRoutes);
   app.route("/v1/public", publicRoutes);
   app.route("/v1/admin", adminRoutes);
+  app.route("/v1/admin", adminEnforcementRoutes);
   app.route("/v1/apps", appsRoutes);
   app.route("/v1/filings", filingsRoutes);
   app.route("/v1/review", reviewRoutes);
   app.route("/v1/regulator", regulatorRoutes);
+  app.route("/v1/events", eventsRoutes);
+  app.route("/v1/webhook", webhookRoutes);
   app.route("/", pagesRoutes);
   app.route("/", docsRoutes(app));
 

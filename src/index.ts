@@ -1,8 +1,17 @@
 import { createApp } from "./app";
+import { runEnforcement } from "./jobs/enforcement";
 import type { Env } from "./types";
+import { handleDeliveryBatch } from "./webhooks/delivery";
+import type { DeliveryMessage } from "./webhooks/outbox";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(runEnforcement(env, new Date(controller.scheduledTime)));
+  },
+  queue(batch, env) {
+    return handleDeliveryBatch(batch as MessageBatch<DeliveryMessage>, env);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;

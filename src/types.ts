@@ -1,6 +1,7 @@
 import type { Db } from "./db/client";
 import type { Principal } from "./lib/auth";
 import type { Lang } from "./lib/i18n";
+import type { DeliveryMessage } from "./webhooks/outbox";
 
 /** Worker bindings: vars and bindings from wrangler.toml, secrets from .dev.vars / `wrangler secret`. */
 export interface Env {
@@ -13,6 +14,8 @@ export interface Env {
   PII_OLD_KEYS?: string;
   BLIND_INDEX_KEY: string;
   ADMIN_BOOTSTRAP_KEY: string;
+  /** Webhook deliveries (producer and consumer in this Worker). */
+  DELIVERY_QUEUE?: Queue<DeliveryMessage>;
   /** Workers Rate Limiting binding for the public routes (SPEC §8). */
   PUBLIC_RATE_LIMITER?: RateLimit;
   /** The limiter's period in seconds (10 or 60): what `Retry-After` tells a limited client. */

@@ -52,7 +52,11 @@ export const apps = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [index("apps_owner").on(t.ownerAccountId, t.appId)],
+  (t) => [
+    index("apps_owner").on(t.ownerAccountId, t.appId),
+    // Enforcement scans listed apps by listing time (policies cover apps listed before a cutoff).
+    index("apps_listed").on(t.listingStatus, t.listedAt),
+  ],
 );
 
 /** An owner lets a provider (服务商) file for one of its apps. */
@@ -315,7 +319,12 @@ export const events = sqliteTable(
     createdAt: text("created_at").notNull(),
     dispatchedAt: text("dispatched_at"),
   },
-  (t) => [uniqueIndex("events_id").on(t.id), index("events_account").on(t.accountId, t.seq)],
+  (t) => [
+    uniqueIndex("events_id").on(t.id),
+    index("events_account").on(t.accountId, t.seq),
+    // The outbox: events the queue has not been handed yet.
+    index("events_undispatched").on(t.seq).where(sql`dispatched_at is null`),
+  ],
 );
 
 /**
@@ -335,4 +344,107 @@ export const idempotencyKeys = sqliteTable(
     expiresAt: text("expires_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index("idempotency_expiry").on(t.expiresAt)],
+);
+
+/**
+ * Deadline policies (SPEC §5): the listed apps they cover (listed before a cutoff), the deadline, the reminder
+ * offsets in days and the action. Times are ISO 8601 UTC; the API speaks RFC 3339 with an explicit offset.
+ */
+export const policies = sqliteTable("policies", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  listedBefore: text("listed_before").notNull(),
+  deadline: text("deadline").notNull(),
+  /** JSON array of whole days, largest first, e.g. [30, 7, 1]. */
+  reminderDays: text("reminder_days").notNull(),
+  action: text("action", { enum: ["delist"] }).notNull(),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * One row per scheduled time: the lease that keeps duplicate or overlapping cron deliveries from doing the same
+ * work twice, and the run's record (counts per action, whether it finished).
+ */
+export const enforcementRuns = sqliteTable(
+  "enforcement_runs",
+  {
+    id: text("id").primaryKey(),
+    scheduledTime: text("scheduled_time").notNull(),
+    leaseOwner: text("lease_owner").notNull(),
+    leaseExpiresAt: text("lease_expires_at").notNull(),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    /** Whether every job ran to its end (false: stopped at its budget; the next run goes on). */
+    completed: integer("completed", { mode: "boolean" }).notNull().default(false),
+    /** JSON object: action → rows handled, plus queries used. */
+    counts: text("counts").notNull().default("{}"),
+    error: text("error"),
+  },
+  (t) => [uniqueIndex("enforcement_runs_scheduled").on(t.scheduledTime)],
+);
+
+/**
+ * What enforcement did to which app, once: the unique key makes a rerun or a resumed run a no-op for rows
+ * already handled (a reminder per policy, app and offset; a delisting per policy and app).
+ */
+export const enforcementActions = sqliteTable(
+  "enforcement_actions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: text("run_id").notNull(),
+    chunk: text("chunk").notNull(),
+    // Empty rather than null where they do not apply: SQLite treats nulls as distinct in a unique index.
+    appId: text("app_id").notNull().default(""),
+    filingId: text("filing_id").notNull().default(""),
+    policyId: text("policy_id").notNull().default(""),
+    action: text("action", {
+      enum: ["reminder", "delist_deadline", "delist_registration_ended", "expire_sms"],
+    }).notNull(),
+    /** The reminder's offset in days; 0 for other actions (so the unique key covers them too). */
+    offsetDays: integer("offset_days").notNull().default(0),
+    /** What the action was keyed on: the registration status for delistings after a registration ended. */
+    detail: text("detail").notNull().default(""),
+    at: text("at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("enforcement_actions_once").on(t.action, t.policyId, t.appId, t.filingId, t.offsetDays, t.detail),
+    index("enforcement_actions_chunk").on(t.chunk),
+    index("enforcement_actions_app").on(t.appId),
+  ],
+);
+
+/** An account's webhook endpoint (SPEC §7). Secrets are kept sealed; the previous one signs too until it lapses. */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  accountId: text("account_id").primaryKey(),
+  url: text("url").notNull(),
+  secretSealed: text("secret_sealed").notNull(),
+  previousSecretSealed: text("previous_secret_sealed"),
+  previousSecretExpiresAt: text("previous_secret_expires_at"),
+  /** Set when the receiver answered 410 Gone: nothing more is sent until the endpoint is set again. */
+  disabledAt: text("disabled_at"),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** One delivery per event and endpoint: its attempts, and whether it ended delivered or dead. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    accountId: text("account_id").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "dead"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    nextAttemptAt: text("next_attempt_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event").on(t.eventId),
+    index("webhook_deliveries_account").on(t.accountId, t.status, t.id),
+  ],
 );

@@ -1,0 +1,99 @@
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../db/client";
+import { auditLog } from "../db/schema";
+import { canonicalJson, sha256Hex } from "../lib/crypto";
+import { nextAuditRow } from "../repositories/audit";
+import type { Budget } from "./budget";
+
+/**
+ * The shape every enforcement job shares (SPEC §5): pick up to CHUNK_SIZE rows not handled yet, then handle them
+ * in one db.batch() — the action rows (whose unique key makes a rerun a no-op), the change itself, its outbox
+ * events and one audit row holding a digest of the chunk. A chunk either happens whole or not at all, so a run
+ * that stops anywhere (budget, crash, injected failure) leaves only whole chunks behind, and the next run picks
+ * up exactly what is left.
+ */
+export const CHUNK_SIZE = 500;
+
+export type Chunk = {
+  /** Identifies the chunk's action rows, so the statements after the first can select them. */
+  id: string;
+  runId: string;
+  /** The scheduled time of the run, ISO 8601: every job's "now". */
+  now: string;
+  /** The candidates, as one JSON array bound as a single parameter (a bound list is capped at 100). */
+  keys: string;
+};
+
+export type SweepJob = {
+  /** The action name recorded in the run's counts and the audit row. */
+  name: string;
+  /** Up to `limit` unhandled candidates after `cursor` (exclusive), in a stable order, with the next cursor. */
+  candidates(
+    db: Db,
+    now: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ keys: unknown[]; cursor: string | null }>;
+  /**
+   * The chunk's statements. The first inserts the action rows (guarded by the same predicate as `candidates`, so a
+   * row that stopped qualifying meanwhile is skipped); the rest act on the rows it inserted.
+   */
+  statements(db: Db, chunk: Chunk): BatchItem<"sqlite">[];
+};
+
+export type SweepContext = {
+  db: Db;
+  runId: string;
+  now: string;
+  budget: Budget;
+  counts: Record<string, number>;
+  audit: { seq: number; hash: string } | null;
+  chunksDone: number;
+  /** Tests: throw before the batch of the chunk after this many, to prove a resumed run ends where a clean one does. */
+  failAfterChunks?: number;
+};
+
+/** Runs `job` until nothing is left ("done") or the budget is spent ("budget"). */
+export async function runSweep(ctx: SweepContext, job: SweepJob): Promise<"done" | "budget"> {
+  let cursor: string | null = null;
+  for (let n = 0; ; n++) {
+    // A chunk costs its candidate read plus its batch; stop before one that might not fit.
+    if (!ctx.budget.allows(12)) return "budget";
+    const picked = await job.candidates(ctx.db, ctx.now, cursor, CHUNK_SIZE);
+    ctx.budget.spend(1);
+    if (picked.keys.length === 0) return "done";
+    const chunk: Chunk = {
+      id: `${ctx.runId}:${job.name}:${n}`,
+      runId: ctx.runId,
+      now: ctx.now,
+      keys: JSON.stringify(picked.keys),
+    };
+    const statements = job.statements(ctx.db, chunk);
+    const digest = await sha256Hex(canonicalJson(picked.keys));
+    const audit = await nextAuditRow(
+      {
+        subject: `enforcement:${ctx.runId}`,
+        action: `enforcement.${job.name}`,
+        actorAccountId: "system",
+        at: ctx.now,
+        data: { chunk: chunk.id, candidates: picked.keys.length, digest },
+      },
+      ctx.audit,
+    );
+    if (ctx.failAfterChunks !== undefined && ctx.chunksDone >= ctx.failAfterChunks) {
+      throw new Error(`injected failure after ${ctx.chunksDone} chunks`);
+    }
+    const results = await ctx.db.batch([...statements, ctx.db.insert(auditLog).values(audit)] as unknown as [
+      BatchItem<"sqlite">,
+      ...BatchItem<"sqlite">[],
+    ]);
+    ctx.budget.spend(statements.length + 1);
+    ctx.audit = { seq: audit.seq ?? 0, hash: audit.hash };
+    ctx.chunksDone++;
+    const handled = (results[0] as { meta?: { changes?: number } } | undefined)?.meta?.changes ?? 0;
+    ctx.counts[job.name] = (ctx.counts[job.name] ?? 0) + handled;
+    cursor = picked.cursor;
+    // A short page means the end; so does a cursorless page that handled nothing (it would be picked again).
+    if (picked.keys.length < CHUNK_SIZE || (cursor === null && handled === 0)) return "done";
+  }
+}

@@ -1,0 +1,345 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { accounts, apps } from "../db/schema";
+import { listRuns } from "../jobs/enforcement";
+import { requireRole } from "../lib/auth";
+import { ApiError, validationFailed } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { requireJsonBody } from "../lib/validation";
+import { auditedBatch } from "../repositories/audit";
+import {
+  getPolicy,
+  insertPolicy,
+  listPolicies,
+  type PolicyRow,
+  toPolicyView,
+  updatePolicy,
+} from "../repositories/policies";
+
+/** The platform's side of deadlines (SPEC §5): its catalogue, its policies, and what enforcement did. */
+export const adminEnforcementRoutes = createRouter();
+
+adminEnforcementRoutes.use("*", requireRole("admin"));
+
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+/** RFC 3339 with an explicit offset (SPEC §11); stored as UTC. */
+const OffsetDateTime = z
+  .string()
+  .max(40)
+  .refine(
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+    {
+      params: { code: "OFFSET_REQUIRED" },
+    },
+  )
+  .transform((v) => new Date(v).toISOString())
+  .openapi({ example: "2024-03-31T23:59:59+08:00" });
+
+const ReminderDays = z
+  .array(z.number().int().min(1).max(365))
+  .max(10)
+  .refine((days) => new Set(days).size === days.length, { params: { code: "DUPLICATE" } })
+  .transform((days) => [...days].sort((a, b) => b - a));
+
+const PolicySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    listedBefore: z.string(),
+    deadline: z.string(),
+    reminderDays: z.array(z.number()),
+    action: z.literal("delist"),
+    active: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Policy");
+
+const CreatePolicySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    listedBefore: OffsetDateTime,
+    deadline: OffsetDateTime,
+    reminderDays: ReminderDays.default([30, 7, 1]),
+    action: z.literal("delist").default("delist"),
+  })
+  .openapi("CreatePolicy");
+
+const PatchPolicySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    listedBefore: OffsetDateTime.optional(),
+    deadline: OffsetDateTime.optional(),
+    reminderDays: ReminderDays.optional(),
+    active: z.boolean().optional(),
+  })
+  .openapi("PatchPolicy");
+
+adminEnforcementRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/policies",
+    tags: ["admin"],
+    summary: "Create a deadline policy",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: { body: { required: true, content: json(CreatePolicySchema) } },
+    responses: {
+      201: { description: "Created", content: json(PolicySchema) },
+      ...errorResponses(400, 401, 403, 415, 422),
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const at = new Date().toISOString();
+    const row: PolicyRow = {
+      id: newId("pol"),
+      name: input.name,
+      listedBefore: input.listedBefore,
+      deadline: input.deadline,
+      reminderDays: JSON.stringify(input.reminderDays),
+      action: input.action,
+      active: true,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const db = c.get("db");
+    await auditedBatch(
+      db,
+      {
+        subject: `policy:${row.id}`,
+        action: "policy.created",
+        actorAccountId: c.get("principal").accountId,
+        at,
+        data: input,
+      },
+      [insertPolicy(db, row)],
+    );
+    return c.json(toPolicyView(row), 201);
+  },
+);
+
+adminEnforcementRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/policies",
+    tags: ["admin"],
+    summary: "List deadline policies",
+    security: bearerSecurity,
+    responses: {
+      200: { description: "Policies", content: json(z.object({ items: z.array(PolicySchema), nextCursor: z.null() })) },
+      ...errorResponses(401, 403),
+    },
+  }),
+  async (c) => c.json({ items: (await listPolicies(c.get("db"))).map(toPolicyView), nextCursor: null }, 200),
+);
+
+adminEnforcementRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/policies/{id}",
+    tags: ["admin"],
+    summary: "Change a policy (or deactivate it)",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: {
+      params: z.object({ id: z.string().max(64) }),
+      body: { required: true, content: json(PatchPolicySchema) },
+    },
+    responses: {
+      200: { description: "Updated", content: json(PolicySchema) },
+      ...errorResponses(400, 401, 403, 404, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const db = c.get("db");
+    if (!(await getPolicy(db, id))) throw new ApiError("NOT_FOUND", "No such policy");
+    const at = new Date().toISOString();
+    const { reminderDays, ...rest } = input;
+    await auditedBatch(
+      db,
+      {
+        subject: `policy:${id}`,
+        action: "policy.updated",
+        actorAccountId: c.get("principal").accountId,
+        at,
+        data: input,
+      },
+      [
+        updatePolicy(db, id, {
+          ...rest,
+          ...(reminderDays ? { reminderDays: JSON.stringify(reminderDays) } : {}),
+          updatedAt: at,
+        }),
+      ],
+    );
+    return c.json(toPolicyView((await getPolicy(db, id)) as PolicyRow), 200);
+  },
+);
+
+const ImportSchema = z
+  .strictObject({
+    apps: z
+      .array(
+        z.strictObject({
+          appId: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z0-9_-]{4,64}$/),
+          name: z.string().trim().min(1).max(30),
+          ownerAccountId: z.string().min(1).max(64),
+          listingStatus: z.enum(["listed", "unlisted"]),
+          listedAt: OffsetDateTime.nullable().optional(),
+        }),
+      )
+      .min(1)
+      .max(1000),
+  })
+  .openapi("ImportApps");
+
+/** Rows per upsert statement; the rows travel as one JSON parameter, far under D1's 100 bound parameters. */
+const IMPORT_CHUNK = 500;
+
+adminEnforcementRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/apps/import",
+    tags: ["admin"],
+    summary: "Import the platform's catalogue (≤ 1,000 apps a call, idempotent by appId)",
+    description:
+      "Existing apps are updated; an app that enforcement delisted stays delisted whatever the import says. " +
+      "An unknown owner fails the whole import.",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: { body: { required: true, content: json(ImportSchema) } },
+    responses: {
+      200: { description: "Counts", content: json(z.object({ imported: z.number(), updated: z.number() })) },
+      ...errorResponses(400, 401, 403, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { apps: rows } = c.req.valid("json");
+    const db = c.get("db");
+    const problems = rows.flatMap((r, i) =>
+      r.listingStatus === "listed" && !r.listedAt ? [{ path: `apps[${i}].listedAt`, code: "REQUIRED" }] : [],
+    );
+    const seen = new Map<string, number>();
+    rows.forEach((r, i) => {
+      if (seen.has(r.appId)) problems.push({ path: `apps[${i}].appId`, code: "DUPLICATE" });
+      seen.set(r.appId, i);
+    });
+    const owners = [...new Set(rows.map((r) => r.ownerAccountId))];
+    const [known, existing] = await db.batch([
+      db
+        .select({ id: accounts.id, role: accounts.role })
+        .from(accounts)
+        .where(sql`${accounts.id} in (select value from json_each(${JSON.stringify(owners)}))`),
+      db
+        .select({ appId: apps.appId })
+        .from(apps)
+        .where(sql`${apps.appId} in (select value from json_each(${JSON.stringify(rows.map((r) => r.appId))}))`),
+    ]);
+    const developers = new Set(known.filter((a) => a.role === "developer").map((a) => a.id));
+    rows.forEach((r, i) => {
+      if (!developers.has(r.ownerAccountId))
+        problems.push({ path: `apps[${i}].ownerAccountId`, code: "UNKNOWN_ACCOUNT" });
+    });
+    if (problems.length > 0) throw validationFailed(problems);
+
+    const at = new Date().toISOString();
+    const statements = [];
+    for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
+      const chunk = JSON.stringify(
+        rows
+          .slice(i, i + IMPORT_CHUNK)
+          .map((r) => ({ ...r, listedAt: r.listingStatus === "listed" ? r.listedAt : (r.listedAt ?? null) })),
+      );
+      statements.push(
+        db
+          .insert(apps)
+          .select(
+            sql`select json_extract(value, '$.appId'), json_extract(value, '$.name'), json_extract(value, '$.ownerAccountId'),
+              json_extract(value, '$.listingStatus'), json_extract(value, '$.listedAt'), null, null, ${at}, ${at}
+            from json_each(${chunk}) where true`,
+          )
+          .onConflictDoUpdate({
+            target: apps.appId,
+            set: {
+              name: sql`excluded.name`,
+              ownerAccountId: sql`excluded.owner_account_id`,
+              // An app enforcement delisted stays delisted: only a filing approval lists it again.
+              listingStatus: sql`case when ${apps.listingStatus} = 'delisted' then 'delisted' else excluded.listing_status end`,
+              listedAt: sql`excluded.listed_at`,
+              updatedAt: at,
+            },
+          }),
+      );
+    }
+    await auditedBatch(
+      db,
+      {
+        subject: "catalogue",
+        action: "apps.imported",
+        actorAccountId: c.get("principal").accountId,
+        at,
+        data: { count: rows.length, updated: existing.length },
+      },
+      statements,
+    );
+    return c.json({ imported: rows.length - existing.length, updated: existing.length }, 200);
+  },
+);
+
+const RunSchema = z
+  .object({
+    id: z.string(),
+    scheduledTime: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    completed: z.boolean(),
+    counts: z.record(z.string(), z.number()),
+    error: z.string().nullable(),
+  })
+  .openapi("EnforcementRun");
+
+adminEnforcementRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/enforcement/runs",
+    tags: ["admin"],
+    summary: "Enforcement runs, newest first: counts per action and whether each finished",
+    security: bearerSecurity,
+    request: {
+      query: z.object({
+        cursor: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
+    responses: {
+      200: {
+        description: "Runs",
+        content: json(z.object({ items: z.array(RunSchema), nextCursor: z.string().nullable() })),
+      },
+      ...errorResponses(401, 403, 422),
+    },
+  }),
+  async (c) => {
+    const { cursor, limit } = c.req.valid("query");
+    const rows = await listRuns(c.get("db"), { cursor, limit });
+    const items = rows.slice(0, limit).map((r) => ({
+      id: r.id,
+      scheduledTime: r.scheduledTime,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      completed: r.completed,
+      counts: JSON.parse(r.counts) as Record<string, number>,
+      error: r.error,
+    }));
+    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+  },
+);

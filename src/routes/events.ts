@@ -1,0 +1,69 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { events } from "../db/schema";
+import { ApiError } from "../lib/errors";
+import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+
+/**
+ * Every event of the caller's, oldest first (SPEC §7): `after` is the last id the client has seen; the answer's
+ * `nextCursor` is the last id returned, or the `after` given when nothing is new. Ordered by the outbox's own
+ * sequence, so a poll never skips an event committed later with an earlier-looking id.
+ */
+export const eventsRoutes = createRouter();
+
+export const EventSchema = z
+  .object({
+    id: z.string(),
+    type: z.string().openapi({ example: "filing.status_changed" }),
+    createdAt: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi("Event");
+
+eventsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["events"],
+    summary: "Poll own events after a cursor",
+    security: bearerSecurity,
+    request: {
+      query: z.object({
+        after: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
+    responses: {
+      200: {
+        description: "Events, oldest first",
+        content: {
+          "application/json": { schema: z.object({ items: z.array(EventSchema), nextCursor: z.string().nullable() }) },
+        },
+      },
+      ...errorResponses(401, 404, 422),
+    },
+  }),
+  async (c) => {
+    const { after, limit } = c.req.valid("query");
+    const db = c.get("db");
+    const accountId = c.get("principal").accountId;
+    let afterSeq = 0;
+    if (after) {
+      const [row] = await db
+        .select({ seq: events.seq })
+        .from(events)
+        .where(and(eq(events.id, after), eq(events.accountId, accountId)))
+        .limit(1);
+      if (!row) throw new ApiError("NOT_FOUND", "No event of yours has that id");
+      afterSeq = row.seq;
+    }
+    const rows = await db
+      .select({ id: events.id, type: events.type, createdAt: events.createdAt, data: sql<string>`${events.data}` })
+      .from(events)
+      .where(and(eq(events.accountId, accountId), gt(events.seq, afterSeq)))
+      .orderBy(asc(events.seq))
+      .limit(limit);
+    const items = rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+    return c.json({ items, nextCursor: items.at(-1)?.id ?? after ?? null }, 200);
+  },
+);

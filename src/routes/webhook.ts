@@ -1,0 +1,293 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Context } from "hono";
+import { webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { vaultFor } from "../lib/crypto";
+import { ApiError, validationFailed } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { requireJsonBody } from "../lib/validation";
+import type { AppEnv } from "../types";
+import { eventPayload, post, signingSecrets } from "../webhooks/delivery";
+import { newWebhookSecret } from "../webhooks/signing";
+import { webhookUrlProblem } from "../webhooks/url";
+
+/** An account's webhook endpoint, its secret, a test ping and its dead deliveries (SPEC §6, §7). */
+export const webhookRoutes = createRouter();
+
+const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+const EndpointSchema = z
+  .object({
+    url: z.string(),
+    enabled: z.boolean(),
+    disabledAt: z.string().nullable(),
+    previousSecretExpiresAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    secret: z.string().optional().openapi({ description: "Shown on creation and rotation only: whsec_…" }),
+  })
+  .openapi("WebhookEndpoint");
+
+const PutSchema = z
+  .strictObject({
+    url: z.string().min(1).max(2048).openapi({ example: "https://example.com/beian/webhooks" }),
+    rotateSecret: z.boolean().optional(),
+  })
+  .openapi("PutWebhook");
+
+const DeliverySchema = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    status: z.enum(["pending", "delivered", "dead"]),
+    attempts: z.number(),
+    lastStatus: z.number().nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("WebhookDelivery");
+
+type EndpointRow = typeof webhookEndpoints.$inferSelect;
+
+function view(row: EndpointRow, secret?: string) {
+  return {
+    url: row.url,
+    enabled: row.disabledAt === null,
+    disabledAt: row.disabledAt,
+    previousSecretExpiresAt: row.previousSecretExpiresAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    ...(secret ? { secret } : {}),
+  };
+}
+
+async function endpointOf(c: Context<AppEnv>): Promise<EndpointRow | undefined> {
+  const [row] = await c
+    .get("db")
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.accountId, c.get("principal").accountId))
+    .limit(1);
+  return row;
+}
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "put",
+    path: "/",
+    tags: ["webhooks"],
+    summary: "Set the webhook URL; the secret is returned on creation and on rotation",
+    security: bearerSecurity,
+    middleware: [requireJsonBody()] as const,
+    request: { body: { required: true, content: json(PutSchema) } },
+    responses: {
+      200: { description: "Updated", content: json(EndpointSchema) },
+      201: { description: "Created, with its secret", content: json(EndpointSchema) },
+      ...errorResponses(400, 401, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { url, rotateSecret } = c.req.valid("json");
+    const problem = webhookUrlProblem(url, c.env.ENVIRONMENT === "development");
+    if (problem) throw validationFailed([{ path: "url", code: problem }]);
+    const db = c.get("db");
+    const vault = vaultFor(c.env);
+    const accountId = c.get("principal").accountId;
+    const now = new Date();
+    const at = now.toISOString();
+    const existing = await endpointOf(c);
+    if (!existing) {
+      const secret = newWebhookSecret();
+      const row: EndpointRow = {
+        accountId,
+        url,
+        secretSealed: await vault.seal(secret),
+        previousSecretSealed: null,
+        previousSecretExpiresAt: null,
+        disabledAt: null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await db.insert(webhookEndpoints).values(row).onConflictDoNothing();
+      return c.json(view(row, secret), 201);
+    }
+    // Setting the URL again re-enables an endpoint that answered 410.
+    const change: Partial<EndpointRow> = { url, disabledAt: null, updatedAt: at };
+    let secret: string | undefined;
+    if (rotateSecret) {
+      secret = newWebhookSecret();
+      Object.assign(change, {
+        secretSealed: await vault.seal(secret),
+        previousSecretSealed: existing.secretSealed,
+        previousSecretExpiresAt: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString(),
+      });
+    }
+    const [row] = await db
+      .update(webhookEndpoints)
+      .set(change)
+      .where(eq(webhookEndpoints.accountId, accountId))
+      .returning();
+    return c.json(view(row as EndpointRow, secret), 200);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["webhooks"],
+    summary: "The webhook endpoint (never its secret)",
+    security: bearerSecurity,
+    responses: { 200: { description: "The endpoint", content: json(EndpointSchema) }, ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    const row = await endpointOf(c);
+    if (!row) throw new ApiError("NOT_FOUND", "No webhook is set");
+    return c.json(view(row), 200);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/",
+    tags: ["webhooks"],
+    summary: "Remove the webhook endpoint (events stay readable at GET /v1/events)",
+    security: bearerSecurity,
+    responses: { 204: { description: "Removed" }, ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    const removed = await c
+      .get("db")
+      .delete(webhookEndpoints)
+      .where(eq(webhookEndpoints.accountId, c.get("principal").accountId))
+      .returning({ accountId: webhookEndpoints.accountId });
+    if (removed.length === 0) throw new ApiError("NOT_FOUND", "No webhook is set");
+    return c.body(null, 204);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/test",
+    tags: ["webhooks"],
+    summary: "Send a signed `webhook.test` ping now and report what the endpoint answered",
+    security: bearerSecurity,
+    responses: {
+      200: {
+        description: "The endpoint's answer",
+        content: json(
+          z.object({ delivered: z.boolean(), status: z.number(), error: z.string().optional(), webhookId: z.string() }),
+        ),
+      },
+      ...errorResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const endpoint = await endpointOf(c);
+    if (!endpoint) throw new ApiError("NOT_FOUND", "No webhook is set");
+    const now = new Date();
+    const id = newId("msg", now.getTime());
+    const body = eventPayload({
+      id,
+      type: "webhook.test",
+      createdAt: now.toISOString(),
+      data: JSON.stringify({ ping: true }),
+    });
+    const result = await post(endpoint.url, id, body, await signingSecrets(c.env, endpoint, now));
+    return c.json(
+      {
+        delivered: result.status >= 200 && result.status < 300,
+        status: result.status,
+        webhookId: id,
+        ...(result.error ? { error: result.error } : {}),
+      },
+      200,
+    );
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/deliveries",
+    tags: ["webhooks"],
+    summary: "Own deliveries, newest first; `status=dead` lists the ones that gave up",
+    security: bearerSecurity,
+    request: {
+      query: z.object({
+        status: z.enum(["pending", "delivered", "dead"]).optional(),
+        cursor: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
+    responses: {
+      200: {
+        description: "Deliveries",
+        content: json(z.object({ items: z.array(DeliverySchema), nextCursor: z.string().nullable() })),
+      },
+      ...errorResponses(401, 422),
+    },
+  }),
+  async (c) => {
+    const { status, cursor, limit } = c.req.valid("query");
+    const rows = await c
+      .get("db")
+      .select()
+      .from(webhookDeliveries)
+      .where(
+        and(
+          eq(webhookDeliveries.accountId, c.get("principal").accountId),
+          status ? eq(webhookDeliveries.status, status) : undefined,
+          cursor ? lt(webhookDeliveries.id, cursor) : undefined,
+        ),
+      )
+      .orderBy(desc(webhookDeliveries.id))
+      .limit(limit + 1);
+    const items = rows.slice(0, limit).map(({ accountId: _, ...rest }) => rest);
+    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/deliveries/{id}/retry",
+    tags: ["webhooks"],
+    summary: "Try a dead delivery again (from its first attempt)",
+    security: bearerSecurity,
+    request: { params: z.object({ id: z.string().max(64) }) },
+    responses: { 202: { description: "Queued", content: json(DeliverySchema) }, ...errorResponses(401, 404, 409) },
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const [delivery] = await db
+      .select()
+      .from(webhookDeliveries)
+      .where(
+        and(
+          eq(webhookDeliveries.id, c.req.valid("param").id),
+          eq(webhookDeliveries.accountId, c.get("principal").accountId),
+        ),
+      )
+      .limit(1);
+    if (!delivery) throw new ApiError("NOT_FOUND", "No such delivery");
+    if (delivery.status !== "dead") throw new ApiError("INVALID_TRANSITION", "Only a dead delivery can be retried");
+    const queue = c.env.DELIVERY_QUEUE;
+    if (!queue) throw new ApiError("CONFLICT", "Webhook delivery is not configured here");
+    const at = new Date().toISOString();
+    const [row] = await db
+      .update(webhookDeliveries)
+      .set({ status: "pending", attempts: 0, nextAttemptAt: at, updatedAt: at })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "dead")))
+      .returning();
+    await queue.send({ eventId: delivery.eventId });
+    const { accountId: _, ...rest } = row as typeof delivery;
+    return c.json(rest, 202);
+  },
+);

@@ -1,0 +1,189 @@
+import { and, eq, sql } from "drizzle-orm";
+import { createDb, type Db } from "../db/client";
+import { events, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { vaultFor } from "../lib/crypto";
+import { newId } from "../lib/ids";
+import type { Env } from "../types";
+import type { DeliveryMessage } from "./outbox";
+import { signatureHeaders } from "./signing";
+
+/**
+ * Delivery of one event to its account's endpoint (SPEC §7). A non-2xx answer or a timeout is retried through the
+ * queue with growing delays — 10 attempts over about 40 hours — then the delivery is parked as dead and listed for
+ * the account. 410 Gone disables the endpoint. Each attempt is signed with the time it is sent.
+ */
+export const MAX_ATTEMPTS = 10;
+/** Seconds to wait after attempt n (1-based) fails; the queue's longest delay is 12 h. */
+export const RETRY_DELAYS_S = [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 43200];
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+type Outcome = "delivered" | "retry" | "dead" | "skipped";
+
+export type EventRow = typeof events.$inferSelect;
+
+/** The body a receiver gets: the event as `GET /v1/events` shows it. */
+export function eventPayload(event: Pick<EventRow, "id" | "type" | "createdAt" | "data">): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    timestamp: event.createdAt,
+    createdAt: event.createdAt,
+    data: JSON.parse(event.data) as unknown,
+  });
+}
+
+/** The secrets that sign right now: the current one, and the previous one during its 24 h overlap. */
+export async function signingSecrets(
+  env: Env,
+  endpoint: typeof webhookEndpoints.$inferSelect,
+  now: Date,
+): Promise<string[]> {
+  const vault = vaultFor(env);
+  const secrets = [await vault.open(endpoint.secretSealed)];
+  if (
+    endpoint.previousSecretSealed &&
+    endpoint.previousSecretExpiresAt &&
+    endpoint.previousSecretExpiresAt > now.toISOString()
+  ) {
+    secrets.push(await vault.open(endpoint.previousSecretSealed));
+  }
+  return secrets;
+}
+
+/** POSTs `body` signed; the status, or 0 for a timeout or network failure. */
+export async function post(
+  url: string,
+  messageId: string,
+  body: string,
+  secrets: string[],
+): Promise<{ status: number; error?: string }> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "beian-webhooks/1",
+        ...(await signatureHeaders(messageId, body, secrets)),
+      },
+      body,
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    return { status: res.status };
+  } catch (e) {
+    return { status: 0, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+}
+
+/** One attempt at delivering `eventId`; what the queue should do with the message next. */
+export async function attemptDelivery(
+  env: Env,
+  db: Db,
+  eventId: string,
+  now = new Date(),
+): Promise<{ outcome: Outcome; delaySeconds?: number }> {
+  const [event] = await db.select().from(events).where(eq(events.id, eventId)).limit(1);
+  if (!event) return { outcome: "skipped" };
+  const [endpoint] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.accountId, event.accountId))
+    .limit(1);
+  if (!endpoint || endpoint.disabledAt) return { outcome: "skipped" };
+  const at = now.toISOString();
+  await db
+    .insert(webhookDeliveries)
+    .values({
+      id: newId("dlv", now.getTime()),
+      eventId,
+      accountId: event.accountId,
+      status: "pending",
+      createdAt: at,
+      updatedAt: at,
+    })
+    .onConflictDoNothing();
+  const [delivery] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId)).limit(1);
+  // Already settled by an earlier copy of this message: at-least-once delivery stops here.
+  if (delivery?.status !== "pending") return { outcome: "skipped" };
+
+  const result = await post(endpoint.url, event.id, eventPayload(event), await signingSecrets(env, endpoint, now));
+  const attempts = delivery.attempts + 1;
+  const base = {
+    attempts,
+    lastStatus: result.status || null,
+    lastError: result.error ?? null,
+    updatedAt: new Date().toISOString(),
+  };
+  if (result.status >= 200 && result.status < 300) {
+    await db
+      .update(webhookDeliveries)
+      .set({ ...base, status: "delivered", nextAttemptAt: null })
+      .where(eq(webhookDeliveries.id, delivery.id));
+    return { outcome: "delivered" };
+  }
+  if (result.status === 410) {
+    await db.batch([
+      db
+        .update(webhookEndpoints)
+        .set({ disabledAt: at, updatedAt: at })
+        .where(eq(webhookEndpoints.accountId, event.accountId)),
+      db
+        .update(webhookDeliveries)
+        .set({ ...base, status: "dead", lastError: "410 Gone: endpoint disabled", nextAttemptAt: null })
+        .where(eq(webhookDeliveries.id, delivery.id)),
+    ]);
+    return { outcome: "dead" };
+  }
+  if (attempts >= MAX_ATTEMPTS) {
+    await db
+      .update(webhookDeliveries)
+      .set({ ...base, status: "dead", nextAttemptAt: null })
+      .where(eq(webhookDeliveries.id, delivery.id));
+    return { outcome: "dead" };
+  }
+  const delaySeconds = RETRY_DELAYS_S[attempts - 1] ?? RETRY_DELAYS_S.at(-1) ?? 3600;
+  await db
+    .update(webhookDeliveries)
+    .set({ ...base, nextAttemptAt: new Date(now.getTime() + delaySeconds * 1000).toISOString() })
+    .where(eq(webhookDeliveries.id, delivery.id));
+  return { outcome: "retry", delaySeconds };
+}
+
+/** Marks deliveries dead when their messages reach the dead-letter queue (the queue gave up on them). */
+export async function markDead(db: Db, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db
+    .update(webhookDeliveries)
+    .set({ status: "dead", updatedAt: new Date().toISOString(), nextAttemptAt: null })
+    .where(
+      and(
+        sql`${webhookDeliveries.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`,
+        eq(webhookDeliveries.status, "pending"),
+      ),
+    );
+}
+
+export const DEAD_LETTER_QUEUE = "beian-webhooks-dead";
+
+/** The Worker's queue handler: deliveries, and the dead-letter queue behind them. */
+export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
+  const db = createDb(env.DB);
+  if (batch.queue === DEAD_LETTER_QUEUE) {
+    await markDead(
+      db,
+      batch.messages.map((m) => m.body.eventId),
+    );
+    batch.ackAll();
+    return;
+  }
+  for (const message of batch.messages) {
+    try {
+      const { outcome, delaySeconds } = await attemptDelivery(env, db, message.body.eventId);
+      if (outcome === "retry") message.retry({ delaySeconds });
+      else message.ack();
+    } catch {
+      // Storage trouble: let the queue try again shortly.
+      message.retry({ delaySeconds: 30 });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { events } from "../db/schema";
+import type { Env } from "../types";
+
+/** What a delivery message carries: the event's id; everything else is read when it is delivered. */
+export type DeliveryMessage = { eventId: string };
+
+/**
+ * Hands committed events to the delivery queue (SPEC §7): events of accounts with a live webhook are sent, and every
+ * event picked is then marked dispatched. Sending before marking means a crash in between sends an event twice,
+ * never zero times; deliveries are keyed by event, so the receiver sees one `webhook-id` either way.
+ * `olderThan` lets the scheduled re-send leave fresh events to the request that wrote them.
+ */
+export async function dispatchOutbox(
+  env: Env,
+  db: Db,
+  opts: { limit?: number; olderThan?: string } = {},
+): Promise<number> {
+  const queue = env.DELIVERY_QUEUE;
+  if (!queue) return 0;
+  const rows = await db.all<{ seq: number; id: string; hooked: number }>(sql`select e.seq, e.id,
+      exists (select 1 from webhook_endpoints w where w.account_id = e.account_id and w.disabled_at is null) as hooked
+    from ${events} e where e.dispatched_at is null ${opts.olderThan ? sql`and e.created_at < ${opts.olderThan}` : sql``}
+    order by e.seq limit ${opts.limit ?? 100}`);
+  if (rows.length === 0) return 0;
+  const messages = rows.filter((r) => r.hooked).map((r) => ({ body: { eventId: r.id } satisfies DeliveryMessage }));
+  for (let i = 0; i < messages.length; i += 100) await queue.sendBatch(messages.slice(i, i + 100));
+  await db
+    .update(events)
+    .set({ dispatchedAt: new Date().toISOString() })
+    .where(
+      sql`${events.seq} in (select value from json_each(${JSON.stringify(rows.map((r) => r.seq))})) and ${events.dispatchedAt} is null`,
+    );
+  return rows.length;
+}
