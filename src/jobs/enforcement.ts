@@ -11,15 +11,17 @@ import { delistEndedJob } from "./delist-ended";
 import { expireVerificationsJob } from "./expire-verifications";
 import { dueReminderOffset, reminderJob } from "./reminders";
 import { resendOutbox } from "./resend-outbox";
-import { runSweep, type SweepContext, type SweepJob } from "./sweep";
+import { CHUNK_SIZE, runSweep, type SweepContext, type SweepJob } from "./sweep";
 
 /** How long a run holds its scheduled time before another delivery may take the work over. */
 const LEASE_MS = 5 * 60 * 1000;
 
 export type RunOptions = {
   limits?: BudgetLimits;
-  /** Tests: fail before the batch after this many chunks (see runSweep). */
+  /** Tests: fail inside the batch of the chunk after this many (see SweepContext). */
   failAfterChunks?: number;
+  /** Rows per chunk; CHUNK_SIZE unless a test wants many small chunks. */
+  chunkSize?: number;
 };
 
 export type RunOutcome =
@@ -103,6 +105,7 @@ export async function runEnforcement(env: Env, scheduledTime: Date, options: Run
     audit: await chainHead(db, `enforcement:${runId}`),
     chunksDone: 0,
     failAfterChunks: options.failAfterChunks,
+    chunkSize: options.chunkSize ?? CHUNK_SIZE,
   };
   let completed = true;
   let error: string | undefined;

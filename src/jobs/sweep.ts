@@ -2,6 +2,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { auditLog } from "../db/schema";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
+import { newId } from "../lib/ids";
 import { nextAuditRow } from "../repositories/audit";
 import type { Budget } from "./budget";
 
@@ -49,21 +50,26 @@ export type SweepContext = {
   counts: Record<string, number>;
   audit: { seq: number; hash: string } | null;
   chunksDone: number;
-  /** Tests: throw before the batch of the chunk after this many, to prove a resumed run ends where a clean one does. */
+  /**
+   * Tests: the chunk after this many gets a statement that fails inside its batch, so the whole chunk — action rows,
+   * change, events, audit row — must roll back, and a rerun must end where a clean run does.
+   */
   failAfterChunks?: number;
+  chunkSize: number;
 };
 
 /** Runs `job` until nothing is left ("done") or the budget is spent ("budget"). */
 export async function runSweep(ctx: SweepContext, job: SweepJob): Promise<"done" | "budget"> {
   let cursor: string | null = null;
-  for (let n = 0; ; n++) {
+  for (;;) {
     // A chunk costs its candidate read plus its batch; stop before one that might not fit.
     if (!ctx.budget.allows(12)) return "budget";
-    const picked = await job.candidates(ctx.db, ctx.now, cursor, CHUNK_SIZE);
+    const picked = await job.candidates(ctx.db, ctx.now, cursor, ctx.chunkSize);
     ctx.budget.spend(1);
     if (picked.keys.length === 0) return "done";
+    // Unique per attempt, not per position: a resumed run must never select an earlier attempt's action rows.
     const chunk: Chunk = {
-      id: `${ctx.runId}:${job.name}:${n}`,
+      id: newId("chk"),
       runId: ctx.runId,
       now: ctx.now,
       keys: JSON.stringify(picked.keys),
@@ -94,6 +100,6 @@ export async function runSweep(ctx: SweepContext, job: SweepJob): Promise<"done"
     ctx.counts[job.name] = (ctx.counts[job.name] ?? 0) + handled;
     cursor = picked.cursor;
     // A short page means the end; so does a cursorless page that handled nothing (it would be picked again).
-    if (picked.keys.length < CHUNK_SIZE || (cursor === null && handled === 0)) return "done";
+    if (picked.keys.length < ctx.chunkSize || (cursor === null && handled === 0)) return "done";
   }
 }

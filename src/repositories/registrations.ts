@@ -201,8 +201,30 @@ export async function newRegistrationStatements(
       from ${registrations} r join ${organizers} o on o.id = r.organizer_id where r.filing_id = ${filing.id}`,
     ),
     ...registrationEvents(db, input.recipients, "registration.issued", at, filing.id),
+    ...relistStatements(db, filing.appId, at),
   );
   return statements;
+}
+
+/**
+ * An app delisted for missing its deadline goes live again as soon as it is approved (SPEC §5), without waiting
+ * for the cron; no other delisting is undone automatically. The event is written first, while the app still
+ * reads as delisted-for-deadline.
+ */
+function relistStatements(db: Db, appId: string, at: string): Statement[] {
+  const delistedForDeadline = sql`${apps.appId} = ${appId} and ${apps.listingStatus} = 'delisted' and ${apps.delistReason} = 'deadline'`;
+  return [
+    db.insert(events).select(
+      sql`select null, ${newId("evt")}, ${apps.ownerAccountId}, 'app.relisted',
+          json_object('appId', ${apps.appId}, 'registrationNumber', (select r.number from ${registrations} r where r.app_id = ${appId} and r.status = 'active')),
+          ${at}, null
+        from ${apps} where ${delistedForDeadline}`,
+    ),
+    db
+      .update(apps)
+      .set({ listingStatus: "listed", delistedAt: null, delistReason: null, updatedAt: at })
+      .where(delistedForDeadline),
+  ];
 }
 
 /** One `registration.*` event per recipient, its data read from the registration in the same batch. */
