@@ -30,7 +30,10 @@ async function scenario(deadline: Date, cutoff = new Date(deadline.getTime() - 2
 }
 
 /** Imports apps for the scenario's owner: `listedDaysBeforeCutoff` < 0 means listed after the cutoff. */
-async function importApps(s: Scenario, specs: { listed: boolean; listedDaysBeforeCutoff?: number }[]): Promise<string[]> {
+async function importApps(
+  s: Scenario,
+  specs: { listed: boolean; listedDaysBeforeCutoff?: number }[],
+): Promise<string[]> {
   const apps = specs.map((spec) => ({
     appId: `wxenf${unique().toString(16).padStart(12, "0")}`,
     name: `存量小程序${unique()}`,
@@ -51,7 +54,13 @@ async function appState(appId: string) {
 }
 
 async function countRows(sql: string, ...params: unknown[]): Promise<number> {
-  return (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())?.n ?? 0;
+  return (
+    (
+      await env.DB.prepare(sql)
+        .bind(...params)
+        .first<{ n: number }>()
+    )?.n ?? 0
+  );
 }
 
 const eventsOf = (type: string, appId: string) =>
@@ -93,7 +102,9 @@ describe("reminders", () => {
     const s = await scenario(new Date("2032-03-31T15:59:59Z"));
     const [app] = await importApps(s, [{ listed: true }]);
     await runEnforcement(env, new Date(s.deadline.getTime() - 3 * DAY));
-    const rows = await env.DB.prepare("select offset_days from enforcement_actions where action = 'reminder' and app_id = ?")
+    const rows = await env.DB.prepare(
+      "select offset_days from enforcement_actions where action = 'reminder' and app_id = ?",
+    )
       .bind(app)
       .all<{ offset_days: number }>();
     expect(rows.results.map((r) => r.offset_days)).toEqual([7]);
@@ -128,7 +139,12 @@ describe("delisting after the deadline", () => {
     // Running again changes nothing.
     await runEnforcement(env, new Date(s.deadline.getTime() + 120_000));
     expect(await eventsOf("app.delisted", unfiled as string)).toBe(1);
-    expect(await countRows("select count(*) as n from enforcement_actions where app_id = ? and action = 'delist_deadline'", unfiled)).toBe(1);
+    expect(
+      await countRows(
+        "select count(*) as n from enforcement_actions where app_id = ? and action = 'delist_deadline'",
+        unfiled,
+      ),
+    ).toBe(1);
   });
 
   it("relists an app delisted for the deadline as soon as it is approved, and an import does not relist it", async () => {
@@ -142,7 +158,15 @@ describe("delisting after the deadline", () => {
     const again = await callJson("/v1/admin/apps/import", {
       key: adminKey(),
       body: {
-        apps: [{ appId: app, name: "存量小程序", ownerAccountId: s.owner.id, listingStatus: "listed", listedAt: "2030-01-01T00:00:00+08:00" }],
+        apps: [
+          {
+            appId: app,
+            name: "存量小程序",
+            ownerAccountId: s.owner.id,
+            listingStatus: "listed",
+            listedAt: "2030-01-01T00:00:00+08:00",
+          },
+        ],
       },
     });
     expect(again.body).toEqual({ imported: 0, updated: 1 });
@@ -158,7 +182,10 @@ describe("delisting after the deadline", () => {
 describe("runs", () => {
   it("an interrupted run, rerun, ends where one clean run does: no duplicate actions or events", async () => {
     const s = await scenario(new Date("2035-03-31T15:59:59Z"));
-    const apps = await importApps(s, Array.from({ length: 23 }, () => ({ listed: true })));
+    const apps = await importApps(
+      s,
+      Array.from({ length: 23 }, () => ({ listed: true })),
+    );
     const t = new Date(s.deadline.getTime() + 60_000);
 
     const broken = await runEnforcement(env, t, { chunkSize: 5, failAfterChunks: 2 });
@@ -190,9 +217,15 @@ describe("runs", () => {
 
   it("two deliveries of one scheduled time do the work once", async () => {
     const s = await scenario(new Date("2036-03-31T15:59:59Z"));
-    const apps = await importApps(s, Array.from({ length: 7 }, () => ({ listed: true })));
+    const apps = await importApps(
+      s,
+      Array.from({ length: 7 }, () => ({ listed: true })),
+    );
     const t = new Date(s.deadline.getTime() + 60_000);
-    const results = await Promise.all([runEnforcement(env, t, { chunkSize: 3 }), runEnforcement(env, t, { chunkSize: 3 })]);
+    const results = await Promise.all([
+      runEnforcement(env, t, { chunkSize: 3 }),
+      runEnforcement(env, t, { chunkSize: 3 }),
+    ]);
     expect(results.filter((r) => r.ran)).toHaveLength(1);
     expect(results.find((r) => !r.ran)).toMatchObject({ ran: false });
     for (const app of apps) expect(await eventsOf("app.delisted", app)).toBe(1);
@@ -202,7 +235,10 @@ describe("runs", () => {
 
   it("stops at its query budget and the next run continues", async () => {
     const s = await scenario(new Date("2037-03-31T15:59:59Z"));
-    const apps = await importApps(s, Array.from({ length: 12 }, () => ({ listed: true })));
+    const apps = await importApps(
+      s,
+      Array.from({ length: 12 }, () => ({ listed: true })),
+    );
     const first = await runEnforcement(env, new Date(s.deadline.getTime() + 60_000), {
       chunkSize: 2,
       limits: { maxQueries: 40, maxMillis: 60_000 },
@@ -245,11 +281,17 @@ describe("SMS verification expiry", () => {
     await runEnforcement(env, new Date(Date.parse(smsDeadline) + 60_000));
     expect((await callJson(`/v1/filings/${filing.body.id}`, { key: dev.key })).body.status).toBe("expired");
     const history = await callJson(`/v1/filings/${filing.body.id}/history`, { key: dev.key });
-    expect(history.body.items.at(-1)).toMatchObject({ from: "sms_verification", to: "expired", actor: { role: "system" } });
+    expect(history.body.items.at(-1)).toMatchObject({
+      from: "sms_verification",
+      to: "expired",
+      actor: { role: "system" },
+    });
     const events = await callJson("/v1/events", { key: dev.key });
-    expect(events.body.items.some((e: { type: string; data: { to?: string } }) => e.type === "filing.status_changed" && e.data.to === "expired")).toBe(
-      true,
-    );
+    expect(
+      events.body.items.some(
+        (e: { type: string; data: { to?: string } }) => e.type === "filing.status_changed" && e.data.to === "expired",
+      ),
+    ).toBe(true);
   });
 });
 
@@ -257,7 +299,10 @@ describe("the scheduled handler", () => {
   it("runs enforcement for the controller's scheduled time", async () => {
     const s = await scenario(new Date("2039-03-31T15:59:59Z"));
     const [app] = await importApps(s, [{ listed: true }]);
-    const controller = createScheduledController({ scheduledTime: s.deadline.getTime() + 60_000, cron: "*/10 * * * *" });
+    const controller = createScheduledController({
+      scheduledTime: s.deadline.getTime() + 60_000,
+      cron: "*/10 * * * *",
+    });
     const ctx = createExecutionContext();
     await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);
