@@ -64,6 +64,6 @@ eventsRoutes.openapi(
       .orderBy(asc(events.seq))
       .limit(limit);
     const items = rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
-    return c.json({ items, nextCursor: items.at(-1)?.id ?? after ?? null }, 200);
+    return c.json({ items, nextCursor: items.at(-1)?.id ?? (after || null) }, 200);
   },
 );

@@ -278,6 +278,13 @@ webhookRoutes.openapi(
       .limit(1);
     if (!delivery) throw new ApiError("NOT_FOUND", "No such delivery");
     if (delivery.status !== "dead") throw new ApiError("INVALID_TRANSITION", "Only a dead delivery can be retried");
+    const endpoint = await endpointOf(c);
+    if (!endpoint || endpoint.disabledAt) {
+      throw new ApiError(
+        "CONFLICT",
+        "Set a working webhook URL first (PUT /v1/webhook); this one is missing or disabled",
+      );
+    }
     const queue = c.env.DELIVERY_QUEUE;
     if (!queue) throw new ApiError("CONFLICT", "Webhook delivery is not configured here");
     const at = new Date().toISOString();

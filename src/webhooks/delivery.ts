@@ -66,6 +66,8 @@ export async function post(
         ...(await signatureHeaders(messageId, body, secrets)),
       },
       body,
+      // A redirect is an answer, not a delivery: receivers must accept at the URL they registered.
+      redirect: "manual",
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
     await res.body?.cancel();
@@ -149,18 +151,32 @@ export async function attemptDelivery(
   return { outcome: "retry", delaySeconds };
 }
 
-/** Marks deliveries dead when their messages reach the dead-letter queue (the queue gave up on them). */
+/**
+ * Marks deliveries dead when their messages reach the dead-letter queue (the queue gave up on them), creating the
+ * delivery row when the first attempt never got as far as writing one, so every such event is listed.
+ */
 export async function markDead(db: Db, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
-  await db
-    .update(webhookDeliveries)
-    .set({ status: "dead", updatedAt: new Date().toISOString(), nextAttemptAt: null })
-    .where(
-      and(
-        sql`${webhookDeliveries.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`,
-        eq(webhookDeliveries.status, "pending"),
+  const ids = JSON.stringify(eventIds);
+  const at = new Date().toISOString();
+  await db.batch([
+    db
+      .insert(webhookDeliveries)
+      .select(
+        sql`select 'dlv_' || lower(hex(randomblob(13))), e.id, e.account_id, 'dead', 0, null, 'given up by the queue', null, ${at}, ${at}
+        from ${events} e where e.id in (select value from json_each(${ids}))`,
+      )
+      .onConflictDoNothing(),
+    db
+      .update(webhookDeliveries)
+      .set({ status: "dead", updatedAt: at, nextAttemptAt: null })
+      .where(
+        and(
+          sql`${webhookDeliveries.eventId} in (select value from json_each(${ids}))`,
+          eq(webhookDeliveries.status, "pending"),
+        ),
       ),
-    );
+  ]);
 }
 
 export const DEAD_LETTER_QUEUE = "beian-webhooks-dead";

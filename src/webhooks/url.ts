@@ -14,7 +14,11 @@ export function webhookUrlProblem(raw: string, development: boolean): string | n
   }
   if (url.protocol !== "https:" && !(development && url.protocol === "http:")) return "WEBHOOK_URL_NOT_HTTPS";
   if (url.username || url.password) return "INVALID_FORMAT";
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // A trailing dot ("localhost.") names the same host.
+  const host = url.hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.+$/, "")
+    .toLowerCase();
   const loopbackName = host === "localhost" || host.endsWith(".localhost");
   if (ipaddr.isValid(host)) {
     let address = ipaddr.parse(host);

@@ -1,0 +1,234 @@
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { call, callJson, developerWithApp, newAccount, validFiling } from "../support/api";
+import { eventually, outboxSettled, stubReceiver } from "./receiver";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const RECEIVER = "https://receiver.example";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const put = (key: string, body: unknown) => callJson("/v1/webhook", { key, method: "PUT", body });
+const get = (key: string) => callJson("/v1/webhook", { key });
+const ping = (key: string) => callJson("/v1/webhook/test", { key, method: "POST" });
+
+describe("PUT / GET / DELETE /v1/webhook", () => {
+  it("creates with a whsec_ secret shown once; GET and later PUTs never show it", async () => {
+    const dev = await newAccount("developer");
+    expect((await get(dev.key)).status).toBe(404);
+
+    const before = Date.now();
+    const created = await put(dev.key, { url: `${RECEIVER}/a` });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      url: `${RECEIVER}/a`,
+      enabled: true,
+      disabledAt: null,
+      previousSecretExpiresAt: null,
+    });
+    expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(Date.parse(created.body.createdAt)).toBeGreaterThanOrEqual(before - 1000);
+    const secret: string = created.body.secret;
+
+    const read = await call("/v1/webhook", { key: dev.key });
+    const text = await read.text();
+    expect(read.status).toBe(200);
+    expect(text).not.toContain("whsec_");
+    expect(text).not.toContain(secret.slice(6));
+    expect(JSON.parse(text)).toEqual({
+      url: `${RECEIVER}/a`,
+      enabled: true,
+      disabledAt: null,
+      previousSecretExpiresAt: null,
+      createdAt: created.body.createdAt,
+      updatedAt: created.body.updatedAt,
+    });
+
+    const again = await put(dev.key, { url: `${RECEIVER}/b` });
+    expect(again.status).toBe(200);
+    expect(again.body).not.toHaveProperty("secret");
+    expect(again.body).toMatchObject({ url: `${RECEIVER}/b`, enabled: true, previousSecretExpiresAt: null });
+    expect(again.body.createdAt).toBe(created.body.createdAt);
+    expect((await get(dev.key)).body.url).toBe(`${RECEIVER}/b`);
+
+    // The secret did not change: a ping still verifies with the first one, and only with it.
+    const receiver = stubReceiver(RECEIVER);
+    const pinged = await ping(dev.key);
+    expect(pinged.body).toMatchObject({ delivered: true, status: 200 });
+    const [req] = receiver.received;
+    expect(req?.url).toBe(`${RECEIVER}/b`);
+    expect((req?.headers["webhook-signature"] ?? "").split(" ")).toHaveLength(1);
+    expect(new Webhook(secret).verify(req?.body ?? "", req?.headers ?? {})).toMatchObject({ type: "webhook.test" });
+  });
+
+  it("rotateSecret issues a new secret; both sign for 24 h, pings and real deliveries alike", async () => {
+    const { dev, appId } = await developerWithApp();
+    const oldSecret: string = (await put(dev.key, { url: `${RECEIVER}/rot` })).body.secret;
+
+    const before = Date.now();
+    const rotated = await put(dev.key, { url: `${RECEIVER}/rot`, rotateSecret: true });
+    const after = Date.now();
+    expect(rotated.status).toBe(200);
+    const newSecret: string = rotated.body.secret;
+    expect(newSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(newSecret).not.toBe(oldSecret);
+    const expires = Date.parse(rotated.body.previousSecretExpiresAt);
+    expect(expires).toBeGreaterThanOrEqual(before + DAY_MS - 1000);
+    expect(expires).toBeLessThanOrEqual(after + DAY_MS + 1000);
+    const shown = await get(dev.key);
+    expect(shown.body.previousSecretExpiresAt).toBe(rotated.body.previousSecretExpiresAt);
+    expect(shown.body).not.toHaveProperty("secret");
+
+    const receiver = stubReceiver(RECEIVER);
+    // The test ping during the overlap.
+    const pinged = await ping(dev.key);
+    expect(pinged.body).toMatchObject({ delivered: true, status: 200 });
+    // A real event, through the outbox, the queue and its consumer.
+    const submitted = await callJson("/v1/filings", { key: dev.key, body: validFiling(appId) });
+    expect(submitted.status).toBe(201);
+    await eventually(() => receiver.received.length >= 2);
+    const [pingReq, eventReq] = receiver.received as [(typeof receiver.received)[0], (typeof receiver.received)[0]];
+    for (const req of [pingReq, eventReq]) {
+      expect(req.method).toBe("POST");
+      expect(req.headers["content-type"]).toBe("application/json");
+      const sigs = (req.headers["webhook-signature"] ?? "").split(" ");
+      expect(sigs).toHaveLength(2);
+      expect(new Webhook(newSecret).verify(req.body, req.headers)).toBeTruthy();
+      expect(new Webhook(oldSecret).verify(req.body, req.headers)).toBeTruthy();
+    }
+    const events = await callJson("/v1/events", { key: dev.key });
+    expect(events.body.items).toHaveLength(1);
+    const event = events.body.items[0];
+    expect(eventReq.headers["webhook-id"]).toBe(event.id);
+    expect(JSON.parse(eventReq.body)).toMatchObject({
+      id: event.id,
+      type: "filing.submitted",
+      createdAt: event.createdAt,
+      data: { filingId: submitted.body.id, appId, type: "new", status: "platform_review" },
+    });
+    await eventually(async () => {
+      const row = await env.DB.prepare("select status from webhook_deliveries where event_id = ?")
+        .bind(event.id)
+        .first<{ status: string }>();
+      return row?.status === "delivered";
+    });
+    await outboxSettled();
+
+    // Once the overlap has lapsed only the new secret signs.
+    await env.DB.prepare("update webhook_endpoints set previous_secret_expires_at = ? where account_id = ?")
+      .bind(new Date(Date.now() - 1000).toISOString(), dev.id)
+      .run();
+    await ping(dev.key);
+    const last = receiver.received.at(-1);
+    expect((last?.headers["webhook-signature"] ?? "").split(" ")).toHaveLength(1);
+    expect(new Webhook(newSecret).verify(last?.body ?? "", last?.headers ?? {})).toBeTruthy();
+    expect(() => new Webhook(oldSecret).verify(last?.body ?? "", last?.headers ?? {})).toThrow(
+      "No matching signature found",
+    );
+  });
+
+  it("refuses a private URL with a 422 entry at url, on creation and on update", async () => {
+    const dev = await newAccount("developer");
+    for (const url of [
+      "https://10.0.0.1/h",
+      "http://192.168.1.10:8080/h",
+      "https://[fe80::1]/h",
+      "https://169.254.169.254/",
+    ]) {
+      const res = await put(dev.key, { url });
+      expect(res.status, url).toBe(422);
+      expect(res.res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.body.code).toBe("VALIDATION_FAILED");
+      expect(res.body.errors.map((e: { path: string; code: string }) => ({ path: e.path, code: e.code }))).toEqual([
+        { path: "url", code: "WEBHOOK_URL_PRIVATE" },
+      ]);
+    }
+    expect((await get(dev.key)).status).toBe(404);
+
+    const garbage = await put(dev.key, { url: "not a url" });
+    expect(garbage.status).toBe(422);
+    expect(garbage.body.errors[0]).toMatchObject({ path: "url", code: "INVALID_FORMAT" });
+
+    // Development mode (the tests' ENVIRONMENT) allows http and loopback.
+    const local = await put(dev.key, { url: "http://localhost:8787/hooks" });
+    expect(local.status).toBe(201);
+    const update = await put(dev.key, { url: "https://172.16.0.5/h" });
+    expect(update.status).toBe(422);
+    expect(update.body.errors[0]).toMatchObject({ path: "url", code: "WEBHOOK_URL_PRIVATE" });
+    expect((await get(dev.key)).body.url).toBe("http://localhost:8787/hooks");
+  });
+
+  it("DELETE removes the endpoint: 204, then GET, DELETE and the ping are 404", async () => {
+    const dev = await newAccount("developer");
+    await put(dev.key, { url: `${RECEIVER}/gone` });
+    const removed = await call("/v1/webhook", { key: dev.key, method: "DELETE" });
+    expect(removed.status).toBe(204);
+    expect(await removed.text()).toBe("");
+    const read = await get(dev.key);
+    expect(read.status).toBe(404);
+    expect(read.body.code).toBe("NOT_FOUND");
+    expect((await call("/v1/webhook", { key: dev.key, method: "DELETE" })).status).toBe(404);
+    expect((await ping(dev.key)).status).toBe(404);
+    // Setting it again is a creation, with a new secret.
+    const again = await put(dev.key, { url: `${RECEIVER}/gone` });
+    expect(again.status).toBe(201);
+    expect(again.body.secret).toMatch(/^whsec_/);
+  });
+
+  it("each account has its own endpoint; a key is required", async () => {
+    const a = await newAccount("developer");
+    const b = await newAccount("provider");
+    await put(a.key, { url: `${RECEIVER}/a` });
+    expect((await get(b.key)).status).toBe(404);
+    expect((await ping(b.key)).status).toBe(404);
+    expect((await call("/v1/webhook", { key: b.key, method: "DELETE" })).status).toBe(404);
+    expect((await get(a.key)).body.url).toBe(`${RECEIVER}/a`);
+    expect((await callJson("/v1/webhook")).status).toBe(401);
+    expect((await callJson("/v1/webhook", { method: "PUT", body: { url: `${RECEIVER}/x` } })).status).toBe(401);
+  });
+});
+
+describe("POST /v1/webhook/test", () => {
+  it("sends a signed webhook.test ping and reports delivered and the status", async () => {
+    const dev = await newAccount("developer");
+    const { secret } = (await put(dev.key, { url: `${RECEIVER}/ping?token=abc` })).body;
+    const receiver = stubReceiver(RECEIVER, () => new Response(null, { status: 204 }));
+    const res = await ping(dev.key);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ delivered: true, status: 204, webhookId: expect.stringMatching(/^msg_/) });
+    expect(receiver.received).toHaveLength(1);
+    const [req] = receiver.received;
+    expect(req?.url).toBe(`${RECEIVER}/ping?token=abc`);
+    expect(req?.method).toBe("POST");
+    expect(req?.headers["webhook-id"]).toBe(res.body.webhookId);
+    expect(Math.abs(Number(req?.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(10);
+    const payload = new Webhook(secret).verify(req?.body ?? "", req?.headers ?? {});
+    expect(payload).toMatchObject({ id: res.body.webhookId, type: "webhook.test", data: { ping: true } });
+    expect(() => new Webhook(secret).verify(`${req?.body} `, req?.headers ?? {})).toThrow();
+  });
+
+  it("reports delivered:false with the status for a 500, and status 0 with the error for a timeout", async () => {
+    const dev = await newAccount("developer");
+    await put(dev.key, { url: `${RECEIVER}/flaky` });
+    const receiver = stubReceiver(RECEIVER, () => new Response("boom", { status: 500 }));
+    const failed = await ping(dev.key);
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({ delivered: false, status: 500 });
+    expect(receiver.received).toHaveLength(1);
+
+    receiver.spy.mockImplementation(async () => {
+      throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    });
+    const timedOut = await ping(dev.key);
+    expect(timedOut.status).toBe(200);
+    expect(timedOut.body).toMatchObject({ delivered: false, status: 0 });
+    expect(timedOut.body.error).toContain("TimeoutError");
+
+    // 3xx is not success either.
+    receiver.spy.mockImplementation(async () => new Response(null, { status: 301, headers: { location: "/x" } }));
+    expect((await ping(dev.key)).body).toMatchObject({ delivered: false, status: 301 });
+  });
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { webhookUrlProblem } from "../../src/webhooks/url";
+
+const PROD = false;
+const DEV = true;
+
+describe("webhookUrlProblem: scheme", () => {
+  it("accepts https to a public host in both modes", () => {
+    for (const url of [
+      "https://example.com/hooks",
+      "https://hooks.example.com:8443/beian?x=1",
+      "https://93.184.216.34/h",
+      "https://[2606:4700::1111]/h",
+    ]) {
+      expect(webhookUrlProblem(url, PROD), url).toBeNull();
+      expect(webhookUrlProblem(url, DEV), url).toBeNull();
+    }
+  });
+
+  it("refuses http outside development and accepts it in development", () => {
+    expect(webhookUrlProblem("http://example.com/hooks", PROD)).toBe("WEBHOOK_URL_NOT_HTTPS");
+    expect(webhookUrlProblem("http://example.com/hooks", DEV)).toBeNull();
+  });
+
+  it("refuses other schemes in both modes", () => {
+    for (const url of ["ftp://example.com/x", "ws://example.com/x", "javascript:alert(1)", "data:text/plain,hi"]) {
+      expect(webhookUrlProblem(url, PROD), url).toBe("WEBHOOK_URL_NOT_HTTPS");
+      expect(webhookUrlProblem(url, DEV), url).toBe("WEBHOOK_URL_NOT_HTTPS");
+    }
+  });
+});
+
+describe("webhookUrlProblem: loopback", () => {
+  const loopback = [
+    "https://localhost/h",
+    "https://LOCALHOST:8443/h",
+    "https://localhost./h",
+    "https://api.localhost/h",
+    "https://api.localhost./h",
+    "https://127.0.0.1/h",
+    "https://127.1.2.3/h",
+    "https://[::1]/h",
+    "https://[::ffff:127.0.0.1]/h",
+    // Decimal, hex and short IPv4 forms: the URL parser normalizes them to 127.0.0.1.
+    "https://2130706433/h",
+    "https://0x7f.1/h",
+    "https://0x7f000001/h",
+    "https://127.1/h",
+    "https://0177.0.0.1/h",
+  ];
+
+  it("refuses localhost, *.localhost and loopback addresses outside development", () => {
+    for (const url of loopback) expect(webhookUrlProblem(url, PROD), url).toBe("WEBHOOK_URL_PRIVATE");
+  });
+
+  it("accepts them in development, also over http", () => {
+    for (const url of loopback) expect(webhookUrlProblem(url, DEV), url).toBeNull();
+    for (const url of [
+      "http://localhost:8787/h",
+      "http://127.0.0.1:3000/h",
+      "http://[::1]:9000/h",
+      "http://2130706433/",
+    ]) {
+      expect(webhookUrlProblem(url, DEV), url).toBeNull();
+    }
+  });
+
+  it("refuses http loopback outside development for the scheme first", () => {
+    expect(webhookUrlProblem("http://localhost:8787/h", PROD)).toBe("WEBHOOK_URL_NOT_HTTPS");
+    expect(webhookUrlProblem("http://0x7f.1/", PROD)).toBe("WEBHOOK_URL_NOT_HTTPS");
+  });
+});
+
+describe("webhookUrlProblem: private, link-local and other non-public addresses", () => {
+  const refused = [
+    "10.0.0.1",
+    "10.255.255.254",
+    "172.16.0.1",
+    "172.20.10.5",
+    "172.31.255.254",
+    "192.168.0.1",
+    "192.168.255.1",
+    "169.254.169.254",
+    "169.254.0.1",
+    "100.64.0.1",
+    "100.127.255.254",
+    "0.0.0.0",
+    "[fc00::1]",
+    "[fd12:3456:789a::1]",
+    "[fe80::1]",
+    "[::ffff:10.0.0.1]",
+    "[::ffff:192.168.1.1]",
+    "[::ffff:169.254.169.254]",
+    "[::]",
+    // 10.0.0.1 and 192.168.0.1 in decimal / hex / short forms.
+    "167772161",
+    "0xa000001",
+    "0xc0.0xa8.0.1",
+    "10.1",
+    "3232235521",
+  ];
+
+  it("refuses them outside development", () => {
+    for (const host of refused) {
+      expect(webhookUrlProblem(`https://${host}/h`, PROD), host).toBe("WEBHOOK_URL_PRIVATE");
+    }
+  });
+
+  it("refuses them in development too, over https and http", () => {
+    for (const host of refused) {
+      expect(webhookUrlProblem(`https://${host}/h`, DEV), host).toBe("WEBHOOK_URL_PRIVATE");
+      expect(webhookUrlProblem(`http://${host}:8080/h`, DEV), host).toBe("WEBHOOK_URL_PRIVATE");
+    }
+  });
+
+  it("accepts the public neighbours of the private ranges", () => {
+    for (const host of [
+      "172.15.255.255",
+      "172.32.0.1",
+      "11.0.0.1",
+      "192.169.0.1",
+      "100.63.255.255",
+      "100.128.0.1",
+      "169.255.0.1",
+    ]) {
+      expect(webhookUrlProblem(`https://${host}/h`, PROD), host).toBeNull();
+    }
+  });
+
+  it("only refuses literal addresses: a name is not resolved", () => {
+    expect(webhookUrlProblem("https://10.0.0.1.example.com/h", PROD)).toBeNull();
+    expect(webhookUrlProblem("https://localhost.example.com/h", PROD)).toBeNull();
+  });
+});
+
+describe("webhookUrlProblem: malformed", () => {
+  it("answers INVALID_FORMAT for garbage in both modes", () => {
+    for (const url of [
+      "",
+      "not a url",
+      "example.com/hooks",
+      "https://",
+      "https://exa mple.com/",
+      "//example.com/h",
+      "https://[::1/h",
+    ]) {
+      expect(webhookUrlProblem(url, PROD), url).toBe("INVALID_FORMAT");
+      expect(webhookUrlProblem(url, DEV), url).toBe("INVALID_FORMAT");
+    }
+  });
+
+  it("answers INVALID_FORMAT for credentials in the URL", () => {
+    for (const url of [
+      "https://user:pass@example.com/h",
+      "https://user@example.com/h",
+      "https://:secret@example.com/h",
+    ]) {
+      expect(webhookUrlProblem(url, PROD), url).toBe("INVALID_FORMAT");
+      expect(webhookUrlProblem(url, DEV), url).toBe("INVALID_FORMAT");
+    }
+    expect(webhookUrlProblem("http://user:pass@localhost:8787/h", DEV)).toBe("INVALID_FORMAT");
+  });
+});
