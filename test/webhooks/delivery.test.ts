@@ -422,7 +422,7 @@ describe("edge cases", () => {
     const batch = createMessageBatch<DeliveryMessage>(DEAD_LETTER_QUEUE, [
       { id: "m1", timestamp: new Date(), attempts: 1, body: { eventId } },
     ]);
-    await worker.queue(batch, env, createExecutionContext());
+    await worker.queue(batch, env);
     expect(await deliveryRow(eventId)).toMatchObject({ status: "dead", attempts: 0 });
     const dead = await callJson("/v1/webhook/deliveries?status=dead", { key: dev.key });
     expect(dead.body.items.map((d: { eventId: string }) => d.eventId)).toContain(eventId);
