@@ -159,6 +159,48 @@ export async function seedDatabase() {
   await run("wrangler", ["d1", "execute", "DB", ...localArgs, "--file", file], { quiet: true });
 }
 
+/**
+ * The platform's existing catalogue and a deadline policy, through the admin API, so the scheduled job has work:
+ * apps listed before the 2023 notice's cutoff and never filed (delisted on the first run, by the seeded 2023
+ * policy), and recently listed ones under a demo policy whose deadline is ten days after seeding (reminded).
+ */
+export async function seedCatalogue(baseUrl) {
+  const admin = DEMO_ACCOUNTS.find((a) => a.role === "admin").key;
+  const headers = { authorization: `Bearer ${admin}`, "content-type": "application/json" };
+  const legacy = [1, 2, 3].map((n) => ({
+    appId: `wxlegacy0000000${n}`,
+    name: `存量小程序${n}`,
+    ownerAccountId: "acc_demo_developer",
+    listingStatus: "listed",
+    listedAt: "2023-05-01T10:00:00+08:00",
+  }));
+  const recent = [1, 2].map((n) => ({
+    appId: `wxrecent0000000${n}`,
+    name: `新上架小程序${n}`,
+    ownerAccountId: "acc_demo_developer",
+    listingStatus: "listed",
+    listedAt: "2026-06-01T10:00:00+08:00",
+  }));
+  const imported = await fetch(`${baseUrl}/v1/admin/apps/import`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ apps: [...legacy, ...recent] }),
+  });
+  if (imported.status !== 200) throw new Error(`catalogue import: ${imported.status} ${await imported.text()}`);
+  const name = "示例：2026 年新上架小程序备案";
+  const existing = await (await fetch(`${baseUrl}/v1/admin/policies`, { headers })).json();
+  if (!existing.items.some((p) => p.name === name)) {
+    const deadline = new Date(Date.now() + 10 * 24 * 3600_000).toISOString().replace("Z", "+00:00");
+    const created = await fetch(`${baseUrl}/v1/admin/policies`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name, listedBefore: "2026-09-01T00:00:00+08:00", deadline, reminderDays: [30, 7, 1] }),
+    });
+    if (created.status !== 201) throw new Error(`demo policy: ${created.status} ${await created.text()}`);
+  }
+  return { apps: legacy.length + recent.length };
+}
+
 /** Filings, through the running service; some taken through review to a registration number. */
 export async function seedFilings(baseUrl) {
   const keys = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.id, a.key]));

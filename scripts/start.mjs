@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { localArgs, readDevVars, root, run, scratchDir, startWrangler, waitForHealth } from "./lib.mjs";
-import { DEMO_ACCOUNTS, seedDatabase, seedFilings } from "./seed.mjs";
+import { DEMO_ACCOUNTS, seedCatalogue, seedDatabase, seedFilings } from "./seed.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const url = `http://localhost:${PORT}`;
@@ -40,6 +40,7 @@ process.on("exit", stop);
 
 await waitForHealth(url, 90_000);
 const filings = await seedFilings(url);
+const catalogue = await seedCatalogue(url);
 const admin = readDevVars().ADMIN_BOOTSTRAP_KEY;
 
 const pad = (s, n) => s + " ".repeat(Math.max(n - [...s].length, 1));
@@ -54,5 +55,7 @@ ${DEMO_ACCOUNTS.map((a) => `  ${pad(a.role, 10)} ${pad(a.id, 20)} ${a.key}`).joi
   ${pad("bootstrap", 10)} ${pad("ADMIN_BOOTSTRAP_KEY", 20)} ${admin ?? "(see .dev.vars)"}
 
 Demo filings: ${filings.map((f) => `${f.appId} ${f.status}${f.number ? ` ${f.number}` : ""}`).join(", ")}
+Catalogue: ${catalogue.apps} imported apps under the 2023 notice and a demo policy; run the cron once:
+  curl "${url}/__scheduled?cron=*/10+*+*+*+*"   then   GET /v1/admin/enforcement/runs
 Try: curl -H "Authorization: Bearer ${DEMO_ACCOUNTS[0].key}" ${url}/v1/filings
 `);
