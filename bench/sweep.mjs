@@ -41,7 +41,16 @@ writeFileSync(seedFile, seed);
 await run("wrangler", ["d1", "execute", "DB", ...local, "--file", seedFile], { quiet: true });
 console.log(`Seeded in ${seconds(Date.now() - t)}.`);
 
-const server = startWrangler(["dev", ...local, "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"]);
+const server = startWrangler([
+  "dev",
+  ...local,
+  "--port",
+  String(port),
+  "--ip",
+  "127.0.0.1",
+  "--test-scheduled",
+  "--show-interactive-dev-session=false",
+]);
 const stop = () => server.kill("SIGTERM");
 process.on("exit", () => {
   stop();
@@ -63,7 +72,9 @@ for (let scheduled = Date.parse("2026-01-01T00:00:00Z"); runs < 200; scheduled +
   // The handler finishes its work in waitUntil; its record says when it is done.
   let record;
   for (;;) {
-    const list = await (await fetch(`${url}/v1/admin/enforcement/runs?limit=1`, { headers: { authorization: `Bearer ${admin}` } })).json();
+    const list = await (
+      await fetch(`${url}/v1/admin/enforcement/runs?limit=1`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json();
     record = list.items[0];
     if (record?.finishedAt && record.scheduledTime === new Date(scheduled).toISOString()) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -71,7 +82,9 @@ for (let scheduled = Date.parse("2026-01-01T00:00:00Z"); runs < 200; scheduled +
   const handled = record.counts.delist_deadline ?? 0;
   delisted += handled;
   perRun.push({ ms: Date.now() - started, handled, queries: record.counts.queries, completed: record.completed });
-  console.log(`run ${runs}: ${handled.toLocaleString()} delisted, ${record.counts.queries} queries, ${seconds(Date.now() - started)}, ${record.completed ? "finished" : "stopped at its budget"}`);
+  console.log(
+    `run ${runs}: ${handled.toLocaleString()} delisted, ${record.counts.queries} queries, ${seconds(Date.now() - started)}, ${record.completed ? "finished" : "stopped at its budget"}`,
+  );
   if (record.completed) break;
 }
 const total = Date.now() - t;
@@ -85,7 +98,9 @@ const result = {
   maxQueriesPerRun: Math.max(...perRun.map((r) => r.queries)),
   perRun,
 };
-console.log(`\nSwept ${apps.toLocaleString()} apps: ${delisted.toLocaleString()} of ${unfiled.toLocaleString()} unfiled delisted in ${runs} runs, ${seconds(total)} (${result.rowsPerSecond.toLocaleString()} rows/s), at most ${result.maxQueriesPerRun} queries a run.`);
+console.log(
+  `\nSwept ${apps.toLocaleString()} apps: ${delisted.toLocaleString()} of ${unfiled.toLocaleString()} unfiled delisted in ${runs} runs, ${seconds(total)} (${result.rowsPerSecond.toLocaleString()} rows/s), at most ${result.maxQueriesPerRun} queries a run.`,
+);
 const out = join(root, "bench", "results");
 await run("node", ["-e", `require("node:fs").mkdirSync(${JSON.stringify(out)}, { recursive: true })`], { quiet: true });
 writeFileSync(join(out, `sweep-${Date.now()}.json`), JSON.stringify(result, null, 2));
