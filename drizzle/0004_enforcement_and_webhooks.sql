@@ -65,7 +65,7 @@ CREATE TABLE `webhook_endpoints` (
 	`updated_at` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `apps_listed` ON `apps` (`listing_status`,`listed_at`);--> statement-breakpoint
+CREATE INDEX `apps_listed` ON `apps` (`listing_status`,`app_id`);--> statement-breakpoint
 CREATE INDEX `events_undispatched` ON `events` (`seq`) WHERE dispatched_at is null;--> statement-breakpoint
 -- The 2023 notice (工信部信管〔2023〕105号): apps listed before 2023-09-01 00:00 Beijing time had to be filed by
 -- 2024-03-31 23:59:59 Beijing time; reminders 30, 7 and 1 days before; unfiled apps delisted after.

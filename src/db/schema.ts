@@ -54,8 +54,9 @@ export const apps = sqliteTable(
   },
   (t) => [
     index("apps_owner").on(t.ownerAccountId, t.appId),
-    // Enforcement scans listed apps by listing time (policies cover apps listed before a cutoff).
-    index("apps_listed").on(t.listingStatus, t.listedAt),
+    // Enforcement walks listed apps in app_id order from a cursor, 500 at a time: this index serves that walk
+    // without sorting (the cutoff on listed_at is checked per row).
+    index("apps_listed").on(t.listingStatus, t.appId),
   ],
 );
 

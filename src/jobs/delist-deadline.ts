@@ -20,7 +20,7 @@ export function delistDeadlineJob(policy: PolicyRow): SweepJob {
           .insert(enforcementActions)
           .select(
             sql`select null, ${chunk.runId}, ${chunk.id}, a.app_id, '', ${policy.id}, 'delist_deadline', 0, '', ${chunk.now}
-            from json_each(${chunk.keys}) k join apps a on a.app_id = k.value
+            from json_each(${chunk.keys}) k cross join apps a on a.app_id = k.value
             where ${coveredAndUnfiled(policy.listedBefore)}`,
           )
           .onConflictDoNothing(),

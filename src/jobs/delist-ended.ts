@@ -32,7 +32,7 @@ export const delistEndedJob: SweepJob = {
         .insert(enforcementActions)
         .select(
           sql`select null, ${chunk.runId}, ${chunk.id}, a.app_id, '', '', 'delist_registration_ended', 0, ${endedNumber}, ${chunk.now}
-          from json_each(${chunk.keys}) k join apps a on a.app_id = k.value where ${listedWithoutRegistration}`,
+          from json_each(${chunk.keys}) k cross join apps a on a.app_id = k.value where ${listedWithoutRegistration}`,
         )
         .onConflictDoNothing(),
       db

@@ -25,7 +25,7 @@ export const expireVerificationsJob: SweepJob = {
         .insert(enforcementActions)
         .select(
           sql`select null, ${chunk.runId}, ${chunk.id}, f.app_id, f.id, '', 'expire_sms', 0, '', ${chunk.now}
-          from json_each(${chunk.keys}) k join filings f on f.id = k.value
+          from json_each(${chunk.keys}) k cross join filings f on f.id = k.value
           where ${expirable} and f.sms_deadline <= ${chunk.now}`,
         )
         .onConflictDoNothing(),

@@ -37,7 +37,7 @@ export function reminderJob(policy: PolicyRow, offset: number): SweepJob {
           .insert(enforcementActions)
           .select(
             sql`select null, ${chunk.runId}, ${chunk.id}, a.app_id, '', ${policy.id}, 'reminder', ${offset}, '', ${chunk.now}
-            from json_each(${chunk.keys}) k join apps a on a.app_id = k.value
+            from json_each(${chunk.keys}) k cross join apps a on a.app_id = k.value
             where ${coveredAndUnfiled(policy.listedBefore)} and ${notSent}`,
           )
           .onConflictDoNothing(),

@@ -21,7 +21,11 @@ export type Chunk = {
   runId: string;
   /** The scheduled time of the run, ISO 8601: every job's "now". */
   now: string;
-  /** The candidates, as one JSON array bound as a single parameter (a bound list is capped at 100). */
+  /**
+   * The candidates, as one JSON array bound as a single parameter (a bound list is capped at 100). Statements
+   * read it with `from json_each(keys) k cross join …`: CROSS JOIN keeps the 500 keys as the outer loop, where the
+   * planner would otherwise walk the whole table and probe the keys for each row.
+   */
   keys: string;
 };
 
