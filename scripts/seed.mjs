@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { residentIdCheckCharacter, usccCheckCharacter } from "../src/domain/identifiers.ts";
 import { localArgs, run, scratchDir } from "./lib.mjs";
+import { pdf, png } from "./material-files.mjs";
 
 /** Development-only keys for the demo accounts: printed by `npm start`, never valid anywhere else. */
 export const DEMO_ACCOUNTS = [
@@ -201,6 +202,42 @@ export async function seedCatalogue(baseUrl) {
   return { apps: legacy.length + recent.length };
 }
 
+/**
+ * Uploads the attachments a demo filing needs (POST /v1/materials) and puts their mediaIds in the body: the
+ * licence photo, each principal's ID card (front and back), the commitment letter, a permit per pre-approval.
+ */
+async function attachMaterials(baseUrl, key, body) {
+  const upload = async (field, file, name, certificateType) => {
+    const form = new FormData();
+    form.set("field", field);
+    if (certificateType) form.set("certificateType", certificateType);
+    form.set("file", new Blob([file]), name);
+    const res = await fetch(`${baseUrl}/v1/materials`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}` },
+      body: form,
+    });
+    const json = await res.json();
+    if (res.status !== 201) throw new Error(`demo material ${field}: ${res.status} ${JSON.stringify(json)}`);
+    return json.mediaId;
+  };
+  const card = png(1280, 720);
+  const { organizer, service } = body;
+  if (organizer.nature !== "individual") {
+    organizer.certificate.photo = await upload("organizer.certificate.photo", png(1280, 900), "licence.png", "uscc");
+  }
+  // One person is both principals here: one photo of each side serves both places.
+  const type = organizer.principal.certificate.type;
+  const front = await upload("organizer.principal.certificate.front", card, "id-front.png", type);
+  const back = await upload("organizer.principal.certificate.back", card, "id-back.png", type);
+  for (const person of [organizer.principal, service.principal]) Object.assign(person.certificate, { front, back });
+  body.commitment.letter = await upload("commitment.letter", pdf("承诺书"), "commitment.pdf");
+  for (const permit of service.preApprovals) {
+    permit.document = await upload("service.preApprovals[].document", pdf(permit.approvalNumber), "permit.pdf");
+  }
+  return body;
+}
+
 /** Filings, through the running service; some taken through review to a registration number. */
 export async function seedFilings(baseUrl) {
   const keys = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.id, a.key]));
@@ -215,6 +252,14 @@ export async function seedFilings(baseUrl) {
   const results = [];
   for (const filing of demoFilings()) {
     const { appId } = filing.body;
+    const existing = await fetch(`${baseUrl}/v1/filings?appId=${appId}`, {
+      headers: { authorization: `Bearer ${keys[filing.key]}` },
+    });
+    if ((await existing.json()).items?.length > 0) {
+      results.push({ appId, status: "already seeded" });
+      continue;
+    }
+    await attachMaterials(baseUrl, keys[filing.key], filing.body);
     const submitted = await call("/v1/filings", keys[filing.key], filing.body, { "idempotency-key": `demo-${appId}` });
     // A replay (same idempotency key) or a 409: the app already has its demo filing from an earlier start.
     if (submitted.status === 409 || submitted.replayed) {

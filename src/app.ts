@@ -11,6 +11,7 @@ import { appsRoutes } from "./routes/apps";
 import { docsRoutes } from "./routes/docs";
 import { eventsRoutes } from "./routes/events";
 import { filingsRoutes } from "./routes/filings";
+import { materialsRoutes } from "./routes/materials";
 import { pagesRoutes } from "./routes/pages";
 import { publicRoutes } from "./routes/public";
 import { referenceRoutes } from "./routes/reference";
@@ -54,6 +55,7 @@ export function createApp() {
   app.route("/v1/admin", adminEnforcementRoutes);
   app.route("/v1/apps", appsRoutes);
   app.route("/v1/filings", filingsRoutes);
+  app.route("/v1/materials", materialsRoutes);
   app.route("/v1/review", reviewRoutes);
   app.route("/v1/regulator", regulatorRoutes);
   app.route("/v1/events", eventsRoutes);

@@ -16,6 +16,8 @@ export interface Env {
   ADMIN_BOOTSTRAP_KEY: string;
   /** Webhook deliveries (producer and consumer in this Worker). */
   DELIVERY_QUEUE?: Queue<DeliveryMessage>;
+  /** Uploaded filing materials, stored sealed (src/routes/materials.ts). */
+  MATERIALS?: R2Bucket;
   /** Workers Rate Limiting binding for the public routes (SPEC §8). */
   PUBLIC_RATE_LIMITER?: RateLimit;
   /** The limiter's period in seconds (10 or 60): what `Retry-After` tells a limited client. */

@@ -401,7 +401,7 @@ export const enforcementActions = sqliteTable(
     filingId: text("filing_id").notNull().default(""),
     policyId: text("policy_id").notNull().default(""),
     action: text("action", {
-      enum: ["reminder", "delist_deadline", "delist_registration_ended", "expire_sms"],
+      enum: ["reminder", "delist_deadline", "delist_registration_ended", "expire_sms", "purge_material"],
     }).notNull(),
     /** The reminder's offset in days; 0 for other actions (so the unique key covers them too). */
     offsetDays: integer("offset_days").notNull().default(0),
@@ -448,4 +448,42 @@ export const webhookDeliveries = sqliteTable(
     uniqueIndex("webhook_deliveries_event").on(t.eventId),
     index("webhook_deliveries_account").on(t.accountId, t.status, t.id),
   ],
+);
+
+/**
+ * 备案材料: uploaded attachments (certificate photos, letters, permits). The bytes live in R2, sealed with
+ * AES-256-GCM before they leave the Worker; D1 keeps what the checks and access rules need, and the owner.
+ */
+export const materials = sqliteTable(
+  "materials",
+  {
+    id: text("id").primaryKey(),
+    ownerAccountId: text("owner_account_id").notNull(),
+    /** The filing field it was uploaded for, with `[]` for a list position: `service.preApprovals[].document`. */
+    field: text("field").notNull(),
+    /** For certificate images: the certificate type it shows. */
+    certificateType: text("certificate_type"),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    sha256: text("sha256").notNull(),
+    /** The R2 key of the sealed object. */
+    objectKey: text("object_key").notNull(),
+    createdAt: text("created_at").notNull(),
+    /** Set when the clean-up job deleted the object (unreferenced for 7 days, or 180 days after a filing ended). */
+    deletedAt: text("deleted_at"),
+  },
+  (t) => [index("materials_owner").on(t.ownerAccountId, t.id), index("materials_created").on(t.deletedAt, t.createdAt)],
+);
+
+/** Which filing references which material, at which path: written in the submission's batch. */
+export const filingMaterials = sqliteTable(
+  "filing_materials",
+  {
+    filingId: text("filing_id").notNull(),
+    mediaId: text("media_id").notNull(),
+    path: text("path").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.filingId, t.path] }), index("filing_materials_media").on(t.mediaId)],
 );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
+import { type MaterialReference, materialReferences, requiredMaterials } from "./materials";
 import { issuesToProblems, joinPath, type Problem, problem } from "./problems";
 import {
   CERTIFICATE_TYPES,
@@ -37,16 +38,26 @@ const printable = (schema: z.ZodString) =>
 const text = (max: number) => printable(z.string().trim().min(1).max(max));
 const dateText = z.string().max(10);
 
+/** An uploaded material's id (POST /v1/materials); which ones a filing needs is a rule (src/domain/materials.ts). */
+const MediaId = z.string().min(1).max(64);
+
 const CertificateSchema = z.strictObject({
   type: z.enum(certificateTypeCodes),
   number: z.string().trim().min(1).max(32),
   validFrom: dateText.optional(),
   validTo: z.string().max(10).optional(),
+  /** The organization's licence photo (non-individual organizers). */
+  photo: MediaId.optional(),
 });
 
-const PersonCertificateSchema = CertificateSchema.extend({
+const PersonCertificateSchema = z.strictObject({
+  type: z.enum(certificateTypeCodes),
+  number: z.string().trim().min(1).max(32),
   validFrom: dateText,
   validTo: z.string().max(10),
+  /** Photos of the certificate: the front, and the back of two-sided cards. */
+  front: MediaId.optional(),
+  back: MediaId.optional(),
 });
 
 const PersonSchemaPlain = z.strictObject({
@@ -58,7 +69,10 @@ const PersonSchemaPlain = z.strictObject({
   birthDate: dateText.optional(),
 });
 
-const LegalRepresentativeSchema = z.strictObject({ name: text(50), certificate: PersonCertificateSchema });
+const LegalRepresentativeSchema = z.strictObject({
+  name: text(50),
+  certificate: PersonCertificateSchema.omit({ front: true, back: true }),
+});
 
 const RegionSchema = z.strictObject({
   province: z.string().max(6),
@@ -74,6 +88,8 @@ const OrganizerSchema = z.strictObject({
   address: text(200),
   principal: PersonSchemaPlain,
   legalRepresentative: LegalRepresentativeSchema.optional(),
+  /** The legal representative's authorization of the principal, when they are different people. */
+  authorizationLetter: MediaId.optional(),
 });
 
 const ServiceSchema = z.strictObject({
@@ -81,7 +97,7 @@ const ServiceSchema = z.strictObject({
   serviceContentTypes: z.array(z.string().max(64)).min(1).max(5),
   // Absent or empty: no pre-approval applies (SPEC §2).
   preApprovals: z
-    .array(z.strictObject({ type: z.enum(preApprovalCodes), approvalNumber: text(100) }))
+    .array(z.strictObject({ type: z.enum(preApprovalCodes), approvalNumber: text(100), document: MediaId.optional() }))
     .max(12)
     .default([]),
   languages: z.array(z.string().max(20)).min(1).max(20),
@@ -94,7 +110,7 @@ export const FilingSubmissionSchema = z.strictObject({
   appId: z.string().trim().min(1).max(64),
   organizer: OrganizerSchema,
   service: ServiceSchema,
-  commitment: z.strictObject({ accepted: z.boolean() }),
+  commitment: z.strictObject({ accepted: z.boolean(), letter: MediaId.optional() }),
 });
 
 export const CancelSubmissionSchema = z.strictObject({
@@ -223,6 +239,8 @@ export type FilingFacts = {
   organizer?: { certificateType: string; certificate: string; nature?: string; name?: string; province?: string };
   serviceName?: string;
   people: PersonFacts[];
+  /** The materials the request references, for the stored-data checks (exists, yours, for this field). */
+  materials: MaterialReference[];
 };
 
 function checkPerson(person: unknown, base: string, ctx: RuleContext): { problems: Problem[]; facts: PersonFacts } {
@@ -386,12 +404,12 @@ function organizerFacts(organizer: unknown, ctx: RuleContext): FilingFacts["orga
  * (trimmed, IDs upper-cased, `+86` stripped), ready to store.
  */
 export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFiling {
-  if (!isObject(input)) return { problems: [problem("", "NOT_AN_OBJECT")], facts: { people: [] } };
+  if (!isObject(input)) return { problems: [problem("", "NOT_AN_OBJECT")], facts: { people: [], materials: [] } };
   const isCancel = input.type === "cancel";
   const schema = isCancel ? CancelSubmissionSchema : FilingSubmissionSchema;
   const parsed = schema.safeParse(input);
   const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues, input);
-  const facts: FilingFacts = { appId: str(input.appId), type: str(input.type), people: [] };
+  const facts: FilingFacts = { appId: str(input.appId), type: str(input.type), people: [], materials: [] };
   if (!isCancel) {
     const organizer = checkOrganizer(input.organizer, ctx);
     const service = checkService(input.service, ctx);
@@ -399,6 +417,11 @@ export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFil
     facts.organizer = organizerFacts(input.organizer, ctx);
     facts.serviceName = isObject(input.service) ? str(input.service.name) : undefined;
     problems.push(...organizer.problems, ...service.problems, ...checkSharedMobiles(facts.people));
+    facts.materials = materialReferences(input);
+    const referenced = new Set(facts.materials.map((m) => m.path));
+    for (const required of requiredMaterials(input)) {
+      if (!referenced.has(required.path)) problems.push(problem(required.path, "REQUIRED"));
+    }
     if (isObject(input.commitment) && input.commitment.accepted === false) {
       problems.push(problem("commitment.accepted", "COMMITMENT_REQUIRED"));
     }

@@ -9,6 +9,7 @@ import { Budget, type BudgetLimits, DEFAULT_LIMITS } from "./budget";
 import { delistDeadlineJob } from "./delist-deadline";
 import { delistEndedJob } from "./delist-ended";
 import { expireVerificationsJob } from "./expire-verifications";
+import { purgeMaterialsJob } from "./purge-materials";
 import { dueReminderOffset, reminderJob } from "./reminders";
 import { resendOutbox } from "./resend-outbox";
 import { CHUNK_SIZE, runSweep, type SweepContext, type SweepJob } from "./sweep";
@@ -74,7 +75,7 @@ async function claim(
 
 /** The jobs due at `now`, in the order they run. */
 async function jobsFor(db: Db, now: string): Promise<SweepJob[]> {
-  const jobs: SweepJob[] = [expireVerificationsJob, delistEndedJob];
+  const jobs: SweepJob[] = [expireVerificationsJob, delistEndedJob, purgeMaterialsJob];
   for (const policy of await activePolicies(db)) {
     if (policy.deadline <= now) jobs.push(delistDeadlineJob(policy));
     const offset = dueReminderOffset(policy, now);
@@ -97,6 +98,7 @@ export async function runEnforcement(env: Env, scheduledTime: Date, options: Run
   const budget = new Budget(options.limits ?? DEFAULT_LIMITS);
   budget.spend(3);
   const ctx: SweepContext = {
+    env,
     db,
     runId,
     now,

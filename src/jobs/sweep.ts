@@ -4,6 +4,7 @@ import { auditLog } from "../db/schema";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { nextAuditRow } from "../repositories/audit";
+import type { Env } from "../types";
 import type { Budget } from "./budget";
 
 /**
@@ -44,9 +45,12 @@ export type SweepJob = {
    * row that stopped qualifying meanwhile is skipped); the rest act on the rows it inserted.
    */
   statements(db: Db, chunk: Chunk): BatchItem<"sqlite">[];
+  /** Work outside D1 that must precede the batch (and be safe to repeat), e.g. deleting R2 objects. */
+  beforeBatch?(env: Env, keys: string[]): Promise<void>;
 };
 
 export type SweepContext = {
+  env: Env;
   db: Db;
   runId: string;
   now: string;
@@ -90,13 +94,13 @@ export async function runSweep(ctx: SweepContext, job: SweepJob): Promise<"done"
       },
       ctx.audit,
     );
+    const batch: BatchItem<"sqlite">[] = [...statements, ctx.db.insert(auditLog).values(audit)];
     if (ctx.failAfterChunks !== undefined && ctx.chunksDone >= ctx.failAfterChunks) {
-      throw new Error(`injected failure after ${ctx.chunksDone} chunks`);
+      // The same audit row twice: the batch fails on its own key after every other statement has run.
+      batch.push(ctx.db.insert(auditLog).values(audit));
     }
-    const results = await ctx.db.batch([...statements, ctx.db.insert(auditLog).values(audit)] as unknown as [
-      BatchItem<"sqlite">,
-      ...BatchItem<"sqlite">[],
-    ]);
+    if (job.beforeBatch) await job.beforeBatch(ctx.env, picked.keys as string[]);
+    const results = await ctx.db.batch(batch as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     ctx.budget.spend(statements.length + 1);
     ctx.audit = { seq: audit.seq ?? 0, hash: audit.hash };
     ctx.chunksDone++;

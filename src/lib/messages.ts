@@ -215,6 +215,69 @@ const FIELDS: Record<string, FieldText> = {
       zh: "时间须带时区偏移（RFC 3339），如 2024-03-31T23:59:59+08:00",
     },
   },
+  MEDIA_NOT_FOUND: {
+    message: { en: "No material of yours has this mediaId", zh: "未找到该材料（mediaId 不存在或不属于你）" },
+    suggest: {
+      en: "Upload it with POST /v1/materials and use the mediaId returned",
+      zh: "请通过 POST /v1/materials 上传并使用返回的 mediaId",
+    },
+  },
+  MEDIA_FIELD_MISMATCH: {
+    message: { en: "This material was uploaded for {field}", zh: "该材料是为 {field} 上传的" },
+    suggest: { en: "Upload the material for this field", zh: "请为此项单独上传材料" },
+  },
+  MEDIA_CERTIFICATE_MISMATCH: {
+    message: {
+      en: "This photo shows a {certificateType} certificate",
+      zh: "该照片的证件类型为 {certificateType}，与申请不符",
+    },
+  },
+  // Material uploads (POST /v1/materials): each check at upload has its own code.
+  UNKNOWN_MATERIAL_FIELD: {
+    message: { en: "No filing field takes a material by this name", zh: "没有接受该材料的备案字段" },
+    suggest: { en: "Use one of: {allowed}", zh: "可用字段：{allowed}" },
+  },
+  UNSUPPORTED_FILE_TYPE: {
+    message: {
+      en: "This field takes {allowed} files (judged by the file's content, not its name)",
+      zh: "此项仅接受 {allowed} 文件（按文件内容判断，而非文件名）",
+    },
+  },
+  INVALID_IMAGE: {
+    message: {
+      en: "The file starts like a {format} image but its dimensions cannot be read",
+      zh: "文件开头为 {format} 图片格式，但无法读取其尺寸",
+    },
+    suggest: { en: "Export the image again and upload the new file", zh: "请重新导出图片后上传" },
+  },
+  IMAGE_TOO_SMALL: {
+    message: {
+      en: "The image is {width} × {height} pixels; it needs at least {minShort} on its short side and {minLong} on its long side",
+      zh: "图片为 {width} × {height} 像素，短边须至少 {minShort}、长边须至少 {minLong} 像素",
+    },
+    suggest: { en: "Photograph the document at a higher resolution", zh: "请以更高分辨率拍摄证件" },
+  },
+  WRONG_ORIENTATION: {
+    message: {
+      en: "This material must be a {orientation} image; this one is {width} × {height}",
+      zh: "此项须为{orientationZh}图片，当前为 {width} × {height}",
+    },
+    suggest: { en: "Rotate the image to match the document", zh: "请将图片旋转至与证件方向一致" },
+  },
+  CERTIFICATE_TYPE_MISMATCH: {
+    message: {
+      en: "{field} takes a photo of one of: {allowed}",
+      zh: "{field} 仅接受以下证件类型的照片：{allowed}",
+    },
+  },
+  CERTIFICATE_TYPE_NOT_EXPECTED: {
+    message: { en: "This material takes no certificate type", zh: "此项材料无需填写证件类型" },
+    suggest: { en: "Leave certificateType out", zh: "请删除 certificateType" },
+  },
+  FILE_TOO_LARGE: {
+    message: { en: "The file may be at most {maxMb} MB", zh: "文件不得超过 {maxMb} MB" },
+    suggest: { en: "Compress the image or scan at a lower resolution", zh: "请压缩图片或降低扫描分辨率" },
+  },
   UNKNOWN_ACCOUNT: { message: { en: "No such account", zh: "账号不存在" } },
   NOT_A_PROVIDER: {
     message: { en: "Grants are for provider accounts", zh: "只能授权给服务商账号" },

@@ -26,10 +26,53 @@ function hasBody(c: Context): boolean {
   return c.req.header("transfer-encoding") !== undefined;
 }
 
+/** `multipart/form-data; boundary=…` → `multipart/form-data`. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  return contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
 function isJsonType(contentType: string | undefined): boolean {
   if (!contentType) return false;
-  const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  const mediaType = mediaTypeOf(contentType);
   return mediaType === "application/json" || /^application\/[\w.+-]+\+json$/.test(mediaType);
+}
+
+/** The one route that takes a file: it reads its multipart body itself, under its own limit. */
+function isMaterialUpload(c: Context): boolean {
+  return (
+    c.req.method === "POST" &&
+    (c.req.path === "/v1/materials" || c.req.path === "/v1/materials/") &&
+    mediaTypeOf(c.req.header("content-type")) === "multipart/form-data"
+  );
+}
+
+/**
+ * Reads a request body whole, stopping as soon as it passes `max` bytes (null then): a chunked body has no
+ * Content-Length to trust, and a declared one may lie.
+ */
+export async function readBodyCapped(request: Request, max: number): Promise<Uint8Array | null> {
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel();
+        return null;
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /**
@@ -41,34 +84,16 @@ export function jsonBodyGuard(): MiddlewareHandler<AppEnv> {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS" || !hasBody(c)) {
       return next();
     }
+    if (isMaterialUpload(c)) return next();
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > MAX_BODY_BYTES)
       throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);
     if (!isJsonType(c.req.header("content-type"))) {
       throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body with Content-Type: application/json");
     }
-    // Read once with a hard cap (a chunked body has no Content-Length to trust), then parse.
-    const reader = c.req.raw.body?.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    if (reader) {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > MAX_BODY_BYTES) {
-          await reader.cancel();
-          throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);
-        }
-        chunks.push(value);
-      }
-    }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+    // Read once with a hard cap, then parse.
+    const bytes = await readBodyCapped(c.req.raw, MAX_BODY_BYTES);
+    if (!bytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);
     let text: string;
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -1,7 +1,17 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
-import { appGrants, apps, auditLog, events, filingHistory, filingPeople, filings, idempotencyKeys } from "../db/schema";
+import {
+  appGrants,
+  apps,
+  auditLog,
+  events,
+  filingHistory,
+  filingMaterials,
+  filingPeople,
+  filings,
+  idempotencyKeys,
+} from "../db/schema";
 import type { FilingRequest, Person } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
@@ -99,6 +109,8 @@ export type SubmitInput = {
   organizerBlind?: string;
   organizerProvince?: string;
   idempotency?: { key: string; requestHash: string };
+  /** The materials the request references (already checked); recorded so staff and owners may read them. */
+  materials: { path: string; mediaId: string }[];
   now: Date;
 };
 
@@ -191,6 +203,13 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
           ]
         : []),
       ...(people.length > 0 ? [db.insert(filingPeople).values(people)] : []),
+      ...(input.materials.length > 0
+        ? [
+            db
+              .insert(filingMaterials)
+              .values(input.materials.map((m) => ({ filingId: id, mediaId: m.mediaId, path: m.path }))),
+          ]
+        : []),
       db.insert(filingHistory).values({
         filingId: id,
         seq: 1,

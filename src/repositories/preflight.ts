@@ -1,9 +1,19 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { appGrants, apps, filingPeople, filings, idempotencyKeys, organizers, registrations } from "../db/schema";
+import {
+  appGrants,
+  apps,
+  filingPeople,
+  filings,
+  idempotencyKeys,
+  materials,
+  organizers,
+  registrations,
+} from "../db/schema";
 import type { FilingFacts } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { IN_FLIGHT } from "../domain/filing-state";
+import { materialFits } from "../domain/materials";
 import { type Problem, problem } from "../domain/problems";
 import type { Vault } from "../lib/crypto";
 
@@ -74,6 +84,7 @@ export async function runPreflight(
     nameRows,
     mobileRows,
     idemRows,
+    materialRows,
   ] = await db.batch([
     db
       .select({
@@ -183,6 +194,18 @@ export async function runPreflight(
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, input.idempotencyKey ?? "")))
       .limit(1),
+    db
+      .select({
+        id: materials.id,
+        ownerAccountId: materials.ownerAccountId,
+        field: materials.field,
+        certificateType: materials.certificateType,
+        deletedAt: materials.deletedAt,
+      })
+      .from(materials)
+      .where(
+        sql`${materials.id} in (select value from json_each(${JSON.stringify(facts.materials.map((m) => m.mediaId))}))`,
+      ),
   ]);
 
   const result: PreflightResult = { conflicts: [], problems: [] };
@@ -235,6 +258,21 @@ export async function runPreflight(
     );
     const used = Number(activeCountRows[0]?.count ?? 0) + openNew.size;
     if (used + 1 > limit) result.problems.push(problem("organizer", "ORGANIZER_QUOTA_EXCEEDED", { limit }));
+  }
+
+  // Each referenced material must exist, belong to the caller or the app's owner, and be for this very field
+  // (and show the certificate type the request declares there).
+  const byId = new Map(materialRows.map((m) => [m.id, m]));
+  for (const ref of facts.materials) {
+    const row = byId.get(ref.mediaId);
+    const holders = [accountId, result.app?.ownerAccountId];
+    if (!row || row.deletedAt || !holders.includes(row.ownerAccountId)) {
+      result.problems.push(problem(ref.path, "MEDIA_NOT_FOUND"));
+    } else if (!materialFits(row.field, ref.path)) {
+      result.problems.push(problem(ref.path, "MEDIA_FIELD_MISMATCH", { field: row.field }));
+    } else if (ref.certificateType && row.certificateType && row.certificateType !== ref.certificateType) {
+      result.problems.push(problem(ref.path, "MEDIA_CERTIFICATE_MISMATCH", { certificateType: row.certificateType }));
+    }
   }
 
   for (const person of blind.people) {

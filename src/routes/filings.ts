@@ -23,7 +23,13 @@ import {
   toFilingView,
   transitionFiling,
 } from "../repositories/filings";
-import { blindFacts, organizerAppsForCancel, type PreflightResult, runPreflight } from "../repositories/preflight";
+import {
+  type BlindFacts,
+  blindFacts,
+  organizerAppsForCancel,
+  type PreflightResult,
+  runPreflight,
+} from "../repositories/preflight";
 import { loadRegions } from "../repositories/regions";
 import type { AppEnv } from "../types";
 import {
@@ -60,7 +66,7 @@ const filingBody = {
   },
 };
 
-type Assessment = { checked: CheckedFiling; preflight: PreflightResult; problems: Problem[] };
+type Assessment = { checked: CheckedFiling; blind: BlindFacts; preflight: PreflightResult; problems: Problem[] };
 
 function quotas(c: Context<AppEnv>) {
   return {
@@ -90,7 +96,7 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
     const mayFile = app && (principal.role === "developer" ? app.ownerAccountId === principal.accountId : app.granted);
     if (!mayFile) throw new ApiError("NOT_FOUND", "No such app");
   }
-  return { checked, preflight, problems: [...checked.problems, ...preflight.problems] };
+  return { checked, blind, preflight, problems: [...checked.problems, ...preflight.problems] };
 }
 
 /**
@@ -167,7 +173,7 @@ filingsRoutes.openapi(
     const now = new Date();
     const key = c.req.header("idempotency-key");
     const requestHash = key !== undefined ? await sha256Hex(canonicalJson(body)) : undefined;
-    const { checked, preflight, problems } = await assess(c, body, now, key);
+    const { checked, blind, preflight, problems } = await assess(c, body, now, key);
 
     if (preflight.idempotency) {
       if (preflight.idempotency.requestHash !== requestHash) {
@@ -186,12 +192,13 @@ filingsRoutes.openapi(
       throw new ApiError("FILING_IN_PROGRESS", "Another app of this organizer has a filing in progress");
     const outcome = await submitFiling(c.get("db"), vaultFor(c.env), {
       request,
-      blind: await blindFacts(vaultFor(c.env), checked.facts),
+      blind,
       submitter: principal,
       appOwnerAccountId: preflight.app.ownerAccountId,
       organizerBlind: preflight.registration?.organizerBlind,
       organizerProvince: preflight.registration?.province,
       idempotency: key !== undefined && requestHash ? { key, requestHash } : undefined,
+      materials: checked.facts.materials,
       now,
     });
     switch (outcome.kind) {

@@ -74,7 +74,7 @@ describe("submitting a new filing", () => {
     expect(request.organizer.region).toEqual(filing.organizer.region);
     expect(request.service.name).toBe(filing.service.name);
     expect(request.service.serviceContentTypes).toEqual(["life.bill_payment"]);
-    expect(request.commitment).toEqual({ accepted: true });
+    expect(request.commitment).toEqual({ accepted: true, letter: expect.stringMatching(/^med_/) });
 
     // No clear personal value appears anywhere in the answer.
     const text = JSON.stringify(res.body);

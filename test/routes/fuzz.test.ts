@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, newAccount, newApp, validFiling } from "../support/api";
+import { call, newAccount, newApp, validFiling, withMaterials } from "../support/api";
 
 const RUNS = 300;
 const TIMEOUT = 60_000;
@@ -303,7 +303,10 @@ describe("fuzzing POST /v1/filings/validate and POST /v1/filings", () => {
       await fc.assert(
         fc.asyncProperty(mutationArb, fc.boolean(), async (mutation, withIdempotencyKey) => {
           const context = safe(describeMutation(mutation));
-          const text = mutate(validFiling(currentApp), mutation);
+          const text = mutate(
+            (await withMaterials(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>,
+            mutation,
+          );
           let parsed: unknown;
           try {
             parsed = JSON.parse(text);
@@ -388,7 +391,7 @@ describe("fuzzing POST /v1/filings/validate and POST /v1/filings", () => {
 
 describe("edge cases found by fuzzing, pinned", () => {
   it("a body nested 100,000 deep is a 422, with or without an Idempotency-Key (hashing it must not overflow the stack)", async () => {
-    const filing = validFiling(currentApp);
+    const filing = (await withMaterials(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>;
     const text = JSON.stringify({ ...filing, type: DEEP_MARKER }).replace(
       JSON.stringify(DEEP_MARKER),
       `${"[".repeat(100_000)}${"]".repeat(100_000)}`,
@@ -406,8 +409,8 @@ describe("edge cases found by fuzzing, pinned", () => {
   });
 
   it("lone surrogates escaped in JSON are read as text, not refused as malformed", async () => {
-    const filing = validFiling(currentApp);
-    const text = JSON.stringify({ ...filing, commitment: { accepted: true, note: "\ud800" } });
+    const filing = (await withMaterials(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>;
+    const text = JSON.stringify({ ...filing, commitment: { ...filing.commitment, note: "\ud800" } });
     expect(text).toContain("\\ud800");
     const v = await send("/v1/filings/validate", { body: text });
     expectValidationResult(v, "surrogate validate");

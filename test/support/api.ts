@@ -1,7 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import { serviceNameKey } from "../../src/domain/filing-request";
+import { hasBackSide, PERSONAL_CERTIFICATES } from "../../src/domain/materials";
 import { canonicalJson, vaultFor } from "../../src/lib/crypto";
 import { makeResidentId, makeUscc } from "./identifiers";
+import { uploadMaterial } from "./materials";
 
 const BASE = "http://beian.test";
 
@@ -12,6 +14,12 @@ export type CallOptions = {
   /** Sent as-is (no JSON encoding, no content type) when given. */
   rawBody?: BodyInit;
   headers?: Record<string, string>;
+  /**
+   * Filings sent to /v1/filings and /v1/filings/validate get the attachments they leave out (uploaded once per
+   * caller and kind, see `withMaterials`), so tests about other rules need not repeat them. Tests about the
+   * attachments themselves pass `false` and send exactly what they mean.
+   */
+  materials?: boolean;
 };
 
 /** Calls the Worker through its real entry, as a client would. */
@@ -20,7 +28,8 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   let body: BodyInit | undefined = opts.rawBody;
   if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
+    const filing = /^\/v1\/filings(\/validate)?$/.test(path) && opts.key && opts.materials !== false;
+    body = JSON.stringify(filing ? await withMaterials(opts.key as string, opts.body) : opts.body);
     headers["content-type"] ??= "application/json";
   }
   return exports.default.fetch(
@@ -201,4 +210,71 @@ export async function seedRegistration(
 export async function developerWithApp(): Promise<{ dev: { id: string; key: string; keyId: string }; appId: string }> {
   const dev = await newAccount("developer");
   return { dev, appId: await newApp(dev.key) };
+}
+
+const uploaded = new Map<string, Promise<string>>();
+
+/**
+ * One upload per caller, field and certificate type, reused by every filing that needs it; undefined when the
+ * caller cannot upload (a bad key, a role that does not file), so the request goes out as the test wrote it.
+ */
+async function materialOf(key: string, field: string, certificateType?: string): Promise<string | undefined> {
+  const id = `${key}|${field}|${certificateType ?? ""}`;
+  let mediaId = uploaded.get(id);
+  if (!mediaId) {
+    mediaId = uploadMaterial(key, field, certificateType ? { certificateType } : { kind: "pdf" });
+    uploaded.set(id, mediaId);
+  }
+  return mediaId.catch(() => undefined);
+}
+
+type Loose = Record<string, unknown>;
+const loose = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * A copy of `body` with every attachment it needs and leaves out filled in by materials `key` uploads: the licence
+ * of a non-individual organizer, both principals' certificate photos (the back for two-sided cards), an
+ * authorization letter when there is a legal representative, the commitment letter, a permit per pre-approval.
+ * Anything already present — right or wrong — is left as it is, and so is anything malformed.
+ */
+export async function withMaterials(key: string, body: unknown): Promise<unknown> {
+  if (!loose(body) || (body.type !== "new" && body.type !== "change")) return body;
+  const copy = structuredClone(body);
+  const organizer = copy.organizer;
+  const service = copy.service;
+  if (
+    loose(organizer) &&
+    loose(organizer.certificate) &&
+    organizer.certificate.type === "uscc" &&
+    organizer.certificate.photo === undefined
+  ) {
+    organizer.certificate.photo = await materialOf(key, "organizer.certificate.photo", "uscc");
+  }
+  for (const [base, holder] of [
+    ["organizer.principal", loose(organizer) ? organizer.principal : undefined],
+    ["service.principal", loose(service) ? service.principal : undefined],
+  ] as const) {
+    if (!loose(holder) || !loose(holder.certificate)) continue;
+    const certificate = holder.certificate;
+    const type = certificate.type;
+    if (typeof type !== "string" || !PERSONAL_CERTIFICATES.includes(type as never)) continue;
+    if (certificate.front === undefined) certificate.front = await materialOf(key, `${base}.certificate.front`, type);
+    if (certificate.back === undefined && hasBackSide(type)) {
+      certificate.back = await materialOf(key, `${base}.certificate.back`, type);
+    }
+  }
+  if (loose(organizer) && organizer.legalRepresentative !== undefined && organizer.authorizationLetter === undefined) {
+    organizer.authorizationLetter = await materialOf(key, "organizer.authorizationLetter");
+  }
+  if (loose(copy.commitment) && copy.commitment.letter === undefined) {
+    copy.commitment.letter = await materialOf(key, "commitment.letter");
+  }
+  if (loose(service) && Array.isArray(service.preApprovals)) {
+    for (const permit of service.preApprovals) {
+      if (loose(permit) && permit.document === undefined) {
+        permit.document = await materialOf(key, "service.preApprovals[].document");
+      }
+    }
+  }
+  return copy;
 }

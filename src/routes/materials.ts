@@ -1,0 +1,341 @@
+import { createRoute, type z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { FilingStatus } from "../domain/filing-state";
+import { detectContentType, FORMAT_NAMES, readImageSize } from "../domain/material-files";
+import {
+  findMaterialField,
+  imageProblem,
+  MATERIAL_FIELDS,
+  MAX_MATERIAL_BYTES,
+  type MaterialContentType,
+  type MaterialField,
+  MIN_LONG_SIDE,
+  MIN_SHORT_SIDE,
+} from "../domain/materials";
+import { type Problem, problem } from "../domain/problems";
+import { requireRole } from "../lib/auth";
+import { sha256HexOfBytes, vaultFor } from "../lib/crypto";
+import { ApiError, validationFailed } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { mediaTypeOf, readBodyCapped } from "../lib/validation";
+import { auditedBatch } from "../repositories/audit";
+import {
+  getMaterial,
+  insertMaterial,
+  type MaterialRow,
+  materialObjectKey,
+  materialReferences,
+  materialsBucket,
+} from "../repositories/materials";
+import type { AppEnv } from "../types";
+import { MaterialSchema, MediaParams, UploadFormDoc } from "./materials.schemas";
+
+export const materialsRoutes = createRouter();
+
+/** Room for the multipart framing and the text fields around a file of the largest size allowed. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const MAX_UPLOAD_BODY_BYTES = MAX_MATERIAL_BYTES + MULTIPART_OVERHEAD_BYTES;
+const FORM_PARTS = new Set(["file", "field", "certificateType"]);
+const ALL_TYPES: readonly MaterialContentType[] = ["image/jpeg", "image/png", "application/pdf"];
+
+// Staff read a material while a filing referencing it is in their queue: the same statuses the review and
+// regulator routes show them.
+const REVIEWER_STATUSES: readonly FilingStatus[] = ["platform_review"];
+const REGULATOR_STATUSES: readonly FilingStatus[] = [
+  "sms_verification",
+  "bureau_review",
+  "approved",
+  "bureau_rejected",
+  "expired",
+];
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+
+function fileTooLarge(): ApiError {
+  const maxMb = MAX_MATERIAL_BYTES / (1024 * 1024);
+  return new ApiError("PAYLOAD_TOO_LARGE", `Files may be at most ${maxMb} MB`, {
+    problems: [problem("file", "FILE_TOO_LARGE", { maxMb })],
+  });
+}
+
+/** The multipart body, read under the upload limit before anything parses it. */
+async function readUploadForm(c: Context<AppEnv>): Promise<FormData> {
+  const contentType = c.req.header("content-type");
+  if (mediaTypeOf(contentType) !== "multipart/form-data") {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the file as multipart/form-data");
+  }
+  if (Number(c.req.header("content-length") ?? "0") > MAX_UPLOAD_BODY_BYTES) throw fileTooLarge();
+  const bytes = await readBodyCapped(c.req.raw, MAX_UPLOAD_BODY_BYTES);
+  if (!bytes) throw fileTooLarge();
+  try {
+    return await new Response(bytes, { headers: { "content-type": contentType ?? "" } }).formData();
+  } catch {
+    throw new ApiError("BAD_REQUEST", "The multipart body could not be parsed");
+  }
+}
+
+/** A text part: absent (or empty) is undefined; a file where text belongs is a problem. */
+function textPart(form: FormData, name: string, problems: Problem[]): string | undefined {
+  const value = form.get(name);
+  if (value === null) return undefined;
+  if (typeof value !== "string") {
+    problems.push(problem(name, "INVALID_TYPE", { expected: "text" }));
+    return undefined;
+  }
+  return value.trim() === "" ? undefined : value.trim();
+}
+
+type CheckedUpload = {
+  bytes: Uint8Array;
+  spec: MaterialField;
+  contentType: MaterialContentType;
+  certificateType: string | null;
+  size: { width: number; height: number } | null;
+};
+
+/** Every check at upload, all problems at once; a file over the limit is refused before the rest (413). */
+async function checkUpload(form: FormData): Promise<CheckedUpload> {
+  const problems: Problem[] = [];
+  for (const name of new Set(form.keys())) {
+    if (!FORM_PARTS.has(name)) problems.push(problem(name, "UNKNOWN_FIELD"));
+    else if (form.getAll(name).length > 1) problems.push(problem(name, "DUPLICATE"));
+  }
+
+  const file = form.get("file");
+  if (file !== null && typeof file !== "string" && file.size > MAX_MATERIAL_BYTES) throw fileTooLarge();
+
+  const field = textPart(form, "field", problems);
+  const spec = field === undefined ? undefined : findMaterialField(field);
+  if (field === undefined && !problems.some((p) => p.path === "field")) problems.push(problem("field", "REQUIRED"));
+  else if (field !== undefined && !spec) {
+    problems.push(
+      problem("field", "UNKNOWN_MATERIAL_FIELD", { allowed: MATERIAL_FIELDS.map((f) => f.field).join(", ") }),
+    );
+  }
+
+  const certificateType = textPart(form, "certificateType", problems);
+  if (spec?.certificateTypes) {
+    if (certificateType === undefined) {
+      if (!problems.some((p) => p.path === "certificateType")) problems.push(problem("certificateType", "REQUIRED"));
+    } else if (!(spec.certificateTypes as readonly string[]).includes(certificateType)) {
+      problems.push(
+        problem("certificateType", "CERTIFICATE_TYPE_MISMATCH", {
+          field: spec.field,
+          allowed: spec.certificateTypes.join(", "),
+        }),
+      );
+    }
+  } else if (spec && certificateType !== undefined) {
+    problems.push(problem("certificateType", "CERTIFICATE_TYPE_NOT_EXPECTED"));
+  }
+
+  let bytes = new Uint8Array();
+  let contentType: MaterialContentType | null = null;
+  let size: CheckedUpload["size"] = null;
+  if (file === null || file === "" || (typeof file !== "string" && file.size === 0)) {
+    // A form whose file input was left empty still sends the part, with no bytes (and no file name, which
+    // makes some parsers hand it over as an empty string).
+    problems.push(problem("file", "REQUIRED"));
+  } else if (typeof file === "string") {
+    problems.push(problem("file", "INVALID_TYPE", { expected: "file" }));
+  } else {
+    bytes = new Uint8Array(await file.arrayBuffer());
+    const accepts = spec?.accepts ?? ALL_TYPES;
+    contentType = detectContentType(bytes);
+    if (!contentType || !accepts.includes(contentType)) {
+      problems.push(
+        problem("file", "UNSUPPORTED_FILE_TYPE", { allowed: accepts.map((t) => FORMAT_NAMES[t]).join(" / ") }),
+      );
+    } else if (contentType !== "application/pdf") {
+      size = readImageSize(bytes, contentType);
+      if (!size) {
+        problems.push(problem("file", "INVALID_IMAGE", { format: FORMAT_NAMES[contentType] }));
+      } else if (spec) {
+        const code = imageProblem(spec, size.width, size.height);
+        if (code === "IMAGE_TOO_SMALL") {
+          problems.push(problem("file", code, { ...size, minShort: MIN_SHORT_SIDE, minLong: MIN_LONG_SIDE }));
+        } else if (code === "WRONG_ORIENTATION") {
+          const portrait = spec.orientation === "portrait";
+          problems.push(
+            problem("file", code, {
+              ...size,
+              orientation: portrait ? "portrait" : "landscape",
+              orientationZh: portrait ? "竖向" : "横向",
+            }),
+          );
+        }
+      }
+    }
+  }
+
+  if (problems.length > 0 || !spec || !contentType) throw validationFailed(problems);
+  return { bytes, spec, contentType, certificateType: spec.certificateTypes ? (certificateType ?? null) : null, size };
+}
+
+function toMaterialView(row: MaterialRow): z.infer<typeof MaterialSchema> {
+  return {
+    mediaId: row.id,
+    field: row.field,
+    certificateType: row.certificateType,
+    contentType: row.contentType as MaterialContentType,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    sha256: row.sha256,
+    createdAt: row.createdAt,
+  };
+}
+
+/**
+ * The material if the caller may read it: its uploader; the owner of an app with a filing that references it;
+ * a reviewer or the regulator while such a filing is in their queue (`staffFilingId` names it). Anyone else,
+ * and anything deleted, gets the 404 a missing material gets.
+ */
+async function readableMaterial(
+  c: Context<AppEnv>,
+  mediaId: string,
+): Promise<{ row: MaterialRow; staffFilingId: string | null }> {
+  const db = c.get("db");
+  const { accountId, role } = c.get("principal");
+  const row = await getMaterial(db, mediaId);
+  if (row && !row.deletedAt) {
+    if (row.ownerAccountId === accountId) return { row, staffFilingId: null };
+    const references = await materialReferences(db, mediaId);
+    if (references.some((r) => r.appOwnerAccountId === accountId)) return { row, staffFilingId: null };
+    const queue = role === "reviewer" ? REVIEWER_STATUSES : role === "regulator" ? REGULATOR_STATUSES : [];
+    const inQueue = references.find((r) => queue.includes(r.status));
+    if (inQueue) return { row, staffFilingId: inQueue.filingId };
+  }
+  throw new ApiError("NOT_FOUND", "No such material");
+}
+
+materialsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["materials"],
+    summary: "Upload a material (certificate photo, letter, permit) for one filing field",
+    description:
+      "Checked at upload: the file's real type (from its content), image size and orientation, that the field " +
+      "takes this kind of file, and the certificate type for certificate photos. Stored encrypted; the returned " +
+      "`mediaId` goes into the filing at that field.",
+    security: bearerSecurity,
+    middleware: [requireRole("developer", "provider")] as const,
+    request: { body: { required: true, content: { "multipart/form-data": { schema: UploadFormDoc } } } },
+    responses: {
+      201: { description: "Stored", content: json(MaterialSchema) },
+      ...errorResponses(400, 401, 403, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const upload = await checkUpload(await readUploadForm(c));
+    const db = c.get("db");
+    const owner = c.get("principal").accountId;
+    const bucket = materialsBucket(c.env);
+    const id = newId("med");
+    const row: MaterialRow = {
+      id,
+      ownerAccountId: owner,
+      field: upload.spec.field,
+      certificateType: upload.certificateType,
+      contentType: upload.contentType,
+      size: upload.bytes.byteLength,
+      width: upload.size?.width ?? null,
+      height: upload.size?.height ?? null,
+      sha256: await sha256HexOfBytes(upload.bytes),
+      objectKey: materialObjectKey(id),
+      createdAt: new Date().toISOString(),
+      deletedAt: null,
+    };
+    // Sealed here, so the bucket only ever holds ciphertext; the object goes first, so a row never points at
+    // nothing, and an object whose row failed is removed again.
+    await bucket.put(row.objectKey, await vaultFor(c.env).sealBytes(upload.bytes));
+    try {
+      await auditedBatch(
+        db,
+        {
+          subject: `material:${id}`,
+          action: "material.uploaded",
+          actorAccountId: owner,
+          at: row.createdAt,
+          data: { field: row.field, contentType: row.contentType, size: row.size, sha256: row.sha256 },
+        },
+        [insertMaterial(db, row)],
+      );
+    } catch (e) {
+      await bucket.delete(row.objectKey).catch(() => {});
+      throw e;
+    }
+    return c.json(toMaterialView(row), 201);
+  },
+);
+
+materialsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{mediaId}",
+    tags: ["materials"],
+    summary: "Read a material's metadata",
+    security: bearerSecurity,
+    request: { params: MediaParams },
+    responses: {
+      200: { description: "The material", content: json(MaterialSchema) },
+      ...errorResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const { row } = await readableMaterial(c, c.req.valid("param").mediaId);
+    return c.json(toMaterialView(row), 200);
+  },
+);
+
+const binary = { schema: { type: "string" as const, format: "binary" } };
+
+materialsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{mediaId}/content",
+    tags: ["materials"],
+    summary: "Download a material (decrypted); staff reads are audited",
+    security: bearerSecurity,
+    request: { params: MediaParams },
+    responses: {
+      200: {
+        description: "The file as uploaded, with its detected content type; never cached",
+        content: { "image/jpeg": binary, "image/png": binary, "application/pdf": binary },
+      },
+      ...errorResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const { row, staffFilingId } = await readableMaterial(c, c.req.valid("param").mediaId);
+    const object = await materialsBucket(c.env).get(row.objectKey);
+    // The clean-up job deletes the object before it marks the row: in between, the material is gone.
+    if (!object) throw new ApiError("NOT_FOUND", "No such material");
+    const bytes = await vaultFor(c.env).openBytes(new Uint8Array(await object.arrayBuffer()));
+    // GCM proves the bytes were sealed with our key; the digest proves they are this material's bytes.
+    if ((await sha256HexOfBytes(bytes)) !== row.sha256) throw new Error(`material ${row.id}: digest mismatch`);
+    if (staffFilingId) {
+      const principal = c.get("principal");
+      await auditedBatch(
+        c.get("db"),
+        {
+          subject: `material:${row.id}`,
+          action: "material.viewed",
+          actorAccountId: principal.accountId,
+          at: new Date().toISOString(),
+          data: { role: principal.role, filingId: staffFilingId },
+        },
+        [],
+      );
+    }
+    const extension = row.contentType === "application/pdf" ? "pdf" : row.contentType === "image/png" ? "png" : "jpg";
+    return c.body(bytes, 200, {
+      "content-type": row.contentType,
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
+      "content-disposition": `inline; filename="${row.id}.${extension}"`,
+    });
+  },
+);
