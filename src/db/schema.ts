@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { FILING_STATUSES } from "../domain/filing-state";
 
 /**
  * Times are stored as ISO 8601 UTC strings (`2026-11-23T07:00:00.000Z`): they sort as text,
@@ -195,8 +196,6 @@ export const publicRecords = sqliteTable(
   ],
 );
 
-/** The statuses in which a filing is still open; one per app at a time. */
-export const IN_FLIGHT_STATUSES = ["platform_review", "sms_verification", "bureau_review"] as const;
 
 export const filings = sqliteTable(
   "filings",
@@ -206,18 +205,7 @@ export const filings = sqliteTable(
     appId: text("app_id")
       .notNull()
       .references(() => apps.appId),
-    status: text("status", {
-      enum: [
-        "platform_review",
-        "platform_rejected",
-        "sms_verification",
-        "bureau_review",
-        "bureau_rejected",
-        "approved",
-        "withdrawn",
-        "expired",
-      ],
-    }).notNull(),
+    status: text("status", { enum: FILING_STATUSES }).notNull(),
     submitterAccountId: text("submitter_account_id")
       .notNull()
       .references(() => accounts.id),
