@@ -196,7 +196,6 @@ export const publicRecords = sqliteTable(
   ],
 );
 
-
 export const filings = sqliteTable(
   "filings",
   {

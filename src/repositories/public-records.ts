@@ -1,4 +1,4 @@
-import { type and, asc, count, eq, or, sql } from "drizzle-orm";
+import { asc, count, eq, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { publicRecords } from "../db/schema";
 import { serviceNameKey } from "../domain/filing-request";
@@ -51,47 +51,66 @@ export async function findPublicRecord(db: Db, number: string): Promise<PublicRe
   return row ? toRecord(row) : undefined;
 }
 
+/** Trigram search needs at least three characters to match anything. */
+export const MIN_TRIGRAM_CHARS = 3;
+
+/** An FTS5 phrase matching `text` literally (quotes doubled, so no query syntax gets through). */
+function ftsPhrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
 export type SearchQuery =
   | { kind: "number"; number: string }
   | { kind: "organizer"; mainLicence: string }
   | { kind: "name"; text: string };
 
 /**
- * Search by number, organizer number, service name (prefix, then contains) or organization name (contains).
- * Exact matches rank first. Individuals carry no `unit_name_key`, so their names are never matched.
- * `instr` rather than LIKE for "contains": no pattern-length limit and nothing to escape.
+ * Search by number, organizer number, service name (prefix, then contains) or organization name (prefix or contains).
+ * Exact matches rank first. Individuals carry no `unit_name_key`, so their names are never matched. Every path is
+ * an index: primary key, the name indexes' ranges, or the trigram index (migration 0006).
  */
+function searchConditions(query: SearchQuery) {
+  // Exact name first, then prefix, then contains; number queries match exactly and need no rank.
+  if (query.kind === "number") return { where: eq(publicRecords.serviceLicence, query.number) };
+  if (query.kind === "organizer") return { where: eq(publicRecords.mainLicence, query.mainLicence) };
+  const key = serviceNameKey(query.text);
+  // Prefixes as index ranges (LIKE is case-insensitive and would not use the index).
+  const upper = `${key}\u{10FFFF}`;
+  const servicePrefix = sql`(${publicRecords.serviceNameKey} >= ${key} and ${publicRecords.serviceNameKey} < ${upper})`;
+  const unitPrefix = sql`(${publicRecords.unitNameKey} >= ${key} and ${publicRecords.unitNameKey} < ${upper})`;
+  // Contains: the trigram index for three characters or more; one or two characters (common in Chinese names)
+  // cannot be served by trigrams, so they match name prefixes only, never by scanning every record.
+  const contains =
+    [...key].length >= MIN_TRIGRAM_CHARS
+      ? sql`${publicRecords}.rowid in (select rowid from public_records_fts where public_records_fts match ${ftsPhrase(key)})`
+      : undefined;
+  return {
+    // Each term an index of its own, so SQLite answers the OR as a union of index lookups.
+    where: or(servicePrefix, unitPrefix, contains),
+    rank: sql<number>`case when ${publicRecords.serviceNameKey} = ${key} then 0 when ${servicePrefix} then 1 else 2 end`,
+  };
+}
+
+/** The page query of a search (exported so a test can check its plan never scans the table). */
+export function searchPageQuery(db: Db, query: SearchQuery, page: { offset: number; limit: number }) {
+  const { where, rank } = searchConditions(query);
+  return db
+    .select(columns)
+    .from(publicRecords)
+    .where(where)
+    .orderBy(...(rank ? [rank] : []), asc(publicRecords.serviceNameKey), asc(publicRecords.serviceLicence))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
 export async function searchPublicRecords(
   db: Db,
   query: SearchQuery,
   page: { offset: number; limit: number },
 ): Promise<{ items: PublicRecord[]; total: number }> {
-  let where: ReturnType<typeof and>;
-  // Exact name first, then prefix, then contains; number queries match exactly and need no rank.
-  let rank: ReturnType<typeof sql<number>> | undefined;
-  if (query.kind === "number") {
-    where = eq(publicRecords.serviceLicence, query.number);
-  } else if (query.kind === "organizer") {
-    where = eq(publicRecords.mainLicence, query.mainLicence);
-  } else {
-    const key = serviceNameKey(query.text);
-    // Prefix as a range, so the index on service_name_key serves it (LIKE is case-insensitive and would not).
-    const prefix = sql`(${publicRecords.serviceNameKey} >= ${key} and ${publicRecords.serviceNameKey} < ${`${key}\u{10FFFF}`})`;
-    where = or(
-      prefix,
-      sql`instr(${publicRecords.serviceNameKey}, ${key}) > 0`,
-      sql`instr(${publicRecords.unitNameKey}, ${key}) > 0`,
-    );
-    rank = sql<number>`case when ${publicRecords.serviceNameKey} = ${key} then 0 when ${prefix} then 1 else 2 end`;
-  }
+  const { where } = searchConditions(query);
   const [rows, totals] = await db.batch([
-    db
-      .select(columns)
-      .from(publicRecords)
-      .where(where)
-      .orderBy(...(rank ? [rank] : []), asc(publicRecords.serviceNameKey), asc(publicRecords.serviceLicence))
-      .limit(page.limit)
-      .offset(page.offset),
+    searchPageQuery(db, query, page),
     db.select({ total: count() }).from(publicRecords).where(where),
   ]);
   return { items: rows.map(toRecord), total: totals[0]?.total ?? 0 };

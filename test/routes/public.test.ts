@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { type SearchQuery, searchPageQuery } from "../../src/repositories/public-records";
 import { call, callJson, mobile, newAccount, newApp, person, unique, validFiling } from "../support/api";
 import { makeResidentId } from "../support/identifiers";
 import { approve, approveAtBureau, staff } from "../support/lifecycle";
@@ -225,4 +227,48 @@ describe("privacy", () => {
 it("test data is unique per call", () => {
   expect(makeResidentId()).not.toBe(makeResidentId());
   expect(mobile()).not.toBe(mobile());
+});
+
+describe("search plans", () => {
+  const plan = async (query: SearchQuery) => {
+    const { sql, params } = searchPageQuery(createDb(env.DB), query, { offset: 0, limit: 20 }).toSQL();
+    const rows = await env.DB.prepare(`explain query plan ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    return rows.results.map((r) => r.detail);
+  };
+
+  it("never scans every record: numbers by key, names by index ranges or the trigram index", async () => {
+    for (const query of [
+      { kind: "number", number: enterprise.number },
+      { kind: "organizer", mainLicence: enterprise.number.replace(/-\d+X$/, "") },
+      { kind: "name", text: "生活助手" },
+      { kind: "name", text: "示例" },
+      { kind: "name", text: "示" },
+    ] satisfies SearchQuery[]) {
+      const details = await plan(query);
+      expect(details.join("\n"), JSON.stringify(query)).not.toMatch(/\bSCAN public_records\b(?!_fts)/);
+      if (query.kind === "name" && [...query.text].length >= 3) {
+        expect(details.some((d) => /public_records_fts VIRTUAL TABLE/.test(d))).toBe(true);
+      }
+    }
+  });
+
+  it("matches one or two characters as a name prefix only, and keeps the trigram index in step with changes", async () => {
+    const name = enterprise.body.service.name; // 示例生活助手<n>
+    const twoInside = await get(`/v1/public/search?q=${encodeURIComponent(name.slice(2, 4))}`);
+    expect(twoInside.body.items.map((r: { serviceName: string }) => r.serviceName)).not.toContain(name);
+    const twoPrefix = await get(`/v1/public/search?q=${encodeURIComponent(name.slice(0, 2))}&pageSize=50`);
+    expect(twoPrefix.body.items.map((r: { serviceName: string }) => r.serviceName)).toContain(name);
+
+    const reg = await register(validFiling(await newApp(dev.key)));
+    const renamed = `改名后的服务${unique()}`;
+    const change = { ...reg.body, type: "change", service: { ...reg.body.service, name: renamed } };
+    const changed = await callJson("/v1/filings", { key: dev.key, body: change });
+    expect((await approve(changed.body.id, keys)).status).toBe(200);
+    const found = await get(`/v1/public/search?q=${encodeURIComponent(renamed.slice(1))}`);
+    expect(found.body.items.map((r: { serviceLicence: string }) => r.serviceLicence)).toEqual([reg.number]);
+    const old = await get(`/v1/public/search?q=${encodeURIComponent(reg.body.service.name)}`);
+    expect(old.body.items.map((r: { serviceLicence: string }) => r.serviceLicence)).not.toContain(reg.number);
+  });
 });
