@@ -41,6 +41,15 @@ export function nextStatus(status: FilingStatus, action: FilingAction): FilingSt
   return t.from === status ? t.to : null;
 }
 
+/**
+ * What staff may read (SPEC §6): reviewers the filings in platform review; the regulator those in the bureau's
+ * stages and the outcomes it decided. Filing details and the materials behind them follow the same rule.
+ */
+export const STAFF_VISIBLE = {
+  reviewer: ["platform_review"],
+  regulator: ["sms_verification", "bureau_review", "approved", "bureau_rejected", "expired"],
+} as const satisfies Record<"reviewer" | "regulator", readonly FilingStatus[]>;
+
 /** Where a new filing starts: cancellations skip platform review (SPEC §4). */
 export function initialStatus(type: "new" | "change" | "cancel"): FilingStatus {
   return type === "cancel" ? "sms_verification" : "platform_review";

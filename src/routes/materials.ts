@@ -1,6 +1,6 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { FilingStatus } from "../domain/filing-state";
+import { type FilingStatus, STAFF_VISIBLE } from "../domain/filing-state";
 import { detectContentType, FORMAT_NAMES, readImageSize } from "../domain/material-files";
 import {
   findMaterialField,
@@ -38,17 +38,6 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 const MAX_UPLOAD_BODY_BYTES = MAX_MATERIAL_BYTES + MULTIPART_OVERHEAD_BYTES;
 const FORM_PARTS = new Set(["file", "field", "certificateType"]);
 const ALL_TYPES: readonly MaterialContentType[] = ["image/jpeg", "image/png", "application/pdf"];
-
-// Staff read a material while a filing referencing it is in their queue: the same statuses the review and
-// regulator routes show them.
-const REVIEWER_STATUSES: readonly FilingStatus[] = ["platform_review"];
-const REGULATOR_STATUSES: readonly FilingStatus[] = [
-  "sms_verification",
-  "bureau_review",
-  "approved",
-  "bureau_rejected",
-  "expired",
-];
 
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
@@ -203,7 +192,8 @@ async function readableMaterial(
     if (row.ownerAccountId === accountId) return { row, staffFilingId: null };
     const references = await materialReferences(db, mediaId);
     if (references.some((r) => r.appOwnerAccountId === accountId)) return { row, staffFilingId: null };
-    const queue = role === "reviewer" ? REVIEWER_STATUSES : role === "regulator" ? REGULATOR_STATUSES : [];
+    // Staff read a material while a filing referencing it is theirs to read.
+    const queue: readonly FilingStatus[] = role === "reviewer" || role === "regulator" ? STAFF_VISIBLE[role] : [];
     const inQueue = references.find((r) => queue.includes(r.status));
     if (inQueue) return { row, staffFilingId: inQueue.filingId };
   }

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { registrations } from "../db/schema";
 import type { FilingRequest } from "../domain/filing-request";
-import { FILING_STATUSES } from "../domain/filing-state";
+import { FILING_STATUSES, STAFF_VISIBLE } from "../domain/filing-state";
 import { type ParsedNumber, parseRegistrationNumber } from "../domain/registration-number";
 import { requireRole } from "../lib/auth";
 import { vaultFor } from "../lib/crypto";
@@ -52,8 +52,7 @@ export const regulatorRoutes = createRouter();
 regulatorRoutes.use("*", requireRole("regulator"));
 
 const BUREAU_STAGES = ["sms_verification", "bureau_review"] as const;
-/** What the regulator may read: its stages and the outcomes it decided. */
-const VISIBLE = ["sms_verification", "bureau_review", "approved", "bureau_rejected", "expired"] as const;
+const VISIBLE = STAFF_VISIBLE.regulator;
 const ANY = FILING_STATUSES;
 const json = <T>(schema: T) => ({ "application/json": { schema } });
 

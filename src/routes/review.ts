@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { FILING_STATUSES, SMS_WINDOW_MS } from "../domain/filing-state";
+import { FILING_STATUSES, SMS_WINDOW_MS, STAFF_VISIBLE } from "../domain/filing-state";
 import { requireRole } from "../lib/auth";
 import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
@@ -13,7 +13,7 @@ export const reviewRoutes = createRouter();
 
 reviewRoutes.use("*", requireRole("reviewer"));
 
-const IN_REVIEW = ["platform_review"] as const;
+const IN_REVIEW = STAFF_VISIBLE.reviewer;
 // A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
 const ANY = FILING_STATUSES;
 const json = <T>(schema: T) => ({ "application/json": { schema } });
