@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { enforcementActions, filingHistory, materials } from "../db/schema";
+import { deleteMaterialObjects } from "../repositories/materials";
 import type { SweepJob } from "./sweep";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -38,7 +39,7 @@ export const purgeMaterialsJob: SweepJob = {
   },
   async beforeBatch(env, keys) {
     // R2 first: deleting twice is harmless, so a chunk that fails after this is simply done again.
-    if (env.MATERIALS && keys.length > 0) await env.MATERIALS.delete(keys.map((id) => `materials/${id}`));
+    if (env.MATERIALS) await deleteMaterialObjects(env, keys);
   },
   statements(db, chunk) {
     const inChunk = sql`(select detail from ${enforcementActions} where chunk = ${chunk.id})`;

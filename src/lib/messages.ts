@@ -296,10 +296,6 @@ export function titleFor(code: ErrorCode, lang: Lang): string {
   return TITLES[code][lang];
 }
 
-export function isKnownFieldCode(code: string): boolean {
-  return code in FIELDS;
-}
-
 export function renderProblem(
   p: Problem,
   lang: Lang,

@@ -4,13 +4,6 @@ import { issuesToProblems } from "../domain/problems";
 import type { AppEnv } from "../types";
 import { ApiError, validationFailed } from "./errors";
 
-/** Parses `value` with `schema` or throws one 422 listing every problem. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, basePath = ""): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationFailed(issuesToProblems(result.error.issues, value, basePath));
-  return result.data;
-}
-
 /** The hook @hono/zod-openapi calls when params, query or a JSON body fail their schema. */
 export function validationHook(result: { success: boolean; error?: z.ZodError; data?: unknown; target?: string }) {
   if (!result.success && result.error) {

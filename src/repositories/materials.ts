@@ -28,10 +28,10 @@ export async function getMaterial(db: Db, id: string): Promise<MaterialRow | und
 
 /**
  * The rows of `ids` (deleted ones included: callers decide what a deleted material means to them). The ids
- * travel as one JSON parameter, so any number of them stays within D1's 100 bound parameters.
+ * travel as one JSON parameter, so any number of them stays within D1's 100 bound parameters. A query, not a
+ * promise, so it can ride in another read's db.batch() (the filing pre-flight does).
  */
-export async function findMaterials(db: Db, ids: readonly string[]): Promise<MaterialRow[]> {
-  if (ids.length === 0) return [];
+export function findMaterials(db: Db, ids: readonly string[]) {
   return db
     .select()
     .from(materials)

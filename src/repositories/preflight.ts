@@ -1,21 +1,13 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import {
-  appGrants,
-  apps,
-  filingPeople,
-  filings,
-  idempotencyKeys,
-  materials,
-  organizers,
-  registrations,
-} from "../db/schema";
+import { appGrants, apps, filingPeople, filings, idempotencyKeys, organizers, registrations } from "../db/schema";
 import type { FilingFacts } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { IN_FLIGHT } from "../domain/filing-state";
 import { materialFits } from "../domain/materials";
 import { type Problem, problem } from "../domain/problems";
 import type { Vault } from "../lib/crypto";
+import { findMaterials } from "./materials";
 
 /**
  * The pre-flight rules of SPEC §4 and §11, which need stored data. Every read they need goes to D1 in
@@ -179,7 +171,7 @@ export async function runPreflight(
         and(
           mobiles.length > 0 ? inArray(filingPeople.mobileBlind, mobiles) : NO_ROW,
           ne(filings.appId, appId),
-          sql`(${filings.status} in ('platform_review', 'sms_verification', 'bureau_review') or exists (
+          sql`(${inArray(filings.status, [...IN_FLIGHT])} or exists (
               select 1 from ${registrations} where ${registrations.filingId} = ${filings.id} and ${registrations.status} = 'active'))`,
         ),
       )
@@ -194,18 +186,10 @@ export async function runPreflight(
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, input.idempotencyKey ?? "")))
       .limit(1),
-    db
-      .select({
-        id: materials.id,
-        ownerAccountId: materials.ownerAccountId,
-        field: materials.field,
-        certificateType: materials.certificateType,
-        deletedAt: materials.deletedAt,
-      })
-      .from(materials)
-      .where(
-        sql`${materials.id} in (select value from json_each(${JSON.stringify(facts.materials.map((m) => m.mediaId))}))`,
-      ),
+    findMaterials(
+      db,
+      facts.materials.map((m) => m.mediaId),
+    ),
   ]);
 
   const result: PreflightResult = { conflicts: [], problems: [] };
@@ -295,7 +279,7 @@ export async function organizerAppsForCancel(db: Db, organizerId: string, accoun
       ownerAccountId: apps.ownerAccountId,
       granted: sql<number>`exists (select 1 from ${appGrants} where ${appGrants.appId} = ${apps.appId} and ${appGrants.accountId} = ${accountId})`,
       inFlight: sql<number>`exists (select 1 from ${filings} where ${filings.appId} = ${apps.appId}
-        and ${filings.status} in ('platform_review', 'sms_verification', 'bureau_review'))`,
+        and ${inArray(filings.status, [...IN_FLIGHT])})`,
     })
     .from(registrations)
     .innerJoin(apps, eq(apps.appId, registrations.appId))
