@@ -44,8 +44,13 @@ export function run(command, args, opts = {}) {
   });
 }
 
-export function startWrangler(args) {
-  return spawn(bin("wrangler"), args, { cwd: root, env: wranglerEnv, stdio: ["ignore", "inherit", "inherit"] });
+/**
+ * Starts wrangler (usually `wrangler dev`). `detached` puts it in a process group of its own, so the whole tree
+ * (wrangler and its workerd) can be signalled at once; `quiet` drops its output.
+ */
+export function startWrangler(args, { detached = false, quiet = false } = {}) {
+  const out = quiet ? "ignore" : "inherit";
+  return spawn(bin("wrangler"), args, { cwd: root, env: wranglerEnv, detached, stdio: ["ignore", out, out] });
 }
 
 /** Reads KEY="value" lines of .dev.vars. */

@@ -153,11 +153,15 @@ export function demoFilings() {
   ];
 }
 
-/** Accounts, keys, apps and grants, straight into the local D1 (before the server starts). */
-export async function seedDatabase() {
-  const file = join(scratchDir, "seed.sql");
+/**
+ * Accounts, keys, apps and grants, straight into the local D1 (before the server starts): the state `npm start`
+ * uses unless another state directory is named.
+ */
+export async function seedDatabase(state) {
+  const file = join(state ?? scratchDir, "seed.sql");
   writeFileSync(file, seedSql(new Date().toISOString()));
-  await run("wrangler", ["d1", "execute", "DB", ...localArgs, "--file", file], { quiet: true });
+  const local = state ? ["--local", "--persist-to", state] : localArgs;
+  await run("wrangler", ["d1", "execute", "DB", ...local, "--file", file], { quiet: true });
 }
 
 /**

@@ -1,0 +1,81 @@
+// The service as `npm start` runs it (wrangler dev on a local D1), for the scripts that drive it from outside:
+// the benchmarks and the reliability runs. Each gets its own state directory and port, so they never touch the
+// developer's data, and can stop the server gently or kill it outright and start it again on the same state.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { root, run, startWrangler, waitForHealth } from "./lib.mjs";
+import { seedDatabase } from "./seed.mjs";
+
+/** Creates .dev.vars from the example when missing (development secrets), as `npm start` does. */
+export function ensureDevVars() {
+  if (!existsSync(join(root, ".dev.vars"))) copyFileSync(join(root, ".dev.vars.example"), join(root, ".dev.vars"));
+}
+
+/** A fresh state directory with the migrations applied and, unless `seed` is false, the demo accounts seeded. */
+export async function prepareState({ state = mkdtempSync(join(tmpdir(), "beian-")), seed = true } = {}) {
+  ensureDevVars();
+  mkdirSync(state, { recursive: true });
+  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
+  if (seed) await seedDatabase(state);
+  return state;
+}
+
+/**
+ * Starts wrangler dev on `state` at 127.0.0.1:`port`. `vars` override wrangler.toml/.dev.vars values
+ * (`--var`), `config` names another wrangler config; `quiet` (the default) drops wrangler's output.
+ * Resolves once /health answers.
+ */
+export async function startService({ state, port, vars = {}, config, args = [], quiet = true, timeoutMs = 120_000 }) {
+  const url = `http://127.0.0.1:${port}`;
+  const child = startWrangler(
+    [
+      "dev",
+      ...(config ? ["--config", config] : []),
+      "--local",
+      "--persist-to",
+      state,
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ...args,
+    ],
+    { detached: true, quiet },
+  );
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  const service = {
+    url,
+    child,
+    exited,
+    /** Ends the server and waits for it. */
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) {
+        // wrangler runs workerd as its child: signal the whole group so nothing is left holding the port.
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          child.kill(signal);
+        }
+      }
+      await exited;
+    },
+  };
+  process.on("exit", () => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  });
+  await Promise.race([
+    waitForHealth(url, timeoutMs),
+    exited.then((code) => {
+      throw new Error(`wrangler dev exited (${code}) before ${url} answered`);
+    }),
+  ]);
+  return service;
+}
