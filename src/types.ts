@@ -16,6 +16,10 @@ export interface Env {
   ADMIN_BOOTSTRAP_KEY: string;
   /** Webhook deliveries (producer and consumer in this Worker). */
   DELIVERY_QUEUE?: Queue<DeliveryMessage>;
+  /** Seconds to wait after each failed delivery attempt, comma-separated; unset: 10 attempts over ~40 h. */
+  WEBHOOK_RETRY_DELAYS_SECONDS?: string;
+  /** How long one delivery attempt waits for the receiver's answer; unset: 10000. */
+  WEBHOOK_TIMEOUT_MS?: string;
   /** Uploaded filing materials, stored sealed (src/routes/materials.ts). */
   MATERIALS?: R2Bucket;
   /** Workers Rate Limiting binding for the public routes (SPEC §8). */

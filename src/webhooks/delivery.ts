@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { createDb, type Db } from "../db/client";
 import { events, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { vaultFor } from "../lib/crypto";
@@ -16,6 +17,64 @@ export const MAX_ATTEMPTS = 10;
 /** Seconds to wait after attempt n (1-based) fails; the queue's longest delay is 12 h. */
 export const RETRY_DELAYS_S = [60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 43200];
 export const DELIVERY_TIMEOUT_MS = 10_000;
+/** The queue's longest delay, and the retries it allows a message (wrangler.toml `max_retries`). */
+const MAX_QUEUE_DELAY_S = 43_200;
+const MAX_QUEUE_RETRIES = 12;
+
+/** When to retry and how long to wait for an answer: the production schedule unless the environment sets another. */
+export type DeliverySchedule = {
+  /** Seconds to wait after attempt n (1-based) fails; the attempts are one more than the delays. */
+  delaysSeconds: number[];
+  maxAttempts: number;
+  timeoutMs: number;
+};
+
+export const DEFAULT_SCHEDULE: DeliverySchedule = {
+  delaysSeconds: RETRY_DELAYS_S,
+  maxAttempts: MAX_ATTEMPTS,
+  timeoutMs: DELIVERY_TIMEOUT_MS,
+};
+
+const DelaysSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+(\s*,\s*\d+)*$/, "comma-separated whole seconds")
+  .transform((s) => s.split(",").map((d) => Number(d.trim())))
+  .refine((d) => d.length <= MAX_QUEUE_RETRIES, `at most ${MAX_QUEUE_RETRIES} delays (the queue's max_retries)`)
+  .refine((d) => d.every((n) => n <= MAX_QUEUE_DELAY_S), `each delay at most ${MAX_QUEUE_DELAY_S} s`);
+const TimeoutSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, "whole milliseconds")
+  .transform(Number)
+  .refine((n) => n >= 100 && n <= 60_000, "between 100 and 60000 ms");
+
+/**
+ * The schedule `env` asks for: `WEBHOOK_RETRY_DELAYS_SECONDS` ("60,300,…", the delay after each failed attempt)
+ * and `WEBHOOK_TIMEOUT_MS`. Unset means the production default; a malformed value throws, so a misconfigured
+ * deployment fails its deliveries loudly instead of retrying on a schedule nobody chose.
+ */
+export function deliverySchedule(
+  env: Pick<Env, "WEBHOOK_RETRY_DELAYS_SECONDS" | "WEBHOOK_TIMEOUT_MS">,
+): DeliverySchedule {
+  const schedule = { ...DEFAULT_SCHEDULE };
+  if (env.WEBHOOK_RETRY_DELAYS_SECONDS !== undefined && env.WEBHOOK_RETRY_DELAYS_SECONDS !== "") {
+    const parsed = DelaysSchema.safeParse(env.WEBHOOK_RETRY_DELAYS_SECONDS);
+    if (!parsed.success) {
+      throw new Error(`WEBHOOK_RETRY_DELAYS_SECONDS: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+    }
+    schedule.delaysSeconds = parsed.data;
+    schedule.maxAttempts = parsed.data.length + 1;
+  }
+  if (env.WEBHOOK_TIMEOUT_MS !== undefined && env.WEBHOOK_TIMEOUT_MS !== "") {
+    const parsed = TimeoutSchema.safeParse(env.WEBHOOK_TIMEOUT_MS);
+    if (!parsed.success) {
+      throw new Error(`WEBHOOK_TIMEOUT_MS: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+    }
+    schedule.timeoutMs = parsed.data;
+  }
+  return schedule;
+}
 
 type Outcome = "delivered" | "retry" | "dead" | "skipped";
 
@@ -56,6 +115,7 @@ export async function post(
   messageId: string,
   body: string,
   secrets: string[],
+  timeoutMs = DELIVERY_TIMEOUT_MS,
 ): Promise<{ status: number; error?: string }> {
   try {
     const res = await fetch(url, {
@@ -68,7 +128,7 @@ export async function post(
       body,
       // A redirect is an answer, not a delivery: receivers must accept at the URL they registered.
       redirect: "manual",
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     await res.body?.cancel();
     return { status: res.status };
@@ -83,6 +143,7 @@ export async function attemptDelivery(
   db: Db,
   eventId: string,
   now = new Date(),
+  schedule: DeliverySchedule = deliverySchedule(env),
 ): Promise<{ outcome: Outcome; delaySeconds?: number }> {
   const [event] = await db.select().from(events).where(eq(events.id, eventId)).limit(1);
   if (!event) return { outcome: "skipped" };
@@ -108,7 +169,13 @@ export async function attemptDelivery(
   // Already settled by an earlier copy of this message: at-least-once delivery stops here.
   if (delivery?.status !== "pending") return { outcome: "skipped" };
 
-  const result = await post(endpoint.url, event.id, eventPayload(event), await signingSecrets(env, endpoint, now));
+  const result = await post(
+    endpoint.url,
+    event.id,
+    eventPayload(event),
+    await signingSecrets(env, endpoint, now),
+    schedule.timeoutMs,
+  );
   const attempts = delivery.attempts + 1;
   const base = {
     attempts,
@@ -136,14 +203,14 @@ export async function attemptDelivery(
     ]);
     return { outcome: "dead" };
   }
-  if (attempts >= MAX_ATTEMPTS) {
+  if (attempts >= schedule.maxAttempts) {
     await db
       .update(webhookDeliveries)
       .set({ ...base, status: "dead", nextAttemptAt: null })
       .where(eq(webhookDeliveries.id, delivery.id));
     return { outcome: "dead" };
   }
-  const delaySeconds = RETRY_DELAYS_S[attempts - 1] ?? RETRY_DELAYS_S.at(-1) ?? 3600;
+  const delaySeconds = schedule.delaysSeconds[attempts - 1] ?? schedule.delaysSeconds.at(-1) ?? 3600;
   await db
     .update(webhookDeliveries)
     .set({ ...base, nextAttemptAt: new Date(now.getTime() + delaySeconds * 1000).toISOString() })
@@ -192,9 +259,11 @@ export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, 
     batch.ackAll();
     return;
   }
+  // Outside the per-message handling: a malformed schedule fails the whole batch rather than guessing one.
+  const schedule = deliverySchedule(env);
   for (const message of batch.messages) {
     try {
-      const { outcome, delaySeconds } = await attemptDelivery(env, db, message.body.eventId);
+      const { outcome, delaySeconds } = await attemptDelivery(env, db, message.body.eventId, new Date(), schedule);
       if (outcome === "retry") message.retry({ delaySeconds });
       else message.ack();
     } catch {

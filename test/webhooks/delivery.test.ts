@@ -8,6 +8,9 @@ import type { Env } from "../../src/types";
 import {
   attemptDelivery,
   DEAD_LETTER_QUEUE,
+  DEFAULT_SCHEDULE,
+  DELIVERY_TIMEOUT_MS,
+  deliverySchedule,
   handleDeliveryBatch,
   MAX_ATTEMPTS,
   RETRY_DELAYS_S,
@@ -426,5 +429,112 @@ describe("edge cases", () => {
     expect(await deliveryRow(eventId)).toMatchObject({ status: "dead", attempts: 0 });
     const dead = await callJson("/v1/webhook/deliveries?status=dead", { key: dev.key });
     expect(dead.body.items.map((d: { eventId: string }) => d.eventId)).toContain(eventId);
+  });
+});
+
+describe("a configurable schedule (WEBHOOK_RETRY_DELAYS_SECONDS, WEBHOOK_TIMEOUT_MS)", () => {
+  it("defaults to 10 attempts over about 40 hours and a 10 s timeout", () => {
+    expect(deliverySchedule({})).toEqual({
+      delaysSeconds: RETRY_DELAYS_S,
+      maxAttempts: MAX_ATTEMPTS,
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+    });
+    expect(deliverySchedule({ WEBHOOK_RETRY_DELAYS_SECONDS: "", WEBHOOK_TIMEOUT_MS: "" })).toEqual(DEFAULT_SCHEDULE);
+    expect(DEFAULT_SCHEDULE.maxAttempts).toBe(DEFAULT_SCHEDULE.delaysSeconds.length + 1);
+    const hours = DEFAULT_SCHEDULE.delaysSeconds.reduce((a, b) => a + b, 0) / 3600;
+    expect(hours).toBeGreaterThan(38);
+    expect(hours).toBeLessThan(42);
+  });
+
+  it("reads the delays after each failed attempt; the attempts are one more than the delays", () => {
+    expect(deliverySchedule({ WEBHOOK_RETRY_DELAYS_SECONDS: "1,2,4,8" })).toEqual({
+      delaysSeconds: [1, 2, 4, 8],
+      maxAttempts: 5,
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+    });
+    expect(deliverySchedule({ WEBHOOK_RETRY_DELAYS_SECONDS: " 0, 30 ,43200 " }).delaysSeconds).toEqual([0, 30, 43200]);
+    expect(deliverySchedule({ WEBHOOK_RETRY_DELAYS_SECONDS: "5" }).maxAttempts).toBe(2);
+    expect(deliverySchedule({ WEBHOOK_TIMEOUT_MS: "1500" }).timeoutMs).toBe(1500);
+  });
+
+  it.each([["1,,2"], ["1;2"], ["-1"], ["1.5"], ["abc"], ["43201"], [Array.from({ length: 13 }, () => "1").join(",")]])(
+    "refuses the delays %j, naming the variable",
+    (value) => {
+      expect(() => deliverySchedule({ WEBHOOK_RETRY_DELAYS_SECONDS: value })).toThrow(
+        /^WEBHOOK_RETRY_DELAYS_SECONDS: /,
+      );
+    },
+  );
+
+  it.each([["0"], ["99"], ["60001"], ["1e3"], ["ten"]])("refuses the timeout %j", (value) => {
+    expect(() => deliverySchedule({ WEBHOOK_TIMEOUT_MS: value })).toThrow(/^WEBHOOK_TIMEOUT_MS: /);
+  });
+
+  it("attempts follow the configured delays and end dead after the configured number", async () => {
+    const { eventId } = await hookedDeveloper("/short");
+    const receiver = stubReceiver(RECEIVER, () => new Response("down", { status: 503 }));
+    const schedule = deliverySchedule({ WEBHOOK_RETRY_DELAYS_SECONDS: "1,2" });
+    expect(await attemptDelivery(appEnv, db(), eventId, new Date(), schedule)).toEqual({
+      outcome: "retry",
+      delaySeconds: 1,
+    });
+    expect(await attemptDelivery(appEnv, db(), eventId, new Date(), schedule)).toEqual({
+      outcome: "retry",
+      delaySeconds: 2,
+    });
+    expect(await attemptDelivery(appEnv, db(), eventId, new Date(), schedule)).toEqual({ outcome: "dead" });
+    expect(await deliveryRow(eventId)).toMatchObject({ status: "dead", attempts: 3, last_status: 503 });
+    expect(receiver.received).toHaveLength(3);
+  });
+
+  it("the queue handler takes the schedule from the environment", async () => {
+    const { eventId } = await hookedDeveloper("/env");
+    stubReceiver(RECEIVER, () => new Response("busy", { status: 503 }));
+    const configured = { ...appEnv, WEBHOOK_RETRY_DELAYS_SECONDS: "5,7" } as Env;
+    const batch = createMessageBatch<DeliveryMessage>("beian-webhooks", [
+      { id: "m-env", timestamp: new Date(), attempts: 1, body: { eventId } },
+    ]);
+    const retries = spyRetries(batch);
+    await handleDeliveryBatch(batch, configured);
+    expect(Object.fromEntries(retries)).toEqual({ "m-env": [5] });
+  });
+
+  it("a malformed schedule fails the whole batch instead of delivering on a guessed one", async () => {
+    const { eventId } = await hookedDeveloper("/bad");
+    const receiver = stubReceiver(RECEIVER);
+    const misconfigured = { ...appEnv, WEBHOOK_RETRY_DELAYS_SECONDS: "soon" } as Env;
+    const batch = createMessageBatch<DeliveryMessage>("beian-webhooks", [
+      { id: "m-bad", timestamp: new Date(), attempts: 1, body: { eventId } },
+    ]);
+    await expect(handleDeliveryBatch(batch, misconfigured)).rejects.toThrow(/WEBHOOK_RETRY_DELAYS_SECONDS/);
+    expect(receiver.received).toHaveLength(0);
+    expect(await deliveryRow(eventId)).toBeNull();
+  });
+
+  it("an attempt gives up after the configured timeout and is retried", async () => {
+    const { eventId } = await hookedDeveloper("/hang");
+    const original = globalThis.fetch;
+    let posts = 0;
+    // A receiver that never answers: the request ends only when the attempt's signal aborts it.
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (!url.startsWith(RECEIVER)) return original(input as RequestInfo, init);
+      posts++;
+      const signal = init?.signal;
+      return new Promise<Response>((_, reject) => {
+        signal?.addEventListener("abort", () => reject(signal.reason));
+      });
+    });
+    const schedule = deliverySchedule({ WEBHOOK_RETRY_DELAYS_SECONDS: "1", WEBHOOK_TIMEOUT_MS: "200" });
+    const started = Date.now();
+    expect(await attemptDelivery(appEnv, db(), eventId, new Date(), schedule)).toEqual({
+      outcome: "retry",
+      delaySeconds: 1,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(posts).toBe(1);
+    const row = await deliveryRow(eventId);
+    expect(row).toMatchObject({ status: "pending", attempts: 1, last_status: null });
+    expect(row?.last_error).toMatch(/^TimeoutError: /);
   });
 });
