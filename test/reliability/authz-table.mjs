@@ -1,0 +1,169 @@
+// Who may call what: the expected answer class for every route and every kind of caller, written from SPEC §6
+// (and, where it is silent, from docs/decisions.md), not from the route code. The authorization check
+// (test/reliability/checks/authz.mjs) calls every cell against a running service; test/routes/authz-coverage.test.ts
+// fails when the app registers a route this table does not list.
+//
+// Outcome classes:
+//   "ok"  the call got past authentication and authorization: 2xx, 304, or a 400/409/422 about the request or the
+//         resource's state (the probes are built so that an allowed caller sees one of those);
+//   401   no key, a malformed key, an unknown or revoked key;
+//   403   the caller's role may not use the route;
+//   404   the resource exists but is not the caller's (SPEC §6: the role is checked first, then ownership).
+
+/** Every kind of caller the matrix tries. `otherDeveloper` is a developer who owns none of the probed resources. */
+export const PRINCIPALS = [
+  "anonymous",
+  "malformed",
+  "revoked",
+  "developer",
+  "otherDeveloper",
+  "provider",
+  "reviewer",
+  "regulator",
+  "admin",
+];
+
+const NO_KEY = { anonymous: 401, malformed: 401, revoked: 401 };
+const ROLES = ["developer", "otherDeveloper", "provider", "reviewer", "regulator", "admin"];
+
+/** Reference data, the public lookup, the pages and the docs: anyone, and a key (even a bad one) is ignored. */
+const everyone = () => Object.fromEntries(PRINCIPALS.map((p) => [p, "ok"]));
+
+/** Any authenticated account, acting on its own things only (events, webhook). */
+const anyAccount = (outcome = "ok") => ({ ...NO_KEY, ...Object.fromEntries(ROLES.map((r) => [r, outcome])) });
+
+/** Only `roles` get past the role check; everyone else with a key is 403. `extra` sets ownership outcomes. */
+function only(roles, extra = {}) {
+  const cells = { ...NO_KEY };
+  for (const r of ROLES) {
+    const role = r === "otherDeveloper" ? "developer" : r;
+    cells[r] = roles.includes(role) ? "ok" : 403;
+  }
+  return { ...cells, ...extra };
+}
+
+/**
+ * The table. Order matters only to the live check, which walks it top to bottom: a route that creates something
+ * comes before the one that reads or removes it (the webhook), and each probe is chosen so that a repeated or
+ * reordered run still lands in the same class.
+ */
+export const AUTHZ_TABLE = [
+  // Liveness, docs and pages (SPEC §6: no key; §8: the public web).
+  { method: "GET", path: "/health", who: everyone() },
+  { method: "GET", path: "/openapi.json", who: everyone() },
+  { method: "GET", path: "/docs", who: everyone() },
+  // The API reference's start-up script, served beside /docs.
+  { method: "GET", path: "/docs/init.js", who: everyone() },
+  { method: "GET", path: "/", who: everyone() },
+  { method: "GET", path: "/r/{number}", who: everyone() },
+  { method: "GET", path: "/badge/{file}", who: everyone() },
+
+  // Reference data and the public lookup (SPEC §6: no key, and a key is ignored — even a bad one).
+  { method: "GET", path: "/v1/reference/natures", who: everyone() },
+  { method: "GET", path: "/v1/reference/certificate-types", who: everyone() },
+  { method: "GET", path: "/v1/reference/pre-approval-types", who: everyone() },
+  { method: "GET", path: "/v1/reference/service-content-types", who: everyone() },
+  { method: "GET", path: "/v1/reference/languages", who: everyone() },
+  { method: "GET", path: "/v1/reference/regions", who: everyone() },
+  { method: "GET", path: "/v1/public/registrations/{number}", who: everyone() },
+  { method: "GET", path: "/v1/public/search", who: everyone() },
+
+  // Accounts, keys, audit, catalogue, policies, job history: admin only (SPEC §6).
+  { method: "POST", path: "/v1/admin/accounts", who: only(["admin"]) },
+  { method: "GET", path: "/v1/admin/accounts", who: only(["admin"]) },
+  { method: "POST", path: "/v1/admin/accounts/{id}/keys", who: only(["admin"]) },
+  { method: "GET", path: "/v1/admin/accounts/{id}/keys", who: only(["admin"]) },
+  { method: "DELETE", path: "/v1/admin/accounts/{id}/keys/{keyId}", who: only(["admin"]) },
+  { method: "GET", path: "/v1/admin/audit/verify", who: only(["admin"]) },
+  { method: "POST", path: "/v1/admin/policies", who: only(["admin"]) },
+  { method: "GET", path: "/v1/admin/policies", who: only(["admin"]) },
+  { method: "PATCH", path: "/v1/admin/policies/{id}", who: only(["admin"]) },
+  { method: "POST", path: "/v1/admin/apps/import", who: only(["admin"]) },
+  { method: "GET", path: "/v1/admin/enforcement/runs", who: only(["admin"]) },
+
+  // Apps: developers, each its own (SPEC §6); providers file for granted apps but do not manage them
+  // (decisions: "Apps routes are for developers"). Another developer's app is 404.
+  { method: "POST", path: "/v1/apps", who: only(["developer"]) },
+  { method: "GET", path: "/v1/apps", who: only(["developer"]) },
+  { method: "GET", path: "/v1/apps/{appId}", who: only(["developer"], { otherDeveloper: 404 }) },
+  { method: "POST", path: "/v1/apps/{appId}/list", who: only(["developer"], { otherDeveloper: 404 }) },
+  { method: "POST", path: "/v1/apps/{appId}/unlist", who: only(["developer"], { otherDeveloper: 404 }) },
+  { method: "POST", path: "/v1/apps/{appId}/grants", who: only(["developer"], { otherDeveloper: 404 }) },
+  { method: "GET", path: "/v1/apps/{appId}/grants", who: only(["developer"], { otherDeveloper: 404 }) },
+  { method: "DELETE", path: "/v1/apps/{appId}/grants/{accountId}", who: only(["developer"], { otherDeveloper: 404 }) },
+
+  // Filings: developers and providers; reads by the submitter or the app's owner (a provider through a grant).
+  // Admins have no implicit access to filings (SPEC §6): 403.
+  { method: "POST", path: "/v1/filings/validate", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
+  { method: "POST", path: "/v1/filings", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
+  // A list is of the caller's own and granted apps: another developer gets an empty page, not a 404.
+  { method: "GET", path: "/v1/filings", who: only(["developer", "provider"]) },
+  { method: "GET", path: "/v1/filings/{id}", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
+  { method: "GET", path: "/v1/filings/{id}/history", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
+  // SPEC: the submitter withdraws; decisions add the app's owner. A provider that can see the filing (granted app)
+  // but neither submitted it nor owns the app is refused with 403: it may see it, so a 404 would be untrue.
+  {
+    method: "POST",
+    path: "/v1/filings/{id}/withdraw",
+    who: only(["developer", "provider"], { otherDeveloper: 404, provider: 403 }),
+  },
+
+  // Materials (the materials issue; README): uploads by developers and providers. Reads by the uploader, the
+  // owner of an app whose filing uses it, and the reviewer or regulator while such a filing is in their queue;
+  // everyone else — another developer, a regulator before the bureau stages, an admin — gets the 404 of a
+  // material that does not exist (there is no role to check first: every role may read some material).
+  { method: "POST", path: "/v1/materials", who: only(["developer", "provider"]) },
+  {
+    method: "GET",
+    path: "/v1/materials/{mediaId}",
+    who: {
+      ...NO_KEY,
+      developer: "ok",
+      provider: "ok",
+      reviewer: "ok",
+      otherDeveloper: 404,
+      regulator: 404,
+      admin: 404,
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/materials/{mediaId}/content",
+    who: {
+      ...NO_KEY,
+      developer: "ok",
+      provider: "ok",
+      reviewer: "ok",
+      otherDeveloper: 404,
+      regulator: 404,
+      admin: 404,
+    },
+  },
+
+  // Platform review: reviewers only (SPEC §6).
+  { method: "GET", path: "/v1/review/queue", who: only(["reviewer"]) },
+  { method: "GET", path: "/v1/review/filings/{id}", who: only(["reviewer"]) },
+  { method: "POST", path: "/v1/review/filings/{id}/approve", who: only(["reviewer"]) },
+  { method: "POST", path: "/v1/review/filings/{id}/reject", who: only(["reviewer"]) },
+
+  // The bureau side: the regulator only (SPEC §6).
+  { method: "GET", path: "/v1/regulator/queue", who: only(["regulator"]) },
+  { method: "GET", path: "/v1/regulator/filings/{id}", who: only(["regulator"]) },
+  { method: "POST", path: "/v1/regulator/filings/{id}/sms-verified", who: only(["regulator"]) },
+  { method: "POST", path: "/v1/regulator/filings/{id}/reject", who: only(["regulator"]) },
+  { method: "POST", path: "/v1/regulator/filings/{id}/approve", who: only(["regulator"]) },
+  { method: "POST", path: "/v1/regulator/registrations/{number}/revoke", who: only(["regulator"]) },
+
+  // Events and webhooks: any account, its own (SPEC §6).
+  { method: "GET", path: "/v1/events", who: anyAccount() },
+  { method: "PUT", path: "/v1/webhook", who: anyAccount() },
+  { method: "GET", path: "/v1/webhook", who: anyAccount() },
+  { method: "POST", path: "/v1/webhook/test", who: anyAccount() },
+  { method: "GET", path: "/v1/webhook/deliveries", who: anyAccount() },
+  // Probed with a delivery id that is not the caller's: not found, whoever asks (deliveries are per account).
+  { method: "POST", path: "/v1/webhook/deliveries/{id}/retry", who: anyAccount(404) },
+  { method: "DELETE", path: "/v1/webhook", who: anyAccount() },
+];
+
+/** `METHOD /path/{param}` — the key the coverage test and the check use. */
+export const routeKey = (method, path) => `${method.toUpperCase()} ${path}`;

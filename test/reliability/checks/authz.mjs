@@ -1,0 +1,258 @@
+// Authorization matrix: every route × every kind of caller (no key, a malformed key, a revoked key, each role, and
+// a developer who owns none of the probed things) against the expected table in ../authz-table.mjs, which is
+// written from SPEC §6. Each cell is one real request to a running service; a cell matches when the answer's
+// class (ok / 401 / 403 / 404) is the table's.
+import { seedFilings } from "../../../scripts/seed.mjs";
+import { prepareState, startService } from "../../../scripts/service.mjs";
+import { AUTHZ_TABLE, PRINCIPALS, routeKey } from "../authz-table.mjs";
+import {
+  ADMIN_BOOTSTRAP_KEY,
+  call,
+  developerWithApps,
+  expectEq,
+  expectMin,
+  filingBody,
+  KEYS,
+  must,
+  newAccount,
+  submit,
+} from "../lib.mjs";
+
+const PORT = 8932;
+
+/** The public routes limit each client; every probe comes from an address of its own so none is limited. */
+let clientSeq = 0;
+const clientAddress = () => {
+  clientSeq++;
+  return `10.${(clientSeq >> 16) & 255}.${(clientSeq >> 8) & 255}.${clientSeq & 255}`;
+};
+
+/** The answer's class, as the table writes it. */
+export function outcomeOf(status) {
+  if (status === 401 || status === 403 || status === 404) return status;
+  if ((status >= 200 && status < 400) || status === 400 || status === 409 || status === 422) return "ok";
+  return status;
+}
+
+/**
+ * The fixtures the probes point at: the demo data (an approved and listed app, a provider's filing in platform
+ * review, an approved individual's app), plus a second developer, a revoked key, a throwaway key to delete and a
+ * filing for the reviewer to approve.
+ */
+async function setUp(url, log) {
+  const seeded = await seedFilings(url);
+  const number = (appId) => seeded.find((s) => s.appId === appId)?.number;
+  const listedApp = "wxdemo0000000001"; // approved, listed, granted to the provider below
+  const providerApp = "wxdemo0000000002"; // granted to the provider, which filed it (platform review)
+  const ownApp = "wxdemo0000000003"; // approved, the developer's alone
+  await must(url, `/v1/apps/${listedApp}/grants`, { key: KEYS.developer, body: { accountId: "acc_demo_provider" } });
+
+  const filingOf = async (appId) =>
+    (await must(url, `/v1/filings?appId=${appId}`, { key: KEYS.developer }, 200)).items[0];
+  const approved = await filingOf(listedApp);
+  const inReview = await filingOf(providerApp);
+  const mediaId = inReview.request.organizer.certificate.photo;
+
+  const other = await newAccount(url, "developer", "另一位开发者");
+  // A key that worked, then was revoked: it must stop working at once.
+  const revokedAccount = await newAccount(url, "developer", "已吊销密钥的开发者");
+  const before = await call(url, "/v1/apps", { key: revokedAccount.key });
+  await must(
+    url,
+    `/v1/admin/accounts/${revokedAccount.id}/keys/${revokedAccount.keyId}`,
+    { key: ADMIN_BOOTSTRAP_KEY, method: "DELETE" },
+    [200, 204],
+  );
+  const after = await call(url, "/v1/apps", { key: revokedAccount.key });
+  const throwaway = await newAccount(url, "developer", "用于删除密钥的账号");
+
+  // A filing of the developer's in platform review, for the reviewer's approve probe (which moves it on).
+  const dev = await developerWithApps(url, 1, { key: KEYS.developer });
+  const forReview = await submit(url, KEYS.developer, filingBody(dev.appIds[0], dev.media));
+  if (forReview.status !== 201) throw new Error(`review fixture: ${forReview.status} ${forReview.text}`);
+  const policies = await must(url, "/v1/admin/policies", { key: ADMIN_BOOTSTRAP_KEY }, 200);
+  log(`fixtures ready: ${approved.id} (approved), ${inReview.id} (platform review), ${number(listedApp)}`);
+  return {
+    keys: {
+      anonymous: undefined,
+      malformed: undefined,
+      revoked: revokedAccount.key,
+      developer: KEYS.developer,
+      otherDeveloper: other.key,
+      provider: KEYS.provider,
+      reviewer: KEYS.reviewer,
+      regulator: KEYS.regulator,
+      admin: KEYS.admin,
+    },
+    revocation: { before: before.status, after: after.status },
+    listedApp,
+    ownApp,
+    number: number(listedApp),
+    approvedFiling: approved.id,
+    reviewFiling: inReview.id,
+    freshFiling: forReview.body.id,
+    mediaId,
+    throwaway,
+    policyId: policies.items[0].id,
+  };
+}
+
+const REASONS = { reasons: [{ field: "service.name", error: "名称不符", suggest: "请修改名称" }] };
+
+/**
+ * The request each route is probed with, built so that a caller the table allows lands in "ok" (2xx, or a
+ * 400/409/422 about the request or the state) and repeated probes land in the same class.
+ */
+function probes(f) {
+  const enc = encodeURIComponent;
+  const form = () => {
+    const data = new FormData();
+    data.set("field", "commitment.letter");
+    return data;
+  };
+  return {
+    "GET /health": { path: "/health" },
+    "GET /openapi.json": { path: "/openapi.json" },
+    "GET /docs": { path: "/docs" },
+    "GET /docs/init.js": { path: "/docs/init.js" },
+    "GET /": { path: `/?q=${enc("示例")}` },
+    "GET /r/{number}": { path: `/r/${enc(f.number)}` },
+    "GET /badge/{file}": { path: `/badge/${enc(f.number)}.svg` },
+    "GET /v1/reference/natures": { path: "/v1/reference/natures" },
+    "GET /v1/reference/certificate-types": { path: "/v1/reference/certificate-types" },
+    "GET /v1/reference/pre-approval-types": { path: "/v1/reference/pre-approval-types" },
+    "GET /v1/reference/service-content-types": { path: "/v1/reference/service-content-types" },
+    "GET /v1/reference/languages": { path: "/v1/reference/languages" },
+    "GET /v1/reference/regions": { path: "/v1/reference/regions?province=440000" },
+    "GET /v1/public/registrations/{number}": { path: `/v1/public/registrations/${enc(f.number)}` },
+    "GET /v1/public/search": { path: `/v1/public/search?q=${enc("示例")}` },
+
+    "POST /v1/admin/accounts": { path: "/v1/admin/accounts", body: {} },
+    "GET /v1/admin/accounts": { path: "/v1/admin/accounts" },
+    "POST /v1/admin/accounts/{id}/keys": { path: `/v1/admin/accounts/${f.throwaway.id}/keys`, method: "POST" },
+    "GET /v1/admin/accounts/{id}/keys": { path: `/v1/admin/accounts/${f.throwaway.id}/keys` },
+    "DELETE /v1/admin/accounts/{id}/keys/{keyId}": {
+      path: `/v1/admin/accounts/${f.throwaway.id}/keys/${f.throwaway.keyId}`,
+      method: "DELETE",
+    },
+    "GET /v1/admin/audit/verify": { path: "/v1/admin/audit/verify" },
+    "POST /v1/admin/policies": { path: "/v1/admin/policies", body: {} },
+    "GET /v1/admin/policies": { path: "/v1/admin/policies" },
+    "PATCH /v1/admin/policies/{id}": { path: `/v1/admin/policies/${f.policyId}`, method: "PATCH", body: {} },
+    "POST /v1/admin/apps/import": { path: "/v1/admin/apps/import", body: { apps: [] } },
+    "GET /v1/admin/enforcement/runs": { path: "/v1/admin/enforcement/runs" },
+
+    "POST /v1/apps": { path: "/v1/apps", body: {} },
+    "GET /v1/apps": { path: "/v1/apps" },
+    "GET /v1/apps/{appId}": { path: `/v1/apps/${f.ownApp}` },
+    "POST /v1/apps/{appId}/list": { path: `/v1/apps/${f.ownApp}/list`, method: "POST" },
+    "POST /v1/apps/{appId}/unlist": { path: `/v1/apps/${f.ownApp}/unlist`, method: "POST" },
+    "POST /v1/apps/{appId}/grants": { path: `/v1/apps/${f.ownApp}/grants`, body: { accountId: "acc_demo_provider" } },
+    "GET /v1/apps/{appId}/grants": { path: `/v1/apps/${f.ownApp}/grants` },
+    "DELETE /v1/apps/{appId}/grants/{accountId}": {
+      path: `/v1/apps/${f.ownApp}/grants/acc_demo_provider`,
+      method: "DELETE",
+    },
+
+    "POST /v1/filings/validate": { path: "/v1/filings/validate", body: { type: "new", appId: f.listedApp } },
+    "POST /v1/filings": { path: "/v1/filings", body: { type: "new", appId: f.listedApp } },
+    "GET /v1/filings": { path: "/v1/filings" },
+    "GET /v1/filings/{id}": { path: `/v1/filings/${f.approvedFiling}` },
+    "GET /v1/filings/{id}/history": { path: `/v1/filings/${f.approvedFiling}/history` },
+    "POST /v1/filings/{id}/withdraw": { path: `/v1/filings/${f.approvedFiling}/withdraw`, method: "POST" },
+
+    "POST /v1/materials": { path: "/v1/materials", raw: form },
+    "GET /v1/materials/{mediaId}": { path: `/v1/materials/${f.mediaId}` },
+    "GET /v1/materials/{mediaId}/content": { path: `/v1/materials/${f.mediaId}/content` },
+
+    "GET /v1/review/queue": { path: "/v1/review/queue" },
+    "GET /v1/review/filings/{id}": { path: `/v1/review/filings/${f.reviewFiling}` },
+    "POST /v1/review/filings/{id}/approve": { path: `/v1/review/filings/${f.freshFiling}/approve`, method: "POST" },
+    "POST /v1/review/filings/{id}/reject": { path: `/v1/review/filings/${f.reviewFiling}/reject`, body: {} },
+
+    "GET /v1/regulator/queue": { path: "/v1/regulator/queue" },
+    "GET /v1/regulator/filings/{id}": { path: `/v1/regulator/filings/${f.approvedFiling}` },
+    "POST /v1/regulator/filings/{id}/sms-verified": {
+      path: `/v1/regulator/filings/${f.approvedFiling}/sms-verified`,
+      method: "POST",
+    },
+    "POST /v1/regulator/filings/{id}/reject": {
+      path: `/v1/regulator/filings/${f.approvedFiling}/reject`,
+      body: REASONS,
+    },
+    "POST /v1/regulator/filings/{id}/approve": { path: `/v1/regulator/filings/${f.approvedFiling}/approve`, body: {} },
+    "POST /v1/regulator/registrations/{number}/revoke": {
+      path: `/v1/regulator/registrations/${enc(f.number)}/revoke`,
+      body: {},
+    },
+
+    "GET /v1/events": { path: "/v1/events" },
+    "PUT /v1/webhook": { path: "/v1/webhook", method: "PUT", body: { url: "http://127.0.0.1:9/hook" } },
+    "GET /v1/webhook": { path: "/v1/webhook" },
+    "POST /v1/webhook/test": { path: "/v1/webhook/test", method: "POST" },
+    "GET /v1/webhook/deliveries": { path: "/v1/webhook/deliveries?status=dead" },
+    "POST /v1/webhook/deliveries/{id}/retry": { path: "/v1/webhook/deliveries/dlv_not_yours/retry", method: "POST" },
+    "DELETE /v1/webhook": { path: "/v1/webhook", method: "DELETE" },
+  };
+}
+
+/** A malformed Authorization header per try: wrong scheme, no token, two tokens, a token that is no key. */
+const MALFORMED = ["Basic Zm9vOmJhcg==", "Bearer", "Bearer a b", "Bearer%20x", "bk_dev_developer_9f3KqT7wXn2LmP4s"];
+
+export async function check({ quick, log }) {
+  const state = await prepareState();
+  log(`state ${state}`);
+  const service = await startService({ state, port: PORT });
+  try {
+    const fixtures = await setUp(service.url, log);
+    const byKey = probes(fixtures);
+    const mismatches = [];
+    let cells = 0;
+    let malformedIndex = 0;
+    for (const row of AUTHZ_TABLE) {
+      const key = routeKey(row.method, row.path);
+      const probe = byKey[key];
+      if (!probe) {
+        mismatches.push(`${key}: no probe written for this route`);
+        continue;
+      }
+      for (const principal of PRINCIPALS) {
+        const headers = { "cf-connecting-ip": clientAddress() };
+        if (principal === "malformed") headers.authorization = MALFORMED[malformedIndex++ % MALFORMED.length];
+        const res = await call(service.url, probe.path, {
+          method: probe.method ?? row.method,
+          key: fixtures.keys[principal],
+          body: probe.body,
+          raw: probe.raw?.(),
+          headers,
+        });
+        cells++;
+        const got = outcomeOf(res.status);
+        const want = row.who[principal];
+        if (got !== want) {
+          mismatches.push(
+            `${key} as ${principal}: expected ${want}, got ${res.status} ${(res.text ?? res.error ?? "").slice(0, 160)}`,
+          );
+        }
+      }
+    }
+    const { before, after } = fixtures.revocation;
+    const notes = mismatches.slice(0, 20);
+    if (mismatches.length > 20) notes.push(`… and ${mismatches.length - 20} more`);
+    if (quick) notes.push("quick and full mode run the same matrix");
+    return {
+      name: "authz",
+      ok: mismatches.length === 0 && before === 200 && after === 401,
+      figures: {
+        routes: AUTHZ_TABLE.length,
+        principals: PRINCIPALS.length,
+        "cells checked": expectMin(cells, AUTHZ_TABLE.length * PRINCIPALS.length),
+        mismatches: expectEq(mismatches.length, 0),
+        "revoked key: status before → right after revocation": `${before} → ${after}`,
+      },
+      notes,
+    };
+  } finally {
+    await service.stop();
+  }
+}
