@@ -93,7 +93,7 @@ mkdirSync(out, { recursive: true });
 const file = join(out, `reliability-${quick ? "quick" : "full"}-${startedAt.toISOString().replaceAll(":", "-")}.json`);
 writeFileSync(
   file,
-  JSON.stringify(
+  `${JSON.stringify(
     {
       mode: quick ? "quick" : "full",
       startedAt,
@@ -103,7 +103,7 @@ writeFileSync(
     },
     null,
     2,
-  ),
+  )}\n`,
 );
 console.log(`\n${failed.length === 0 ? "All checks passed" : `Failed: ${failed.map((r) => r.name).join(", ")}`}`);
 console.log(`Results: ${file}`);
