@@ -1,0 +1,579 @@
+// Fuzzing every route of a running service with fast-check generated requests: valid bodies with one field
+// mutated, random JSON, wrong types, huge strings, unicode edge cases, wrong methods and content types, bad
+// headers, bad path parameters and query strings — mostly with valid keys of every role. Promised: no answer is
+// a 5xx; every 4xx of the API is problem+json with a stable `code`; no body shows a stack trace or SQL.
+// Requests are generated in batches from one seed; a failure prints the request itself and its (seed, batch,
+// index), which `sample(seed, batch)` regenerates.
+import fc from "fast-check";
+import { seedFilings } from "../../../scripts/seed.mjs";
+import { prepareState, startService } from "../../../scripts/service.mjs";
+import {
+  ADMIN_BOOTSTRAP_KEY,
+  call,
+  developerWithApps,
+  expectEq,
+  expectMin,
+  filingBody,
+  KEYS,
+  must,
+  newAccount,
+  pool,
+} from "../lib.mjs";
+
+const PORT = 8931;
+const BATCH = 1000;
+const CONCURRENCY = 24;
+const MAX_URL = 16_000;
+
+/** Routes that are not in the OpenAPI document: liveness, docs and the public web pages. */
+const EXTRA_ROUTES = [
+  { method: "GET", path: "/health", query: [] },
+  { method: "GET", path: "/openapi.json", query: [] },
+  { method: "GET", path: "/docs", query: [] },
+  { method: "GET", path: "/docs/init.js", query: [] },
+  { method: "GET", path: "/", query: ["q", "page"] },
+  { method: "GET", path: "/r/{number}", query: [] },
+  { method: "GET", path: "/badge/{file}", query: [] },
+];
+
+/** Pages and badges answer in their own format (an HTML page, an SVG badge), even for a 4xx. */
+const isPage = (path) => path === "/" || path.startsWith("/?") || path.startsWith("/r/") || path.startsWith("/badge/");
+
+/**
+ * /openapi.json is a static asset: the asset layer answers it before the Worker runs, and answers any method but
+ * GET and HEAD with a bare 405. Counted apart (it is not the Worker's answer) — see `static405` below.
+ */
+const isStaticAsset = (req, res) =>
+  req.path.split("?")[0] === "/openapi.json" && res.status === 405 && !(res.text ?? "");
+
+/** What never appears in an answer: a stack frame, a SQLite or D1 message, SQL text. */
+const LEAKS = [
+  /\bat [^\n]{0,200}\.(ts|js|mjs):\d+/,
+  /SQLITE_/,
+  /D1_ERROR/,
+  /\bSELECT\b[^\n]{0,200}\bFROM\b/,
+  /\bINSERT INTO\b/,
+  /no such (table|column)/i,
+];
+
+// ---- arbitraries -------------------------------------------------------------------------------------------
+
+const edgeChar = fc.oneof(
+  fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+  fc.constantFrom(
+    "\u0000",
+    "\u001f",
+    "\u007f",
+    "\ufeff",
+    "\u200b",
+    "\u200f",
+    "\u202e",
+    "\u2066",
+    "\u0301",
+    "\u00a0",
+    "\u3000",
+    "\uffff",
+    "𠮷",
+    "👨‍👩‍👧",
+    "🇨🇳",
+    "Ａ",
+    "１",
+    "ｘ",
+    "粤",
+    "é",
+    "ـ",
+    "א",
+  ),
+  fc.constantFrom('"', "\\", "/", "%", "_", "'", "\n", "\r", "\t", "<", ">", "&", "?", "#", "*", ";", "--", "`"),
+  fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }),
+);
+const edgeString = fc.string({ unit: edgeChar, maxLength: 40 });
+
+const special = fc.constantFrom(
+  "",
+  " ",
+  "long_term",
+  "new",
+  "change",
+  "cancel",
+  "uscc",
+  "resident_id",
+  "2020-02-30",
+  "9999-12-31",
+  "2024-03-31T23:59:59",
+  "+8613800138000",
+  "11010519491231002X",
+  "91350100M000100Y43",
+  "粤ICP备2024012345号-1X",
+  "__proto__",
+  "constructor",
+  "' OR 1=1 --",
+  "%s%s%n",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
+  "${7*7}",
+  "<script>alert(1)</script>",
+  0,
+  -0,
+  -1,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  0.5,
+  true,
+  false,
+  null,
+  [],
+  {},
+  [null],
+);
+
+const huge = fc
+  .record({
+    char: fc.constantFrom("a", "名", "𠮷", "\ud800", "\\", '"', " ", "%"),
+    size: fc.integer({ min: 1_000, max: 70_000 }),
+  })
+  .map(({ char, size }) => char.repeat(size));
+
+const jsonish = fc.oneof(
+  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3, stringUnit: edgeChar }) },
+  { weight: 3, arbitrary: special },
+  { weight: 2, arbitrary: edgeString },
+  { weight: 1, arbitrary: fc.double() },
+  { weight: 1, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: huge },
+);
+
+/** Arrays or objects nested `depth` deep, as JSON text (JSON.stringify would recurse). */
+const deepText = fc
+  .record({ depth: fc.integer({ min: 50, max: 60_000 }), kind: fc.constantFrom("array", "object") })
+  .map(({ depth, kind }) =>
+    kind === "array" ? `${"[".repeat(depth)}${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`,
+  );
+
+/** Latin-1 header text (fetch only sends byte strings), without CR, LF and NUL. */
+const headerText = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
+
+const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Every path into a value, containers included. */
+function pathsOf(value, prefix = []) {
+  const out = prefix.length > 0 ? [prefix] : [];
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...pathsOf(v, [...prefix, i]));
+  else if (isObject(value)) for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
+  return out;
+}
+
+const DEEP = "\u0001deep\u0001";
+
+/** A copy of `template` with one change at one of its paths, as JSON text. */
+function mutateText(template, m) {
+  const paths = pathsOf(template);
+  if (paths.length === 0) return JSON.stringify(m.value ?? null);
+  const path = paths[m.at % paths.length];
+  const root = structuredClone(template);
+  let parent = root;
+  for (const seg of path.slice(0, -1)) parent = parent[seg];
+  const last = path[path.length - 1];
+  switch (m.kind) {
+    case "replace":
+      parent[last] = m.value;
+      break;
+    case "delete":
+      if (Array.isArray(parent)) parent.splice(last, 1);
+      else delete parent[last];
+      break;
+    case "add":
+      if (isObject(parent[last])) parent[last][m.key] = m.value;
+      else if (Array.isArray(parent[last])) parent[last].push(m.value);
+      else parent[m.key] = m.value;
+      break;
+    case "deep":
+      parent[last] = DEEP;
+      return JSON.stringify(root).replace(JSON.stringify(DEEP), m.text);
+  }
+  return JSON.stringify(root);
+}
+
+const mutation = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant("replace"), at: fc.nat(), value: jsonish }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete"), at: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("add"), at: fc.nat(), key: edgeString, value: jsonish }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("deep"), at: fc.nat(), text: deepText }) },
+);
+
+/** Percent-encodes text for a URL; a lone surrogate becomes its (invalid) UTF-8 bytes, %ED%A0%80 and the like. */
+function encodeLoose(text) {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      out += `%ED%${(0xa0 | ((code >> 6) & 0x1f)).toString(16).toUpperCase()}%${(0x80 | (code & 0x3f)).toString(16).toUpperCase()}`;
+    } else out += encodeURIComponent(ch);
+  }
+  return out;
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/**
+ * Builds the request arbitrary for a service: its routes, the ids that exist in it, the keys of every role and
+ * valid bodies to mutate.
+ */
+function requestArbitrary(ctx) {
+  const routeArb = fc.constantFrom(...ctx.routes);
+  const keyArb = fc.oneof(
+    { weight: 14, arbitrary: fc.constantFrom(...ctx.keys).map((k) => `Bearer ${k}`) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    {
+      weight: 2,
+      arbitrary: fc.oneof(
+        headerText,
+        headerText.map((t) => `Bearer ${t}`),
+        fc.constantFrom("Bearer", "Bearer  ", "Basic Zm9vOmJhcg==", "bearer bk_unknown", "Bearer a b c"),
+        fc.integer({ min: 1_000, max: 16_000 }).map((n) => `Bearer ${"k".repeat(n)}`),
+      ),
+    },
+  );
+  const contentTypeArb = fc.oneof(
+    { weight: 10, arbitrary: fc.constant("application/json") },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        undefined,
+        "application/json; charset=utf-8",
+        "application/merge-patch+json",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "multipart/form-data",
+        "application/json; charset=latin1",
+        "application/jsonx",
+        "",
+        "*/*",
+      ),
+    },
+    { weight: 1, arbitrary: headerText },
+  );
+  const extraHeadersArb = fc.record(
+    {
+      "accept-language": fc.oneof(
+        fc.constantFrom("zh-CN", "zh", "en", "zh-TW;q=0.9,en;q=0.8", "*", ";;;", "zh-CN;q=abc", "x".repeat(5000)),
+        headerText,
+      ),
+      "if-none-match": fc.oneof(fc.constantFrom("*", 'W/"abc"', '"', "", '"x", W/', "\\"), headerText),
+      "idempotency-key": fc.oneof(headerText, fc.uuid(), fc.constant("k".repeat(400))),
+      accept: fc.oneof(fc.constantFrom("application/json", "text/html", "image/svg+xml", "*/*"), headerText),
+      "x-huge": fc.integer({ min: 1_000, max: 24_000 }).map((n) => "h".repeat(n)),
+    },
+    { requiredKeys: [] },
+  );
+  const paramValue = (name) =>
+    fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc
+          .constantFrom(...(ctx.params[name]?.length ? ctx.params[name] : ctx.params.any))
+          .map(encodeURIComponent),
+      },
+      { weight: 3, arbitrary: edgeString.map(encodeLoose) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          "",
+          "%",
+          "%ZZ",
+          "%00",
+          "..%2F..%2Fetc%2Fpasswd",
+          "%2e%2e",
+          "null",
+          "undefined",
+          "-1",
+          "1e999",
+          encodeURIComponent("粤ICP备2024012345号-1X".normalize("NFKD")),
+          encodeURIComponent("ＩＣＰ备"),
+          "x".repeat(3000),
+          "名".repeat(300),
+        ),
+      },
+    );
+  const queryArb = (names) =>
+    fc.array(
+      fc.tuple(
+        fc.oneof(
+          { weight: 4, arbitrary: names.length ? fc.constantFrom(...names) : fc.constant("q") },
+          { weight: 1, arbitrary: edgeString },
+        ),
+        fc.oneof(
+          fc.constantFrom("1", "0", "-1", "50", "51", "200", "201", "dead", "true", "示例", "粤ICP备", "abc", ""),
+          edgeString,
+          fc.integer().map(String),
+          huge.map((s) => s.slice(0, 3000)),
+        ),
+      ),
+      { maxLength: 4 },
+    );
+  const bodyFor = (route) => {
+    const template = ctx.templates[`${route.method} ${route.path}`];
+    const arbs = [
+      { weight: 2, arbitrary: jsonish.map((v) => JSON.stringify(v) ?? "null") },
+      { weight: 1, arbitrary: fc.dictionary(edgeString, jsonish, { maxKeys: 6 }).map((v) => JSON.stringify(v)) },
+      { weight: 1, arbitrary: deepText },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          fc.string({ unit: "binary", maxLength: 200 }),
+          fc.constantFrom("{", '{"a":', "[1,]", "{'a':1}", "\ufeff{}", "NaN", "undefined", "{}}", '"\\ud800"'),
+        ),
+      },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    ];
+    if (template) arbs.push({ weight: 10, arbitrary: mutation.map((m) => mutateText(template(), m)) });
+    return fc.oneof(...arbs);
+  };
+  return routeArb.chain((route) =>
+    fc.record({
+      route: fc.constant(route),
+      method: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(route.method) },
+        { weight: 1, arbitrary: fc.constantFrom(...METHODS) },
+      ),
+      params: fc.tuple(...route.params.map(paramValue), fc.constant(null)),
+      query: queryArb(route.query),
+      authorization: keyArb,
+      contentType: contentTypeArb,
+      headers: extraHeadersArb,
+      body: bodyFor(route),
+      invalidUtf8: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+      sameClient: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+    }),
+  );
+}
+
+/** The concrete request of a generated case. */
+function toRequest(c) {
+  let i = 0;
+  let path = c.route.path.replace(/\{[^}]+\}/g, () => c.params[i++] ?? "x");
+  if (c.route.path === "/badge/{file}" && !path.endsWith(".svg")) path += ".svg";
+  const query = c.query.map(([k, v]) => `${encodeLoose(k)}=${encodeLoose(v)}`);
+  // Past about 64 KB the runtime in front of the Worker answers 414 itself; stay well under it.
+  while (query.join("&").length + path.length > MAX_URL) query.pop();
+  if (query.length > 0) path += `?${query.join("&")}`;
+  const headers = {};
+  if (c.authorization !== undefined) headers.authorization = c.authorization;
+  for (const [k, v] of Object.entries(c.headers)) headers[k] = v;
+  headers["cf-connecting-ip"] = c.sameClient ? "203.0.113.7" : `10.${rnd()}.${rnd()}.${rnd()}`;
+  let body;
+  if (c.body !== undefined && c.method !== "GET" && c.method !== "HEAD") {
+    body = Buffer.from(c.body, "utf8");
+    if (c.invalidUtf8) body = Buffer.concat([body, Buffer.from([0xc3, 0x28, 0xff])]);
+    if (c.contentType !== undefined) headers["content-type"] = c.contentType;
+  }
+  return { method: c.method, path, headers, body };
+}
+const rnd = () => Math.floor(Math.random() * 256);
+
+/** One batch of generated cases, the same for the same seed and batch number. */
+export function sample(arb, seed, batch, size = BATCH) {
+  return fc.sample(arb, { seed: seed + batch * 7919, numRuns: size });
+}
+
+function describeRequest(r) {
+  const headers = Object.fromEntries(
+    Object.entries(r.headers).map(([k, v]) => [k, v.length > 80 ? `${v.slice(0, 60)}… (${v.length} chars)` : v]),
+  );
+  const body = r.body ? r.body.toString("utf8") : undefined;
+  return `${r.method} ${r.path.length > 200 ? `${r.path.slice(0, 200)}… (${r.path.length} chars)` : r.path} ${JSON.stringify(headers)}${
+    body !== undefined
+      ? ` body ${JSON.stringify(body.length > 300 ? `${body.slice(0, 300)}… (${body.length} chars)` : body)}`
+      : ""
+  }`;
+}
+
+/** What is wrong with an answer, or null. */
+function problemWith(req, res) {
+  if (res.status === 0) return `no answer (${res.error})`;
+  if (isStaticAsset(req, res)) return null;
+  if (res.status >= 500) return `status ${res.status}`;
+  const text = res.text ?? "";
+  for (const leak of LEAKS) if (leak.test(text)) return `body leaks ${leak}`;
+  if (res.status >= 400 && req.method !== "HEAD") {
+    const type = res.headers.get("content-type") ?? "";
+    const page = isPage(req.path.split("?")[0] ?? "");
+    if (page && /^(text\/html|image\/svg\+xml)/.test(type)) return null;
+    if (!type.startsWith("application/problem+json")) return `${res.status} with content-type ${type || "(none)"}`;
+    const code = res.body?.code;
+    if (typeof code !== "string" || !/^[A-Z][A-Z0-9_]*$/.test(code)) return `${res.status} without a code`;
+    if (res.body.status !== res.status) return `${res.status} but body.status ${res.body.status}`;
+  }
+  return null;
+}
+
+async function routesOf(url) {
+  const doc = await must(url, "/openapi.json", {}, 200);
+  const routes = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (!METHODS.includes(method.toUpperCase())) continue;
+      const params = (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
+      const query = (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+      routes.push({ method: method.toUpperCase(), path, query, params: pathParams(path, params) });
+    }
+  }
+  for (const r of EXTRA_ROUTES) routes.push({ ...r, params: pathParams(r.path, []) });
+  return routes;
+}
+const pathParams = (path, _declared) => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+
+/** Real ids for path parameters, valid bodies to mutate, the keys of every role. */
+async function setUp(url, log) {
+  const seeded = await seedFilings(url);
+  const numbers = seeded.map((s) => s.number).filter(Boolean);
+  if (numbers.length === 0) throw new Error(`demo filings not approved: ${JSON.stringify(seeded)}`);
+  const dev = await developerWithApps(url, 40, { key: KEYS.developer });
+  const filings = (await must(url, "/v1/filings", { key: KEYS.developer }, 200)).items.map((f) => f.id);
+  const mediaIds = Object.values(dev.media);
+  const provider = await newAccount(url, "provider", "模糊测试服务商");
+  const accounts = (await must(url, "/v1/admin/accounts", { key: ADMIN_BOOTSTRAP_KEY }, 200)).items.map((a) => a.id);
+  const keys = (await must(url, `/v1/admin/accounts/${provider.id}/keys`, { key: ADMIN_BOOTSTRAP_KEY }, 200)).items.map(
+    (k) => k.id,
+  );
+  const policies = (await must(url, "/v1/admin/policies", { key: ADMIN_BOOTSTRAP_KEY }, 200)).items.map((p) => p.id);
+  const appIds = [...dev.appIds, "wxdemo0000000001", "wxdemo0000000002", "wxdemo0000000003"];
+  const any = [...filings, ...accounts, ...policies, ...appIds.slice(0, 3), "dlv_01M83WTGHVYB8SSXN6G9CECFQ2"];
+  let appTurn = 0;
+  const nextApp = () => dev.appIds[appTurn++ % dev.appIds.length];
+  const reasons = { reasons: [{ field: "service.name", error: "名称不符合规范", suggest: "请修改" }] };
+  const templates = {
+    "POST /v1/filings": () => filingBody(nextApp(), dev.media),
+    "POST /v1/filings/validate": () => filingBody(nextApp(), dev.media),
+    "POST /v1/apps": () => ({ appId: `wxf${Math.random().toString(16).slice(2, 14)}`, name: "模糊测试小程序" }),
+    "POST /v1/apps/{appId}/grants": () => ({ accountId: provider.id }),
+    "POST /v1/admin/accounts": () => ({ name: "模糊测试账号", role: "developer" }),
+    "POST /v1/admin/policies": () => ({
+      name: "模糊测试政策",
+      listedBefore: "2026-01-01T00:00:00+08:00",
+      deadline: "2027-01-01T00:00:00+08:00",
+      reminderDays: [30, 7, 1],
+      action: "delist",
+    }),
+    "PATCH /v1/admin/policies/{id}": () => ({ name: "模糊测试政策（改）", active: true }),
+    "POST /v1/admin/apps/import": () => ({
+      apps: [
+        {
+          appId: `wxi${Math.random().toString(16).slice(2, 14)}`,
+          name: "导入小程序",
+          ownerAccountId: "acc_demo_developer",
+          listingStatus: "listed",
+          listedAt: "2023-05-01T10:00:00+08:00",
+        },
+      ],
+    }),
+    "PUT /v1/webhook": () => ({ url: "http://127.0.0.1:9/hook" }),
+    "POST /v1/review/filings/{id}/reject": () => reasons,
+    "POST /v1/regulator/filings/{id}/reject": () => reasons,
+    "POST /v1/regulator/registrations/{number}/revoke": () => reasons,
+    "POST /v1/regulator/filings/{id}/approve": () => ({ registrationNumber: "粤ICP备2026000001号-9X" }),
+  };
+  log(`fixtures: ${appIds.length} apps, ${filings.length} filings, ${numbers.length} registrations`);
+  return {
+    keys: [...new Set(Object.values(KEYS)), ADMIN_BOOTSTRAP_KEY, provider.key],
+    params: {
+      appId: appIds,
+      id: [...filings, ...accounts, ...policies],
+      mediaId: mediaIds,
+      number: numbers,
+      file: numbers.map((n) => `${n}.svg`),
+      accountId: [provider.id, ...accounts],
+      keyId: keys,
+      any,
+    },
+    templates,
+  };
+}
+
+export async function check({ quick, log }) {
+  const target = quick ? 3_000 : 100_000;
+  const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+  const state = await prepareState();
+  log(`state ${state}, seed ${seed}, ${target.toLocaleString("en-US")} requests`);
+  const service = await startService({ state, port: PORT });
+  try {
+    const ctx = await setUp(service.url, log);
+    ctx.routes = await routesOf(service.url);
+    const arb = requestArbitrary(ctx);
+    const failures = [];
+    const byStatus = new Map();
+    const routesHit = new Set();
+    let sent = 0;
+    let errors5xx = 0;
+    let badProblems = 0;
+    let leaks = 0;
+    let noAnswer = 0;
+    let static405 = 0;
+    const started = Date.now();
+    for (let batch = 0; sent < target; batch++) {
+      const cases = sample(arb, seed, batch, Math.min(BATCH, target - sent));
+      await pool(
+        CONCURRENCY,
+        cases.map((c, index) => async () => {
+          const req = toRequest(c);
+          const res = await call(service.url, req.path, {
+            method: req.method,
+            raw: req.body,
+            headers: req.headers,
+            timeoutMs: 60_000,
+          });
+          routesHit.add(`${c.route.method} ${c.route.path}`);
+          if (isStaticAsset(req, res)) static405++;
+          byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
+          const problem = problemWith(req, res);
+          if (!problem) return;
+          if (res.status === 0) noAnswer++;
+          else if (res.status >= 500) errors5xx++;
+          else if (problem.startsWith("body leaks")) leaks++;
+          else badProblems++;
+          if (failures.length < 10) {
+            failures.push(
+              `${problem} — seed ${seed} batch ${batch} #${index}: ${describeRequest(req)} → ${(res.text ?? "").slice(0, 300)}`,
+            );
+          }
+        }),
+      );
+      sent += cases.length;
+      if (batch % 10 === 9 || sent >= target) {
+        const rate = sent / ((Date.now() - started) / 1000);
+        log(`${sent.toLocaleString("en-US")} sent, ${rate.toFixed(0)}/s, ${errors5xx} ≥ 500, ${badProblems} bad 4xx`);
+      }
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const statuses = [...byStatus.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(", ");
+    return {
+      name: "fuzz",
+      ok: errors5xx === 0 && badProblems === 0 && leaks === 0 && noAnswer === 0,
+      figures: {
+        "requests sent": expectMin(sent, target),
+        "routes exercised": `${routesHit.size} of ${ctx.routes.length}`,
+        "requests per second": Math.round(sent / seconds),
+        "responses ≥ 500": expectEq(errors5xx, 0),
+        "4xx not problem+json or without code": expectEq(badProblems, 0),
+        "bodies with a stack trace or SQL": expectEq(leaks, 0),
+        "requests without an answer": expectEq(noAnswer, 0),
+        "bare 405 from the static-asset layer (/openapi.json, not the Worker)": static405,
+        seed,
+      },
+      notes: [`statuses: ${statuses}`, ...failures],
+    };
+  } finally {
+    await service.stop();
+  }
+}
