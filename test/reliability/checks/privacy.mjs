@@ -1,0 +1,250 @@
+// Privacy: personal data is encrypted at rest and never leaves through a public route (SPEC §8, §9).
+// A flow plants known values — certificate numbers, mobiles, emergency contacts, emails, several filings of
+// enterprises and individuals, some approved (so public records exist), some in review, one rejected, with the
+// values also written inside an uploaded letter — then (a) every file under the service's state directory (the
+// local D1 database and its WAL, the R2 blobs, caches) is scanned for the plaintext bytes of every value, and
+// (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { pdf, png } from "../../../scripts/material-files.mjs";
+import { prepareState, startService } from "../../../scripts/service.mjs";
+import {
+  approve,
+  call,
+  developerWithApps,
+  expectEq,
+  expectMin,
+  filingBody,
+  KEYS,
+  must,
+  person,
+  residentId,
+  submit,
+  unique,
+} from "../lib.mjs";
+
+const PORT = 8933;
+
+async function upload(url, key, field, file, name, certificateType) {
+  const form = new FormData();
+  form.set("field", field);
+  if (certificateType) form.set("certificateType", certificateType);
+  form.set("file", new Blob([file]), name);
+  const res = await call(url, "/v1/materials", { key, raw: form });
+  if (res.status !== 201) throw new Error(`upload ${field}: ${res.status} ${res.text}`);
+  return res.body.mediaId;
+}
+
+/** An individual's `new` filing: the person is organizer and both principals. */
+function individualFiling(appId, media, name) {
+  const self = person(name);
+  self.certificate = { ...self.certificate, front: media.front, back: media.back };
+  return {
+    type: "new",
+    appId,
+    organizer: {
+      nature: "individual",
+      name,
+      certificate: {
+        type: "resident_id",
+        number: self.certificate.number,
+        validFrom: "2020-01-01",
+        validTo: "long_term",
+      },
+      region: { province: "440000", city: "440300", district: "440305" },
+      address: "粤海街道科技园路88号",
+      principal: self,
+    },
+    service: {
+      name: `隐私检查个人服务${unique()}`,
+      serviceContentTypes: ["life.bill_payment"],
+      preApprovals: [],
+      languages: ["zh-Hans"],
+      description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。",
+      principal: self,
+    },
+    commitment: { accepted: true, letter: media.letter },
+  };
+}
+
+/** The personal values a filing carries: certificate numbers, mobiles, emergency contacts, emails. */
+function personalValues(body) {
+  const out = new Set();
+  const org = body.organizer;
+  out.add(org.certificate.number);
+  for (const p of [org.principal, body.service.principal]) {
+    out.add(p.certificate.number);
+    out.add(p.mobile);
+    out.add(p.emergencyContact);
+    out.add(p.email);
+  }
+  return out;
+}
+
+/** Every file under `dir`. */
+function filesUnder(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** `{value, where}` for every planted value found in `text` (a Buffer or a string). */
+function hitsIn(haystack, values, where) {
+  const hits = [];
+  for (const v of values) if (haystack.indexOf(v) >= 0) hits.push({ value: v, where });
+  return hits;
+}
+
+export async function check({ quick, log }) {
+  const enterprises = quick ? 4 : 10;
+  const individuals = quick ? 2 : 4;
+  const state = await prepareState();
+  log(`state ${state}`);
+  const service = await startService({ state, port: PORT });
+  const url = service.url;
+  const planted = new Set();
+  const names = new Set();
+  const approved = [];
+  const hidden = [];
+  let stopped = false;
+  try {
+    const dev = await developerWithApps(url, enterprises + individuals);
+    // The letters carry personal values in their text: sealed at rest, they must not show on disk either.
+    const letterId = residentId();
+    const letterMobile = `139${String(unique()).padStart(8, "0").slice(-8)}`;
+    planted.add(letterId);
+    planted.add(letterMobile);
+    const card = png(1280, 720);
+    const media = {
+      ...dev.media,
+      letter: await upload(url, dev.key, "commitment.letter", pdf(`承诺书 ${letterId} ${letterMobile}`), "c.pdf"),
+    };
+    const personal = {
+      front: await upload(url, dev.key, "organizer.principal.certificate.front", card, "f.png", "resident_id"),
+      back: await upload(url, dev.key, "organizer.principal.certificate.back", card, "b.png", "resident_id"),
+      letter: media.letter,
+    };
+
+    const bodies = [
+      ...dev.appIds.slice(0, enterprises).map((appId) => filingBody(appId, media)),
+      ...dev.appIds
+        .slice(enterprises)
+        .map((appId, i) => individualFiling(appId, personal, `隐私${"甲乙丙丁戊己"[i % 6]}${unique()}`)),
+    ];
+    for (const [i, body] of bodies.entries()) {
+      for (const v of personalValues(body)) planted.add(v);
+      if (body.organizer.nature === "individual") names.add(body.organizer.name);
+      names.add(body.organizer.principal.name);
+      const res = await submit(url, dev.key, body, `privacy-${i}-${unique()}`);
+      if (res.status !== 201) throw new Error(`filing ${i}: ${res.status} ${res.text}`);
+      const id = res.body.id;
+      // Two in three approved; of the rest, one rejected and the others left in review.
+      if (i % 3 !== 2) {
+        approved.push({ number: await approve(url, id), body });
+      } else {
+        if (hidden.length === 0) {
+          await must(url, `/v1/review/filings/${id}/reject`, {
+            key: KEYS.reviewer,
+            body: { reasons: [{ field: "service.name", error: "名称不规范", suggest: "请修改" }] },
+          });
+        }
+        hidden.push(body);
+      }
+    }
+    log(`${bodies.length} filings, ${approved.length} approved, ${planted.size} personal values planted`);
+
+    // (b) Every public answer.
+    const publicHits = [];
+    const hiddenVisible = [];
+    let responses = 0;
+    let controlsInPublic = 0;
+    const controlNames = approved.map((a) => a.body.service.name);
+    const fetchPublic = async (path) => {
+      const res = await call(url, path, {
+        headers: { "cf-connecting-ip": `10.9.${unique() % 250}.${unique() % 250}` },
+      });
+      responses++;
+      if (res.status >= 500 || res.status === 0) throw new Error(`${path}: ${res.status} ${res.text ?? res.error}`);
+      publicHits.push(...hitsIn(res.text ?? "", [...planted, ...names], path));
+      controlsInPublic += hitsIn(res.text ?? "", controlNames, path).length;
+      return res;
+    };
+    const enc = encodeURIComponent;
+    await fetchPublic("/");
+    for (const { number, body } of approved) {
+      const record = await fetchPublic(`/v1/public/registrations/${enc(number)}`);
+      if (record.status !== 200) throw new Error(`public record ${number}: ${record.status}`);
+      await fetchPublic(`/r/${enc(number)}`);
+      await fetchPublic(`/badge/${enc(number)}.svg`);
+      for (const q of [number, record.body.mainLicence, body.service.name]) {
+        await fetchPublic(`/v1/public/search?q=${enc(q)}`);
+        await fetchPublic(`/?q=${enc(q)}`);
+      }
+      if (body.organizer.nature !== "individual") {
+        await fetchPublic(`/v1/public/search?q=${enc(body.organizer.name)}`);
+        await fetchPublic(`/?q=${enc(body.organizer.name)}`);
+      }
+    }
+    for (const q of ["可靠性", "隐私检查", "深圳市可靠性科技有限公司"]) {
+      for (let page = 1; page <= 3; page++) {
+        await fetchPublic(`/v1/public/search?q=${enc(q)}&page=${page}&pageSize=50`);
+        await fetchPublic(`/?q=${enc(q)}&page=${page}`);
+      }
+    }
+    // Filings in review or rejected are never public: searching their service names finds nothing.
+    for (const body of hidden) {
+      const res = await fetchPublic(`/v1/public/search?q=${enc(body.service.name)}`);
+      if (res.body?.total !== 0) hiddenVisible.push(body.service.name);
+    }
+    log(`${responses} public responses scanned`);
+
+    // (a) Every file of the state directory, with the server stopped so the WAL is as it left it.
+    await service.stop();
+    stopped = true;
+    const diskHits = [];
+    // Controls: the approved service names are stored and shown in plaintext, so a scan that reads the files
+    // (and the answers) finds them; zero would mean the scan itself is blind.
+    const controls = approved.map((a) => a.body.service.name);
+    let controlsOnDisk = 0;
+    let files = 0;
+    let bytes = 0;
+    for (const file of filesUnder(state)) {
+      if (file.endsWith("seed.sql")) continue; // the demo accounts' seed, written before the server started
+      const data = readFileSync(file);
+      files++;
+      bytes += statSync(file).size;
+      diskHits.push(...hitsIn(data, planted, file.slice(state.length + 1)));
+      controlsOnDisk += hitsIn(data, controls, file).length;
+    }
+    log(`${files} files (${(bytes / 1e6).toFixed(1)} MB) scanned`);
+
+    const show = (hits) => hits.slice(0, 8).map((h) => `${h.value} in ${h.where}`);
+    return {
+      name: "privacy",
+      ok:
+        diskHits.length === 0 &&
+        publicHits.length === 0 &&
+        hiddenVisible.length === 0 &&
+        controlsOnDisk > 0 &&
+        controlsInPublic > 0,
+      figures: {
+        "values planted": expectMin(planted.size, 20),
+        "filings (approved)": `${bodies.length} (${approved.length})`,
+        "files scanned": files,
+        "hits on disk": expectEq(diskHits.length, 0),
+        "public responses scanned": responses,
+        "hits in public responses": expectEq(publicHits.length, 0),
+        "in-review or rejected filings found publicly": expectEq(hiddenVisible.length, 0),
+        "control: public service names found on disk": expectMin(controlsOnDisk, 1),
+        "control: public service names found in public responses": expectMin(controlsInPublic, 1),
+      },
+      notes: [...show(diskHits), ...show(publicHits), ...hiddenVisible.map((n) => `visible: ${n}`)],
+    };
+  } finally {
+    if (!stopped) await service.stop();
+  }
+}
