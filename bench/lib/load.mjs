@@ -1,0 +1,30 @@
+// One benchmark case under load: autocannon against a URL for a fixed time and number of connections.
+import autocannon from "autocannon";
+
+/**
+ * A case: `path` (fixed) or `next()` giving each request's `{ path?, body? }`, plus `method`, `headers`, `body`.
+ * Returns requests per second (mean of autocannon's one-second samples), latency p50/p99 in ms, and everything
+ * that was not a 2xx answer.
+ */
+export async function measure(url, spec, { connections, duration }) {
+  const request = spec.next ? { setupRequest: (req) => Object.assign(req, spec.next()) } : { path: spec.path ?? "/" };
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    method: spec.method ?? "GET",
+    headers: spec.headers ?? {},
+    body: spec.body,
+    requests: [request],
+    timeout: 30,
+  });
+  return {
+    rps: result.requests.average,
+    requests: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
