@@ -1,6 +1,7 @@
 // Concurrency: many submissions at once, each Idempotency-Key sent several times at the same moment, must create
 // exactly one filing per key, acknowledge only filings that exist, and never fail with a 5xx; approvals at once,
 // several under one organizer, must never hand out a registration number twice or skip a service sequence.
+import { rmSync } from "node:fs";
 import { prepareState, startService } from "../../../scripts/service.mjs";
 import {
   approve,
@@ -171,5 +172,6 @@ export async function check({ quick, log }) {
     return { name: "concurrency", ok: true, figures, notes };
   } finally {
     await service.stop();
+    rmSync(state, { recursive: true, force: true });
   }
 }

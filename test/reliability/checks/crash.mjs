@@ -4,7 +4,7 @@
 // (b) In the middle of a deadline sweep over a large catalogue: runs at later scheduled times finish the work, and
 //     the end state equals that of an uninterrupted run on an identical seed — the same apps delisted, the same
 //     number of enforcement actions, one event per app and action — and every audit chain still verifies.
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../../scripts/lib.mjs";
@@ -123,6 +123,7 @@ async function submissionBurst({ quick, log, notes }) {
     };
   } finally {
     await service.stop();
+    rmSync(state, { recursive: true, force: true });
   }
 }
 
@@ -281,6 +282,7 @@ async function sweepCrash({ quick, log, notes }) {
   const audit = await must(service.url, "/v1/admin/audit/verify", { key: ADMIN_BOOTSTRAP_KEY }, 200);
   await service.stop();
   const actual = endState(crashed);
+  for (const dir of [reference, crashed]) rmSync(dir, { recursive: true, force: true });
 
   const expectedSet = new Set(expected.delisted);
   const actualSet = new Set(actual.delisted);

@@ -4,6 +4,7 @@
 // - one is down (its port closed: connections refused) while events are made and retried, then comes up;
 // - one processes each delivery and then answers too late (beyond WEBHOOK_TIMEOUT_MS) the first time, so the
 //   delivery is retried and really arrives twice.
+import { rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
 import { prepareState, startService } from "../../../scripts/service.mjs";
@@ -217,5 +218,6 @@ export async function check({ quick, log }) {
     await outage.down();
     await slow.down();
     await service.stop();
+    rmSync(state, { recursive: true, force: true });
   }
 }
