@@ -4,6 +4,7 @@ import { authenticate } from "./lib/auth";
 import { ApiError, problemResponse } from "./lib/errors";
 import { preferredLang } from "./lib/i18n";
 import { createRouter } from "./lib/router";
+import { securityHeaders } from "./lib/security-headers";
 import { jsonBodyGuard } from "./lib/validation";
 import { adminRoutes } from "./routes/admin";
 import { adminEnforcementRoutes } from "./routes/admin-enforcement";
@@ -23,6 +24,7 @@ import { dispatchOutbox } from "./webhooks/outbox";
 export function createApp() {
   const app = createRouter();
 
+  app.use("*", securityHeaders());
   app.use("*", async (c, next) => {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
