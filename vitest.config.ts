@@ -19,6 +19,8 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    // zod as the Worker bundle has it (wrangler.toml [alias]): without the locales.
+    resolve: { alias: [{ find: /^zod$/, replacement: "/src/vendor/zod.js" }] },
     test: {
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],

@@ -11,3 +11,5 @@ mkdirSync(out, { recursive: true });
 for (const file of ["swagger-ui.css", "swagger-ui-bundle.js", "LICENSE"]) {
   cpSync(join(swaggerDir, file), join(out, file));
 }
+
+await import("./build-openapi.mjs");

@@ -63,7 +63,7 @@ export function createApp() {
   app.route("/v1/events", eventsRoutes);
   app.route("/v1/webhook", webhookRoutes);
   app.route("/", pagesRoutes);
-  app.route("/", docsRoutes(app));
+  app.route("/", docsRoutes());
 
   app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", "No such route")));
 

@@ -14,6 +14,7 @@ import { ApiError, validationFailed } from "../lib/errors";
 import { renderProblem } from "../lib/messages";
 import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
+import { getApp } from "../repositories/apps";
 import {
   filingHistoryRows,
   getVisibleFiling,
@@ -312,7 +313,7 @@ filingsRoutes.openapi(
     const filing = await visibleFiling(c, c.req.valid("param").id);
     const principal = c.get("principal");
     // The submitter withdraws; so may the app's owner when a provider submitted for it.
-    const app = await c.get("db").query.apps.findFirst({ where: (a, { eq }) => eq(a.appId, filing.appId) });
+    const app = await getApp(c.get("db"), filing.appId);
     if (filing.submitterAccountId !== principal.accountId && app?.ownerAccountId !== principal.accountId) {
       throw new ApiError("FORBIDDEN", "Only the submitter or the app's owner may withdraw a filing");
     }

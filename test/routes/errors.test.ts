@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { openApiDocument } from "../../src/openapi";
 import { adminKey, call, callJson, newAccount, newApp, validFiling } from "../support/api";
 
 const PROBLEM_TYPE = /^application\/problem\+json/;
@@ -299,6 +301,11 @@ describe("health, OpenAPI and docs", () => {
     // Path templates use OpenAPI's {param}, not Hono's :param.
     expect(Object.keys(doc.paths).some((p) => p.includes("/:"))).toBe(false);
     expect(doc.paths).toHaveProperty(["/v1/apps/{appId}"]);
+  });
+
+  it("/openapi.json is the document of the routes as they are (built ahead of time, served as an asset)", async () => {
+    const served = await callJson("/openapi.json");
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(openApiDocument(createApp()))));
   });
 
   it("/docs is HTML loading Swagger UI from this origin only", async () => {

@@ -161,3 +161,48 @@ describe("webhookUrlProblem: malformed", () => {
     expect(webhookUrlProblem("http://user:pass@localhost:8787/h", DEV)).toBe("INVALID_FORMAT");
   });
 });
+
+describe("webhookUrlProblem: special-purpose blocks", () => {
+  it("refuses documentation, benchmarking, multicast, reserved and broadcast IPv4 blocks", () => {
+    for (const host of [
+      "192.0.2.10",
+      "198.51.100.7",
+      "203.0.113.255",
+      "198.18.0.1",
+      "198.19.255.254",
+      "192.0.0.8",
+      "192.88.99.1",
+      "224.0.0.1",
+      "239.255.255.250",
+      "240.0.0.1",
+      "255.255.255.255",
+    ]) {
+      expect(webhookUrlProblem(`https://${host}/h`, PROD), host).toBe("WEBHOOK_URL_PRIVATE");
+    }
+  });
+
+  it("accepts only global unicast IPv6, less the blocks that stand for other addresses", () => {
+    for (const host of [
+      "[2001:db8::1]",
+      "[2001:0:4136:e378:8000:63bf:3fff:fdd2]",
+      "[2002:c0a8:101::1]",
+      "[64:ff9b::a00:1]",
+      "[::a00:1]",
+      "[ff02::1]",
+      "[100::1]",
+      "[4000::1]",
+      "[3fff:abc::1]",
+    ]) {
+      expect(webhookUrlProblem(`https://${host}/h`, PROD), host).toBe("WEBHOOK_URL_PRIVATE");
+    }
+    for (const host of ["[2400:3200::1]", "[2a00:1450:4001::200e]", "[3fff:f000::1]"]) {
+      expect(webhookUrlProblem(`https://${host}/h`, PROD), host).toBeNull();
+    }
+  });
+
+  it("reads IPv4-mapped IPv6 addresses as the IPv4 address they carry", () => {
+    expect(webhookUrlProblem("https://[::ffff:93.184.216.34]/h", PROD)).toBeNull();
+    expect(webhookUrlProblem("https://[::ffff:7f00:1]/h", PROD)).toBe("WEBHOOK_URL_PRIVATE");
+    expect(webhookUrlProblem("http://[::ffff:7f00:1]:8080/h", DEV)).toBeNull();
+  });
+});

@@ -1,0 +1,26 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./types";
+
+/**
+ * beian's OpenAPI 3.1 document, from the routes' own zod schemas. It is written at build time
+ * (scripts/build-openapi.mjs → public/openapi.json) and served as a static asset; a test checks the served
+ * document against one generated from the routes under test.
+ */
+export function openApiDocument(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key from POST /v1/admin/accounts/{id}/keys",
+  });
+  return app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "beian",
+      version: "1.0.0",
+      description:
+        "ICP filing service (小程序代备案管理系统): submit and track filings, look up registration numbers. " +
+        "Errors are application/problem+json with a stable `code` and every field problem in `errors[]`.",
+    },
+    servers: [{ url: "/" }],
+  });
+}
