@@ -1,8 +1,26 @@
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../types";
 
 export function createDb(d1: D1Database) {
-  return drizzle(d1, { schema });
+  // Queries are built with the SQL-like builder only; without the schema, the relational query API stays out of
+  // the bundle and nothing is derived from the schema on each request.
+  return drizzle(d1);
 }
 
 export type Db = ReturnType<typeof createDb>;
+
+/**
+ * Reads that any replica may serve (D1 Sessions API, "first-unconstrained"): the public lookup, whose answers may be
+ * up to 60 s old anyway (SPEC §8). Writes and everything a key holder reads stay on the primary.
+ */
+export function replicaReads(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const d1 = c.env.DB;
+    if (typeof d1.withSession === "function") {
+      // drizzle's D1 driver uses prepare() and batch(), which a session has too.
+      c.set("db", createDb(d1.withSession("first-unconstrained") as unknown as D1Database));
+    }
+    await next();
+  };
+}

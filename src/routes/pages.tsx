@@ -1,5 +1,6 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
+import { replicaReads } from "../db/client";
 import { MAX_NUMBER_INPUT_LENGTH, parseRegistrationNumber } from "../domain/registration-number";
 import { ApiError } from "../lib/errors";
 import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
@@ -14,6 +15,10 @@ import { lookupNumber, PublicRecordSchema, searchQuery } from "./public";
  * loads fast from mainland China. Pages show only what the public record holds, which is already masked.
  */
 export const pagesRoutes = new Hono<AppEnv>();
+// Public pages read what the JSON lookup reads, from any replica.
+pagesRoutes.use("/", replicaReads());
+pagesRoutes.use("/r/*", replicaReads());
+pagesRoutes.use("/badge/*", replicaReads());
 
 const PAGE_SIZE = 20;
 const MAX_QUERY_LENGTH = 50; // as `/v1/public/search`

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
+import { replicaReads } from "../db/client";
 import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-number";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
@@ -21,6 +22,7 @@ publicRoutes.use(
   cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }),
 );
 publicRoutes.use("*", publicRateLimit());
+publicRoutes.use("*", replicaReads());
 
 export const PublicRecordSchema = z
   .object({
