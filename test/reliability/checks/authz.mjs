@@ -2,6 +2,7 @@
 // a developer who owns none of the probed things) against the expected table in ../authz-table.mjs, which is
 // written from SPEC §6. Each cell is one real request to a running service; a cell matches when the answer's
 // class (ok / 401 / 403 / 404) is the table's.
+import { rmSync } from "node:fs";
 import { seedFilings } from "../../../scripts/seed.mjs";
 import { prepareState, startService } from "../../../scripts/service.mjs";
 import { AUTHZ_TABLE, PRINCIPALS, routeKey } from "../authz-table.mjs";
@@ -254,5 +255,6 @@ export async function check({ quick, log }) {
     };
   } finally {
     await service.stop();
+    rmSync(state, { recursive: true, force: true });
   }
 }

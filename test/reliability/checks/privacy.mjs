@@ -4,7 +4,7 @@
 // values also written inside an uploaded letter — then (a) every file under the service's state directory (the
 // local D1 database and its WAL, the R2 blobs, caches) is scanned for the plaintext bytes of every value, and
 // (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pdf, png } from "../../../scripts/material-files.mjs";
 import { prepareState, startService } from "../../../scripts/service.mjs";
@@ -246,5 +246,6 @@ export async function check({ quick, log }) {
     };
   } finally {
     if (!stopped) await service.stop();
+    rmSync(state, { recursive: true, force: true });
   }
 }
