@@ -32,16 +32,21 @@ function remember(number: string, value: CachedLookup, now: number): void {
   memory.set(number, { value, expires: now + ISOLATE_TTL_MS });
 }
 
-/** The cached answer for `number`, or `load()`'s, stored in both layers. */
+/**
+ * The cached answer for `number`, or `load()`'s, stored in both layers. `beforeIo` runs when the answer is not in
+ * memory, before the Cache API or `load()` is asked (the public rate limit).
+ */
 export async function cachedLookup(
   number: string,
   load: () => Promise<CachedLookup>,
   waitUntil: (p: Promise<unknown>) => void,
+  beforeIo: () => Promise<void> = async () => {},
 ): Promise<CachedLookup> {
   const now = Date.now();
   const hit = memory.get(number);
   if (hit && hit.expires > now) return hit.value;
   if (hit) memory.delete(number);
+  await beforeIo();
 
   const cache = defaultCache();
   const cached = cache ? await cache.match(cacheKey(number)) : undefined;

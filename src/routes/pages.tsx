@@ -189,22 +189,42 @@ function derivedEtag(lookupEtag: string, representation: "page" | "badge"): stri
  * The public routes' per-client limit, answered in the caller's format (a page or a badge) rather than as
  * problem+json, which a browser or an <img> cannot show.
  */
-function rateLimited(render: (c: Context<AppEnv>, retryAfter: string) => Promise<Response>): MiddlewareHandler<AppEnv> {
+type LimitRender = (c: Context<AppEnv>, retryAfter: string) => Promise<Response>;
+
+async function limitedAnswer(c: Context<AppEnv>, err: unknown, render: LimitRender): Promise<Response> {
+  if (!(err instanceof ApiError) || err.code !== "RATE_LIMITED") throw err;
+  const retryAfter = err.headers?.["retry-after"] ?? "60";
+  const res = await render(c, retryAfter);
+  res.headers.set("retry-after", retryAfter);
+  return res;
+}
+
+function rateLimited(render: LimitRender): MiddlewareHandler<AppEnv> {
   const limit = publicRateLimit();
   return async (c, next) => {
     try {
       await limit(c, next);
     } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== "RATE_LIMITED") throw err;
-      const retryAfter = err.headers?.["retry-after"] ?? "60";
-      const res = await render(c, retryAfter);
-      res.headers.set("retry-after", retryAfter);
-      return res;
+      return limitedAnswer(c, err, render);
     }
   };
 }
 
-const pageLimit = rateLimited((c, retryAfter) =>
+/**
+ * A page that only looks a number up: lookupNumber applies the limit itself, and only when the answer is not held
+ * in memory; a refusal is answered in the page's format.
+ */
+function lookupLimited(render: LimitRender, handler: (c: Context<AppEnv>) => Promise<Response>) {
+  return async (c: Context<AppEnv>) => {
+    try {
+      return await handler(c);
+    } catch (err) {
+      return limitedAnswer(c, err, render);
+    }
+  };
+}
+
+const renderPageLimited: LimitRender = (c, retryAfter) =>
   renderPage(
     c,
     <Layout title="请求过于频繁 - 小程序备案查询">
@@ -212,8 +232,8 @@ const pageLimit = rateLimited((c, retryAfter) =>
       <p class="error">查询次数过多，请 {retryAfter} 秒后再试。</p>
     </Layout>,
     { status: 429, cacheControl: "no-store" },
-  ),
-);
+  );
+const pageLimit = rateLimited(renderPageLimited);
 
 const StatusTag: FC<{ status: PublicRecord["status"] }> = ({ status }) => (
   <span class={`status ${status}`}>{STATUS_LABELS[status]}</span>
@@ -421,20 +441,23 @@ const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, o
   );
 };
 
-pagesRoutes.get("/r/:number", pageLimit, async (c) => {
-  const input = c.req.param("number");
-  const parsed = parseRegistrationNumber(input);
-  // Anything that is not a registration number is never looked up, so odd paths cannot fill the caches.
-  if (!parsed) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
-  // One address per record: other spellings (full-width, traditional, 川 for 蜀…) redirect to the canonical one.
-  if (parsed.normalized !== input) return c.redirect(recordHref(parsed.normalized), 301);
-  const answer = await lookupNumber(c, parsed.normalized);
-  if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
-  const etag = derivedEtag(answer.etag, "page");
-  if (clientHolds(c, etag)) return notModified(etag);
-  const record = PublicRecordSchema.parse(JSON.parse(answer.body));
-  return renderPage(c, <RecordPage record={record} origin={new URL(c.req.url).origin} />, { etag });
-});
+pagesRoutes.get(
+  "/r/:number",
+  lookupLimited(renderPageLimited, async (c) => {
+    const input = c.req.param("number") ?? "";
+    const parsed = parseRegistrationNumber(input);
+    // Anything that is not a registration number is never looked up, so odd paths cannot fill the caches.
+    if (!parsed) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
+    // One address per record: other spellings (full-width, traditional, 川 for 蜀…) redirect to the canonical one.
+    if (parsed.normalized !== input) return c.redirect(recordHref(parsed.normalized), 301);
+    const answer = await lookupNumber(c, parsed.normalized);
+    if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
+    const etag = derivedEtag(answer.etag, "page");
+    if (clientHolds(c, etag)) return notModified(etag);
+    const record = PublicRecordSchema.parse(JSON.parse(answer.body));
+    return renderPage(c, <RecordPage record={record} origin={new URL(c.req.url).origin} />, { etag });
+  }),
+);
 
 const BADGE_COLORS: Record<PublicRecord["status"] | "unknown", string> = {
   active: "#2e8540",
@@ -500,19 +523,21 @@ function svgResponse(svg: string, status: number, extra: Record<string, string> 
   });
 }
 
-const badgeLimit = rateLimited(async (_c, _retryAfter) =>
-  svgResponse(badgeSvg("请稍后再试", BADGE_COLORS.unknown), 429, { "cache-control": "no-store" }),
-);
+const renderBadgeLimited: LimitRender = async () =>
+  svgResponse(badgeSvg("请稍后再试", BADGE_COLORS.unknown), 429, { "cache-control": "no-store" });
 
-pagesRoutes.get("/badge/:file", badgeLimit, async (c) => {
-  const file = c.req.param("file");
-  if (!file.endsWith(".svg")) return c.notFound();
-  const parsed = parseRegistrationNumber(file.slice(0, -".svg".length));
-  const answer = parsed ? await lookupNumber(c, parsed.normalized) : undefined;
-  if (answer?.status !== 200) return svgResponse(badgeSvg("未找到", BADGE_COLORS.unknown), 404);
-  const etag = derivedEtag(answer.etag, "badge");
-  if (clientHolds(c, etag)) return notModified(etag);
-  const record = PublicRecordSchema.parse(JSON.parse(answer.body));
-  const svg = badgeSvg(`${record.serviceLicence} ${STATUS_LABELS[record.status]}`, BADGE_COLORS[record.status]);
-  return svgResponse(svg, 200, { etag });
-});
+pagesRoutes.get(
+  "/badge/:file",
+  lookupLimited(renderBadgeLimited, async (c) => {
+    const file = c.req.param("file") ?? "";
+    if (!file.endsWith(".svg")) return c.notFound();
+    const parsed = parseRegistrationNumber(file.slice(0, -".svg".length));
+    const answer = parsed ? await lookupNumber(c, parsed.normalized) : undefined;
+    if (answer?.status !== 200) return svgResponse(badgeSvg("未找到", BADGE_COLORS.unknown), 404);
+    const etag = derivedEtag(answer.etag, "badge");
+    if (clientHolds(c, etag)) return notModified(etag);
+    const record = PublicRecordSchema.parse(JSON.parse(answer.body));
+    const svg = badgeSvg(`${record.serviceLicence} ${STATUS_LABELS[record.status]}`, BADGE_COLORS[record.status]);
+    return svgResponse(svg, 200, { etag });
+  }),
+);

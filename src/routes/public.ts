@@ -6,7 +6,7 @@ import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
 import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup } from "../lib/lookup-cache";
-import { publicRateLimit } from "../lib/rate-limit";
+import { enforcePublicLimit, publicRateLimit } from "../lib/rate-limit";
 import { createRouter, errorResponses } from "../lib/router";
 import { findPublicRecord, type SearchQuery, searchPublicRecords } from "../repositories/public-records";
 import type { AppEnv } from "../types";
@@ -21,7 +21,8 @@ publicRoutes.use(
   "*",
   cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }),
 );
-publicRoutes.use("*", publicRateLimit());
+// Searches always reach D1; a number lookup asks the limiter only when its answer is not in memory (lookupNumber).
+publicRoutes.use("/search", publicRateLimit());
 publicRoutes.use("*", replicaReads());
 
 export const PublicRecordSchema = z
@@ -56,7 +57,7 @@ function conditional(c: Context<AppEnv>, answer: CachedLookup, contentType: stri
   return new Response(answer.body, { status: answer.status, headers: { ...headers, "content-type": contentType } });
 }
 
-/** A registration's public record by number, from the caches or one primary-key read. */
+/** A registration's public record by number, from the caches or one primary-key read (rate limited unless in memory). */
 export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<CachedLookup> {
   const parsed = parseRegistrationNumber(input);
   const key = parsed?.normalized ?? input.trim();
@@ -70,6 +71,7 @@ export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<C
       return { status: record ? 200 : 404, body, etag: await etagOf(body) };
     },
     (p) => c.executionCtx.waitUntil(p),
+    () => enforcePublicLimit(c),
   );
 }
 

@@ -173,18 +173,39 @@ describe("abuse", () => {
   it("answers 429 with Retry-After once a client passes its limit, and other clients go on", async () => {
     const me = { "cf-connecting-ip": "198.51.100.77" };
     let limited: Response | undefined;
+    // Numbers nobody holds: each lookup reaches storage, so each one counts.
     for (let i = 0; i < 200 && !limited; i++) {
-      const res = await call(`/v1/public/registrations/${encodeURIComponent(enterprise.number)}`, { headers: me });
+      const res = await call(
+        `/v1/public/registrations/${encodeURIComponent(`粤ICP备2098${String(i).padStart(6, "0")}号-1X`)}`,
+        {
+          headers: me,
+        },
+      );
       if (res.status === 429) limited = res;
       else await res.arrayBuffer();
     }
     expect(limited?.status).toBe(429);
     expect(limited?.headers.get("retry-after")).toBe(env.PUBLIC_RATE_LIMIT_PERIOD);
     expect(((await limited?.json()) as { code?: string } | undefined)?.code).toBe("RATE_LIMITED");
+    const search = await call("/v1/public/search?q=%E7%A4%BA%E4%BE%8B", { headers: me });
+    expect(search.status).toBe(429);
     const other = await call(`/v1/public/registrations/${encodeURIComponent(enterprise.number)}`, {
       headers: client(),
     });
     expect(other.status).toBe(200);
+  });
+
+  it("serves an answer this isolate holds in memory without counting it against the client", async () => {
+    const me = { "cf-connecting-ip": "198.51.100.78" };
+    const hot = `/v1/public/registrations/${encodeURIComponent(enterprise.number)}`;
+    expect((await call(hot, { headers: me })).status).toBe(200);
+    // Far more lookups of the held number than the limit allows: none is refused.
+    for (let i = 0; i < 150; i++) expect((await call(hot, { headers: me })).status, `lookup ${i}`).toBe(200);
+    // A number not held still counts, and the client still has its whole allowance for those.
+    const miss = await call(`/v1/public/registrations/${encodeURIComponent("粤ICP备2097000001号-1X")}`, {
+      headers: me,
+    });
+    expect(miss.status).toBe(404);
   });
 
   it("answers a CORS preflight from any origin", async () => {
