@@ -4,10 +4,17 @@ import autocannon from "autocannon";
 /**
  * A case: `path` (fixed) or `next()` giving each request's `{ path?, body? }`, plus `method`, `headers`, `body`.
  * Returns requests per second (mean of autocannon's one-second samples), latency p50/p99 in ms, and everything
- * that was not a 2xx answer.
+ * that was not a 2xx answer (with the first such answer).
  */
 export async function measure(url, spec, { connections, duration }) {
-  const request = spec.next ? { setupRequest: (req) => Object.assign(req, spec.next()) } : { path: spec.path ?? "/" };
+  let firstFailure = null;
+  const request = {
+    path: spec.path ?? "/",
+    ...(spec.next ? { setupRequest: (req) => Object.assign(req, spec.next()) } : {}),
+    onResponse: (status, body) => {
+      if (firstFailure === null && (status < 200 || status > 299)) firstFailure = `${status} ${body.slice(0, 300)}`;
+    },
+  };
   const result = await autocannon({
     url,
     connections,
@@ -26,5 +33,6 @@ export async function measure(url, spec, { connections, duration }) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    firstFailure,
   };
 }
