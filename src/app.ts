@@ -1,5 +1,5 @@
 import { HTTPException } from "hono/http-exception";
-import { createDb } from "./db/client";
+import { dbFor } from "./db/client";
 import { authenticate } from "./lib/auth";
 import { ApiError, problemResponse } from "./lib/errors";
 import { preferredLang } from "./lib/i18n";
@@ -29,7 +29,7 @@ export function createApp() {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
     c.set("lang", preferredLang(c.req.header("accept-language")));
-    c.set("db", createDb(c.env.DB));
+    c.set("db", dbFor(c.env.DB));
     await next();
     c.header("x-request-id", requestId);
   });

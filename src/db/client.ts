@@ -10,6 +10,18 @@ export function createDb(d1: D1Database) {
 
 export type Db = ReturnType<typeof createDb>;
 
+const forBinding = new WeakMap<D1Database, Db>();
+
+/** The query builder over `d1`, made once per binding and isolate rather than on every request. */
+export function dbFor(d1: D1Database): Db {
+  let db = forBinding.get(d1);
+  if (!db) {
+    db = createDb(d1);
+    forBinding.set(d1, db);
+  }
+  return db;
+}
+
 /**
  * Reads that any replica may serve (D1 Sessions API, "first-unconstrained"): the public lookup, whose answers may be
  * up to 60 s old anyway (SPEC §8). Writes and everything a key holder reads stay on the primary.

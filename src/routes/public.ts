@@ -57,7 +57,7 @@ function conditional(c: Context<AppEnv>, answer: CachedLookup, contentType: stri
   return new Response(answer.body, { status: answer.status, headers: { ...headers, "content-type": contentType } });
 }
 
-/** A registration's public record by number, from the caches or one primary-key read (rate limited unless in memory). */
+/** A registration's public record by number, from memory or one primary-key read (rate limited unless in memory). */
 export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<CachedLookup> {
   const parsed = parseRegistrationNumber(input);
   const key = parsed?.normalized ?? input.trim();
@@ -70,7 +70,6 @@ export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<C
         : JSON.stringify(problemBody(new ApiError("NOT_FOUND", "No registration has this number"), "en"));
       return { status: record ? 200 : 404, body, etag: await etagOf(body) };
     },
-    (p) => c.executionCtx.waitUntil(p),
     () => enforcePublicLimit(c),
   );
 }

@@ -204,7 +204,7 @@ regulatorRoutes.openapi(
       throw e;
     });
     if (updated.registrationNumber) changed.push(updated.registrationNumber);
-    await forgetNumbers(changed);
+    forgetNumbers(changed);
     return c.json(toFilingView(updated), 200);
   },
 );
@@ -320,7 +320,7 @@ regulatorRoutes.openapi(
       },
       endRegistrationStatements(db, { ended, status: "revoked", at: now, extraRecipients: [] }),
     );
-    await forgetNumbers([registration.number]);
+    forgetNumbers([registration.number]);
     return c.json({ number: registration.number, appId: registration.appId, status: "revoked", reasons }, 200);
   },
 );
