@@ -28,6 +28,12 @@ export async function prepareState({ state = mkdtempSync(join(tmpdir(), "beian-"
  */
 export async function startService({ state, port, vars = {}, config, args = [], quiet = true, timeoutMs = 120_000 }) {
   const url = `http://127.0.0.1:${port}`;
+  // Something already answering there would be mistaken for this server.
+  const taken = await fetch(`${url}/health`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`${url} is already in use`);
   const child = startWrangler(
     [
       "dev",
@@ -64,13 +70,21 @@ export async function startService({ state, port, vars = {}, config, args = [], 
       await exited;
     },
   };
-  process.on("exit", () => {
+  const killTree = () => {
     try {
       process.kill(-child.pid, "SIGKILL");
     } catch {
       // already gone
     }
-  });
+  };
+  process.on("exit", killTree);
+  // A signal ends the driving script without running "exit" handlers: end the server first.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      killTree();
+      process.exit(130);
+    });
+  }
   await Promise.race([
     waitForHealth(url, timeoutMs),
     exited.then((code) => {

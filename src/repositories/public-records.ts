@@ -80,8 +80,10 @@ function searchConditions(query: SearchQuery) {
   const unitPrefix = sql`(${publicRecords.unitNameKey} >= ${key} and ${publicRecords.unitNameKey} < ${upper})`;
   // Contains: the trigram index for three characters or more; one or two characters (common in Chinese names)
   // cannot be served by trigrams, so they match name prefixes only, never by scanning every record.
+  // FTS5 reads its query as a C string: a NUL would end it inside the phrase (a syntax error). No name holds a NUL,
+  // so such a query has no contains term.
   const contains =
-    [...key].length >= MIN_TRIGRAM_CHARS
+    [...key].length >= MIN_TRIGRAM_CHARS && !key.includes("\0")
       ? sql`${publicRecords}.rowid in (select rowid from public_records_fts where public_records_fts match ${ftsPhrase(key)})`
       : undefined;
   return {
