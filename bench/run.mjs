@@ -4,7 +4,8 @@
 // - Volume goes straight into a fresh local D1 with set-based SQL (registrations with their public records, apps,
 //   a pool of apps for submissions); a few filings go through the API, and a lookup of each kind of number must
 //   answer the same shape.
-// - Each round serves the baseline Worker (bench/baseline: one raw prepared statement per case) and then beian, on
+// - Each round serves the baseline Worker (bench/baseline: one raw prepared statement per case, behind the same
+//   static-assets router as beian) and then beian, on
 //   the same state, twice over: under `wrangler dev` as `npm start` runs it, and under miniflare directly (the same
 //   workerd without wrangler's dev proxy). autocannon drives each case at 10 and 50 connections.
 // - The deadline sweep runs over its own catalogue (1,000,000 listed apps, 30 % unfiled) and is compared with the
@@ -16,7 +17,8 @@
 // - Bundle size is that of `wrangler deploy --dry-run --minify`; startup is measured in miniflare (see `startup`).
 //
 // The public lookup's rate limit (120 a minute per client) is raised for the run in a generated copy of
-// wrangler.toml inside the state directory: the limiter still runs on every request, it just never refuses.
+// wrangler.toml inside the state directory: the limiter still runs on every request that reaches storage, it just
+// never refuses.
 //
 // Usage: npm run bench [-- --quick] [--keep]
 //   --quick  3 s per case, one round, 20,000 registrations and a 100,000-app sweep: a few minutes.
