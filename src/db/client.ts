@@ -1,6 +1,4 @@
 import { drizzle } from "drizzle-orm/d1";
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../types";
 
 export function createDb(d1: D1Database) {
   // Queries are built with the SQL-like builder only; without the schema, the relational query API stays out of
@@ -23,16 +21,13 @@ export function dbFor(d1: D1Database): Db {
 }
 
 /**
- * Reads that any replica may serve (D1 Sessions API, "first-unconstrained"): the public lookup, whose answers may be
- * up to 60 s old anyway (SPEC §8). Writes and everything a key holder reads stay on the primary.
+ * The query builder for reads that any replica may serve (D1 Sessions API, "first-unconstrained"): the public
+ * lookup, whose answers may be up to 60 s old anyway (SPEC §8). Writes and everything a key holder reads stay on the
+ * primary. Called where a public read actually happens, so an answer served from memory opens no session.
  */
-export function replicaReads(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const d1 = c.env.DB;
-    if (typeof d1.withSession === "function") {
-      // drizzle's D1 driver uses prepare() and batch(), which a session has too.
-      c.set("db", createDb(d1.withSession("first-unconstrained") as unknown as D1Database));
-    }
-    await next();
-  };
+export function replicaDb(d1: D1Database): Db {
+  // drizzle's D1 driver uses prepare() and batch(), which a session has too.
+  return typeof d1.withSession === "function"
+    ? createDb(d1.withSession("first-unconstrained") as unknown as D1Database)
+    : dbFor(d1);
 }

@@ -1,6 +1,6 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
-import { replicaReads } from "../db/client";
+import { replicaDb } from "../db/client";
 import { MAX_NUMBER_INPUT_LENGTH, parseRegistrationNumber } from "../domain/registration-number";
 import { ApiError } from "../lib/errors";
 import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
@@ -15,10 +15,6 @@ import { lookupNumber, PublicRecordSchema, searchQuery } from "./public";
  * loads fast from mainland China. Pages show only what the public record holds, which is already masked.
  */
 export const pagesRoutes = new Hono<AppEnv>();
-// Public pages read what the JSON lookup reads, from any replica.
-pagesRoutes.use("/", replicaReads());
-pagesRoutes.use("/r/*", replicaReads());
-pagesRoutes.use("/badge/*", replicaReads());
 
 const PAGE_SIZE = 20;
 const MAX_QUERY_LENGTH = 50; // as `/v1/public/search`
@@ -329,7 +325,7 @@ pagesRoutes.get("/", pageLimit, async (c) => {
       { status: 422, cacheControl: "no-store" },
     );
   }
-  const { items, total } = await searchPublicRecords(c.get("db"), searchQuery(q), {
+  const { items, total } = await searchPublicRecords(replicaDb(c.env.DB), searchQuery(q), {
     offset: (page - 1) * PAGE_SIZE,
     limit: PAGE_SIZE,
   });

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
-import { replicaReads } from "../db/client";
+import { replicaDb } from "../db/client";
 import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-number";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
@@ -23,7 +23,6 @@ publicRoutes.use(
 );
 // Searches always reach D1; a number lookup asks the limiter only when its answer is not in memory (lookupNumber).
 publicRoutes.use("/search", publicRateLimit());
-publicRoutes.use("*", replicaReads());
 
 export const PublicRecordSchema = z
   .object({
@@ -64,7 +63,7 @@ export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<C
   return cachedLookup(
     key,
     async () => {
-      const record = parsed ? await findPublicRecord(c.get("db"), parsed.normalized) : undefined;
+      const record = parsed ? await findPublicRecord(replicaDb(c.env.DB), parsed.normalized) : undefined;
       const body = record
         ? JSON.stringify(record)
         : JSON.stringify(problemBody(new ApiError("NOT_FOUND", "No registration has this number"), "en"));
@@ -143,7 +142,7 @@ publicRoutes.openapi(
   }),
   async (c) => {
     const { q, page, pageSize } = c.req.valid("query");
-    const result = await searchPublicRecords(c.get("db"), searchQuery(q), {
+    const result = await searchPublicRecords(replicaDb(c.env.DB), searchQuery(q), {
       offset: (page - 1) * pageSize,
       limit: pageSize,
     });

@@ -39,10 +39,10 @@ async function request(path: string, db: D1Database, headers: Record<string, str
 describe("public reads go to any replica (D1 Sessions API)", () => {
   it("the number lookup, search and pages read through an unconstrained session, never the primary", async () => {
     for (const path of [
-      "/v1/public/registrations/%E7%B2%A4ICP%E5%A4%872099000001%E5%8F%B7-1X",
+      "/v1/public/registrations/%E7%B2%A4ICP%E5%A4%872024990001%E5%8F%B7-1X",
       "/v1/public/search?q=%E7%A4%BA%E4%BE%8B%E5%B0%8F%E7%A8%8B%E5%BA%8F",
       "/?q=%E7%A4%BA%E4%BE%8B%E5%B0%8F%E7%A8%8B%E5%BA%8F",
-      "/badge/%E7%B2%A4ICP%E5%A4%872099000002%E5%8F%B7-1X.svg",
+      "/badge/%E7%B2%A4ICP%E5%A4%872024990002%E5%8F%B7-1X.svg",
     ]) {
       const { db, sessions, primary } = observedDb();
       const res = await request(path, db, { "cf-connecting-ip": `198.51.100.${sessions.length + 10}` });
@@ -50,6 +50,17 @@ describe("public reads go to any replica (D1 Sessions API)", () => {
       expect(sessions, path).toEqual(["first-unconstrained"]);
       expect(primary, path).toEqual([]);
     }
+  });
+
+  it("an answer held in memory opens no session at all", async () => {
+    const path = "/v1/public/registrations/%E7%B2%A4ICP%E5%A4%872024990003%E5%8F%B7-1X";
+    const first = observedDb();
+    await request(path, first.db, { "cf-connecting-ip": "198.51.100.30" });
+    expect(first.sessions).toEqual(["first-unconstrained"]);
+    const again = observedDb();
+    expect((await request(path, again.db, { "cf-connecting-ip": "198.51.100.30" })).status).toBe(404);
+    expect(again.sessions).toEqual([]);
+    expect(again.primary).toEqual([]);
   });
 
   it("a key holder's reads stay on the primary", async () => {
