@@ -1,4 +1,4 @@
-// Small, valid files for the demo's filing materials: a one-colour PNG of any size and a minimal PDF.
+// Small, valid files for filing materials (a one-colour PNG of any size, a minimal PDF), and their upload.
 import { crc32, deflateSync } from "node:zlib";
 
 function chunk(type, data) {
@@ -34,4 +34,20 @@ export function pdf(text = "beian") {
     `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n` +
       `3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
   );
+}
+
+/** Uploads one material (`POST /v1/materials`, multipart) as the holder of `key`; its mediaId, or throws. */
+export async function uploadMaterial(baseUrl, key, field, bytes, name, certificateType) {
+  const form = new FormData();
+  form.set("field", field);
+  if (certificateType) form.set("certificateType", certificateType);
+  form.set("file", new Blob([bytes]), name);
+  const res = await fetch(`${baseUrl}/v1/materials`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}` },
+    body: form,
+  });
+  const json = await res.json();
+  if (res.status !== 201) throw new Error(`material ${field}: ${res.status} ${JSON.stringify(json)}`);
+  return json.mediaId;
 }

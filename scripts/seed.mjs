@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { residentIdCheckCharacter, usccCheckCharacter } from "../src/domain/identifiers.ts";
 import { localArgs, run, scratchDir } from "./lib.mjs";
-import { pdf, png } from "./material-files.mjs";
+import { pdf, png, uploadMaterial } from "./material-files.mjs";
 
 /** Development-only keys for the demo accounts: printed by `npm start`, never valid anywhere else. */
 export const DEMO_ACCOUNTS = [
@@ -211,20 +211,8 @@ export async function seedCatalogue(baseUrl) {
  * licence photo, each principal's ID card (front and back), the commitment letter, a permit per pre-approval.
  */
 async function attachMaterials(baseUrl, key, body) {
-  const upload = async (field, file, name, certificateType) => {
-    const form = new FormData();
-    form.set("field", field);
-    if (certificateType) form.set("certificateType", certificateType);
-    form.set("file", new Blob([file]), name);
-    const res = await fetch(`${baseUrl}/v1/materials`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}` },
-      body: form,
-    });
-    const json = await res.json();
-    if (res.status !== 201) throw new Error(`demo material ${field}: ${res.status} ${JSON.stringify(json)}`);
-    return json.mediaId;
-  };
+  const upload = (field, file, name, certificateType) =>
+    uploadMaterial(baseUrl, key, field, file, name, certificateType);
   const card = png(1280, 720);
   const { organizer, service } = body;
   if (organizer.nature !== "individual") {

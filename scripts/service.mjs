@@ -1,7 +1,7 @@
 // The service as `npm start` runs it (wrangler dev on a local D1), for the scripts that drive it from outside:
 // the benchmarks and the reliability runs. Each gets its own state directory and port, so they never touch the
 // developer's data, and can stop the server gently or kill it outright and start it again on the same state.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root, run, startWrangler, waitForHealth } from "./lib.mjs";
@@ -92,4 +92,12 @@ export async function startService({ state, port, vars = {}, config, args = [], 
     }),
   ]);
   return service;
+}
+
+/** The local D1's SQLite file under a state directory (wrangler dev and miniflare keep it there). */
+export function d1File(state) {
+  const dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (files.length !== 1) throw new Error(`expected one D1 database in ${dir}, found ${files.length}`);
+  return join(dir, files[0]);
 }

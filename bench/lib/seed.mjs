@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../../scripts/lib.mjs";
-import { pdf, png } from "../../scripts/material-files.mjs";
+import { pdf, png, uploadMaterial } from "../../scripts/material-files.mjs";
 import { DEMO_ACCOUNTS, demoFilings } from "../../scripts/seed.mjs";
 import { residentIdCheckCharacter, usccCheckCharacter } from "../../src/domain/identifiers.ts";
 
@@ -107,21 +107,7 @@ export async function seedVolume(state, counts) {
 export const developerKey = DEMO_ACCOUNTS.find((a) => a.role === "developer").key;
 const reviewerKey = DEMO_ACCOUNTS.find((a) => a.role === "reviewer").key;
 const regulatorKey = DEMO_ACCOUNTS.find((a) => a.role === "regulator").key;
-
-async function upload(url, field, bytes, name, certificateType) {
-  const form = new FormData();
-  form.set("field", field);
-  if (certificateType) form.set("certificateType", certificateType);
-  form.set("file", new Blob([bytes]), name);
-  const res = await fetch(`${url}/v1/materials`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${developerKey}` },
-    body: form,
-  });
-  const json = await res.json();
-  if (res.status !== 201) throw new Error(`upload ${field}: ${res.status} ${JSON.stringify(json)}`);
-  return json.mediaId;
-}
+const upload = (url, ...material) => uploadMaterial(url, developerKey, ...material);
 
 /**
  * One set of uploaded materials of the demo developer (a licence photo, ID card sides, a commitment letter); a

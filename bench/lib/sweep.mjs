@@ -2,9 +2,10 @@
 // the scheduled handler run after run as the cron would, and the same per-chunk work done by Node's built-in
 // SQLite on a copy of the same database file, as the floor the sweep is measured against.
 import { createHash, randomUUID } from "node:crypto";
-import { copyFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../../scripts/lib.mjs";
+import { d1File } from "../../scripts/service.mjs";
 
 /** Share of the catalogue with an active registration; the rest is unfiled and gets delisted. */
 export const REGISTERED_SHARE = 0.7;
@@ -36,14 +37,6 @@ INSERT INTO registrations (number, app_id, organizer_id, filing_id, status, serv
   writeFileSync(file, seed);
   await run("wrangler", ["d1", "execute", "DB", ...local, "--file", file], { quiet: true });
   return { apps, unfiled: apps - registered };
-}
-
-/** The local D1's SQLite file under a state directory (wrangler and miniflare keep it there). */
-export function d1File(state) {
-  const dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  if (files.length !== 1) throw new Error(`expected one D1 database in ${dir}, found ${files.length}`);
-  return join(dir, files[0]);
 }
 
 /** Copies the D1 file (and its WAL, if any) to `to`: an identical database for the node:sqlite run. */

@@ -1,12 +1,8 @@
-// Client helpers shared by the reliability checks: authorized JSON calls against a running service, accounts and
-// apps, valid filing bodies with uploaded materials, the review flow to a registration number, the cron, and a
-// read-only look at the service's local D1 file.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { readDevVars } from "../../scripts/lib.mjs";
-import { pdf, png } from "../../scripts/material-files.mjs";
+import { pdf, png, uploadMaterial as upload } from "../../scripts/material-files.mjs";
 import { DEMO_ACCOUNTS } from "../../scripts/seed.mjs";
+import { d1File } from "../../scripts/service.mjs";
 import { residentIdCheckCharacter, usccCheckCharacter } from "../../src/domain/identifiers.ts";
 
 /** The demo accounts' development keys by role (seeded by prepareState). */
@@ -142,21 +138,6 @@ export function organizer() {
   };
 }
 
-async function upload(baseUrl, key, field, file, name, certificateType) {
-  const form = new FormData();
-  form.set("field", field);
-  if (certificateType) form.set("certificateType", certificateType);
-  form.set("file", new Blob([file]), name);
-  const res = await fetch(`${baseUrl}/v1/materials`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}` },
-    body: form,
-  });
-  const json = await res.json();
-  if (res.status !== 201) throw new Error(`material ${field}: ${res.status} ${JSON.stringify(json)}`);
-  return json.mediaId;
-}
-
 /**
  * The attachments an enterprise `new` filing needs, uploaded once by `key` (the developer or provider who
  * submits): they may be referenced by any number of that account's filings.
@@ -282,13 +263,7 @@ export async function waitForRun(baseUrl, scheduledMs, timeoutMs = 600_000) {
   throw new Error(`the run of ${iso} did not finish within ${timeoutMs / 1000} s`);
 }
 
-/** The local D1 file of a state directory (wrangler dev --persist-to). */
-export function d1File(state) {
-  const dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
-  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  if (!file) throw new Error(`no D1 database under ${dir}`);
-  return join(dir, file);
-}
+export { d1File };
 
 /** Opens the state's D1 database read-only with node:sqlite; remember to close it. */
 export function openD1(state) {

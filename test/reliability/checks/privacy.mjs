@@ -6,7 +6,7 @@
 // (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them.
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { pdf, png } from "../../../scripts/material-files.mjs";
+import { pdf, png, uploadMaterial as upload } from "../../../scripts/material-files.mjs";
 import { prepareState, startService } from "../../../scripts/service.mjs";
 import {
   approve,
@@ -24,16 +24,6 @@ import {
 } from "../lib.mjs";
 
 const PORT = 8933;
-
-async function upload(url, key, field, file, name, certificateType) {
-  const form = new FormData();
-  form.set("field", field);
-  if (certificateType) form.set("certificateType", certificateType);
-  form.set("file", new Blob([file]), name);
-  const res = await call(url, "/v1/materials", { key, raw: form });
-  if (res.status !== 201) throw new Error(`upload ${field}: ${res.status} ${res.text}`);
-  return res.body.mediaId;
-}
 
 /** An individual's `new` filing: the person is organizer and both principals. */
 function individualFiling(appId, media, name) {
