@@ -19,7 +19,7 @@ import { referenceRoutes } from "./routes/reference";
 import { regulatorRoutes } from "./routes/regulator";
 import { reviewRoutes } from "./routes/review";
 import { webhookRoutes } from "./routes/webhook";
-import { dispatchOutbox } from "./webhooks/outbox";
+import { dispatchOutbox, sendAndMark } from "./webhooks/outbox";
 
 export function createApp() {
   const app = createRouter();
@@ -43,11 +43,15 @@ export function createApp() {
     return authenticate()(c, next);
   });
 
-  // A change that committed may have written events: hand them to the delivery queue once the answer is out.
+  // A change that committed may have written events: hand them to the delivery queue once the answer is out —
+  // exactly those the writer reports (`pendingEvents`), or else whatever the outbox holds.
   app.use("/v1/*", async (c, next) => {
     await next();
     if (c.req.method !== "GET" && c.res.status < 400 && c.env.DELIVERY_QUEUE) {
-      c.executionCtx.waitUntil(dispatchOutbox(c.env, c.get("db")).catch(() => {}));
+      const pending = c.get("pendingEvents");
+      if (pending?.length === 0) return;
+      const handOff = pending ? sendAndMark(c.env, c.get("db"), pending) : dispatchOutbox(c.env, c.get("db"));
+      c.executionCtx.waitUntil(handOff.catch(() => {}));
     }
   });
 

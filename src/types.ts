@@ -1,7 +1,7 @@
 import type { Db } from "./db/client";
 import type { Principal } from "./lib/auth";
 import type { Lang } from "./lib/i18n";
-import type { DeliveryMessage } from "./webhooks/outbox";
+import type { DeliveryMessage, PendingEvent } from "./webhooks/outbox";
 
 /** Worker bindings: vars and bindings from wrangler.toml, secrets from .dev.vars / `wrangler secret`. */
 export interface Env {
@@ -36,5 +36,10 @@ export type AppEnv = {
     lang: Lang;
     principal: Principal;
     body: unknown;
+    /**
+     * Events this request wrote that the outbox holds, when the writer knows them exactly (a submission); unset,
+     * the hand-off after the answer reads the outbox itself.
+     */
+    pendingEvents?: PendingEvent[];
   };
 };

@@ -19,6 +19,7 @@ import { maskCertificateNumber, maskEmail, maskMobile } from "../domain/masking"
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { initialDispatch, type PendingEvent } from "../webhooks/outbox";
 import { isUniqueViolation, nextAuditRow } from "./audit";
 import type { BlindFacts } from "./preflight";
 
@@ -115,7 +116,7 @@ export type SubmitInput = {
 };
 
 export type SubmitOutcome =
-  | { kind: "created"; view: FilingView }
+  | { kind: "created"; view: FilingView; pending: PendingEvent[] }
   | { kind: "replay"; status: number; body: string }
   | { kind: "key_reused" }
   | { kind: "in_progress" };
@@ -175,8 +176,9 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     }));
 
   const key = input.idempotency;
+  let pending: PendingEvent[];
   try {
-    await db.batch([
+    const results = await db.batch([
       db.insert(filings).values(row),
       ...(key
         ? [
@@ -221,16 +223,22 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
         at,
       }),
       db.insert(auditLog).values(audit),
-      db.insert(events).values(
-        recipients.map((accountId) => ({
-          id: newId("evt", now.getTime()),
-          accountId,
-          type: "filing.submitted",
-          data: eventData,
-          createdAt: at,
-        })),
-      ),
+      db
+        .insert(events)
+        .values(
+          recipients.map((accountId) => ({
+            id: newId("evt", now.getTime()),
+            accountId,
+            type: "filing.submitted",
+            data: eventData,
+            createdAt: at,
+            dispatchedAt: initialDispatch(accountId, at),
+          })),
+        )
+        .returning({ seq: events.seq, id: events.id, dispatchedAt: events.dispatchedAt }),
     ]);
+    const written = results.at(-1) as { seq: number; id: string; dispatchedAt: string | null }[];
+    pending = written.filter((e) => e.dispatchedAt === null).map(({ seq, id }) => ({ seq, id }));
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     // Lost a race: either a duplicate of this request committed first, or another filing for the app did.
@@ -247,7 +255,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     }
     return { kind: "in_progress" };
   }
-  return { kind: "created", view };
+  return { kind: "created", view, pending };
 }
 
 export async function getFilingRow(db: Db, id: string): Promise<FilingRow | undefined> {

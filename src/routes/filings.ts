@@ -145,6 +145,7 @@ filingsRoutes.openapi(
     const conflicts = [...preflight.conflicts];
     if (organizerCancel.inFlight && !conflicts.includes("FILING_IN_PROGRESS")) conflicts.push("FILING_IN_PROGRESS");
     const all = [...conflicts.map((code) => problem("appId", code)), ...problems, ...organizerCancel.problems];
+    c.set("pendingEvents", []); // a dry run writes nothing
     return c.json({ valid: all.length === 0, errors: all.map((p) => renderProblem(p, c.get("lang"))) }, 200);
   },
 );
@@ -180,6 +181,7 @@ filingsRoutes.openapi(
       if (preflight.idempotency.requestHash !== requestHash) {
         throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
       }
+      c.set("pendingEvents", []); // the first call wrote (and handed on) everything
       return replay(preflight.idempotency.responseStatus, preflight.idempotency.responseBody);
     }
     const conflict = preflight.conflicts[0];
@@ -204,8 +206,10 @@ filingsRoutes.openapi(
     });
     switch (outcome.kind) {
       case "created":
+        c.set("pendingEvents", outcome.pending);
         return c.json(outcome.view, 201);
       case "replay":
+        c.set("pendingEvents", []);
         return replay(outcome.status, outcome.body);
       case "key_reused":
         throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { events } from "../db/schema";
+import { events, webhookEndpoints } from "../db/schema";
 import type { Env } from "../types";
 
 /** What a delivery message carries: the event's id; everything else is read when it is delivered. */
@@ -24,7 +24,20 @@ export async function dispatchOutbox(
     from ${events} e where e.dispatched_at is null ${opts.olderThan ? sql`and e.created_at < ${opts.olderThan}` : sql``}
     order by e.seq limit ${opts.limit ?? 100}`);
   if (rows.length === 0) return 0;
-  const messages = rows.filter((r) => r.hooked).map((r) => ({ body: { eventId: r.id } satisfies DeliveryMessage }));
+  await sendAndMark(env, db, rows);
+  return rows.length;
+}
+
+/** An event the outbox holds, as a request that wrote it knows it (its insert's `returning`). */
+export type PendingEvent = { seq: number; id: string; hooked?: number };
+
+/** Sends the hooked events of `rows` to the delivery queue, then marks all of `rows` dispatched. */
+export async function sendAndMark(env: Env, db: Db, rows: PendingEvent[]): Promise<void> {
+  const queue = env.DELIVERY_QUEUE;
+  if (!queue || rows.length === 0) return;
+  const messages = rows
+    .filter((r) => r.hooked !== 0)
+    .map((r) => ({ body: { eventId: r.id } satisfies DeliveryMessage }));
   for (let i = 0; i < messages.length; i += 100) await queue.sendBatch(messages.slice(i, i + 100));
   await db
     .update(events)
@@ -32,5 +45,15 @@ export async function dispatchOutbox(
     .where(
       sql`${events.seq} in (select value from json_each(${JSON.stringify(rows.map((r) => r.seq))})) and ${events.dispatchedAt} is null`,
     );
-  return rows.length;
+}
+
+/**
+ * `dispatched_at` for a new event of `accountId`, decided inside the insert: when the account has no live webhook
+ * there is nothing to hand on, so the event is born dispatched (`at`) and never enters the outbox; otherwise null
+ * (the outbox), and the writer hands it on (`sendAndMark` with the rows its insert returns). Events stay readable
+ * in the account's feed (`GET /v1/events`) either way.
+ */
+export function initialDispatch(accountId: string | SQL, at: string): SQL<string | null> {
+  return sql<string | null>`case when exists (select 1 from ${webhookEndpoints} w where w.account_id = ${accountId}
+    and w.disabled_at is null) then null else ${at} end`;
 }

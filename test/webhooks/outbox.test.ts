@@ -1,0 +1,79 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Env } from "../../src/types";
+import type { DeliveryMessage } from "../../src/webhooks/outbox";
+import { callJson, newAccount, newApp, validFiling } from "../support/api";
+import { eventually, outboxSettled } from "./receiver";
+
+const appEnv = env as unknown as Env;
+const RECEIVER = "https://receiver.example";
+
+/** What the hand-off gives the queue (stubbed: recorded, never consumed). */
+let sent: DeliveryMessage[] = [];
+beforeEach(() => {
+  sent = [];
+  vi.spyOn(appEnv.DELIVERY_QUEUE as Queue<DeliveryMessage>, "sendBatch").mockImplementation(async (messages) => {
+    for (const m of messages) sent.push(m.body);
+    return undefined as never;
+  });
+});
+
+afterEach(async () => {
+  await outboxSettled();
+  vi.restoreAllMocks();
+});
+
+type EventRow = { id: string; created_at: string; dispatched_at: string | null };
+
+async function submittedEvent(key: string, appId: string): Promise<EventRow> {
+  const submitted = await callJson("/v1/filings", { key, body: validFiling(appId) });
+  expect(submitted.status).toBe(201);
+  const row = await env.DB.prepare("select id, created_at, dispatched_at from events where data ->> 'filingId' = ?")
+    .bind(submitted.body.id)
+    .first<EventRow>();
+  if (!row) throw new Error("the submission wrote no event");
+  return row;
+}
+
+describe("the outbox hand-off of a submission", () => {
+  it("an account without a webhook gets its event born dispatched: never in the outbox, nothing queued", async () => {
+    const dev = await newAccount("developer");
+    const event = await submittedEvent(dev.key, await newApp(dev.key));
+    // Stamped by the insert itself (the submission's time), not by a later hand-off.
+    expect(event.dispatched_at).toBe(event.created_at);
+    await outboxSettled();
+    expect(sent.map((m) => m.eventId)).not.toContain(event.id);
+    // Still in the account's feed.
+    const feed = await callJson("/v1/events", { key: dev.key });
+    expect(feed.body.items.map((e: { id: string }) => e.id)).toEqual([event.id]);
+  });
+
+  it("an account with a live webhook gets exactly its event queued once, then marked dispatched", async () => {
+    const dev = await newAccount("developer");
+    const put = await callJson("/v1/webhook", { key: dev.key, method: "PUT", body: { url: `${RECEIVER}/hook` } });
+    expect(put.status).toBe(201);
+    const appId = await newApp(dev.key);
+    const event = await submittedEvent(dev.key, appId);
+    const dispatched = await eventually(async () => {
+      const row = await env.DB.prepare("select dispatched_at from events where id = ?")
+        .bind(event.id)
+        .first<{ dispatched_at: string | null }>();
+      return row?.dispatched_at;
+    });
+    expect(dispatched).toBeTruthy();
+    expect(sent.filter((m) => m.eventId === event.id)).toHaveLength(1);
+  });
+
+  it("a disabled webhook receives nothing: the event is born dispatched", async () => {
+    const dev = await newAccount("developer");
+    const put = await callJson("/v1/webhook", { key: dev.key, method: "PUT", body: { url: `${RECEIVER}/hook` } });
+    expect(put.status).toBe(201);
+    await env.DB.prepare("update webhook_endpoints set disabled_at = ? where account_id = ?")
+      .bind(new Date().toISOString(), dev.id)
+      .run();
+    const event = await submittedEvent(dev.key, await newApp(dev.key));
+    expect(event.dispatched_at).toBe(event.created_at);
+    await outboxSettled();
+    expect(sent.map((m) => m.eventId)).not.toContain(event.id);
+  });
+});
