@@ -7,6 +7,7 @@ declare namespace Cloudflare {
     BLIND_INDEX_KEY: string;
     ADMIN_BOOTSTRAP_KEY: string;
     PUBLIC_RATE_LIMIT_PERIOD: string;
+    PUBLIC_RATE_LIMITER: RateLimit;
     MATERIALS: R2Bucket;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }

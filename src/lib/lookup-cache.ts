@@ -26,20 +26,21 @@ function remember(number: string, value: CachedLookup, now: number): void {
 }
 
 /**
- * The answer for `number` held in memory, or `load()`'s, then held. `beforeIo` runs when the answer is not in
- * memory, before `load()` (the public rate limit).
+ * The answer for `number` held in memory, or `load()`'s, then held. `beforeIo` (the public rate limit) runs when
+ * the answer is not in memory, side by side with `load()`: the answer waits for both, and a refusal wins. A
+ * `beforeIo` that throws synchronously (a client already refused) keeps `load()` from starting at all.
  */
 export async function cachedLookup(
   number: string,
   load: () => Promise<CachedLookup>,
-  beforeIo: () => Promise<void> = async () => {},
+  beforeIo: () => Promise<void> = () => Promise.resolve(),
 ): Promise<CachedLookup> {
   const now = Date.now();
   const hit = memory.get(number);
   if (hit && hit.expires > now) return hit.value;
   if (hit) memory.delete(number);
-  await beforeIo();
-  const value = await load();
+  const limited = beforeIo();
+  const [, value] = await Promise.all([limited, load()]);
   remember(number, value, now);
   return value;
 }

@@ -9,15 +9,47 @@ import { ApiError } from "./errors";
  * What is counted is work that reaches storage: a search, or a lookup this isolate does not hold in memory
  * (see `cachedLookup`). An answer already in memory costs no I/O and is served without asking the limiter.
  */
-export async function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
+
+/**
+ * Clients the limiter refused in this isolate, with when that refusal ends (a period later, as `Retry-After`
+ * says): until then they are refused at once, without asking the limiter and without reading storage.
+ */
+const refusedUntil = new Map<string, number>();
+const MAX_REFUSED = 10_000;
+
+function limitPeriodS(c: Context<AppEnv>): number {
+  return Number(c.env.PUBLIC_RATE_LIMIT_PERIOD ?? 60) || 60;
+}
+
+function rateLimited(periodS: number): ApiError {
+  return new ApiError("RATE_LIMITED", `Try again in ${periodS} s`, { headers: { "retry-after": String(periodS) } });
+}
+
+/**
+ * Asks the limiter for this request's client. Not `async` on purpose: a client already refused in this isolate is
+ * refused by a synchronous throw, so a caller that starts the limiter and its read side by side
+ * (`Promise.all([enforcePublicLimit(c), read()])`) never starts the read for it. Otherwise the returned promise
+ * rejects with 429 when the limiter refuses.
+ */
+export function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
   const limiter = c.env.PUBLIC_RATE_LIMITER;
-  if (!limiter) return;
+  if (!limiter) return Promise.resolve();
   const client = c.req.header("cf-connecting-ip") ?? "unknown";
-  const { success } = await limiter.limit({ key: client });
-  if (!success) {
-    const period = Number(c.env.PUBLIC_RATE_LIMIT_PERIOD ?? 60) || 60;
-    throw new ApiError("RATE_LIMITED", `Try again in ${period} s`, { headers: { "retry-after": String(period) } });
+  const periodS = limitPeriodS(c);
+  const until = refusedUntil.get(client);
+  if (until !== undefined) {
+    if (until > Date.now()) throw rateLimited(periodS);
+    refusedUntil.delete(client);
   }
+  return limiter.limit({ key: client }).then(({ success }) => {
+    if (success) return;
+    if (refusedUntil.size >= MAX_REFUSED) {
+      const oldest = refusedUntil.keys().next().value;
+      if (oldest !== undefined) refusedUntil.delete(oldest);
+    }
+    refusedUntil.set(client, Date.now() + periodS * 1000);
+    throw rateLimited(periodS);
+  });
 }
 
 /** The limit as middleware, for routes that always reach storage. */

@@ -93,11 +93,15 @@ function searchConditions(query: SearchQuery) {
   };
 }
 
-/** The page query of a search (exported so a test can check its plan never scans the table). */
+/**
+ * The page query of a search, each row carrying the number of all matches (`count(*) over ()`: the ranking sorts
+ * every match anyway, so the total costs no second statement). Exported so a test can check its plan never scans
+ * the table.
+ */
 export function searchPageQuery(db: Db, query: SearchQuery, page: { offset: number; limit: number }) {
   const { where, rank } = searchConditions(query);
   return db
-    .select(columns)
+    .select({ ...columns, total: sql<number>`count(*) over ()` })
     .from(publicRecords)
     .where(where)
     .orderBy(...(rank ? [rank] : []), asc(publicRecords.serviceNameKey), asc(publicRecords.serviceLicence))
@@ -110,10 +114,11 @@ export async function searchPublicRecords(
   query: SearchQuery,
   page: { offset: number; limit: number },
 ): Promise<{ items: PublicRecord[]; total: number }> {
-  const { where } = searchConditions(query);
-  const [rows, totals] = await db.batch([
-    searchPageQuery(db, query, page),
-    db.select({ total: count() }).from(publicRecords).where(where),
-  ]);
-  return { items: rows.map(toRecord), total: totals[0]?.total ?? 0 };
+  const rows = await searchPageQuery(db, query, page);
+  const first = rows[0];
+  if (first) return { items: rows.map(({ total: _, ...row }) => toRecord(row)), total: first.total };
+  // No row to carry the total: none match, or the page is past the last one (only then is counting needed).
+  if (page.offset === 0) return { items: [], total: 0 };
+  const [counted] = await db.select({ total: count() }).from(publicRecords).where(searchConditions(query).where);
+  return { items: [], total: counted?.total ?? 0 };
 }

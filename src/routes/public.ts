@@ -6,7 +6,7 @@ import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
 import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup } from "../lib/lookup-cache";
-import { enforcePublicLimit, publicRateLimit } from "../lib/rate-limit";
+import { enforcePublicLimit } from "../lib/rate-limit";
 import { createRouter, errorResponses } from "../lib/router";
 import { findPublicRecord, type SearchQuery, searchPublicRecords } from "../repositories/public-records";
 import type { AppEnv } from "../types";
@@ -21,8 +21,6 @@ publicRoutes.use(
   "*",
   cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }),
 );
-// Searches always reach D1; a number lookup asks the limiter only when its answer is not in memory (lookupNumber).
-publicRoutes.use("/search", publicRateLimit());
 
 export const PublicRecordSchema = z
   .object({
@@ -142,10 +140,13 @@ publicRoutes.openapi(
   }),
   async (c) => {
     const { q, page, pageSize } = c.req.valid("query");
-    const result = await searchPublicRecords(replicaDb(c.env.DB), searchQuery(q), {
-      offset: (page - 1) * pageSize,
-      limit: pageSize,
-    });
+    // A search always reaches D1, so it always asks the limiter, side by side with the read (a refusal wins; a
+    // client already refused here is refused before the read starts).
+    const limited = enforcePublicLimit(c);
+    const [, result] = await Promise.all([
+      limited,
+      searchPublicRecords(replicaDb(c.env.DB), searchQuery(q), { offset: (page - 1) * pageSize, limit: pageSize }),
+    ]);
     const body = JSON.stringify({ ...result, page, pageSize });
     return conditional(c, { status: 200, body, etag: await etagOf(body) }, "application/json; charset=utf-8") as never;
   },

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
 import { type SearchQuery, searchPageQuery } from "../../src/repositories/public-records";
 import { call, callJson, mobile, newAccount, newApp, person, unique, validFiling } from "../support/api";
@@ -193,6 +193,40 @@ describe("abuse", () => {
       headers: client(),
     });
     expect(other.status).toBe(200);
+  });
+
+  it("refuses a client already refused without asking the limiter or reading storage, until its period ends", async () => {
+    const me = { "cf-connecting-ip": "198.51.100.79" };
+    const unknown = (i: number) =>
+      `/v1/public/registrations/${encodeURIComponent(`粤ICP备2096${String(i).padStart(6, "0")}号-1X`)}`;
+    let i = 0;
+    for (; i < 200; i++) {
+      const res = await call(unknown(i), { headers: me });
+      await res.arrayBuffer();
+      if (res.status === 429) break;
+    }
+    expect(i).toBeLessThan(200);
+    const limiter = env.PUBLIC_RATE_LIMITER;
+    const asked = vi.spyOn(limiter, "limit");
+    const sessions = vi.spyOn(env.DB, "withSession");
+    const prepared = vi.spyOn(env.DB, "prepare");
+    try {
+      const lookup = await call(unknown(i + 1), { headers: me });
+      expect(lookup.status).toBe(429);
+      expect(lookup.headers.get("retry-after")).toBe(env.PUBLIC_RATE_LIMIT_PERIOD);
+      expect((await call("/v1/public/search?q=%E7%A4%BA%E4%BE%8B", { headers: me })).status).toBe(429);
+      expect(asked).not.toHaveBeenCalled();
+      expect(sessions).not.toHaveBeenCalled();
+      expect(prepared).not.toHaveBeenCalled();
+      // A period later this isolate asks the limiter again.
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + Number(env.PUBLIC_RATE_LIMIT_PERIOD) * 1000 + 1);
+      await (await call(unknown(i + 2), { headers: me })).arrayBuffer();
+      expect(asked).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
   });
 
   it("serves an answer this isolate holds in memory without counting it against the client", async () => {
