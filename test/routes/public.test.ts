@@ -156,6 +156,10 @@ describe("GET /v1/public/search", () => {
     expect(first.body).toMatchObject({ page: 1, pageSize: 1 });
     expect(first.body.total).toBeGreaterThanOrEqual(2);
     expect(first.body.items[0].serviceLicence).not.toBe(second.body.items[0].serviceLicence);
+    // Every page reports the same total, also one past the last (no row there to carry it).
+    expect(second.body.total).toBe(first.body.total);
+    const past = await get(`/v1/public/search?q=%E7%A4%BA%E4%BE%8B&pageSize=1&page=${first.body.total + 1}`);
+    expect(past.body).toMatchObject({ items: [], total: first.body.total, page: first.body.total + 1 });
     expect((await get("/v1/public/search?q=x&pageSize=51")).status).toBe(422);
   });
 
