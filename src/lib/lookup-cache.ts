@@ -1,3 +1,5 @@
+import { setBounded } from "./bounded-map";
+
 /**
  * Hot registration numbers, kept in this isolate's memory (SPEC §8: a change is visible within 60 s): a hit costs no
  * I/O at all. Entries live at most ISOLATE_TTL_MS; with the browser's `max-age` (BROWSER_MAX_AGE_S) on top, the worst
@@ -16,32 +18,14 @@ export type CachedLookup = { status: 200 | 404; body: string; etag: string };
 
 const memory = new Map<string, { value: CachedLookup; expires: number }>();
 
-function remember(number: string, value: CachedLookup, now: number): void {
-  if (memory.size >= MAX_ENTRIES) {
-    // Maps iterate in insertion order: drop the oldest entry.
-    const oldest = memory.keys().next().value;
-    if (oldest !== undefined) memory.delete(oldest);
-  }
-  memory.set(number, { value, expires: now + ISOLATE_TTL_MS });
-}
-
-/**
- * The answer for `number` held in memory, or `load()`'s, then held. `beforeIo` (the public rate limit) runs when
- * the answer is not in memory, side by side with `load()`: the answer waits for both, and a refusal wins. A
- * `beforeIo` that throws synchronously (a client already refused) keeps `load()` from starting at all.
- */
-export async function cachedLookup(
-  number: string,
-  load: () => Promise<CachedLookup>,
-  beforeIo: () => Promise<void> = () => Promise.resolve(),
-): Promise<CachedLookup> {
+/** The answer for `number` held in memory, or `load()`'s, then held (`load` runs only when nothing is held). */
+export async function cachedLookup(number: string, load: () => Promise<CachedLookup>): Promise<CachedLookup> {
   const now = Date.now();
   const hit = memory.get(number);
   if (hit && hit.expires > now) return hit.value;
   if (hit) memory.delete(number);
-  const limited = beforeIo();
-  const [, value] = await Promise.all([limited, load()]);
-  remember(number, value, now);
+  const value = await load();
+  setBounded(memory, number, { value, expires: now + ISOLATE_TTL_MS }, MAX_ENTRIES);
   return value;
 }
 

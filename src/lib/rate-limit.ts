@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../types";
+import { setBounded } from "./bounded-map";
 import { ApiError } from "./errors";
 
 /**
@@ -27,11 +28,10 @@ function rateLimited(periodS: number): ApiError {
 
 /**
  * Asks the limiter for this request's client. Not `async` on purpose: a client already refused in this isolate is
- * refused by a synchronous throw, so a caller that starts the limiter and its read side by side
- * (`Promise.all([enforcePublicLimit(c), read()])`) never starts the read for it. Otherwise the returned promise
+ * refused by a synchronous throw, so `limitedRead` never starts its read for it. Otherwise the returned promise
  * rejects with 429 when the limiter refuses.
  */
-export function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
+function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
   const limiter = c.env.PUBLIC_RATE_LIMITER;
   if (!limiter) return Promise.resolve();
   const client = c.req.header("cf-connecting-ip") ?? "unknown";
@@ -43,13 +43,19 @@ export function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
   }
   return limiter.limit({ key: client }).then(({ success }) => {
     if (success) return;
-    if (refusedUntil.size >= MAX_REFUSED) {
-      const oldest = refusedUntil.keys().next().value;
-      if (oldest !== undefined) refusedUntil.delete(oldest);
-    }
-    refusedUntil.set(client, Date.now() + periodS * 1000);
+    setBounded(refusedUntil, client, Date.now() + periodS * 1000, MAX_REFUSED);
     throw rateLimited(periodS);
   });
+}
+
+/**
+ * A public read that reaches storage: `read()` runs side by side with the limiter, the answer waits for both and a
+ * refusal wins; a client already refused in this isolate is refused before `read()` starts.
+ */
+export async function limitedRead<T>(c: Context<AppEnv>, read: () => Promise<T>): Promise<T> {
+  const limited = enforcePublicLimit(c);
+  const [, value] = await Promise.all([limited, read()]);
+  return value;
 }
 
 /** The limit as middleware, for routes that always reach storage. */

@@ -176,7 +176,6 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     }));
 
   const key = input.idempotency;
-  let pending: PendingEvent[];
   try {
     const results = await db.batch([
       db.insert(filings).values(row),
@@ -238,7 +237,8 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
         .returning({ seq: events.seq, id: events.id, dispatchedAt: events.dispatchedAt }),
     ]);
     const written = results.at(-1) as { seq: number; id: string; dispatchedAt: string | null }[];
-    pending = written.filter((e) => e.dispatchedAt === null).map(({ seq, id }) => ({ seq, id }));
+    const pending = written.filter((e) => e.dispatchedAt === null).map(({ seq, id }) => ({ seq, id }));
+    return { kind: "created", view, pending };
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     // Lost a race: either a duplicate of this request committed first, or another filing for the app did.
@@ -255,7 +255,6 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     }
     return { kind: "in_progress" };
   }
-  return { kind: "created", view, pending };
 }
 
 export async function getFilingRow(db: Db, id: string): Promise<FilingRow | undefined> {

@@ -181,8 +181,7 @@ filingsRoutes.openapi(
       if (preflight.idempotency.requestHash !== requestHash) {
         throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
       }
-      c.set("pendingEvents", []); // the first call wrote (and handed on) everything
-      return replay(preflight.idempotency.responseStatus, preflight.idempotency.responseBody);
+      return replay(c, preflight.idempotency.responseStatus, preflight.idempotency.responseBody);
     }
     const conflict = preflight.conflicts[0];
     if (conflict) throw new ApiError(conflict);
@@ -209,8 +208,7 @@ filingsRoutes.openapi(
         c.set("pendingEvents", outcome.pending);
         return c.json(outcome.view, 201);
       case "replay":
-        c.set("pendingEvents", []);
-        return replay(outcome.status, outcome.body);
+        return replay(c, outcome.status, outcome.body);
       case "key_reused":
         throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
       case "in_progress":
@@ -219,7 +217,9 @@ filingsRoutes.openapi(
   },
 );
 
-function replay(status: number, body: string) {
+/** The first call's answer again; that call wrote (and handed on) everything, so this one hands on nothing. */
+function replay(c: Context<AppEnv>, status: number, body: string) {
+  c.set("pendingEvents", []);
   return new Response(body, {
     status,
     headers: { "content-type": "application/json", "idempotent-replayed": "true" },

@@ -6,7 +6,7 @@ import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
 import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup } from "../lib/lookup-cache";
-import { enforcePublicLimit } from "../lib/rate-limit";
+import { limitedRead } from "../lib/rate-limit";
 import { createRouter, errorResponses } from "../lib/router";
 import { findPublicRecord, type SearchQuery, searchPublicRecords } from "../repositories/public-records";
 import type { AppEnv } from "../types";
@@ -58,17 +58,15 @@ function conditional(c: Context<AppEnv>, answer: CachedLookup, contentType: stri
 export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<CachedLookup> {
   const parsed = parseRegistrationNumber(input);
   const key = parsed?.normalized ?? input.trim();
-  return cachedLookup(
-    key,
-    async () => {
-      const record = parsed ? await findPublicRecord(replicaDb(c.env.DB), parsed.normalized) : undefined;
-      const body = record
-        ? JSON.stringify(record)
-        : JSON.stringify(problemBody(new ApiError("NOT_FOUND", "No registration has this number"), "en"));
-      return { status: record ? 200 : 404, body, etag: await etagOf(body) };
-    },
-    () => enforcePublicLimit(c),
-  );
+  return cachedLookup(key, async () => {
+    const record = await limitedRead(c, async () =>
+      parsed ? findPublicRecord(replicaDb(c.env.DB), parsed.normalized) : undefined,
+    );
+    const body = record
+      ? JSON.stringify(record)
+      : JSON.stringify(problemBody(new ApiError("NOT_FOUND", "No registration has this number"), "en"));
+    return { status: record ? 200 : 404, body, etag: await etagOf(body) };
+  });
 }
 
 publicRoutes.openapi(
@@ -140,13 +138,9 @@ publicRoutes.openapi(
   }),
   async (c) => {
     const { q, page, pageSize } = c.req.valid("query");
-    // A search always reaches D1, so it always asks the limiter, side by side with the read (a refusal wins; a
-    // client already refused here is refused before the read starts).
-    const limited = enforcePublicLimit(c);
-    const [, result] = await Promise.all([
-      limited,
+    const result = await limitedRead(c, () =>
       searchPublicRecords(replicaDb(c.env.DB), searchQuery(q), { offset: (page - 1) * pageSize, limit: pageSize }),
-    ]);
+    );
     const body = JSON.stringify({ ...result, page, pageSize });
     return conditional(c, { status: 200, body, etag: await etagOf(body) }, "application/json; charset=utf-8") as never;
   },

@@ -53,7 +53,7 @@ export async function sendAndMark(env: Env, db: Db, rows: PendingEvent[]): Promi
  * (the outbox), and the writer hands it on (`sendAndMark` with the rows its insert returns). Events stay readable
  * in the account's feed (`GET /v1/events`) either way.
  */
-export function initialDispatch(accountId: string | SQL, at: string): SQL<string | null> {
+export function initialDispatch(accountId: string, at: string): SQL<string | null> {
   return sql<string | null>`case when exists (select 1 from ${webhookEndpoints} w where w.account_id = ${accountId}
     and w.disabled_at is null) then null else ${at} end`;
 }
