@@ -1,5 +1,5 @@
 import type { Db } from "./db/client";
-import type { Principal } from "./lib/auth";
+import type { Principal } from "./domain/roles";
 import type { Lang } from "./lib/i18n";
 import type { DeliveryMessage, PendingEvent } from "./webhooks/outbox";
 

@@ -1,13 +1,9 @@
 import type { MiddlewareHandler } from "hono";
+import type { Role } from "../domain/roles";
 import { findActiveKey, touchKey } from "../repositories/accounts";
 import type { AppEnv } from "../types";
 import { sha256Hex } from "./crypto";
 import { ApiError } from "./errors";
-
-export const ROLES = ["developer", "provider", "reviewer", "regulator", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-
-export type Principal = { accountId: string; role: Role; keyId: string | null };
 
 /** The `ADMIN_BOOTSTRAP_KEY` secret acts for this built-in admin, so a fresh deployment can create accounts. */
 export const BOOTSTRAP_ACCOUNT_ID = "acc_bootstrap";

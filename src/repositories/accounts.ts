@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { accounts, apiKeys } from "../db/schema";
-import type { Role } from "../lib/auth";
+import type { Role } from "../domain/roles";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ROLES } from "../lib/auth";
+import { ROLES } from "../domain/roles";
 
 export const AccountSchema = z
   .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), createdAt: z.string() })

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ROLES, requireRole } from "../lib/auth";
+import { ROLES } from "../domain/roles";
+import { requireRole } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
