@@ -2,7 +2,7 @@ import { createApp } from "./app";
 import { runEnforcement } from "./jobs/enforcement";
 import type { Env } from "./types";
 import { handleDeliveryBatch } from "./webhooks/delivery";
-import type { DeliveryMessage } from "./webhooks/outbox";
+import type { DeliveryMessage } from "./webhooks/delivery-message";
 
 const app = createApp();
 

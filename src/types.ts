@@ -1,7 +1,7 @@
 import type { Db } from "./db/client";
 import type { Principal } from "./domain/roles";
 import type { Lang } from "./lib/i18n";
-import type { DeliveryMessage, PendingEvent } from "./webhooks/outbox";
+import type { DeliveryMessage, PendingEvent } from "./webhooks/delivery-message";
 
 /** Worker bindings: vars and bindings from wrangler.toml, secrets from .dev.vars / `wrangler secret`. */
 export interface Env {

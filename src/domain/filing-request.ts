@@ -442,7 +442,7 @@ function dedupe(problems: Problem[]): Problem[] {
   });
 }
 
-function normalizeCertificate<T extends { type: CertificateType; number: string }>(cert: T): T {
+function normalizeCertificate<T extends Certificate>(cert: T): T {
   const checked = checkCertificate(cert.type, cert.number);
   return { ...cert, number: checked.ok ? checked.value : cert.number.trim() };
 }
@@ -460,29 +460,40 @@ function normalizePerson(p: Person): Person {
   };
 }
 
-function normalize(request: FilingRequest): FilingRequest {
+type Certificate = { type: CertificateType; number: string };
+
+/**
+ * The one walk over a request's personal data: `certificate` maps the organizer's and the legal representative's
+ * certificates, `person` each principal (with the person's own certificate). Normalizing and masking both use it,
+ * so a new personal field is handled by both or by neither.
+ */
+export function mapPersonalData<R extends FilingRequest>(
+  request: R,
+  fns: { certificate: <T extends Certificate>(cert: T) => T; person: (p: Person) => Person },
+): R {
   if (request.type === "cancel") return request;
   const { organizer, service } = request;
   return {
     ...request,
     organizer: {
       ...organizer,
-      certificate: normalizeCertificate(organizer.certificate),
-      principal: normalizePerson(organizer.principal),
+      certificate: fns.certificate(organizer.certificate),
+      principal: fns.person(organizer.principal),
       ...(organizer.legalRepresentative
         ? {
             legalRepresentative: {
               ...organizer.legalRepresentative,
-              certificate: normalizeCertificate(organizer.legalRepresentative.certificate),
+              certificate: fns.certificate(organizer.legalRepresentative.certificate),
             },
           }
         : {}),
     },
-    service: {
-      ...service,
-      description: service.description.trim(),
-      languages: service.languages,
-      principal: normalizePerson(service.principal),
-    },
+    service: { ...service, principal: fns.person(service.principal) },
   };
+}
+
+function normalize(request: FilingRequest): FilingRequest {
+  const normalized = mapPersonalData(request, { certificate: normalizeCertificate, person: normalizePerson });
+  if (normalized.type === "cancel") return normalized;
+  return { ...normalized, service: { ...normalized.service, description: normalized.service.description.trim() } };
 }

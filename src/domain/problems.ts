@@ -1,17 +1,90 @@
 import type { z } from "zod";
 
 /**
+ * Every field-level code (`errors[].code`), a closed list: stable API, published as an enum in the OpenAPI `Problem`
+ * schema; each has its message in both languages (src/lib/messages.ts). docs/rules.md#error-codes says when each
+ * is given.
+ */
+export const FIELD_CODES = [
+  "REQUIRED",
+  "INVALID_TYPE",
+  "UNKNOWN_FIELD",
+  "INVALID_VALUE",
+  "TOO_SHORT",
+  "TOO_LONG",
+  "TOO_FEW",
+  "TOO_MANY",
+  "TOO_SMALL",
+  "TOO_BIG",
+  "INVALID_CHARACTERS",
+  "INVALID_FORMAT",
+  "INVALID_CHECK_CHARACTER",
+  "INVALID_REGION_CODE",
+  "INVALID_BIRTH_DATE",
+  "INVALID_DATE",
+  "UNDERAGE",
+  "BIRTH_DATE_MISMATCH",
+  "CERTIFICATE_EXPIRED",
+  "CERTIFICATE_NOT_YET_VALID",
+  "INVALID_VALIDITY",
+  "LONG_TERM_NOT_ALLOWED",
+  "CERTIFICATE_TYPE_NOT_ALLOWED",
+  "USCC_NATURE_MISMATCH",
+  "UNKNOWN_REGION",
+  "REGION_MISMATCH",
+  "DISTRICT_REQUIRED",
+  "DISTRICT_NOT_ALLOWED",
+  "EMERGENCY_CONTACT_SAME_AS_MOBILE",
+  "UNKNOWN_SERVICE_CONTENT_TYPE",
+  "NOT_SECOND_LEVEL",
+  "DUPLICATE",
+  "PRE_APPROVAL_REQUIRED",
+  "COMMITMENT_REQUIRED",
+  "ORGANIZER_PROVINCE_CONFLICT",
+  "SERVICE_NAME_TAKEN",
+  "ORGANIZER_QUOTA_EXCEEDED",
+  "MOBILE_SHARED",
+  "ORGANIZER_MISMATCH",
+  "PROVINCE_CHANGE",
+  "FILING_IN_PROGRESS",
+  "REGISTRATION_REQUIRED",
+  "REGISTRATION_EXISTS",
+  "SERVICE_NAME_MISMATCH",
+  "NOT_AN_OBJECT",
+  "ORGANIZER_APPS_NOT_HELD",
+  "REGISTRATION_NUMBER_INVALID",
+  "WEBHOOK_URL_NOT_HTTPS",
+  "WEBHOOK_URL_PRIVATE",
+  "OFFSET_REQUIRED",
+  "MEDIA_NOT_FOUND",
+  "MEDIA_FIELD_MISMATCH",
+  "MEDIA_CERTIFICATE_MISMATCH",
+  "UNKNOWN_MATERIAL_FIELD",
+  "UNSUPPORTED_FILE_TYPE",
+  "INVALID_IMAGE",
+  "IMAGE_TOO_SMALL",
+  "WRONG_ORIENTATION",
+  "CERTIFICATE_TYPE_MISMATCH",
+  "CERTIFICATE_TYPE_NOT_EXPECTED",
+  "FILE_TOO_LARGE",
+  "UNKNOWN_ACCOUNT",
+  "NOT_A_PROVIDER",
+  "INVALID_CURSOR",
+] as const;
+export type FieldCode = (typeof FIELD_CODES)[number];
+
+/**
  * A field-level problem found by a rule. Rules return these; the HTTP edge renders them as
  * `{path, code, message, suggest}` in the caller's language (src/lib/messages.ts).
  * `path` uses dots and indexes: `organizer.certificate.number`, `service.preApprovals[1].type`.
  */
 export type Problem = {
   path: string;
-  code: string;
+  code: FieldCode;
   params?: Record<string, string | number>;
 };
 
-export function problem(path: string, code: string, params?: Problem["params"]): Problem {
+export function problem(path: string, code: FieldCode, params?: Problem["params"]): Problem {
   return params ? { path, code, params } : { path, code };
 }
 
@@ -70,7 +143,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
         break;
       }
       case "custom": {
-        const params = (issue.params ?? {}) as { code?: string } & Record<string, string | number>;
+        const params = (issue.params ?? {}) as { code?: FieldCode } & Record<string, string | number>;
         const { code, ...rest } = params;
         out.push({ path, code: code ?? "INVALID_VALUE", params: rest });
         break;

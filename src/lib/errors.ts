@@ -1,40 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Problem } from "../domain/problems";
+import { ERROR_STATUS, type ErrorCode } from "./error-codes";
 import type { Lang } from "./i18n";
 import { renderProblem, titleFor } from "./messages";
-
-/**
- * Every error beian answers with, and its HTTP status. Codes are stable API: clients switch on them.
- * Field-level codes (inside `errors[]`) live in src/lib/messages.ts.
- */
-export const ERROR_STATUS = {
-  MALFORMED_JSON: 400,
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  FILING_IN_PROGRESS: 409,
-  REGISTRATION_REQUIRED: 409,
-  REGISTRATION_EXISTS: 409,
-  INVALID_TRANSITION: 409,
-  SMS_WINDOW_EXPIRED: 409,
-  FILING_REQUIRED: 409,
-  IDEMPOTENCY_IN_PROGRESS: 409,
-  CONFLICT: 409,
-  APP_EXISTS: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  VALIDATION_FAILED: 422,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  REGISTRATION_NUMBER_INVALID: 422,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-} as const satisfies Record<string, ContentfulStatusCode>;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** The one error type handlers throw for every non-2xx answer; rendered as problem+json by `onError`. */
 export class ApiError extends HTTPException {

@@ -1,5 +1,5 @@
-import type { Problem } from "../domain/problems";
-import type { ErrorCode } from "./errors";
+import type { FieldCode, Problem } from "../domain/problems";
+import type { ErrorCode } from "./error-codes";
 import type { Lang } from "./i18n";
 
 type Text = { en: string; zh: string };
@@ -49,7 +49,7 @@ const TITLES: Record<ErrorCode, Text> = {
  * Field-level codes and their messages. `{name}` placeholders are filled from the problem's params.
  * Codes are stable API; messages may be reworded.
  */
-const FIELDS: Record<string, FieldText> = {
+const FIELDS: Record<FieldCode, FieldText> = {
   REQUIRED: { message: { en: "This field is required", zh: "此项为必填项" } },
   INVALID_TYPE: { message: { en: "Expected {expected}", zh: "类型错误，应为 {expected}" } },
   UNKNOWN_FIELD: {

@@ -12,14 +12,14 @@ import {
   filings,
   idempotencyKeys,
 } from "../db/schema";
-import type { FilingRequest, Person } from "../domain/filing-request";
+import type { FilingRequest } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
-import { maskCertificateNumber, maskEmail, maskMobile } from "../domain/masking";
+import { type FilingView, maskRequest, type Reason, toFilingView } from "../domain/filing-view";
 import { canonicalJson, type Vault } from "../lib/crypto";
-import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { initialDispatch, type PendingEvent } from "../webhooks/outbox";
+import type { PendingEvent } from "../webhooks/delivery-message";
+import { initialDispatch } from "../webhooks/outbox";
 import { isUniqueViolation, nextAuditRow } from "./audit";
 import type { BlindFacts } from "./preflight";
 
@@ -29,75 +29,6 @@ export type TransitionEffects = {
   statements: BatchItem<"sqlite">[];
   set?: Partial<{ [K in keyof FilingRow]: FilingRow[K] | SQL }>;
 };
-
-export type Reason = { field: string; error: string; suggest: string };
-
-/** The filing as its submitter and app owner see it (SPEC §10): personal data masked. */
-export type FilingView = {
-  id: string;
-  type: FilingRow["type"];
-  appId: string;
-  status: FilingStatus;
-  registrationNumber: string | null;
-  reasons: Reason[];
-  submitterAccountId: string;
-  smsDeadline: string | null;
-  createdAt: string;
-  updatedAt: string;
-  request: Record<string, unknown>;
-};
-
-export function toFilingView(row: FilingRow): FilingView {
-  return {
-    id: row.id,
-    type: row.type,
-    appId: row.appId,
-    status: row.status,
-    registrationNumber: row.registrationNumber,
-    reasons: JSON.parse(row.reasons) as Reason[],
-    submitterAccountId: row.submitterAccountId,
-    smsDeadline: row.smsDeadline,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    request: JSON.parse(row.requestMasked) as Record<string, unknown>,
-  };
-}
-
-function maskPerson(p: Person): Person {
-  return {
-    ...p,
-    certificate: { ...p.certificate, number: maskCertificateNumber(p.certificate.number) },
-    mobile: maskMobile(p.mobile),
-    emergencyContact: maskMobile(p.emergencyContact),
-    email: maskEmail(p.email),
-  };
-}
-
-/** The request with every certificate number, mobile, emergency contact and email masked. */
-export function maskRequest(request: FilingRequest): FilingRequest {
-  if (request.type === "cancel") return request;
-  const { organizer, service } = request;
-  return {
-    ...request,
-    organizer: {
-      ...organizer,
-      certificate: { ...organizer.certificate, number: maskCertificateNumber(organizer.certificate.number) },
-      principal: maskPerson(organizer.principal),
-      ...(organizer.legalRepresentative
-        ? {
-            legalRepresentative: {
-              ...organizer.legalRepresentative,
-              certificate: {
-                ...organizer.legalRepresentative.certificate,
-                number: maskCertificateNumber(organizer.legalRepresentative.certificate.number),
-              },
-            },
-          }
-        : {}),
-    },
-    service: { ...service, principal: maskPerson(service.principal) },
-  };
-}
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -308,26 +239,33 @@ export async function filingHistoryRows(db: Db, filingId: string) {
 }
 
 /**
- * Moves a filing one step of its lifecycle, with its history row, audit row and status event in one batch.
- * The update is conditional on the status read, so two concurrent moves cannot both apply; the loser
- * (and any move the lifecycle does not allow) gets 409 INVALID_TRANSITION.
+ * What asking to move a filing came to: moved (the filing as it now is), refused by the lifecycle (it is in a status
+ * the action does not leave), or lost to a concurrent move (the status read was no longer the filing's at write time).
  */
-export async function transitionFiling(
-  db: Db,
-  input: {
-    filing: FilingRow;
-    action: FilingAction;
-    actor: { accountId: string; role: string };
-    reasons?: Reason[];
-    now: Date;
-    recipients: string[];
-    /**
-     * What the move does besides changing the filing (registrations on approval, say), built from the filing as
-     * read fresh. These statements run first in the same batch; `set` adds columns to the filing's update.
-     */
-    effects?: (filing: FilingRow, to: FilingStatus, at: string) => Promise<TransitionEffects> | TransitionEffects;
-  },
-): Promise<FilingRow> {
+export type TransitionOutcome =
+  | { kind: "moved"; filing: FilingRow }
+  | { kind: "refused"; status: FilingStatus; action: FilingAction }
+  | { kind: "raced" };
+
+export type TransitionInput = {
+  filing: FilingRow;
+  action: FilingAction;
+  actor: { accountId: string; role: string };
+  reasons?: Reason[];
+  now: Date;
+  recipients: string[];
+  /**
+   * What the move does besides changing the filing (registrations on approval, say), built from the filing as
+   * read fresh. These statements run first in the same batch; `set` adds columns to the filing's update.
+   */
+  effects?: (filing: FilingRow, to: FilingStatus, at: string) => Promise<TransitionEffects> | TransitionEffects;
+};
+
+/**
+ * Moves a filing one step of its lifecycle, with its history row, audit row and status event in one batch.
+ * The update is conditional on the status read, so two concurrent moves cannot both apply: the loser is `raced`.
+ */
+export async function transitionFiling(db: Db, input: TransitionInput): Promise<TransitionOutcome> {
   const { now } = input;
   const at = now.toISOString();
   const reasons = JSON.stringify(input.reasons ?? []);
@@ -350,7 +288,7 @@ export async function transitionFiling(
   ]);
   const filing: FilingRow = current[0] ?? input.filing;
   const to = nextStatus(filing.status, input.action);
-  if (!to) throw new ApiError("INVALID_TRANSITION", `A filing in ${filing.status} cannot be moved by ${input.action}`);
+  if (!to) return { kind: "refused", status: filing.status, action: input.action };
   const audit = await nextAuditRow(
     {
       subject: `filing:${filing.id}`,
@@ -401,12 +339,17 @@ export async function transitionFiling(
     const results = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     const updated = results[effects.statements.length] as FilingRow[];
     const row = updated[0];
-    if (!row) throw new ApiError("INVALID_TRANSITION", "The filing changed meanwhile; read it again");
-    return row;
+    return row ? { kind: "moved", filing: row } : { kind: "raced" };
   } catch (e) {
-    if (isUniqueViolation(e)) throw new ApiError("INVALID_TRANSITION", "The filing changed meanwhile; read it again");
+    if (isUniqueViolation(e)) return { kind: "raced" };
     throw e;
   }
+}
+
+/** The accounts told of a filing's moves: the submitter and the app's owner. */
+export async function filingRecipients(db: Db, filing: Pick<FilingRow, "appId" | "submitterAccountId">) {
+  const [app] = await db.select({ owner: apps.ownerAccountId }).from(apps).where(eq(apps.appId, filing.appId)).limit(1);
+  return [...new Set([filing.submitterAccountId, ...(app ? [app.owner] : [])])];
 }
 
 /** Filings in `statuses`, oldest first: the staff queues. `cursor` is the last id of the previous page. */

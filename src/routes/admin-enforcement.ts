@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { accounts, apps } from "../db/schema";
+import { problem } from "../domain/problems";
 import { listRuns } from "../jobs/enforcement";
 import { requireRole } from "../lib/auth";
 import { ApiError, validationFailed } from "../lib/errors";
@@ -226,11 +227,11 @@ adminEnforcementRoutes.openapi(
     const { apps: rows } = c.req.valid("json");
     const db = c.get("db");
     const problems = rows.flatMap((r, i) =>
-      r.listingStatus === "listed" && !r.listedAt ? [{ path: `apps[${i}].listedAt`, code: "REQUIRED" }] : [],
+      r.listingStatus === "listed" && !r.listedAt ? [problem(`apps[${i}].listedAt`, "REQUIRED")] : [],
     );
     const seen = new Map<string, number>();
     rows.forEach((r, i) => {
-      if (seen.has(r.appId)) problems.push({ path: `apps[${i}].appId`, code: "DUPLICATE" });
+      if (seen.has(r.appId)) problems.push(problem(`apps[${i}].appId`, "DUPLICATE"));
       seen.set(r.appId, i);
     });
     const owners = [...new Set(rows.map((r) => r.ownerAccountId))];
@@ -246,8 +247,7 @@ adminEnforcementRoutes.openapi(
     ]);
     const developers = new Set(known.filter((a) => a.role === "developer").map((a) => a.id));
     rows.forEach((r, i) => {
-      if (!developers.has(r.ownerAccountId))
-        problems.push({ path: `apps[${i}].ownerAccountId`, code: "UNKNOWN_ACCOUNT" });
+      if (!developers.has(r.ownerAccountId)) problems.push(problem(`apps[${i}].ownerAccountId`, "UNKNOWN_ACCOUNT"));
     });
     if (problems.length > 0) throw validationFailed(problems);
 

@@ -6,23 +6,22 @@ import {
   checkFilingRequest,
   FilingSubmissionSchema,
 } from "../domain/filing-request";
+import { type Reason, toFilingView } from "../domain/filing-view";
 import { beijingToday } from "../domain/identifiers";
 import { type Problem, problem } from "../domain/problems";
 import { requireRole } from "../lib/auth";
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { renderProblem } from "../lib/messages";
-import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, createRouter, errorResponses, pageOf } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { getApp } from "../repositories/apps";
 import {
   filingHistoryRows,
+  filingRecipients,
   getVisibleFiling,
   listVisibleFilings,
-  type Reason,
   submitFiling,
-  toFilingView,
-  transitionFiling,
 } from "../repositories/filings";
 import {
   type BlindFacts,
@@ -33,6 +32,7 @@ import {
 } from "../repositories/preflight";
 import { loadRegions } from "../repositories/regions";
 import type { AppEnv } from "../types";
+import { moveFiling } from "./filing-moves";
 import {
   FILING_EXAMPLE,
   FilingListQuery,
@@ -242,8 +242,10 @@ filingsRoutes.openapi(
   async (c) => {
     const query = c.req.valid("query");
     const rows = await listVisibleFilings(c.get("db"), c.get("principal").accountId, query);
-    const items = rows.slice(0, query.limit).map(toFilingView);
-    return c.json({ items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null }, 200);
+    return c.json(
+      pageOf(rows, query.limit, toFilingView, (filing) => filing.id),
+      200,
+    );
   },
 );
 
@@ -321,12 +323,12 @@ filingsRoutes.openapi(
     if (filing.submitterAccountId !== principal.accountId && app?.ownerAccountId !== principal.accountId) {
       throw new ApiError("FORBIDDEN", "Only the submitter or the app's owner may withdraw a filing");
     }
-    const updated = await transitionFiling(c.get("db"), {
+    const updated = await moveFiling(c.get("db"), {
       filing,
       action: "withdraw",
       actor: principal,
       now: new Date(),
-      recipients: [filing.submitterAccountId, app?.ownerAccountId ?? filing.submitterAccountId],
+      recipients: await filingRecipients(c.get("db"), filing),
     });
     return c.json(toFilingView(updated), 200);
   },

@@ -4,22 +4,15 @@ import type { Context } from "hono";
 import { registrations } from "../db/schema";
 import type { FilingRequest } from "../domain/filing-request";
 import { FILING_STATUSES, STAFF_VISIBLE } from "../domain/filing-state";
+import { toFilingView } from "../domain/filing-view";
 import { type ParsedNumber, parseRegistrationNumber } from "../domain/registration-number";
-import { requireRole } from "../lib/auth";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { forgetNumbers } from "../lib/lookup-cache";
-import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, errorResponses, jsonContent } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { auditedBatch } from "../repositories/audit";
-import {
-  type FilingRow,
-  filingQueue,
-  getFilingRow,
-  type TransitionEffects,
-  toFilingView,
-  transitionFiling,
-} from "../repositories/filings";
+import { type FilingRow, filingRecipients, getFilingRow, type TransitionEffects } from "../repositories/filings";
 import {
   activeRegistrationOfApp,
   changeRegistrationStatements,
@@ -31,67 +24,30 @@ import {
   registrationsToEnd,
 } from "../repositories/registrations";
 import type { AppEnv } from "../types";
+import { moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
-import {
-  ApproveBodySchema,
-  QueueQuery,
-  QueueSchema,
-  RejectBodySchema,
-  RevokeBodySchema,
-  StaffFilingSchema,
-} from "./review.schemas";
-import { filingRecipients, queueItem, staffFiling, unmaskedView } from "./staff";
+import { ApproveBodySchema, RevokeBodySchema } from "./review.schemas";
+import { staffFiling, staffRoutes } from "./staff";
 
 /**
  * 管局: the regulator connector reports the principals' SMS confirmation and the provincial bureau's decision,
  * and may revoke a registration. In development mode an approval without a number makes beian allocate it,
  * acting as the bureau (SPEC §3).
  */
-export const regulatorRoutes = createRouter();
-
-regulatorRoutes.use("*", requireRole("regulator"));
-
-const BUREAU_STAGES = ["sms_verification", "bureau_review"] as const;
-const VISIBLE = STAFF_VISIBLE.regulator;
-const ANY = FILING_STATUSES;
-const json = <T>(schema: T) => ({ "application/json": { schema } });
-
-regulatorRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/queue",
-    tags: ["regulator"],
-    summary: "Filings in SMS verification and bureau review, oldest first",
-    security: bearerSecurity,
-    request: { query: QueueQuery.extend({ status: z.enum(BUREAU_STAGES).optional() }) },
-    responses: {
-      200: { description: "A page of the queue", content: json(QueueSchema) },
-      ...errorResponses(401, 403, 422),
-    },
-  }),
-  async (c) => {
-    const { cursor, limit, status } = c.req.valid("query");
-    const rows = await filingQueue(c.get("db"), status ? [status] : BUREAU_STAGES, { cursor, limit });
-    const items = rows.slice(0, limit).map(queueItem);
-    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+export const regulatorRoutes = staffRoutes({
+  role: "regulator",
+  queue: ["sms_verification", "bureau_review"],
+  visible: STAFF_VISIBLE.regulator,
+  reject: "bureau_reject",
+  summaries: {
+    queue: "Filings in SMS verification and bureau review, oldest first",
+    read: "A filing in the bureau's stages, unmasked (the read is audited)",
+    reject: "The bureau rejected the filing, with per-field reasons",
   },
-);
+});
 
-regulatorRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/filings/{id}",
-    tags: ["regulator"],
-    summary: "A filing in the bureau's stages, unmasked (the read is audited)",
-    security: bearerSecurity,
-    request: { params: FilingParams },
-    responses: {
-      200: { description: "The filing", content: json(StaffFilingSchema) },
-      ...errorResponses(401, 403, 404),
-    },
-  }),
-  async (c) => c.json(await unmaskedView(c, await staffFiling(c, c.req.valid("param").id, VISIBLE)), 200),
-);
+// A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
+const ANY = FILING_STATUSES;
 
 regulatorRoutes.openapi(
   createRoute({
@@ -102,51 +58,23 @@ regulatorRoutes.openapi(
     security: bearerSecurity,
     request: { params: FilingParams },
     responses: {
-      200: { description: "The filing, now in bureau review", content: json(FilingSchema) },
+      200: { description: "The filing, now in bureau review", content: jsonContent(FilingSchema) },
       ...errorResponses(401, 403, 404, 409),
     },
   }),
   async (c) => {
-    const filing = await staffFiling(c, c.req.valid("param").id, ANY);
+    const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
     const now = new Date();
     // The window is the rule, whether or not the cron has expired the filing yet.
     if (filing.status === "sms_verification" && filing.smsDeadline && now.toISOString() > filing.smsDeadline) {
       throw new ApiError("SMS_WINDOW_EXPIRED", `The window closed at ${filing.smsDeadline}`);
     }
-    const updated = await transitionFiling(c.get("db"), {
+    const updated = await moveFiling(c.get("db"), {
       filing,
       action: "sms_verified",
       actor: c.get("principal"),
       now,
-      recipients: await filingRecipients(c, filing),
-    });
-    return c.json(toFilingView(updated), 200);
-  },
-);
-
-regulatorRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/filings/{id}/reject",
-    tags: ["regulator"],
-    summary: "The bureau rejected the filing, with per-field reasons",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
-    request: { params: FilingParams, body: { required: true, content: json(RejectBodySchema) } },
-    responses: {
-      200: { description: "The filing", content: json(FilingSchema) },
-      ...errorResponses(400, 401, 403, 404, 409, 415, 422),
-    },
-  }),
-  async (c) => {
-    const filing = await staffFiling(c, c.req.valid("param").id, ANY);
-    const updated = await transitionFiling(c.get("db"), {
-      filing,
-      action: "bureau_reject",
-      actor: c.get("principal"),
-      reasons: c.req.valid("json").reasons,
-      now: new Date(),
-      recipients: await filingRecipients(c, filing),
+      recipients: await filingRecipients(c.get("db"), filing),
     });
     return c.json(toFilingView(updated), 200);
   },
@@ -162,14 +90,14 @@ regulatorRoutes.openapi(
       "Send `{registrationNumber}` as the bureau issued it; beian checks it against the organizer. In development mode " +
       "`{}` makes beian allocate the next number itself.",
     security: bearerSecurity,
-    request: { params: FilingParams, body: { required: false, content: json(ApproveBodySchema) } },
+    request: { params: FilingParams, body: { required: false, content: jsonContent(ApproveBodySchema) } },
     responses: {
-      200: { description: "The filing, approved", content: json(FilingSchema) },
+      200: { description: "The filing, approved", content: jsonContent(FilingSchema) },
       ...errorResponses(400, 401, 403, 404, 409, 415, 422),
     },
   }),
   async (c) => {
-    const filing = await staffFiling(c, c.req.valid("param").id, ANY);
+    const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
     const body = (c.get("body") ?? {}) as { registrationNumber?: string };
     const given = body.registrationNumber;
     const parsed = given === undefined ? undefined : parseRegistrationNumber(given);
@@ -182,9 +110,9 @@ regulatorRoutes.openapi(
       throw validationFailed([{ path: "registrationNumber", code: "REQUIRED" }]);
     }
     const now = new Date();
-    const recipients = await filingRecipients(c, filing);
+    const recipients = await filingRecipients(c.get("db"), filing);
     const changed: string[] = [];
-    const updated = await transitionFiling(c.get("db"), {
+    const updated = await moveFiling(c.get("db"), {
       filing,
       action: "bureau_approve",
       actor: c.get("principal"),
@@ -286,12 +214,12 @@ regulatorRoutes.openapi(
     middleware: [requireJsonBody()] as const,
     request: {
       params: z.object({ number: z.string().max(80) }),
-      body: { required: true, content: json(RevokeBodySchema) },
+      body: { required: true, content: jsonContent(RevokeBodySchema) },
     },
     responses: {
       200: {
         description: "The registration, revoked",
-        content: json(
+        content: jsonContent(
           z.object({ number: z.string(), appId: z.string(), status: z.string(), reasons: z.array(z.unknown()) }),
         ),
       },

@@ -21,13 +21,6 @@ export const QueueItemSchema = z
   })
   .openapi("QueueItem");
 
-export const QueueSchema = z.object({ items: z.array(QueueItemSchema), nextCursor: z.string().nullable() });
-
-export const QueueQuery = z.object({
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
 export const RejectBodySchema = z
   .strictObject({
     reasons: z

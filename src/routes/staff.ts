@@ -1,57 +1,35 @@
-import { eq } from "drizzle-orm";
-import type { Context } from "hono";
-import { apps } from "../db/schema";
-import type { FilingStatus } from "../domain/filing-state";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Db } from "../db/client";
+import { FILING_STATUSES, type FilingAction, type FilingStatus } from "../domain/filing-state";
+import { toFilingView, toUnmaskedView } from "../domain/filing-view";
+import type { Role } from "../domain/roles";
+import { requireRole } from "../lib/auth";
 import { vaultFor } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
+import {
+  bearerSecurity,
+  createRouter,
+  errorResponses,
+  jsonContent,
+  PageQuery,
+  pageOf,
+  pageSchema,
+} from "../lib/router";
+import { requireJsonBody } from "../lib/validation";
 import { auditedBatch } from "../repositories/audit";
-import { type FilingRow, getFilingRow, toFilingView } from "../repositories/filings";
-import type { AppEnv } from "../types";
+import { type FilingRow, filingQueue, filingRecipients, getFilingRow } from "../repositories/filings";
+import { moveFiling } from "./filing-moves";
+import { FilingParams, FilingSchema } from "./filings.schemas";
+import { QueueItemSchema, RejectBodySchema, StaffFilingSchema } from "./review.schemas";
 
-/**
- * What reviewers and the regulator share: a filing in one of their statuses (404 otherwise, like any filing
- * that is not theirs to see), its unmasked view with the read audited, and who hears of a move.
- */
-export async function staffFiling(
-  c: Context<AppEnv>,
-  id: string,
-  statuses: readonly FilingStatus[],
-): Promise<FilingRow> {
-  const filing = await getFilingRow(c.get("db"), id);
+/** A filing in one of `statuses`; any other is 404, like any filing that is not the caller's to see. */
+export async function staffFiling(db: Db, id: string, statuses: readonly FilingStatus[]): Promise<FilingRow> {
+  const filing = await getFilingRow(db, id);
   if (!filing || !statuses.includes(filing.status)) throw new ApiError("NOT_FOUND", "No such filing in your queue");
   return filing;
 }
 
-/** The filing with its request unmasked; the read itself is written to the filing's audit chain. */
-export async function unmaskedView(c: Context<AppEnv>, filing: FilingRow) {
-  const request = JSON.parse(await vaultFor(c.env).open(filing.requestSealed)) as Record<string, unknown>;
-  const principal = c.get("principal");
-  await auditedBatch(
-    c.get("db"),
-    {
-      subject: `filing:${filing.id}`,
-      action: "filing.viewed_unmasked",
-      actorAccountId: principal.accountId,
-      at: new Date().toISOString(),
-      data: { role: principal.role },
-    },
-    [],
-  );
-  return { ...toFilingView(filing), request };
-}
-
-/** The accounts told of a filing's moves: the app's owner and the submitter. */
-export async function filingRecipients(c: Context<AppEnv>, filing: FilingRow): Promise<string[]> {
-  const [app] = await c
-    .get("db")
-    .select({ owner: apps.ownerAccountId })
-    .from(apps)
-    .where(eq(apps.appId, filing.appId))
-    .limit(1);
-  return [...new Set([filing.submitterAccountId, ...(app ? [app.owner] : [])])];
-}
-
-export function queueItem(row: FilingRow) {
+function queueItem(row: FilingRow) {
   return {
     id: row.id,
     type: row.type,
@@ -63,4 +41,111 @@ export function queueItem(row: FilingRow) {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/**
+ * What reviewers (平台初审) and the regulator (管局) share, written once: their queue (filings in the statuses they
+ * act on, oldest first), an unmasked read of a filing they may see (the read itself audited on the filing's chain),
+ * and rejection with per-field reasons. Each caller adds its own approvals.
+ */
+export function staffRoutes(staff: {
+  role: Extract<Role, "reviewer" | "regulator">;
+  /** The statuses of the queue, oldest first. */
+  queue: readonly [FilingStatus, ...FilingStatus[]];
+  /** What the role may read (docs/rules.md#permissions). */
+  visible: readonly FilingStatus[];
+  reject: Extract<FilingAction, "platform_reject" | "bureau_reject">;
+  summaries: { queue: string; read: string; reject: string };
+}) {
+  const routes = createRouter();
+  const tags = [staff.role === "reviewer" ? "review" : "regulator"];
+  routes.use("*", requireRole(staff.role));
+
+  routes.openapi(
+    createRoute({
+      method: "get",
+      path: "/queue",
+      tags,
+      summary: staff.summaries.queue,
+      security: bearerSecurity,
+      request: { query: PageQuery.extend({ status: z.enum(staff.queue).optional() }) },
+      responses: {
+        200: { description: "A page of the queue", content: jsonContent(pageSchema(QueueItemSchema)) },
+        ...errorResponses(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const { cursor, limit, status } = c.req.valid("query");
+      const rows = await filingQueue(c.get("db"), status ? [status] : staff.queue, { cursor, limit });
+      return c.json(
+        pageOf(rows, limit, queueItem, (item) => item.id),
+        200,
+      );
+    },
+  );
+
+  routes.openapi(
+    createRoute({
+      method: "get",
+      path: "/filings/{id}",
+      tags,
+      summary: staff.summaries.read,
+      security: bearerSecurity,
+      request: { params: FilingParams },
+      responses: {
+        200: { description: "The filing", content: jsonContent(StaffFilingSchema) },
+        ...errorResponses(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const db = c.get("db");
+      const filing = await staffFiling(db, c.req.valid("param").id, staff.visible);
+      const request = JSON.parse(await vaultFor(c.env).open(filing.requestSealed)) as Record<string, unknown>;
+      const principal = c.get("principal");
+      await auditedBatch(
+        db,
+        {
+          subject: `filing:${filing.id}`,
+          action: "filing.viewed_unmasked",
+          actorAccountId: principal.accountId,
+          at: new Date().toISOString(),
+          data: { role: principal.role },
+        },
+        [],
+      );
+      return c.json(toUnmaskedView(filing, request), 200);
+    },
+  );
+
+  routes.openapi(
+    createRoute({
+      method: "post",
+      path: "/filings/{id}/reject",
+      tags,
+      summary: staff.summaries.reject,
+      security: bearerSecurity,
+      middleware: [requireJsonBody()] as const,
+      request: { params: FilingParams, body: { required: true, content: jsonContent(RejectBodySchema) } },
+      responses: {
+        200: { description: "The filing", content: jsonContent(FilingSchema) },
+        ...errorResponses(400, 401, 403, 404, 409, 415, 422),
+      },
+    }),
+    async (c) => {
+      const db = c.get("db");
+      // A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
+      const filing = await staffFiling(db, c.req.valid("param").id, FILING_STATUSES);
+      const updated = await moveFiling(db, {
+        filing,
+        action: staff.reject,
+        actor: c.get("principal"),
+        reasons: c.req.valid("json").reasons,
+        now: new Date(),
+        recipients: await filingRecipients(db, filing),
+      });
+      return c.json(toFilingView(updated), 200);
+    },
+  );
+
+  return routes;
 }

@@ -5,7 +5,7 @@ import { events, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { vaultFor } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import type { Env } from "../types";
-import type { DeliveryMessage } from "./outbox";
+import type { DeliveryMessage } from "./delivery-message";
 import { signatureHeaders } from "./signing";
 
 /**

@@ -2,9 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { events, webhookEndpoints } from "../db/schema";
 import type { Env } from "../types";
-
-/** What a delivery message carries: the event's id; everything else is read when it is delivered. */
-export type DeliveryMessage = { eventId: string };
+import type { DeliveryMessage, PendingEvent } from "./delivery-message";
 
 /**
  * Hands committed events to the delivery queue (SPEC §7): events of accounts with a live webhook are sent, and every
@@ -27,9 +25,6 @@ export async function dispatchOutbox(
   await sendAndMark(env, db, rows);
   return rows.length;
 }
-
-/** An event the outbox holds, as a request that wrote it knows it (its insert's `returning`). */
-export type PendingEvent = { seq: number; id: string; hooked?: number };
 
 /** Sends the hooked events of `rows` to the delivery queue, then marks all of `rows` dispatched. */
 export async function sendAndMark(env: Env, db: Db, rows: PendingEvent[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { FieldCode } from "../domain/problems";
 /**
  * Where a webhook may point (SPEC §7): https only; never `localhost` or a literal private, loopback, link-local or
  * otherwise non-public address. In development mode http and loopback are allowed, private ranges never.
@@ -7,7 +8,7 @@
  * spelling (decimal, hex, octal, short forms) into dotted decimal and every IPv6 address into lower-case hex groups,
  * so only those two forms need reading here.
  */
-export function webhookUrlProblem(raw: string, development: boolean): string | null {
+export function webhookUrlProblem(raw: string, development: boolean): FieldCode | null {
   let url: URL;
   try {
     url = new URL(raw);

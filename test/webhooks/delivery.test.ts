@@ -15,7 +15,7 @@ import {
   MAX_ATTEMPTS,
   RETRY_DELAYS_S,
 } from "../../src/webhooks/delivery";
-import type { DeliveryMessage } from "../../src/webhooks/outbox";
+import type { DeliveryMessage } from "../../src/webhooks/delivery-message";
 import { callJson, newAccount, newApp, validFiling } from "../support/api";
 import { outboxSettled, type Received, stubReceiver, timeoutError } from "./receiver";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../src/types";
-import type { DeliveryMessage } from "../../src/webhooks/outbox";
+import type { DeliveryMessage } from "../../src/webhooks/delivery-message";
 import { callJson, newAccount, newApp, validFiling } from "../support/api";
 import { eventually, outboxSettled } from "./receiver";
 
