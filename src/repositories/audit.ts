@@ -4,6 +4,8 @@ import type { Db } from "../db/client";
 import { auditLog } from "../db/schema";
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 
+type Statement = BatchItem<"sqlite">;
+
 export const GENESIS_HASH = "0".repeat(64);
 
 export type AuditEntry = {
@@ -56,14 +58,35 @@ export async function nextAuditRow(entry: AuditEntry, head: ChainHead | null): P
   return { ...row, prevHash, hash: await auditHash(prevHash, row) };
 }
 
+/** An audited change as routes describe it: `at` defaults to now, `data` to `{}`. */
+export type AuditedChange = { subject: string; action: string; actor: string; at?: string; data?: unknown };
+
 /**
- * Runs `statements` and the next audit row of `entry.subject` as one db.batch(): the change and its audit row
- * exist together or not at all. When another writer extended the same chain first, the batch fails on the
- * audit key and is retried from a fresh read of the chain's head.
+ * Runs a change and the next audit row of `entry.subject` as one db.batch(): the change and its audit row exist
+ * together or not at all. When another writer extended the same chain first, the batch fails on the audit key, rolls
+ * back whole, and is tried again from a fresh read of the chain's head.
+ *
+ * A retry means another change of the same subject committed in between, so a change computed from state read
+ * earlier may no longer hold: pass `change` as a function, called for every attempt, that reads what it needs again
+ * (and answers null when, read again, nothing is left to do: `audit` then writes nothing and answers null). A plain
+ * list is for statements whose effect follows from the request alone.
  */
-export async function auditedBatch(db: Db, entry: AuditEntry, statements: BatchItem<"sqlite">[]): Promise<unknown[]> {
+export async function audit(
+  db: Db,
+  entry: AuditedChange,
+  change: Statement[] | (() => Promise<Statement[] | null> | Statement[] | null),
+): Promise<unknown[] | null> {
+  const full: AuditEntry = {
+    subject: entry.subject,
+    action: entry.action,
+    actorAccountId: entry.actor,
+    at: entry.at ?? new Date().toISOString(),
+    data: entry.data ?? {},
+  };
   for (let attempt = 0; ; attempt++) {
-    const row = await nextAuditRow(entry, await chainHead(db, entry.subject));
+    const statements = typeof change === "function" ? await change() : change;
+    if (statements === null) return null;
+    const row = await nextAuditRow(full, await chainHead(db, entry.subject));
     try {
       const results = await db.batch([db.insert(auditLog).values(row), ...statements]);
       return results.slice(1);

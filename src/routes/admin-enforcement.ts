@@ -8,7 +8,7 @@ import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import { auditedBatch } from "../repositories/audit";
+import { audit } from "../repositories/audit";
 import {
   getPolicy,
   insertPolicy,
@@ -108,12 +108,12 @@ adminEnforcementRoutes.openapi(
       updatedAt: at,
     };
     const db = c.get("db");
-    await auditedBatch(
+    await audit(
       db,
       {
         subject: `policy:${row.id}`,
         action: "policy.created",
-        actorAccountId: c.get("principal").accountId,
+        actor: c.get("principal").accountId,
         at,
         data: input,
       },
@@ -162,12 +162,12 @@ adminEnforcementRoutes.openapi(
     if (!(await getPolicy(db, id))) throw new ApiError("NOT_FOUND", "No such policy");
     const at = new Date().toISOString();
     const { reminderDays, ...rest } = input;
-    await auditedBatch(
+    await audit(
       db,
       {
         subject: `policy:${id}`,
         action: "policy.updated",
-        actorAccountId: c.get("principal").accountId,
+        actor: c.get("principal").accountId,
         at,
         data: input,
       },
@@ -280,12 +280,12 @@ adminEnforcementRoutes.openapi(
           }),
       );
     }
-    await auditedBatch(
+    await audit(
       db,
       {
         subject: "catalogue",
         action: "apps.imported",
-        actorAccountId: c.get("principal").accountId,
+        actor: c.get("principal").accountId,
         at,
         data: { count: rows.length, updated: existing.length },
       },

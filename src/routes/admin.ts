@@ -15,7 +15,7 @@ import {
   newKey,
   revokeKeyStatement,
 } from "../repositories/accounts";
-import { auditedBatch, verifyAuditChains } from "../repositories/audit";
+import { audit, verifyAuditChains } from "../repositories/audit";
 import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
 
 export const adminRoutes = createRouter();
@@ -40,12 +40,12 @@ adminRoutes.openapi(
     const input = c.req.valid("json");
     const db = c.get("db");
     const account = newAccount(input);
-    await auditedBatch(
+    await audit(
       db,
       {
         subject: `account:${account.id}`,
         action: "account.created",
-        actorAccountId: c.get("principal").accountId,
+        actor: c.get("principal").accountId,
         at: account.createdAt,
         data: { name: account.name, role: account.role },
       },
@@ -101,12 +101,12 @@ adminRoutes.openapi(
     const db = c.get("db");
     if (!(await getAccount(db, id))) throw new ApiError("NOT_FOUND", "No such account");
     const { row, shown } = await newKey(id);
-    await auditedBatch(
+    await audit(
       db,
       {
         subject: `account:${id}`,
         action: "key.created",
-        actorAccountId: c.get("principal").accountId,
+        actor: c.get("principal").accountId,
         at: row.createdAt,
         data: { keyId: row.id, prefix: row.prefix },
       },
@@ -158,12 +158,12 @@ adminRoutes.openapi(
     // Revoking twice keeps the first time and writes no second audit row.
     if (!key.revokedAt) {
       const at = new Date().toISOString();
-      await auditedBatch(
+      await audit(
         db,
         {
           subject: `account:${id}`,
           action: "key.revoked",
-          actorAccountId: c.get("principal").accountId,
+          actor: c.get("principal").accountId,
           at,
           data: { keyId },
         },

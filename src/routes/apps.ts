@@ -16,7 +16,7 @@ import {
   removeGrant,
   setListing,
 } from "../repositories/apps";
-import { auditedBatch, isUniqueViolation } from "../repositories/audit";
+import { audit, isUniqueViolation } from "../repositories/audit";
 import type { AppEnv } from "../types";
 import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
 
@@ -53,11 +53,9 @@ appsRoutes.openapi(
     const owner = c.get("principal").accountId;
     const now = new Date().toISOString();
     try {
-      await auditedBatch(
-        db,
-        { subject: `app:${input.appId}`, action: "app.created", actorAccountId: owner, at: now, data: input },
-        [insertApp(db, { ...input, ownerAccountId: owner }, now)],
-      );
+      await audit(db, { subject: `app:${input.appId}`, action: "app.created", actor: owner, at: now, data: input }, [
+        insertApp(db, { ...input, ownerAccountId: owner }, now),
+      ]);
     } catch (e) {
       if (isUniqueViolation(e, "apps")) throw new ApiError("APP_EXISTS", `${input.appId} is already registered`);
       throw e;
@@ -123,14 +121,13 @@ appsRoutes.openapi(
     if (app.listingStatus !== "listed") {
       const now = new Date().toISOString();
       const db = c.get("db");
-      await auditedBatch(
+      await audit(
         db,
         {
           subject: `app:${app.appId}`,
           action: "app.listed",
-          actorAccountId: c.get("principal").accountId,
+          actor: c.get("principal").accountId,
           at: now,
-          data: {},
         },
         [
           setListing(
@@ -165,14 +162,13 @@ appsRoutes.openapi(
     if (app.listingStatus === "listed") {
       const now = new Date().toISOString();
       const db = c.get("db");
-      await auditedBatch(
+      await audit(
         db,
         {
           subject: `app:${app.appId}`,
           action: "app.unlisted",
-          actorAccountId: c.get("principal").accountId,
+          actor: c.get("principal").accountId,
           at: now,
-          data: {},
         },
         [
           setListing(
@@ -211,12 +207,12 @@ appsRoutes.openapi(
     if (grantee.role !== "provider") throw validationFailed([{ path: "accountId", code: "NOT_A_PROVIDER" }]);
     const now = new Date().toISOString();
     if (!(await hasGrant(db, app.appId, accountId))) {
-      await auditedBatch(
+      await audit(
         db,
         {
           subject: `app:${app.appId}`,
           action: "grant.added",
-          actorAccountId: c.get("principal").accountId,
+          actor: c.get("principal").accountId,
           at: now,
           data: { accountId },
         },
@@ -262,12 +258,12 @@ appsRoutes.openapi(
     const app = await ownApp(c, appId);
     const db = c.get("db");
     if (!(await hasGrant(db, app.appId, accountId))) throw new ApiError("NOT_FOUND", "No such grant");
-    await auditedBatch(
+    await audit(
       db,
       {
         subject: `app:${app.appId}`,
         action: "grant.removed",
-        actorAccountId: c.get("principal").accountId,
+        actor: c.get("principal").accountId,
         at: new Date().toISOString(),
         data: { accountId },
       },

@@ -19,7 +19,7 @@ import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
 import { mediaTypeOf, readBodyCapped } from "../lib/validation";
-import { auditedBatch } from "../repositories/audit";
+import { audit } from "../repositories/audit";
 import {
   getMaterial,
   insertMaterial,
@@ -242,12 +242,12 @@ materialsRoutes.openapi(
     // nothing, and an object whose row failed is removed again.
     await bucket.put(row.objectKey, await vaultFor(c.env).sealBytes(upload.bytes));
     try {
-      await auditedBatch(
+      await audit(
         db,
         {
           subject: `material:${id}`,
           action: "material.uploaded",
-          actorAccountId: owner,
+          actor: owner,
           at: row.createdAt,
           data: { field: row.field, contentType: row.contentType, size: row.size, sha256: row.sha256 },
         },
@@ -308,12 +308,12 @@ materialsRoutes.openapi(
     if ((await sha256HexOfBytes(bytes)) !== row.sha256) throw new Error(`material ${row.id}: digest mismatch`);
     if (staffFilingId) {
       const principal = c.get("principal");
-      await auditedBatch(
+      await audit(
         c.get("db"),
         {
           subject: `material:${row.id}`,
           action: "material.viewed",
-          actorAccountId: principal.accountId,
+          actor: principal.accountId,
           at: new Date().toISOString(),
           data: { role: principal.role, filingId: staffFilingId },
         },

@@ -11,7 +11,7 @@ import { ApiError, validationFailed } from "../lib/errors";
 import { forgetNumbers } from "../lib/lookup-cache";
 import { bearerSecurity, errorResponses, jsonContent } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import { auditedBatch } from "../repositories/audit";
+import { audit } from "../repositories/audit";
 import { type FilingRow, filingRecipients, getFilingRow, type TransitionEffects } from "../repositories/filings";
 import {
   activeRegistrationOfApp,
@@ -236,18 +236,23 @@ regulatorRoutes.openapi(
     const { reasons } = c.req.valid("json");
     const now = new Date();
     const db = c.get("db");
-    const ended = await registrationsToEnd(db, { number: registration.number });
-    await auditedBatch(
+    // Built from a fresh read on every attempt: a revocation that lost the race finds nothing active any more.
+    const revoked = await audit(
       db,
       {
         subject: `registration:${registration.number}`,
         action: "registration.revoked",
-        actorAccountId: c.get("principal").accountId,
+        actor: c.get("principal").accountId,
         at: now.toISOString(),
         data: { reasons },
       },
-      endRegistrationStatements(db, { ended, status: "revoked", at: now, extraRecipients: [] }),
+      async () => {
+        const ended = await registrationsToEnd(db, { number: registration.number });
+        if (ended.length === 0) return null;
+        return endRegistrationStatements(db, { ended, status: "revoked", at: now, extraRecipients: [] });
+      },
     );
+    if (!revoked) throw new ApiError("INVALID_TRANSITION", "The registration was ended meanwhile");
     forgetNumbers([registration.number]);
     return c.json({ number: registration.number, appId: registration.appId, status: "revoked", reasons }, 200);
   },

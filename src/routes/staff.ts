@@ -16,7 +16,7 @@ import {
   pageSchema,
 } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import { auditedBatch } from "../repositories/audit";
+import { audit } from "../repositories/audit";
 import { type FilingRow, filingQueue, filingRecipients, getFilingRow } from "../repositories/filings";
 import { moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
@@ -102,12 +102,12 @@ export function staffRoutes(staff: {
       const filing = await staffFiling(db, c.req.valid("param").id, staff.visible);
       const request = JSON.parse(await vaultFor(c.env).open(filing.requestSealed)) as Record<string, unknown>;
       const principal = c.get("principal");
-      await auditedBatch(
+      await audit(
         db,
         {
           subject: `filing:${filing.id}`,
           action: "filing.viewed_unmasked",
-          actorAccountId: principal.accountId,
+          actor: principal.accountId,
           at: new Date().toISOString(),
           data: { role: principal.role },
         },

@@ -591,6 +591,30 @@ describe("revocation", () => {
     expect(again.body.code).toBe("INVALID_TRANSITION");
   });
 
+  it("revokes once when revocations race: one 200, the rest 409, events and the public record written once", async () => {
+    const { keys } = await staffAccounts();
+    const f = await registered(keys);
+    const answers = await Promise.all([1, 2, 3, 4].map(() => revoke(f.number, keys.regulator)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409]);
+    const { results } = await env.DB.prepare(
+      "select type, count(*) as n from events where account_id = ? and type in ('registration.revoked', 'app.delisted') group by type",
+    )
+      .bind(f.dev.id)
+      .all<{ type: string; n: number }>();
+    expect(Object.fromEntries(results.map((r) => [r.type, r.n]))).toEqual({
+      "registration.revoked": 1,
+      "app.delisted": 1,
+    });
+    const version = await env.DB.prepare("select version from public_records where service_licence = ?")
+      .bind(f.number)
+      .first<{ version: number }>();
+    expect(version?.version).toBe(2);
+    const audit = await env.DB.prepare("select count(*) as n from audit_log where subject = ? and action = ?")
+      .bind(`registration:${f.number}`, "registration.revoked")
+      .first<{ n: number }>();
+    expect(audit?.n).toBe(1);
+  });
+
   it("accepts a full-width spelling of the number", async () => {
     const { keys } = await staffAccounts();
     const f = await registered(keys);
