@@ -1,4 +1,5 @@
 import { HTTPException } from "hono/http-exception";
+import { configOf } from "./config";
 import { dbFor } from "./db/client";
 import { authenticate } from "./lib/auth";
 import { ApiError, problemResponse } from "./lib/errors";
@@ -30,6 +31,7 @@ export function createApp() {
     c.set("requestId", requestId);
     c.set("lang", preferredLang(c.req.header("accept-language")));
     c.set("db", dbFor(c.env.DB));
+    c.set("config", configOf(c.env));
     await next();
     c.header("x-request-id", requestId);
   });

@@ -19,7 +19,7 @@ const refusedUntil = new Map<string, number>();
 const MAX_REFUSED = 10_000;
 
 function limitPeriodS(c: Context<AppEnv>): number {
-  return Number(c.env.PUBLIC_RATE_LIMIT_PERIOD ?? 60) || 60;
+  return c.get("config").publicRateLimitPeriodS;
 }
 
 function rateLimited(periodS: number): ApiError {

@@ -69,13 +69,6 @@ const filingBody = {
 
 type Assessment = { checked: CheckedFiling; blind: BlindFacts; preflight: PreflightResult; problems: Problem[] };
 
-function quotas(c: Context<AppEnv>) {
-  return {
-    individual: Number(c.env.QUOTA_INDIVIDUAL ?? 5) || 5,
-    organization: Number(c.env.QUOTA_ORGANIZATION ?? 50) || 50,
-  };
-}
-
 /** The checks shared by submit and the dry run: field rules, then every stored-data rule in one round trip. */
 async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyKey?: string): Promise<Assessment> {
   const db = c.get("db");
@@ -86,7 +79,7 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
     accountId: c.get("principal").accountId,
     facts: checked.facts,
     blind,
-    quotas: quotas(c),
+    quotas: c.get("config").quotas,
     now: now.toISOString(),
     idempotencyKey,
   });

@@ -92,7 +92,7 @@ webhookRoutes.openapi(
   }),
   async (c) => {
     const { url, rotateSecret } = c.req.valid("json");
-    const problem = webhookUrlProblem(url, c.env.ENVIRONMENT === "development");
+    const problem = webhookUrlProblem(url, c.get("config").development);
     if (problem) throw validationFailed([{ path: "url", code: problem }]);
     const db = c.get("db");
     const vault = vaultFor(c.env);

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { type DeliverySchedule, deliverySchedule } from "./webhooks/schedule";
+
+/**
+ * The deployment's settings, read from the Worker's vars once per set of bindings and checked: a value that does not
+ * parse fails every request loudly (logged with the variable's name, answered as a 500) rather than being repaired
+ * into a default nobody chose. Unset optional vars take the documented defaults (docs/rules.md#limits).
+ */
+export type Config = {
+  /** Development mode (`npm start`, tests): http and loopback webhooks, and the regulator may approve without a number. */
+  development: boolean;
+  /** How many mini programs one organizer may hold or have in filing (docs/rules.md#preflight). */
+  quotas: { individual: number; organization: number };
+  /** The public rate limiter's period in seconds: what `Retry-After` tells a limited client. */
+  publicRateLimitPeriodS: 10 | 60;
+  delivery: DeliverySchedule;
+};
+
+const quota = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,5}$/, "a whole number from 1 to 999999")
+    .transform(Number)
+    .optional()
+    .transform((n) => n ?? fallback);
+
+const VarsSchema = z.object({
+  ENVIRONMENT: z.enum(["development", "production"]).optional(),
+  QUOTA_INDIVIDUAL: quota(5),
+  QUOTA_ORGANIZATION: quota(50),
+  PUBLIC_RATE_LIMIT_PERIOD: z.enum(["10", "60"]).optional(),
+});
+
+/** The vars the settings are read from (a subset of the Worker's bindings). */
+type Vars = {
+  ENVIRONMENT?: string;
+  QUOTA_INDIVIDUAL?: string;
+  QUOTA_ORGANIZATION?: string;
+  PUBLIC_RATE_LIMIT_PERIOD?: string;
+  WEBHOOK_RETRY_DELAYS_SECONDS?: string;
+  WEBHOOK_TIMEOUT_MS?: string;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const parsed = new WeakMap<object, Config>();
+
+/** The settings of `env`, parsed on first use and kept for as long as the bindings object lives. */
+export function configOf(env: Vars): Config {
+  const known = parsed.get(env);
+  if (known) return known;
+  const vars = VarsSchema.safeParse({
+    ENVIRONMENT: env.ENVIRONMENT,
+    QUOTA_INDIVIDUAL: env.QUOTA_INDIVIDUAL,
+    QUOTA_ORGANIZATION: env.QUOTA_ORGANIZATION,
+    PUBLIC_RATE_LIMIT_PERIOD: env.PUBLIC_RATE_LIMIT_PERIOD,
+  });
+  if (!vars.success) {
+    const problems = vars.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  let delivery: DeliverySchedule;
+  try {
+    delivery = deliverySchedule(env);
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const config: Config = {
+    development: vars.data.ENVIRONMENT === "development",
+    quotas: { individual: vars.data.QUOTA_INDIVIDUAL, organization: vars.data.QUOTA_ORGANIZATION },
+    publicRateLimitPeriodS: vars.data.PUBLIC_RATE_LIMIT_PERIOD === "10" ? 10 : 60,
+    delivery,
+  };
+  parsed.set(env, config);
+  return config;
+}
