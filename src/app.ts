@@ -1,14 +1,11 @@
 import { HTTPException } from "hono/http-exception";
 import { configOf } from "./config";
 import { dbFor } from "./db/client";
-import { authenticate } from "./lib/auth";
 import { ApiError, problemResponse } from "./lib/errors";
 import { preferredLang } from "./lib/i18n";
 import { createRouter } from "./lib/router";
 import { securityHeaders } from "./lib/security-headers";
-import { jsonBodyGuard } from "./lib/validation";
 import { adminRoutes } from "./routes/admin";
-import { adminEnforcementRoutes } from "./routes/admin-enforcement";
 import { appsRoutes } from "./routes/apps";
 import { docsRoutes } from "./routes/docs";
 import { eventsRoutes } from "./routes/events";
@@ -20,7 +17,6 @@ import { referenceRoutes } from "./routes/reference";
 import { regulatorRoutes } from "./routes/regulator";
 import { reviewRoutes } from "./routes/review";
 import { webhookRoutes } from "./routes/webhook";
-import { dispatchOutbox, sendAndMark } from "./webhooks/outbox";
 
 export function createApp() {
   const app = createRouter();
@@ -38,29 +34,11 @@ export function createApp() {
 
   app.get("/health", (c) => c.json({ ok: true }));
 
-  app.use("/v1/*", jsonBodyGuard());
-  // Reference data and the public lookup need no key and ignore one (SPEC §6).
-  app.use("/v1/*", async (c, next) => {
-    if (c.req.path.startsWith("/v1/reference/") || c.req.path.startsWith("/v1/public/")) return next();
-    return authenticate()(c, next);
-  });
-
-  // A change that committed may have written events: hand them to the delivery queue once the answer is out —
-  // exactly those the writer reports (`pendingEvents`), or else whatever the outbox holds.
-  app.use("/v1/*", async (c, next) => {
-    await next();
-    if (c.req.method !== "GET" && c.res.status < 400 && c.env.DELIVERY_QUEUE) {
-      const pending = c.get("pendingEvents");
-      if (pending?.length === 0) return;
-      const handOff = pending ? sendAndMark(c.env, c.get("db"), pending) : dispatchOutbox(c.env, c.get("db"));
-      c.executionCtx.waitUntil(handOff.catch(() => {}));
-    }
-  });
-
+  // Each sub-app checks what it needs: bodies and keys for key holders (createKeyHolderRouter), nothing for the
+  // public lookup and reference data.
   app.route("/v1/reference", referenceRoutes);
   app.route("/v1/public", publicRoutes);
   app.route("/v1/admin", adminRoutes);
-  app.route("/v1/admin", adminEnforcementRoutes);
   app.route("/v1/apps", appsRoutes);
   app.route("/v1/filings", filingsRoutes);
   app.route("/v1/materials", materialsRoutes);

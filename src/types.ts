@@ -2,7 +2,7 @@ import type { Config } from "./config";
 import type { Db } from "./db/client";
 import type { Principal } from "./domain/roles";
 import type { Lang } from "./lib/i18n";
-import type { DeliveryMessage, PendingEvent } from "./webhooks/delivery-message";
+import type { DeliveryMessage } from "./webhooks/delivery-message";
 
 /**
  * Worker bindings: those of wrangler.toml and the secrets of .dev.vars.example as `wrangler types` reads them
@@ -34,10 +34,5 @@ export type AppEnv = {
     config: Config;
     principal: Principal;
     body: unknown;
-    /**
-     * Events this request wrote that the outbox holds, when the writer knows them exactly (a submission); unset,
-     * the hand-off after the answer reads the outbox itself.
-     */
-    pendingEvents?: PendingEvent[];
   };
 };

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { apps, enforcementActions, events } from "../db/schema";
+import { initialDispatch } from "../webhooks/outbox";
 import { sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
 
@@ -47,7 +48,8 @@ export const delistEndedJob: SweepJob = {
         .where(sql`${apps.appId} in ${inChunk} and ${apps.listingStatus} = 'listed'`),
       db.insert(events).select(
         sql`select null, ${sqlEventId}, a.owner_account_id, 'app.delisted',
-            json_object('appId', a.app_id, 'reason', a.delist_reason, 'registrationNumber', ea.detail), ${chunk.now}, null
+            json_object('appId', a.app_id, 'reason', a.delist_reason, 'registrationNumber', ea.detail), ${chunk.now},
+            ${initialDispatch(sql`a.owner_account_id`, chunk.now)}
           from ${enforcementActions} ea join apps a on a.app_id = ea.app_id where ea.chunk = ${chunk.id}`,
       ),
     ];

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { enforcementActions, events } from "../db/schema";
 import type { PolicyRow } from "../repositories/policies";
+import { initialDispatch } from "../webhooks/outbox";
 import { coveredAndUnfiled, sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
 
@@ -44,7 +45,7 @@ export function reminderJob(policy: PolicyRow, offset: number): SweepJob {
         db.insert(events).select(
           sql`select null, ${sqlEventId}, a.owner_account_id, 'app.deadline_reminder',
               json_object('appId', a.app_id, 'policyId', ${policy.id}, 'deadline', ${policy.deadline}, 'daysBefore', ${offset}),
-              ${chunk.now}, null
+              ${chunk.now}, ${initialDispatch(sql`a.owner_account_id`, chunk.now)}
             from ${enforcementActions} ea join apps a on a.app_id = ea.app_id where ea.chunk = ${chunk.id}`,
         ),
       ];

@@ -1,12 +1,25 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { FIELD_CODES } from "../domain/problems";
+import type { Role } from "../domain/roles";
 import type { AppEnv } from "../types";
+import { authenticate, requireRole } from "./auth";
 import { ERROR_CODES } from "./error-codes";
-import { validationHook } from "./validation";
+import { jsonBodyGuard, validationHook } from "./validation";
 
 /** Every resource's sub-app: validation failures of params, query and bodies become one 422. */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+/**
+ * A sub-app for key holders (docs/rules.md#roles): the body's transport checks (413, 415, 400), then the API key
+ * (401), then the role (403; any role when none is named). Public sub-apps use `createRouter` and check no key.
+ */
+export function createKeyHolderRouter(roles: Role[] = [], opts: { multipart?: boolean } = {}) {
+  const router = createRouter();
+  router.use("*", jsonBodyGuard(opts), authenticate());
+  if (roles.length > 0) router.use("*", requireRole(...roles));
+  return router;
 }
 
 export const ProblemSchema = z

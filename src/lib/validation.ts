@@ -30,15 +30,6 @@ function isJsonType(contentType: string | undefined): boolean {
   return mediaType === "application/json" || /^application\/[\w.+-]+\+json$/.test(mediaType);
 }
 
-/** The one route that takes a file: it reads its multipart body itself, under its own limit. */
-function isMaterialUpload(c: Context): boolean {
-  return (
-    c.req.method === "POST" &&
-    (c.req.path === "/v1/materials" || c.req.path === "/v1/materials/") &&
-    mediaTypeOf(c.req.header("content-type")) === "multipart/form-data"
-  );
-}
-
 /**
  * Reads a request body whole, stopping as soon as it passes `max` bytes (null then): a chunked body has no
  * Content-Length to trust, and a declared one may lie.
@@ -70,14 +61,16 @@ export async function readBodyCapped(request: Request, max: number): Promise<Uin
 
 /**
  * Transport checks for every request that carries a body: size (413), media type (415), JSON syntax (400).
- * A request without a body passes; routes that need one say so with `requireJsonBody`.
+ * A request without a body passes; routes that need one say so with `requireJsonBody`. Mounted by each sub-app that
+ * takes bodies (`createKeyHolderRouter`), before the key is checked.
  */
-export function jsonBodyGuard(): MiddlewareHandler<AppEnv> {
+export function jsonBodyGuard(opts: { multipart?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS" || !hasBody(c)) {
       return next();
     }
-    if (isMaterialUpload(c)) return next();
+    // A sub-app that takes files reads its multipart bodies itself, under its own limit.
+    if (opts.multipart && mediaTypeOf(c.req.header("content-type")) === "multipart/form-data") return next();
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > MAX_BODY_BYTES)
       throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);

@@ -333,6 +333,7 @@ export async function transitionFiling(db: Db, input: TransitionInput): Promise<
           type: "filing.status_changed",
           data: eventData,
           createdAt: at,
+          dispatchedAt: initialDispatch(accountId, at),
         })),
       ),
     ];

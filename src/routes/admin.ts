@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES } from "../domain/roles";
-import { requireRole } from "../lib/auth";
 import { ApiError } from "../lib/errors";
-import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
+import { bearerSecurity, CursorQuery, createKeyHolderRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import {
   getAccount,
@@ -17,10 +16,9 @@ import {
 } from "../repositories/accounts";
 import { audit, verifyAuditChains } from "../repositories/audit";
 import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
+import { adminEnforcementRoutes } from "./admin-enforcement";
 
-export const adminRoutes = createRouter();
-
-adminRoutes.use("*", requireRole("admin"));
+export const adminRoutes = createKeyHolderRouter(["admin"]);
 
 adminRoutes.openapi(
   createRoute({
@@ -203,3 +201,5 @@ adminRoutes.openapi(
     return c.json({ ok: result.broken.length === 0, ...result }, 200);
   },
 );
+
+adminRoutes.route("/", adminEnforcementRoutes);

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { requireRole } from "../lib/auth";
+
 import { ApiError, validationFailed } from "../lib/errors";
-import { bearerSecurity, CursorQuery, createRouter, errorResponses, LimitQuery } from "../lib/router";
+import { bearerSecurity, CursorQuery, createKeyHolderRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { getAccount } from "../repositories/accounts";
 import {
@@ -20,9 +20,7 @@ import { audit, isUniqueViolation } from "../repositories/audit";
 import type { AppEnv } from "../types";
 import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
 
-export const appsRoutes = createRouter();
-
-appsRoutes.use("*", requireRole("developer"));
+export const appsRoutes = createKeyHolderRouter(["developer"]);
 
 /** The caller's own app, or 404 whether it does not exist or belongs to someone else. */
 async function ownApp(c: Context<AppEnv>, appId: string): Promise<AppView> {

@@ -2,14 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { events } from "../db/schema";
 import { ApiError } from "../lib/errors";
-import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, createKeyHolderRouter, errorResponses } from "../lib/router";
 
 /**
  * Every event of the caller's, oldest first (SPEC §7): `after` is the last id the client has seen; the answer's
  * `nextCursor` is the last id returned, or the `after` given when nothing is new. Ordered by the outbox's own
  * sequence, so a poll never skips an event committed later with an earlier-looking id.
  */
-export const eventsRoutes = createRouter();
+export const eventsRoutes = createKeyHolderRouter();
 
 export const EventSchema = z
   .object({

@@ -9,11 +9,11 @@ import {
 import { type Reason, toFilingView } from "../domain/filing-view";
 import { beijingToday } from "../domain/identifiers";
 import { type Problem, problem } from "../domain/problems";
-import { requireRole } from "../lib/auth";
+
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { renderProblem } from "../lib/messages";
-import { bearerSecurity, createRouter, errorResponses, pageOf } from "../lib/router";
+import { bearerSecurity, createKeyHolderRouter, errorResponses, pageOf } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { getApp } from "../repositories/apps";
 import {
@@ -32,6 +32,7 @@ import {
 } from "../repositories/preflight";
 import { loadRegions } from "../repositories/regions";
 import type { AppEnv } from "../types";
+import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";
 import {
   FILING_EXAMPLE,
@@ -44,9 +45,7 @@ import {
   ValidationResultSchema,
 } from "./filings.schemas";
 
-export const filingsRoutes = createRouter();
-
-filingsRoutes.use("*", requireRole("developer", "provider"));
+export const filingsRoutes = createKeyHolderRouter(["developer", "provider"]);
 
 filingsRoutes.openAPIRegistry.register("FilingRequest", FilingSubmissionSchema);
 filingsRoutes.openAPIRegistry.register("CancelRequest", CancelSubmissionSchema);
@@ -138,7 +137,6 @@ filingsRoutes.openapi(
     const conflicts = [...preflight.conflicts];
     if (organizerCancel.inFlight && !conflicts.includes("FILING_IN_PROGRESS")) conflicts.push("FILING_IN_PROGRESS");
     const all = [...conflicts.map((code) => problem("appId", code)), ...problems, ...organizerCancel.problems];
-    c.set("pendingEvents", []); // a dry run writes nothing
     return c.json({ valid: all.length === 0, errors: all.map((p) => renderProblem(p, c.get("lang"))) }, 200);
   },
 );
@@ -174,7 +172,7 @@ filingsRoutes.openapi(
       if (preflight.idempotency.requestHash !== requestHash) {
         throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
       }
-      return replay(c, preflight.idempotency.responseStatus, preflight.idempotency.responseBody);
+      return replay(preflight.idempotency.responseStatus, preflight.idempotency.responseBody);
     }
     const conflict = preflight.conflicts[0];
     if (conflict) throw new ApiError(conflict);
@@ -198,10 +196,10 @@ filingsRoutes.openapi(
     });
     switch (outcome.kind) {
       case "created":
-        c.set("pendingEvents", outcome.pending);
+        handOn(c.env, c.get("db"), c.executionCtx, outcome.pending);
         return c.json(outcome.view, 201);
       case "replay":
-        return replay(c, outcome.status, outcome.body);
+        return replay(outcome.status, outcome.body);
       case "key_reused":
         throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
       case "in_progress":
@@ -211,8 +209,7 @@ filingsRoutes.openapi(
 );
 
 /** The first call's answer again; that call wrote (and handed on) everything, so this one hands on nothing. */
-function replay(c: Context<AppEnv>, status: number, body: string) {
-  c.set("pendingEvents", []);
+function replay(status: number, body: string) {
   return new Response(body, {
     status,
     headers: { "content-type": "application/json", "idempotent-replayed": "true" },
@@ -323,6 +320,7 @@ filingsRoutes.openapi(
       now: new Date(),
       recipients: await filingRecipients(c.get("db"), filing),
     });
+    handOn(c.env, c.get("db"), c.executionCtx);
     return c.json(toFilingView(updated), 200);
   },
 );

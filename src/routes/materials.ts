@@ -17,7 +17,7 @@ import { requireRole } from "../lib/auth";
 import { sha256HexOfBytes, vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, createKeyHolderRouter, errorResponses } from "../lib/router";
 import { mediaTypeOf, readBodyCapped } from "../lib/validation";
 import { audit } from "../repositories/audit";
 import {
@@ -31,7 +31,7 @@ import {
 import type { AppEnv } from "../types";
 import { MaterialSchema, MediaParams, UploadFormDoc } from "./materials.schemas";
 
-export const materialsRoutes = createRouter();
+export const materialsRoutes = createKeyHolderRouter([], { multipart: true });
 
 /** Room for the multipart framing and the text fields around a file of the largest size allowed. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;

@@ -24,6 +24,7 @@ import {
   registrationsToEnd,
 } from "../repositories/registrations";
 import type { AppEnv } from "../types";
+import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
 import { ApproveBodySchema, RevokeBodySchema } from "./review.schemas";
@@ -76,6 +77,7 @@ regulatorRoutes.openapi(
       now,
       recipients: await filingRecipients(c.get("db"), filing),
     });
+    handOn(c.env, c.get("db"), c.executionCtx);
     return c.json(toFilingView(updated), 200);
   },
 );
@@ -133,6 +135,7 @@ regulatorRoutes.openapi(
     });
     if (updated.registrationNumber) changed.push(updated.registrationNumber);
     forgetNumbers(changed);
+    handOn(c.env, c.get("db"), c.executionCtx);
     return c.json(toFilingView(updated), 200);
   },
 );
@@ -253,6 +256,7 @@ regulatorRoutes.openapi(
       },
     );
     if (!revoked) throw new ApiError("INVALID_TRANSITION", "The registration was ended meanwhile");
+    handOn(c.env, db, c.executionCtx);
     forgetNumbers([registration.number]);
     return c.json({ number: registration.number, appId: registration.appId, status: "revoked", reasons }, 200);
   },

@@ -3,6 +3,7 @@ import { FILING_STATUSES, SMS_WINDOW_MS, STAFF_VISIBLE } from "../domain/filing-
 import { toFilingView } from "../domain/filing-view";
 import { bearerSecurity, errorResponses, jsonContent } from "../lib/router";
 import { filingRecipients } from "../repositories/filings";
+import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
 import { staffFiling, staffRoutes } from "./staff";
@@ -48,6 +49,7 @@ reviewRoutes.openapi(
         set: { smsDeadline: new Date(Date.parse(at) + SMS_WINDOW_MS).toISOString() },
       }),
     });
+    handOn(c.env, db, c.executionCtx);
     return c.json(toFilingView(updated), 200);
   },
 );

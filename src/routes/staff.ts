@@ -3,12 +3,12 @@ import type { Db } from "../db/client";
 import { FILING_STATUSES, type FilingAction, type FilingStatus } from "../domain/filing-state";
 import { toFilingView, toUnmaskedView } from "../domain/filing-view";
 import type { Role } from "../domain/roles";
-import { requireRole } from "../lib/auth";
+
 import { vaultFor } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import {
   bearerSecurity,
-  createRouter,
+  createKeyHolderRouter,
   errorResponses,
   jsonContent,
   PageQuery,
@@ -18,6 +18,7 @@ import {
 import { requireJsonBody } from "../lib/validation";
 import { audit } from "../repositories/audit";
 import { type FilingRow, filingQueue, filingRecipients, getFilingRow } from "../repositories/filings";
+import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
 import { QueueItemSchema, RejectBodySchema, StaffFilingSchema } from "./review.schemas";
@@ -57,9 +58,8 @@ export function staffRoutes(staff: {
   reject: Extract<FilingAction, "platform_reject" | "bureau_reject">;
   summaries: { queue: string; read: string; reject: string };
 }) {
-  const routes = createRouter();
+  const routes = createKeyHolderRouter([staff.role]);
   const tags = [staff.role === "reviewer" ? "review" : "regulator"];
-  routes.use("*", requireRole(staff.role));
 
   routes.openapi(
     createRoute({
@@ -143,6 +143,7 @@ export function staffRoutes(staff: {
         now: new Date(),
         recipients: await filingRecipients(db, filing),
       });
+      handOn(c.env, db, c.executionCtx);
       return c.json(toFilingView(updated), 200);
     },
   );

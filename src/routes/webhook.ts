@@ -5,7 +5,7 @@ import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, createKeyHolderRouter, errorResponses } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import type { AppEnv } from "../types";
 import { eventPayload, post, signingSecrets } from "../webhooks/delivery";
@@ -13,7 +13,7 @@ import { newWebhookSecret } from "../webhooks/signing";
 import { webhookUrlProblem } from "../webhooks/url";
 
 /** An account's webhook endpoint, its secret, a test ping and its dead deliveries (SPEC §6, §7). */
-export const webhookRoutes = createRouter();
+export const webhookRoutes = createKeyHolderRouter();
 
 const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 const json = <T>(schema: T) => ({ "application/json": { schema } });

@@ -43,12 +43,30 @@ export async function sendAndMark(env: Env, db: Db, rows: PendingEvent[]): Promi
 }
 
 /**
- * `dispatched_at` for a new event of `accountId`, decided inside the insert: when the account has no live webhook
+ * `dispatched_at` for a new event of `accountId` (a value, or a column of an insert's select), decided inside the
+ * insert — by every writer of events, so that only accounts with a live webhook when an event is written ever
+ * receive it (docs/rules.md#webhooks): when the account has no live webhook
  * there is nothing to hand on, so the event is born dispatched (`at`) and never enters the outbox; otherwise null
  * (the outbox), and the writer hands it on (`sendAndMark` with the rows its insert returns). Events stay readable
  * in the account's feed (`GET /v1/events`) either way.
  */
-export function initialDispatch(accountId: string, at: string): SQL<string | null> {
+export function initialDispatch(accountId: string | SQL, at: string): SQL<string | null> {
   return sql<string | null>`case when exists (select 1 from ${webhookEndpoints} w where w.account_id = ${accountId}
     and w.disabled_at is null) then null else ${at} end`;
+}
+
+/**
+ * Hands a committed change's events on once the answer is out: exactly `written` when the writer knows them (its
+ * insert's `returning`), or else whatever the outbox holds. Every writer of events calls it after its batch commits,
+ * and nothing else does; what a crash leaves between commit and hand-off, the cron sends (resendOutbox).
+ */
+export function handOn(
+  env: Env,
+  db: Db,
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  written?: PendingEvent[],
+): void {
+  if (!env.DELIVERY_QUEUE || written?.length === 0) return;
+  const handOff = written ? sendAndMark(env, db, written) : dispatchOutbox(env, db);
+  ctx.waitUntil(handOff.catch(() => {}));
 }

@@ -1,12 +1,16 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createDb } from "../../src/db/client";
+import { runEnforcement } from "../../src/jobs/enforcement";
 import type { Env } from "../../src/types";
 import type { DeliveryMessage } from "../../src/webhooks/delivery-message";
-import { callJson, newAccount, newApp, validFiling } from "../support/api";
+import { dispatchOutbox } from "../../src/webhooks/outbox";
+import { adminKey, callJson, newAccount, newApp, unique, validFiling } from "../support/api";
 import { eventually, outboxSettled } from "./receiver";
 
 const appEnv = env as unknown as Env;
 const RECEIVER = "https://receiver.example";
+const DAY = 24 * 60 * 60 * 1000;
 
 /** What the hand-off gives the queue (stubbed: recorded, never consumed). */
 let sent: DeliveryMessage[] = [];
@@ -75,5 +79,58 @@ describe("the outbox hand-off of a submission", () => {
     expect(event.dispatched_at).toBe(event.created_at);
     await outboxSettled();
     expect(sent.map((m) => m.eventId)).not.toContain(event.id);
+  });
+});
+
+describe("a webhook set later", () => {
+  it("receives what happens from then on, not what the cron wrote before it existed", async () => {
+    const dev = await newAccount("developer");
+    const now = new Date();
+    const policies = await callJson("/v1/admin/policies", { key: adminKey() });
+    for (const p of policies.body.items) {
+      await callJson(`/v1/admin/policies/${p.id}`, { key: adminKey(), method: "PATCH", body: { active: false } });
+    }
+    const policy = await callJson("/v1/admin/policies", {
+      key: adminKey(),
+      body: {
+        name: `policy ${unique()}`,
+        listedBefore: new Date(now.getTime() - 100 * DAY).toISOString().replace("Z", "+00:00"),
+        deadline: new Date(now.getTime() - DAY).toISOString().replace("Z", "+00:00"),
+        reminderDays: [7],
+      },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
+    const appId = `wxlate${unique().toString(16).padStart(12, "0")}`;
+    const imported = await callJson("/v1/admin/apps/import", {
+      key: adminKey(),
+      body: {
+        apps: [
+          {
+            appId,
+            name: `存量小程序${unique()}`,
+            ownerAccountId: dev.id,
+            listingStatus: "listed",
+            listedAt: new Date(now.getTime() - 200 * DAY).toISOString(),
+          },
+        ],
+      },
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+
+    const run = await runEnforcement(appEnv, now);
+    expect(run).toMatchObject({ ran: true, completed: true });
+    const delisted = await env.DB.prepare(
+      "select id, created_at, dispatched_at from events where type = 'app.delisted' and data ->> 'appId' = ?",
+    )
+      .bind(appId)
+      .first<EventRow>();
+    // No webhook when it was written: born dispatched, like a submission's event.
+    expect(delisted?.dispatched_at).toBe(delisted?.created_at);
+
+    const put = await callJson("/v1/webhook", { key: dev.key, method: "PUT", body: { url: `${RECEIVER}/hook` } });
+    expect(put.status).toBe(201);
+    await dispatchOutbox(appEnv, createDb(appEnv.DB));
+    await outboxSettled();
+    expect(sent.map((m) => m.eventId)).not.toContain(delisted?.id);
   });
 });
