@@ -87,7 +87,7 @@ webhookRoutes.openapi(
     responses: {
       200: { description: "Updated", content: json(EndpointSchema) },
       201: { description: "Created, with its secret", content: json(EndpointSchema) },
-      ...errorResponses(400, 401, 415, 422),
+      ...errorResponses(400, 401, 409, 415, 422),
     },
   }),
   async (c) => {
@@ -99,7 +99,7 @@ webhookRoutes.openapi(
     const accountId = c.get("principal").accountId;
     const now = new Date();
     const at = now.toISOString();
-    const existing = await endpointOf(c);
+    let existing = await endpointOf(c);
     if (!existing) {
       const secret = newWebhookSecret();
       const row: EndpointRow = {
@@ -112,8 +112,12 @@ webhookRoutes.openapi(
         createdAt: at,
         updatedAt: at,
       };
-      await db.insert(webhookEndpoints).values(row).onConflictDoNothing();
-      return c.json(view(row, secret), 201);
+      const created = await db.insert(webhookEndpoints).values(row).onConflictDoNothing().returning();
+      // Only the secret that was stored is handed out.
+      if (created.length > 0) return c.json(view(row, secret), 201);
+      // A concurrent PUT created the endpoint first: this one updates it, as any later PUT does.
+      existing = await endpointOf(c);
+      if (!existing) throw new ApiError("CONFLICT", "The webhook changed meanwhile; try again");
     }
     // Setting the URL again re-enables an endpoint that answered 410.
     const change: Partial<EndpointRow> = { url, disabledAt: null, updatedAt: at };

@@ -1,6 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../../src/app";
+import { vaultFor } from "../../src/lib/crypto";
 import { call, callJson, developerWithApp, newAccount, validFiling } from "../support/api";
 import { eventually, outboxSettled, stubReceiver } from "./receiver";
 
@@ -130,6 +133,45 @@ describe("PUT / GET / DELETE /v1/webhook", () => {
     );
   });
 
+  it("hands out only a secret that was stored: a PUT that loses the creation race updates instead", async () => {
+    const dev = await newAccount("developer");
+    const vault = vaultFor(env);
+    const competitor = "whsec_c29tZW9uZSBlbHNlIHNldCBpdCBmaXJzdCE=";
+    // Another PUT for the same account commits between this one's read (no endpoint yet) and its insert.
+    const racedDb = beforeFirstInsert(env.DB, "webhook_endpoints", async () => {
+      const at = new Date().toISOString();
+      await env.DB.prepare(
+        "insert into webhook_endpoints (account_id, url, secret_sealed, created_at, updated_at) values (?, ?, ?, ?, ?)",
+      )
+        .bind(dev.id, "https://receiver.example/first", await vault.seal(competitor), at, at)
+        .run();
+    });
+    const ctx = createExecutionContext();
+    const json = JSON.stringify({ url: "https://receiver.example/second" });
+    const res = await createApp().fetch(
+      new Request("http://beian.test/v1/webhook", {
+        method: "PUT",
+        headers: {
+          authorization: `Bearer ${dev.key}`,
+          "content-type": "application/json",
+          "content-length": String(new TextEncoder().encode(json).byteLength),
+        },
+        body: json,
+      }),
+      { ...env, DB: racedDb },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    const body = (await res.json()) as { url: string; secret?: string };
+    expect(res.status).toBe(200);
+    expect(body.secret).toBeUndefined();
+    expect(body.url).toBe("https://receiver.example/second");
+    const row = await env.DB.prepare("select secret_sealed from webhook_endpoints where account_id = ?")
+      .bind(dev.id)
+      .first<{ secret_sealed: string }>();
+    expect(await vault.open(row?.secret_sealed ?? "")).toBe(competitor);
+  });
+
   it("refuses a private URL with a 422 entry at url, on creation and on update", async () => {
     const dev = await newAccount("developer");
     for (const url of [
@@ -232,3 +274,35 @@ describe("POST /v1/webhook/test", () => {
     expect((await ping(dev.key)).body).toMatchObject({ delivered: false, status: 301 });
   });
 });
+
+/**
+ * `db` with `competitor` run (and awaited) just before the first statement that inserts into `table` executes: a
+ * concurrent writer that commits between a reader's check and its write.
+ */
+function beforeFirstInsert(db: D1Database, table: string, competitor: () => Promise<void>): D1Database {
+  let pending: Promise<void> | null = null;
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (typeof value !== "function") return value;
+        if (prop === "bind") return (...args: unknown[]) => wrap(target.bind(...args));
+        return async (...args: unknown[]) => {
+          await pending;
+          return value.apply(target, args);
+        };
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (prop !== "prepare") return typeof value === "function" ? value.bind(target) : value;
+      return (query: string) => {
+        const stmt = target.prepare(query);
+        if (pending || !new RegExp(`^insert into "?${table}"?`, "i").test(query)) return stmt;
+        pending = competitor();
+        return wrap(stmt);
+      };
+    },
+  });
+}
