@@ -7,6 +7,8 @@
  * shape but an impossible date is reported as a date problem, not as a typo in the last character.
  */
 
+import type { CertificateType } from "./reference/certificate-types";
+
 export type IdentifierCode =
   | "INVALID_FORMAT"
   | "INVALID_CHECK_CHARACTER"
@@ -14,25 +16,6 @@ export type IdentifierCode =
   | "INVALID_REGION_CODE";
 
 export type IdentifierCheck = { ok: true; value: string; birthDate?: string } | { ok: false; code: IdentifierCode };
-
-export type CertificateType =
-  | "resident_id"
-  | "passport"
-  | "foreign_passport"
-  | "hk_macau_permit"
-  | "taiwan_permit"
-  | "foreign_permanent_residence"
-  | "uscc";
-
-export const CERTIFICATE_TYPES: readonly CertificateType[] = Object.freeze([
-  "resident_id",
-  "passport",
-  "foreign_passport",
-  "hk_macau_permit",
-  "taiwan_permit",
-  "foreign_permanent_residence",
-  "uscc",
-] as const);
 
 /**
  * Province-level codes of GB/T 2260 that begin a resident ID, plus 81/82/83 used by residence permits for Hong Kong,

@@ -66,19 +66,29 @@ export const IdempotencyKeySchema = z
   .regex(/^[\x21-\x7e]+$/)
   .openapi({ description: "Retry-safe submission: the same key and body return the first 201 for 24 h" });
 
-/** A valid `new` filing, as the docs' example body. */
+/**
+ * A valid `new` filing, as the docs' example body: it passes every field rule (a test checks it with
+ * `checkFilingRequest`); its `mediaId`s stand for materials uploaded first with `POST /v1/materials`.
+ */
 export const FILING_EXAMPLE = {
   type: "new",
   appId: "wx1234567890abcdef",
   organizer: {
     nature: "enterprise",
     name: "深圳市示例科技有限公司",
-    certificate: { type: "uscc", number: "91440300MA5G35XK4R" },
+    certificate: { type: "uscc", number: "91440300MA5G35XK4R", photo: "med_01JD8X1A2B3C4D5E6F7G8H9J0K" },
     region: { province: "440000", city: "440300", district: "440305" },
     address: "粤海街道科技园路1号",
     principal: {
       name: "张三",
-      certificate: { type: "resident_id", number: "440524188001010014", validFrom: "2020-01-01", validTo: "long_term" },
+      certificate: {
+        type: "resident_id",
+        number: "440524188001010014",
+        validFrom: "2020-01-01",
+        validTo: "long_term",
+        front: "med_01JD8X1A2B3C4D5E6F7G8H9J1M",
+        back: "med_01JD8X1A2B3C4D5E6F7G8H9J2N",
+      },
       mobile: "13800138000",
       emergencyContact: "13900139000",
       email: "zhang@example.com",
@@ -92,11 +102,18 @@ export const FILING_EXAMPLE = {
     description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。",
     principal: {
       name: "张三",
-      certificate: { type: "resident_id", number: "440524188001010014", validFrom: "2020-01-01", validTo: "long_term" },
+      certificate: {
+        type: "resident_id",
+        number: "440524188001010014",
+        validFrom: "2020-01-01",
+        validTo: "long_term",
+        front: "med_01JD8X1A2B3C4D5E6F7G8H9J3P",
+        back: "med_01JD8X1A2B3C4D5E6F7G8H9J4Q",
+      },
       mobile: "13800138000",
       emergencyContact: "13900139000",
       email: "zhang@example.com",
     },
   },
-  commitment: { accepted: true },
+  commitment: { accepted: true, letter: "med_01JD8X1A2B3C4D5E6F7G8H9J5R" },
 };

@@ -46,7 +46,7 @@ async function etagOf(body: string): Promise<string> {
 
 /** 304 when the client already holds this version; else the body with its validators. */
 function conditional(c: Context<AppEnv>, answer: CachedLookup, contentType: string): Response {
-  const headers = { etag: answer.etag, "cache-control": CACHE_CONTROL, vary: "Accept-Language" };
+  const headers = { etag: answer.etag, "cache-control": CACHE_CONTROL };
   const match = c.req.header("if-none-match");
   if (match?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === answer.etag)) {
     return new Response(null, { status: 304, headers });

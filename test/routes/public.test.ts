@@ -96,6 +96,8 @@ describe("GET /v1/public/registrations/{number}", () => {
     expect(maxAge).toBeLessThanOrEqual(60);
     const etag = first.headers.get("etag");
     expect(etag).toMatch(/^".+"$/);
+    // The body is the same in every language, so caches need not key on Accept-Language.
+    expect(first.headers.get("vary")).toBeNull();
     const again = await call(path, { headers: { ...client(), "if-none-match": etag ?? "" } });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe("");

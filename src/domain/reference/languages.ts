@@ -3,8 +3,7 @@
  * script (zh-Hans / zh-Hant) rather than by region, since that is what a reader of the service sees. The list
  * covers the minority languages in official use in China (Tibetan, Uyghur, Mongolian, Yi, Zhuang, Korean,
  * Kazakh) and the common foreign languages.
- * Tags are matched exactly in their canonical case; canonicalLanguage() accepts any case (BCP 47 tags are
- * case-insensitive) for callers that want to normalize input first.
+ * Tags are matched exactly in their canonical case.
  */
 export const LANGUAGES = [
   { code: "zh-Hans", name: "简体中文", nameEn: "Chinese (Simplified)" },
@@ -29,13 +28,7 @@ export const LANGUAGES = [
 export type Language = (typeof LANGUAGES)[number]["code"];
 
 const CODES: ReadonlySet<string> = new Set(LANGUAGES.map((l) => l.code));
-const BY_LOWER: ReadonlyMap<string, Language> = new Map(LANGUAGES.map((l) => [l.code.toLowerCase(), l.code]));
 
 export function isLanguage(x: unknown): x is Language {
   return typeof x === "string" && CODES.has(x);
-}
-
-/** The canonical spelling of a known tag given in any case (`ZH-hans` → `zh-Hans`), else undefined. */
-export function canonicalLanguage(x: string): Language | undefined {
-  return BY_LOWER.get(x.trim().toLowerCase());
 }

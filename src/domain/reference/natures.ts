@@ -385,9 +385,3 @@ export function usccPrefixFits(nature: Nature, uscc: string): boolean {
   const prefix = uscc.trim().slice(0, 2).toUpperCase();
   return BY_CODE.get(nature)?.usccPrefixes.includes(prefix) ?? false;
 }
-
-/** The nature a USCC's prefix belongs to, for suggesting the right one; undefined for an unknown prefix. */
-export function natureForUsccPrefix(uscc: string): Nature | undefined {
-  const prefix = uscc.trim().slice(0, 2).toUpperCase();
-  return USCC_PREFIXES.find((p) => p.prefix === prefix)?.nature;
-}

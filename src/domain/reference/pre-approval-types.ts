@@ -18,9 +18,3 @@ export const PRE_APPROVAL_TYPES = [
 ] as const satisfies readonly { code: string; name: string; nameEn: string }[];
 
 export type PreApprovalType = (typeof PRE_APPROVAL_TYPES)[number]["code"];
-
-const CODES: ReadonlySet<string> = new Set(PRE_APPROVAL_TYPES.map((t) => t.code));
-
-export function isPreApprovalType(x: unknown): x is PreApprovalType {
-  return typeof x === "string" && CODES.has(x);
-}

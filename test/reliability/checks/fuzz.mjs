@@ -43,13 +43,6 @@ const EXTRA_ROUTES = [
 /** Pages and badges answer in their own format (an HTML page, an SVG badge), even for a 4xx. */
 const isPage = (path) => path === "/" || path.startsWith("/?") || path.startsWith("/r/") || path.startsWith("/badge/");
 
-/**
- * /openapi.json is a static asset: the asset layer answers it before the Worker runs, and answers any method but
- * GET and HEAD with a bare 405. Counted apart (it is not the Worker's answer) — see `static405` below.
- */
-const isStaticAsset = (req, res) =>
-  req.path.split("?")[0] === "/openapi.json" && res.status === 405 && !(res.text ?? "");
-
 /** What never appears in an answer: a stack frame, a SQLite or D1 message, SQL text. */
 const LEAKS = [
   /\bat [^\n]{0,200}\.(ts|js|mjs):\d+/,
@@ -409,7 +402,6 @@ function describeRequest(r) {
 /** What is wrong with an answer, or null. */
 function problemWith(req, res) {
   if (res.status === 0) return `no answer (${res.error})`;
-  if (isStaticAsset(req, res)) return null;
   if (res.status >= 500) return `status ${res.status}`;
   const text = res.text ?? "";
   for (const leak of LEAKS) if (leak.test(text)) return `body leaks ${leak}`;
@@ -526,7 +518,6 @@ export async function check({ quick, log }) {
     let badProblems = 0;
     let leaks = 0;
     let noAnswer = 0;
-    let static405 = 0;
     const started = Date.now();
     // What earlier runs found, sent first on every run so a regression shows even in quick mode.
     for (const path of FOUND_BEFORE) {
@@ -553,7 +544,6 @@ export async function check({ quick, log }) {
             timeoutMs: 60_000,
           });
           routesHit.add(`${c.route.method} ${c.route.path}`);
-          if (isStaticAsset(req, res)) static405++;
           byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
           const problem = problemWith(req, res);
           if (!problem) return;
@@ -590,7 +580,6 @@ export async function check({ quick, log }) {
         "4xx not problem+json or without code": expectEq(badProblems, 0),
         "bodies with a stack trace or SQL": expectEq(leaks, 0),
         "requests without an answer": expectEq(noAnswer, 0),
-        "bare 405 from the static-asset layer (/openapi.json, not the Worker)": static405,
         seed,
       },
       notes: [`statuses: ${statuses}`, ...failures],
