@@ -157,7 +157,8 @@ describe("GET /v1/events", () => {
       ),
       { numRuns: 12 },
     );
-  });
+    // Twelve generated histories of real submissions and withdrawals: more than the default 5 s on a busy machine.
+  }, 30_000);
 
   it("the app owner and the submitting provider both get filing.submitted, and both the withdrawal", async () => {
     const { dev: owner, appId } = await developerWithApp();
