@@ -8,6 +8,7 @@ import {
 } from "../domain/filing-request";
 import { type Reason, toFilingView } from "../domain/filing-view";
 import { beijingToday } from "../domain/identifiers";
+import { mayCancelOrganizer, mayFileFor, mayWithdrawFiling } from "../domain/permissions";
 import { type Problem, problem } from "../domain/problems";
 
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
@@ -82,19 +83,18 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
     now: now.toISOString(),
     idempotencyKey,
   });
-  // The app must be the caller's (owner) or granted to the caller (provider): 404 otherwise, like any resource.
+  // An app the caller may not file for is, to it, no app at all: 404 like any resource (docs/rules.md#permissions).
   const principal = c.get("principal");
-  if (checked.facts.appId !== undefined) {
-    const app = preflight.app;
-    const mayFile = app && (principal.role === "developer" ? app.ownerAccountId === principal.accountId : app.granted);
-    if (!mayFile) throw new ApiError("NOT_FOUND", "No such app");
+  if (checked.facts.appId !== undefined && !(preflight.app && mayFileFor(principal, preflight.app))) {
+    throw new ApiError("NOT_FOUND", "No such app");
   }
   return { checked, blind, preflight, problems: [...checked.problems, ...preflight.problems] };
 }
 
 /**
- * A cancellation of the whole organizer ends every one of its registrations (SPEC §4): the caller must hold all of
- * its apps, and none may have a filing open. Submit and the dry run both ask, so the dry run reports what submit would.
+ * A cancellation of the whole organizer ends every one of its registrations (docs/rules.md#permissions): the caller
+ * must hold all of its apps, and none may have a filing open. Submit and the dry run both ask, so the dry run reports
+ * what submit would.
  */
 async function organizerCancelChecks(
   c: Context<AppEnv>,
@@ -106,10 +106,8 @@ async function organizerCancelChecks(
   }
   const principal = c.get("principal");
   const others = await organizerAppsForCancel(c.get("db"), preflight.registration.organizerId, principal.accountId);
-  const mayFile = (a: (typeof others)[number]) =>
-    principal.role === "developer" ? a.ownerAccountId === principal.accountId : a.granted;
   return {
-    problems: others.some((a) => !mayFile(a)) ? [problem("scope", "ORGANIZER_APPS_NOT_HELD")] : [],
+    problems: mayCancelOrganizer(principal, others) ? [] : [problem("scope", "ORGANIZER_APPS_NOT_HELD")],
     inFlight: others.some((a) => a.inFlight),
   };
 }
@@ -308,9 +306,8 @@ filingsRoutes.openapi(
   async (c) => {
     const filing = await visibleFiling(c, c.req.valid("param").id);
     const principal = c.get("principal");
-    // The submitter withdraws; so may the app's owner when a provider submitted for it.
     const app = await getApp(c.get("db"), filing.appId);
-    if (filing.submitterAccountId !== principal.accountId && app?.ownerAccountId !== principal.accountId) {
+    if (!mayWithdrawFiling(principal, filing, app)) {
       throw new ApiError("FORBIDDEN", "Only the submitter or the app's owner may withdraw a filing");
     }
     const updated = await moveFiling(c.get("db"), {
