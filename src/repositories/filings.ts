@@ -17,12 +17,12 @@ import { serviceNameKey } from "../domain/filing-request";
 import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
 import { type FilingView, maskRequest, type Reason, toFilingView } from "../domain/filing-view";
 import { FILING_READERS, type FilingRelation } from "../domain/permissions";
+import type { BlindFacts } from "../domain/preflight";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import type { PendingEvent } from "../webhooks/delivery-message";
 import { initialDispatch } from "../webhooks/outbox";
 import { isUniqueViolation, nextAuditRow } from "./audit";
-import type { BlindFacts } from "./preflight";
 
 export type FilingRow = typeof filings.$inferSelect;
 

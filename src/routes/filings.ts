@@ -9,6 +9,7 @@ import {
 import { type Reason, toFilingView } from "../domain/filing-view";
 import { beijingToday } from "../domain/identifiers";
 import { mayCancelOrganizer, mayFileFor, mayWithdrawFiling } from "../domain/permissions";
+import { type BlindFacts, judgePreflight, type PreflightResult } from "../domain/preflight";
 import { type Problem, problem } from "../domain/problems";
 
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
@@ -24,13 +25,7 @@ import {
   listVisibleFilings,
   submitFiling,
 } from "../repositories/filings";
-import {
-  type BlindFacts,
-  blindFacts,
-  organizerAppsForCancel,
-  type PreflightResult,
-  runPreflight,
-} from "../repositories/preflight";
+import { blindFacts, organizerAppsForCancel, readPreflightFacts } from "../repositories/preflight";
 import { loadRegions } from "../repositories/regions";
 import type { AppEnv } from "../types";
 import { handOn } from "../webhooks/outbox";
@@ -72,19 +67,18 @@ type Assessment = { checked: CheckedFiling; blind: BlindFacts; preflight: Prefli
 /** The checks shared by submit and the dry run: field rules, then every stored-data rule in one round trip. */
 async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyKey?: string): Promise<Assessment> {
   const db = c.get("db");
+  const principal = c.get("principal");
   const { lookup } = await loadRegions(db);
   const checked = checkFilingRequest(body, { today: beijingToday(now), regions: lookup });
   const blind = await blindFacts(vaultFor(c.env), checked.facts);
-  const preflight = await runPreflight(db, {
-    accountId: c.get("principal").accountId,
-    facts: checked.facts,
-    blind,
+  const { accountId } = principal;
+  const stored = await readPreflightFacts(db, { accountId, facts: checked.facts, blind, idempotencyKey });
+  const preflight = judgePreflight(checked.facts, blind, stored, {
+    accountId,
     quotas: c.get("config").quotas,
     now: now.toISOString(),
-    idempotencyKey,
   });
   // An app the caller may not file for is, to it, no app at all: 404 like any resource (docs/rules.md#permissions).
-  const principal = c.get("principal");
   if (checked.facts.appId !== undefined && !(preflight.app && mayFileFor(principal, preflight.app))) {
     throw new ApiError("NOT_FOUND", "No such app");
   }
