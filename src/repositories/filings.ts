@@ -16,12 +16,13 @@ import type { FilingRequest } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
 import { type FilingView, maskRequest, type Reason, toFilingView } from "../domain/filing-view";
+import { FILING_READERS, type FilingRelation } from "../domain/permissions";
+import type { BlindFacts } from "../domain/preflight";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import type { PendingEvent } from "../webhooks/delivery-message";
 import { initialDispatch } from "../webhooks/outbox";
 import { isUniqueViolation, nextAuditRow } from "./audit";
-import type { BlindFacts } from "./preflight";
 
 export type FilingRow = typeof filings.$inferSelect;
 
@@ -193,16 +194,21 @@ export async function getFilingRow(db: Db, id: string): Promise<FilingRow | unde
   return row;
 }
 
+/** Each way an account can stand to a filing, as a predicate on the filing row. */
+const RELATION_SQL: Record<FilingRelation, (accountId: string) => SQL> = {
+  submitter: (accountId) => eq(filings.submitterAccountId, accountId),
+  app_owner: (accountId) =>
+    sql`exists (select 1 from ${apps} where ${apps.appId} = ${filings.appId} and ${apps.ownerAccountId} = ${accountId})`,
+  grantee: (accountId) =>
+    sql`exists (select 1 from ${appGrants} where ${appGrants.appId} = ${filings.appId} and ${appGrants.accountId} = ${accountId})`,
+};
+
 /**
- * Who may read a filing through /v1/filings: the app's owner, the account that submitted it, and a
- * provider holding a grant for the app while the grant lasts (SPEC §6).
+ * Who may read a filing through /v1/filings, as SQL: `mayReadFiling` in src/domain/permissions.ts
+ * (docs/rules.md#permissions), built from the same list of relations, FILING_READERS.
  */
 function visibleTo(accountId: string) {
-  return or(
-    eq(filings.submitterAccountId, accountId),
-    sql`exists (select 1 from ${apps} where ${apps.appId} = ${filings.appId} and ${apps.ownerAccountId} = ${accountId})`,
-    sql`exists (select 1 from ${appGrants} where ${appGrants.appId} = ${filings.appId} and ${appGrants.accountId} = ${accountId})`,
-  );
+  return or(...FILING_READERS.map((relation) => RELATION_SQL[relation](accountId)));
 }
 
 export async function getVisibleFiling(db: Db, id: string, accountId: string): Promise<FilingRow | undefined> {

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { apps, filingMaterials, filings, materials } from "../db/schema";
-import type { FilingStatus } from "../domain/filing-state";
+import type { ReferencingFiling } from "../domain/permissions";
 import type { Env } from "../types";
 
 export type MaterialRow = typeof materials.$inferSelect;
@@ -38,10 +38,8 @@ export function findMaterials(db: Db, ids: readonly string[]) {
     .where(sql`${materials.id} in (select value from json_each(${JSON.stringify([...new Set(ids)])}))`);
 }
 
-export type MaterialReference = { filingId: string; status: FilingStatus; appOwnerAccountId: string };
-
 /** The filings that reference a material, with their status and their app's owner: who else may read it. */
-export async function materialReferences(db: Db, mediaId: string): Promise<MaterialReference[]> {
+export async function materialReferences(db: Db, mediaId: string): Promise<ReferencingFiling[]> {
   return db
     .select({ filingId: filings.id, status: filings.status, appOwnerAccountId: apps.ownerAccountId })
     .from(filingMaterials)

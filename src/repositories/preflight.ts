@@ -1,26 +1,18 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { appGrants, apps, filingPeople, filings, idempotencyKeys, organizers, registrations } from "../db/schema";
-import type { FilingFacts } from "../domain/filing-request";
-import { serviceNameKey } from "../domain/filing-request";
+import { type FilingFacts, serviceNameKey } from "../domain/filing-request";
 import { IN_FLIGHT } from "../domain/filing-state";
-import { materialFits } from "../domain/materials";
-import { type Problem, problem } from "../domain/problems";
+import type { BlindFacts, StoredFacts } from "../domain/preflight";
 import type { Vault } from "../lib/crypto";
 import { findMaterials } from "./materials";
 
 /**
- * The pre-flight rules of SPEC §4 and §11, which need stored data. Every read they need goes to D1 in
- * one batch (one round trip), whatever the request contains.
+ * The stored data the pre-flight rules (src/domain/preflight.ts, docs/rules.md#preflight) judge. Every read they
+ * need goes to D1 in one batch (one round trip), whatever the request contains.
  */
 
-export type Quotas = { individual: number; organization: number };
-
-export type BlindFacts = {
-  organizer?: string;
-  people: { path: string; certificate?: string; mobile?: string }[];
-};
-
+/** The request's certificates and mobiles as blind indexes (keyed by the vault, so not a domain rule). */
 export async function blindFacts(vault: Vault, facts: FilingFacts): Promise<BlindFacts> {
   const organizer = facts.organizer
     ? await vault.blindIndex("certificate", `${facts.organizer.certificateType}:${facts.organizer.certificate}`)
@@ -37,29 +29,12 @@ export async function blindFacts(vault: Vault, facts: FilingFacts): Promise<Blin
   return { organizer, people };
 }
 
-export type PreflightResult = {
-  app?: { appId: string; name: string; ownerAccountId: string; granted: boolean };
-  inFlight?: { id: string; status: string };
-  registration?: { number: string; organizerId: string; organizerBlind: string; province: string };
-  idempotency?: { requestHash: string; responseStatus: number; responseBody: string };
-  /** State conflicts, each also an entry at `appId` in a dry run. */
-  conflicts: ("FILING_IN_PROGRESS" | "REGISTRATION_EXISTS" | "REGISTRATION_REQUIRED")[];
-  problems: Problem[];
-};
-
 const NO_ROW = sql`0`;
 
-export async function runPreflight(
+export async function readPreflightFacts(
   db: Db,
-  input: {
-    accountId: string;
-    facts: FilingFacts;
-    blind: BlindFacts;
-    quotas: Quotas;
-    now: string;
-    idempotencyKey?: string;
-  },
-): Promise<PreflightResult> {
+  input: { accountId: string; facts: FilingFacts; blind: BlindFacts; idempotencyKey?: string },
+): Promise<StoredFacts> {
   const { facts, blind, accountId } = input;
   const appId = facts.appId ?? "";
   const organizerBlind = blind.organizer ?? "";
@@ -192,85 +167,25 @@ export async function runPreflight(
     ),
   ]);
 
-  const result: PreflightResult = { conflicts: [], problems: [] };
   const app = appRows[0];
-  if (app) result.app = { ...app, granted: Boolean(app.granted) };
-  result.inFlight = inFlightRows[0];
-  result.registration = registrationRows[0];
-  const idem = idemRows[0];
-  if (idem && idem.expiresAt > input.now) result.idempotency = idem;
-
-  // An open cancellation of the whole organizer holds every one of its apps.
-  const organizerCancel = organizerFilingRows.some((f) => f.type === "cancel" && f.scope === "organizer");
-  if (result.inFlight || organizerCancel) result.conflicts.push("FILING_IN_PROGRESS");
-  if (facts.type === "new" && result.registration) result.conflicts.push("REGISTRATION_EXISTS");
-  if ((facts.type === "change" || facts.type === "cancel") && !result.registration) {
-    result.conflicts.push("REGISTRATION_REQUIRED");
-  }
-
-  const province = facts.organizer?.province;
-  const known = organizerRows[0];
-  const provincePath = "organizer.region.province";
-  if (
-    facts.type === "change" &&
-    result.registration &&
-    province &&
-    province.slice(0, 2) !== result.registration.province
-  ) {
-    result.problems.push(problem(provincePath, "PROVINCE_CHANGE"));
-  } else if (facts.type === "new" && province) {
-    const elsewhere =
-      (known && known.province !== province.slice(0, 2) && known.province) ||
-      organizerFilingRows.find((f) => f.province && f.province !== province.slice(0, 2))?.province;
-    if (elsewhere)
-      result.problems.push(problem(provincePath, "ORGANIZER_PROVINCE_CONFLICT", { province: `${elsewhere}0000` }));
-  }
-  if (facts.type === "new" && known && facts.organizer) {
-    const differing = [
-      facts.organizer.nature !== undefined && facts.organizer.nature !== known.nature ? "nature" : null,
-      facts.organizer.name !== undefined && facts.organizer.name !== known.name ? "name" : null,
-    ].filter((f): f is string => f !== null);
-    if (differing.length > 0)
-      result.problems.push(problem("organizer", "ORGANIZER_MISMATCH", { fields: differing.join(", ") }));
-  }
-  if (nameKey && nameRows.length > 0) result.problems.push(problem("service.name", "SERVICE_NAME_TAKEN"));
-
-  if (facts.type === "new" && facts.organizer) {
-    const limit = facts.organizer.nature === "individual" ? input.quotas.individual : input.quotas.organization;
-    const openNew = new Set(
-      organizerFilingRows.filter((f) => f.type === "new" && f.appId !== appId).map((f) => f.appId),
-    );
-    const used = Number(activeCountRows[0]?.count ?? 0) + openNew.size;
-    if (used + 1 > limit) result.problems.push(problem("organizer", "ORGANIZER_QUOTA_EXCEEDED", { limit }));
-  }
-
-  // Each referenced material must exist, belong to the caller or the app's owner, and be for this very field
-  // (and show the certificate type the request declares there).
-  const byId = new Map(materialRows.map((m) => [m.id, m]));
-  for (const ref of facts.materials) {
-    const row = byId.get(ref.mediaId);
-    const holders = [accountId, result.app?.ownerAccountId];
-    if (!row || row.deletedAt || !holders.includes(row.ownerAccountId)) {
-      result.problems.push(problem(ref.path, "MEDIA_NOT_FOUND"));
-    } else if (!materialFits(row.field, ref.path)) {
-      result.problems.push(problem(ref.path, "MEDIA_FIELD_MISMATCH", { field: row.field }));
-    } else if (ref.certificateType && row.certificateType && row.certificateType !== ref.certificateType) {
-      result.problems.push(problem(ref.path, "MEDIA_CERTIFICATE_MISMATCH", { certificateType: row.certificateType }));
-    }
-  }
-
-  for (const person of blind.people) {
-    if (!person.mobile || !person.certificate) continue;
-    if (mobileRows.some((r) => r.mobile === person.mobile && r.certificate !== person.certificate)) {
-      result.problems.push(problem(`${person.path}.mobile`, "MOBILE_SHARED"));
-    }
-  }
-  return result;
+  return {
+    app: app ? { ...app, granted: Boolean(app.granted) } : undefined,
+    inFlight: inFlightRows[0],
+    registration: registrationRows[0],
+    knownOrganizer: organizerRows[0],
+    organizerFilings: organizerFilingRows,
+    activeRegistrations: Number(activeCountRows[0]?.count ?? 0),
+    serviceNameHolders: nameRows,
+    mobileHolders: mobileRows,
+    idempotency: idemRows[0],
+    materials: materialRows,
+  };
 }
 
 /**
- * For a cancellation of a whole organizer (SPEC §4): every app with an active registration of that organizer,
- * whether the caller may file for it, and whether it has a filing open.
+ * For a cancellation of a whole organizer (docs/rules.md#permissions): every app with an active registration of that
+ * organizer, as it stands to the caller (its owner, whether the caller holds a grant), and whether it has a filing
+ * open.
  */
 export async function organizerAppsForCancel(db: Db, organizerId: string, accountId: string) {
   const rows = await db

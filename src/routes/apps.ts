@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-
+import { mayManageApp } from "../domain/permissions";
 import { ApiError, validationFailed } from "../lib/errors";
 import { bearerSecurity, CursorQuery, createKeyHolderRouter, errorResponses, LimitQuery } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
@@ -22,10 +22,10 @@ import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema }
 
 export const appsRoutes = createKeyHolderRouter(["developer"]);
 
-/** The caller's own app, or 404 whether it does not exist or belongs to someone else. */
+/** The caller's own app, or 404 whether it does not exist or belongs to someone else (docs/rules.md#permissions). */
 async function ownApp(c: Context<AppEnv>, appId: string): Promise<AppView> {
   const app = await getApp(c.get("db"), appId);
-  if (!app || app.ownerAccountId !== c.get("principal").accountId) throw new ApiError("NOT_FOUND", "No such app");
+  if (!app || !mayManageApp(c.get("principal"), app)) throw new ApiError("NOT_FOUND", "No such app");
   return app;
 }
 

@@ -8,6 +8,8 @@ import {
 } from "../domain/filing-request";
 import { type Reason, toFilingView } from "../domain/filing-view";
 import { beijingToday } from "../domain/identifiers";
+import { mayCancelOrganizer, mayFileFor, mayWithdrawFiling } from "../domain/permissions";
+import { type BlindFacts, judgePreflight, type PreflightResult } from "../domain/preflight";
 import { type Problem, problem } from "../domain/problems";
 
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
@@ -23,13 +25,7 @@ import {
   listVisibleFilings,
   submitFiling,
 } from "../repositories/filings";
-import {
-  type BlindFacts,
-  blindFacts,
-  organizerAppsForCancel,
-  type PreflightResult,
-  runPreflight,
-} from "../repositories/preflight";
+import { blindFacts, organizerAppsForCancel, readPreflightFacts } from "../repositories/preflight";
 import { loadRegions } from "../repositories/regions";
 import type { AppEnv } from "../types";
 import { handOn } from "../webhooks/outbox";
@@ -71,30 +67,28 @@ type Assessment = { checked: CheckedFiling; blind: BlindFacts; preflight: Prefli
 /** The checks shared by submit and the dry run: field rules, then every stored-data rule in one round trip. */
 async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyKey?: string): Promise<Assessment> {
   const db = c.get("db");
+  const principal = c.get("principal");
   const { lookup } = await loadRegions(db);
   const checked = checkFilingRequest(body, { today: beijingToday(now), regions: lookup });
   const blind = await blindFacts(vaultFor(c.env), checked.facts);
-  const preflight = await runPreflight(db, {
-    accountId: c.get("principal").accountId,
-    facts: checked.facts,
-    blind,
+  const { accountId } = principal;
+  const stored = await readPreflightFacts(db, { accountId, facts: checked.facts, blind, idempotencyKey });
+  const preflight = judgePreflight(checked.facts, blind, stored, {
+    accountId,
     quotas: c.get("config").quotas,
     now: now.toISOString(),
-    idempotencyKey,
   });
-  // The app must be the caller's (owner) or granted to the caller (provider): 404 otherwise, like any resource.
-  const principal = c.get("principal");
-  if (checked.facts.appId !== undefined) {
-    const app = preflight.app;
-    const mayFile = app && (principal.role === "developer" ? app.ownerAccountId === principal.accountId : app.granted);
-    if (!mayFile) throw new ApiError("NOT_FOUND", "No such app");
+  // An app the caller may not file for is, to it, no app at all: 404 like any resource (docs/rules.md#permissions).
+  if (checked.facts.appId !== undefined && !(preflight.app && mayFileFor(principal, preflight.app))) {
+    throw new ApiError("NOT_FOUND", "No such app");
   }
   return { checked, blind, preflight, problems: [...checked.problems, ...preflight.problems] };
 }
 
 /**
- * A cancellation of the whole organizer ends every one of its registrations (SPEC §4): the caller must hold all of
- * its apps, and none may have a filing open. Submit and the dry run both ask, so the dry run reports what submit would.
+ * A cancellation of the whole organizer ends every one of its registrations (docs/rules.md#permissions): the caller
+ * must hold all of its apps, and none may have a filing open. Submit and the dry run both ask, so the dry run reports
+ * what submit would.
  */
 async function organizerCancelChecks(
   c: Context<AppEnv>,
@@ -106,10 +100,8 @@ async function organizerCancelChecks(
   }
   const principal = c.get("principal");
   const others = await organizerAppsForCancel(c.get("db"), preflight.registration.organizerId, principal.accountId);
-  const mayFile = (a: (typeof others)[number]) =>
-    principal.role === "developer" ? a.ownerAccountId === principal.accountId : a.granted;
   return {
-    problems: others.some((a) => !mayFile(a)) ? [problem("scope", "ORGANIZER_APPS_NOT_HELD")] : [],
+    problems: mayCancelOrganizer(principal, others) ? [] : [problem("scope", "ORGANIZER_APPS_NOT_HELD")],
     inFlight: others.some((a) => a.inFlight),
   };
 }
@@ -308,9 +300,8 @@ filingsRoutes.openapi(
   async (c) => {
     const filing = await visibleFiling(c, c.req.valid("param").id);
     const principal = c.get("principal");
-    // The submitter withdraws; so may the app's owner when a provider submitted for it.
     const app = await getApp(c.get("db"), filing.appId);
-    if (filing.submitterAccountId !== principal.accountId && app?.ownerAccountId !== principal.accountId) {
+    if (!mayWithdrawFiling(principal, filing, app)) {
       throw new ApiError("FORBIDDEN", "Only the submitter or the app's owner may withdraw a filing");
     }
     const updated = await moveFiling(c.get("db"), {

@@ -1,6 +1,5 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type FilingStatus, STAFF_VISIBLE } from "../domain/filing-state";
 import { detectContentType, FORMAT_NAMES, readImageSize } from "../domain/material-files";
 import {
   findMaterialField,
@@ -12,6 +11,7 @@ import {
   MIN_LONG_SIDE,
   MIN_SHORT_SIDE,
 } from "../domain/materials";
+import { materialReadAccess } from "../domain/permissions";
 import { type Problem, problem } from "../domain/problems";
 import { requireRole } from "../lib/auth";
 import { sha256HexOfBytes, vaultFor } from "../lib/crypto";
@@ -177,25 +177,23 @@ function toMaterialView(row: MaterialRow): z.infer<typeof MaterialSchema> {
 }
 
 /**
- * The material if the caller may read it: its uploader; the owner of an app with a filing that references it;
- * a reviewer or the regulator while such a filing is in their queue (`staffFilingId` names it). Anyone else,
- * and anything deleted, gets the 404 a missing material gets.
+ * The material if the caller may read it (`materialReadAccess`, docs/rules.md#permissions; `staffFilingId` names
+ * the filing a staff read is audited against). Anyone else, and anything deleted, gets the 404 a missing material
+ * gets.
  */
 async function readableMaterial(
   c: Context<AppEnv>,
   mediaId: string,
 ): Promise<{ row: MaterialRow; staffFilingId: string | null }> {
   const db = c.get("db");
-  const { accountId, role } = c.get("principal");
+  const principal = c.get("principal");
   const row = await getMaterial(db, mediaId);
   if (row && !row.deletedAt) {
-    if (row.ownerAccountId === accountId) return { row, staffFilingId: null };
-    const references = await materialReferences(db, mediaId);
-    if (references.some((r) => r.appOwnerAccountId === accountId)) return { row, staffFilingId: null };
-    // Staff read a material while a filing referencing it is theirs to read.
-    const queue: readonly FilingStatus[] = role === "reviewer" || role === "regulator" ? STAFF_VISIBLE[role] : [];
-    const inQueue = references.find((r) => queue.includes(r.status));
-    if (inQueue) return { row, staffFilingId: inQueue.filingId };
+    // The uploader is answered without reading which filings reference the material.
+    const access =
+      materialReadAccess(principal, row, []) ??
+      materialReadAccess(principal, row, await materialReferences(db, mediaId));
+    if (access) return { row, staffFilingId: access.staffFilingId };
   }
   throw new ApiError("NOT_FOUND", "No such material");
 }
