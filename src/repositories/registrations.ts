@@ -344,6 +344,8 @@ export async function registrationsToEnd(
   }));
 }
 
+const EVENT_ROWS_PER_INSERT = 16;
+
 const DELIST_REASON: Record<Exclude<RegistrationStatus, "active">, string> = {
   cancelled: "registration_cancelled",
   revoked: "registration_revoked",
@@ -371,13 +373,19 @@ export function endRegistrationStatements(
 ): Statement[] {
   if (input.ended.length === 0) return [];
   const at = input.at.toISOString();
-  const numbers = input.ended.map((e) => e.number);
+  // One JSON parameter per list, however many registrations an organizer holds (D1 binds at most 100).
+  const numbers = JSON.stringify(input.ended.map((e) => e.number));
   const listedApps = input.ended.filter((e) => e.listed).map((e) => e.appId);
   const statements: Statement[] = [
     db
       .update(registrations)
       .set({ status: input.status, updatedAt: at })
-      .where(and(inArray(registrations.number, numbers), eq(registrations.status, "active"))),
+      .where(
+        and(
+          sql`${registrations.number} in (select value from json_each(${numbers}))`,
+          eq(registrations.status, "active"),
+        ),
+      ),
     db
       .update(publicRecords)
       .set({
@@ -385,14 +393,19 @@ export function endRegistrationStatements(
         updateRecordTime: beijingDateTime(input.at),
         version: sql`${publicRecords.version} + 1`,
       })
-      .where(inArray(publicRecords.serviceLicence, numbers)),
+      .where(sql`${publicRecords.serviceLicence} in (select value from json_each(${numbers}))`),
   ];
   if (listedApps.length > 0) {
     statements.push(
       db
         .update(apps)
         .set({ listingStatus: "delisted", delistedAt: at, delistReason: DELIST_REASON[input.status], updatedAt: at })
-        .where(and(inArray(apps.appId, listedApps), eq(apps.listingStatus, "listed"))),
+        .where(
+          and(
+            sql`${apps.appId} in (select value from json_each(${JSON.stringify(listedApps)}))`,
+            eq(apps.listingStatus, "listed"),
+          ),
+        ),
     );
   }
   const rows: (typeof events.$inferInsert)[] = [];
@@ -416,7 +429,9 @@ export function endRegistrationStatements(
       }
     }
   }
-  // Six columns a row: stay under D1's 100 bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 16) statements.push(db.insert(events).values(rows.slice(i, i + 16)));
+  // Five bound values a row (seq and dispatched_at are written as literal nulls): 16 rows bind 80, under D1's 100.
+  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
+    statements.push(db.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)));
+  }
   return statements;
 }
