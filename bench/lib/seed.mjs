@@ -58,14 +58,16 @@ export function volumeSql({ registrations, pool }) {
   return `
 INSERT OR IGNORE INTO accounts (id, name, role, created_at) VALUES ('acc_bench', '基准测试', 'developer', ${q(at)});
 ${counter(organizers)}
-INSERT INTO organizers (id, certificate_blind, nature, name, province, organizer_number, organizer_digits, number_year,
-    number_seq, last_sequence, data_sealed, created_at, updated_at)
+INSERT INTO organizers (id, certificate_blind, nature, name, province, organizer_number, organizer_digits,
+    last_sequence, data_sealed, created_at, updated_at)
   SELECT printf('org_bench%07d', i), printf('bench-blind-%07d', i),
     CASE WHEN i % 5 = 0 THEN 'individual' ELSE 'enterprise' END,
     CASE WHEN i % 5 = 0 THEN substr(${q(SURNAMES)}, i % 20 + 1, 1) || '小明'
       ELSE '深圳市' || ${pick(FIRST_WORDS, "(i * 7) % 50")} || ${pick(SECOND_WORDS, "(i / 7) % 40")} || '科技有限公司' END,
-    '44', printf('粤ICP备2024%06d号', i), printf('2024%06d', i), 2024, i, 2, 'sealed', ${q(at)}, ${q(at)}
+    '44', printf('粤ICP备2024%06d号', i), printf('2024%06d', i), 2, 'sealed', ${q(at)}, ${q(at)}
   FROM n;
+INSERT INTO organizer_number_counters (province, year, last_sequence) VALUES ('44', 2024, ${organizers})
+  ON CONFLICT DO UPDATE SET last_sequence = max(last_sequence, excluded.last_sequence);
 ${counter(registrations)}
 INSERT INTO apps (app_id, name, owner_account_id, listing_status, listed_at, created_at, updated_at)
   SELECT printf('wxbreg%010d', i), 'app ' || i, 'acc_bench', 'listed', ${q(at)}, ${q(at)}, ${q(at)} FROM n;

@@ -102,10 +102,10 @@ export const organizers = sqliteTable(
     organizerNumber: text("organizer_number"),
     /** Its digits: 4-digit year + 6-digit sequence when beian allocates it, or what the bureau sent (8 or 10 digits). */
     organizerDigits: text("organizer_digits"),
-    /** Allocation counters (development mode, acting as the bureau): sequence per province and year. */
-    numberYear: integer("number_year"),
-    numberSeq: integer("number_seq"),
-    /** The last service sequence issued to this organizer: shared by all its services, never reused. */
+    /**
+     * The last service sequence handed out under this organizer, allocated or the bureau's: shared by all its
+     * services and never handed out again (one spent on an approval that then failed leaves a gap).
+     */
     lastSequence: integer("last_sequence").notNull().default(0),
     /** The organizer part of the last approved filing, sealed (it carries personal data). */
     dataSealed: text("data_sealed").notNull(),
@@ -116,8 +116,40 @@ export const organizers = sqliteTable(
     uniqueIndex("organizers_certificate").on(t.certificateBlind),
     uniqueIndex("organizers_number").on(t.organizerNumber),
     uniqueIndex("organizers_digits").on(t.province, t.organizerDigits),
-    uniqueIndex("organizers_allocation").on(t.province, t.numberYear, t.numberSeq),
   ],
+);
+
+/**
+ * Development-mode allocation of organizer numbers, beian acting as the bureau (docs/rules.md#numbers): the last
+ * organizer sequence of each province and year, bureau-issued 10-digit numbers included, so that allocation
+ * continues after every number of that province and year.
+ */
+export const organizerNumberCounters = sqliteTable(
+  "organizer_number_counters",
+  {
+    /** Two-digit GB/T 2260 province code. */
+    province: text("province").notNull(),
+    year: integer("year").notNull(),
+    lastSequence: integer("last_sequence").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.province, t.year] })],
+);
+
+/**
+ * An organizer number allocated for an organizer whose first approval has not committed yet, keyed by the
+ * organizer's certificate blind index. Every attempt at that approval, concurrent or repeated, uses the same
+ * number, so approvals racing for one new organizer spend one number; the approval that commits deletes it.
+ */
+export const organizerNumberClaims = sqliteTable(
+  "organizer_number_claims",
+  {
+    certificateBlind: text("certificate_blind").primaryKey(),
+    province: text("province").notNull(),
+    year: integer("year").notNull(),
+    sequence: integer("sequence").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("organizer_number_claims_number").on(t.province, t.year, t.sequence)],
 );
 
 /** 备案记录: an approved mini program filing and its number. */

@@ -1,5 +1,5 @@
 /**
- * ICP registration numbers (SPEC §3): `<province>ICP备<organizer number>号-<sequence><suffix>`,
+ * ICP registration numbers (docs/rules.md#numbers): `<province>ICP备<organizer number>号-<sequence><suffix>`,
  * e.g. `粤ICP备2024012345号-1X`. Pure functions, no I/O.
  *
  * Two levels share one grammar:
@@ -16,7 +16,7 @@
  * - whitespace anywhere, including U+3000 (ideographic space), NBSP and the zero-width characters that web pages
  *   carry invisibly; removing it inside the number is safe because no part of the grammar is separated by spaces;
  * - lowercase `icp`, `x`, `a`;
- * - the province variants 川 贵 云 甘 for 蜀 黔 滇 陇 (SPEC §3);
+ * - the province variants 川 贵 云 甘 for 蜀 黔 滇 陇 (docs/rules.md#numbers);
  * - traditional script: 備 and 號, and the traditional forms of the province abbreviations (粵 滬 遼 蘇 閩 贛 魯
  *   瓊 陝 隴 寧 晉, and 貴 雲 for the variants). A number converted to traditional script by a browser or a
  *   Hong Kong / Taiwan input method is the same number. Such a conversion changes 备, 号 and the province together,
@@ -26,6 +26,9 @@
  * Everything else is refused: an unknown province character, a missing `ICP`, `备` or `号`, the ICP licence form
  * (`京ICP证030173号`, a different document), organizer numbers of any length but 8 or 10 digits, a sequence of 0,
  * with leading zeros or above 9999, a suffix other than `X`/`A`, and any extra character.
+ *
+ * Whether a bureau-issued number fits the organizer it is issued to is judged here too (`judgeBureauNumber`), from
+ * facts the caller read (docs/rules.md#bureau-numbers).
  */
 
 export type ServiceKind = "mini_program" | "app" | "website";
@@ -91,8 +94,8 @@ export const PROVINCE_ABBREVIATIONS: readonly ProvinceAbbreviation[] = Object.fr
 );
 
 /**
- * Other characters accepted on input for a province, each mapped to its canonical abbreviation: the variants SPEC §3
- * names (川 贵 云 甘 are the more common everyday abbreviations; MIIT uses 蜀 黔 滇 陇) and traditional forms.
+ * Other characters accepted on input for a province, each mapped to its canonical abbreviation: the variants
+ * docs/rules.md#numbers names (川 贵 云 甘 are the more common everyday abbreviations; MIIT uses 蜀 黔 滇 陇) and traditional forms.
  */
 export const PROVINCE_VARIANTS: Readonly<Record<string, string>> = Object.freeze({
   川: "蜀",
@@ -130,6 +133,12 @@ export const MAX_NUMBER_INPUT_LENGTH = 60;
  */
 export const EARLIEST_ORGANIZER_YEAR = 1999;
 
+/** Highest service sequence a number carries: the grammar takes 1–4 digits, so an organizer has at most 9999. */
+export const MAX_SEQUENCE = 9999;
+
+/** Highest organizer sequence of a province and year: the six digits after the year of a 10-digit number. */
+export const MAX_ORGANIZER_SEQUENCE = 999_999;
+
 const CODE_BY_ABBR: ReadonlyMap<string, string> = new Map(PROVINCE_ABBREVIATIONS.map((p) => [p.abbr, p.code]));
 const ABBR_BY_CODE: ReadonlyMap<string, string> = new Map(PROVINCE_ABBREVIATIONS.map((p) => [p.code, p.abbr]));
 
@@ -151,9 +160,13 @@ export function provinceCodeOf(abbr: string): string | undefined {
   return canonical === undefined ? undefined : CODE_BY_ABBR.get(canonical);
 }
 
-/** Year in Beijing time, where numbers are issued. */
+/** The year in Beijing time, where numbers are issued: the year a new organizer number carries. */
+export function beijingYear(at: Date): number {
+  return new Date(at.getTime() + 8 * 3600 * 1000).getUTCFullYear();
+}
+
 function currentBeijingYear(): number {
-  return new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+  return beijingYear(new Date());
 }
 
 // Whitespace (\s covers U+3000, NBSP and U+FEFF) and zero-width characters copied along from web pages.
@@ -230,13 +243,20 @@ export function parseAnyNumber(input: string, currentYear: number = currentBeiji
   };
 }
 
+/** A service-level number: one with a sequence and a kind. */
+export type ParsedServiceNumber = ParsedNumber & { sequence: number; kind: ServiceKind };
+
+function isServiceNumber(parsed: ParsedNumber | null): parsed is ParsedServiceNumber {
+  return parsed !== null && parsed.sequence !== null && parsed.kind !== null;
+}
+
 /** Parses a service-level number (with `-<sequence>`); null for anything else, organizer-level numbers included. */
 export function parseRegistrationNumber(
   input: string,
   currentYear: number = currentBeijingYear(),
-): ParsedNumber | null {
+): ParsedServiceNumber | null {
   const parsed = parseAnyNumber(input, currentYear);
-  return parsed !== null && parsed.sequence !== null ? parsed : null;
+  return isServiceNumber(parsed) ? parsed : null;
 }
 
 /** Parses an organizer-level number (no `-<sequence>`); null for anything else, service-level numbers included. */
@@ -273,8 +293,8 @@ export function formatRegistrationNumber(p: {
   sequence: number;
   kind?: ServiceKind;
 }): string {
-  if (!Number.isInteger(p.sequence) || p.sequence < 1 || p.sequence > 9999) {
-    throw new RangeError(`sequence must be an integer in 1..9999: ${p.sequence}`);
+  if (!Number.isInteger(p.sequence) || p.sequence < 1 || p.sequence > MAX_SEQUENCE) {
+    throw new RangeError(`sequence must be an integer in 1..${MAX_SEQUENCE}: ${p.sequence}`);
   }
   const suffix = SUFFIX_BY_KIND[p.kind ?? "mini_program"];
   return `${formatOrganizerNumber(p)}-${p.sequence}${suffix}`;
@@ -289,8 +309,49 @@ export function newOrganizerNumber(year: number, sequence: number): string {
   if (!Number.isInteger(year) || year < EARLIEST_ORGANIZER_YEAR || year > 9999) {
     throw new RangeError(`year must be a 4-digit year from ${EARLIEST_ORGANIZER_YEAR}: ${year}`);
   }
-  if (!Number.isInteger(sequence) || sequence < 1 || sequence > 999_999) {
-    throw new RangeError(`organizer sequence must be an integer in 1..999999: ${sequence}`);
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence > MAX_ORGANIZER_SEQUENCE) {
+    throw new RangeError(`organizer sequence must be an integer in 1..${MAX_ORGANIZER_SEQUENCE}: ${sequence}`);
   }
   return `${year}${String(sequence).padStart(6, "0")}`;
+}
+
+/**
+ * The year and organizer sequence of a 10-digit organizer number (`2024012345` → 2024, 12345); null for a legacy
+ * 8-digit one, whose two-digit year is not comparable.
+ */
+export function splitOrganizerNumber(organizerNumber: string): { year: number; sequence: number } | null {
+  const m = /^(\d{4})(\d{6})$/.exec(organizerNumber);
+  return m === null ? null : { year: Number(m[1]), sequence: Number(m[2]) };
+}
+
+/** What the caller read about the organizer a bureau-issued number is for, and about the number. */
+export type BureauNumberFacts = {
+  /** The organizer's province, as its two-digit GB/T 2260 code. */
+  provinceCode: string;
+  /** The organizer's own number when it has one: its digits and its organizer-level number. */
+  organizer: { digits: string; number: string } | null;
+  /** A registration of any status carries this number already (ended numbers are never issued again). */
+  numberTaken: boolean;
+  /** Another organizer of the province holds these organizer digits. */
+  digitsHeldByAnother: boolean;
+  /** This organizer has had a registration, of any status, with this sequence. */
+  sequenceUsed: boolean;
+};
+
+/**
+ * Why a bureau-issued service number does not fit the organizer it is issued to, or null when it does
+ * (docs/rules.md#bureau-numbers): a mini program's number (`X`), in the organizer's province, under the
+ * organizer's existing number (or, for its first approval, a number no other organizer holds), with a sequence
+ * this organizer never used. A sequence past the organizer's last one is accepted: the bureau may skip.
+ */
+export function judgeBureauNumber(parsed: ParsedServiceNumber, facts: BureauNumberFacts): string | null {
+  if (parsed.kind !== "mini_program") return "the number must be a mini program's (suffix X)";
+  if (parsed.provinceCode !== facts.provinceCode) return "the province is not the organizer's";
+  if (facts.organizer !== null && facts.organizer.digits !== parsed.organizerNumber) {
+    return `the organizer's number is ${facts.organizer.number}`;
+  }
+  if (facts.numberTaken) return "the number is already in use";
+  if (facts.digitsHeldByAnother) return "the organizer number belongs to another organizer";
+  if (facts.sequenceUsed) return "the sequence was used before";
+  return null;
 }

@@ -1,21 +1,41 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
-import { apps, events, organizers, publicRecords, registrations, registrationVersions } from "../db/schema";
+import {
+  apps,
+  events,
+  organizerNumberClaims,
+  organizerNumberCounters,
+  organizers,
+  publicRecords,
+  registrations,
+  registrationVersions,
+} from "../db/schema";
 import type { FilingSubmission } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { maskName } from "../domain/masking";
 import { NATURES, PRE_APPROVAL_TYPES } from "../domain/reference";
-import { type ParsedNumber, provinceAbbreviation } from "../domain/registration-number";
+import {
+  type BureauNumberFacts,
+  beijingYear,
+  formatOrganizerNumber,
+  formatRegistrationNumber,
+  MAX_ORGANIZER_SEQUENCE,
+  MAX_SEQUENCE,
+  newOrganizerNumber,
+  type ParsedServiceNumber,
+  splitOrganizerNumber,
+} from "../domain/registration-number";
 import { beijingDateTime } from "../domain/time";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import type { FilingRow } from "./filings";
 
 /**
- * What an approved filing does to registrations (SPEC §3, §4), as statements for the approval's db.batch().
- * Numbers are computed in SQL inside that batch — batch statements cannot see each other's results in JS —
- * so concurrent approvals serialize in D1 and each gets its own number.
+ * What an approved filing does to registrations (docs/rules.md#numbers), as statements for the
+ * approval's db.batch(). A new registration's number is decided before the batch (allocated by counters that move
+ * at once, or the bureau's, checked) and written into it as a literal; the unique indexes on numbers, organizer
+ * numbers and organizers catch a concurrent approval that took the same one, and the approval is tried again.
  */
 
 type Statement = BatchItem<"sqlite">;
@@ -41,13 +61,6 @@ function publicFields(request: FilingSubmission, at: Date) {
   };
 }
 
-export type OrganizerRow = typeof organizers.$inferSelect;
-
-export async function findOrganizerByBlind(db: Db, blind: string): Promise<OrganizerRow | undefined> {
-  const [row] = await db.select().from(organizers).where(eq(organizers.certificateBlind, blind)).limit(1);
-  return row;
-}
-
 export async function findRegistration(db: Db, number: string) {
   const [row] = await db.select().from(registrations).where(eq(registrations.number, number)).limit(1);
   return row;
@@ -62,48 +75,165 @@ export async function activeRegistrationOfApp(db: Db, appId: string) {
   return row;
 }
 
-/** Why a bureau-assigned number does not fit this organizer, or null when it does (SPEC §3). */
-export async function checkBureauNumber(
+/** A service number a `new` approval issues, and the organizer row it goes under (null: the approval creates it). */
+export type NumberToIssue = {
+  /** Canonical service number, e.g. `粤ICP备2024012345号-1X`. */
+  number: string;
+  /** The organizer-level number, e.g. `粤ICP备2024012345号`. */
+  organizerNumber: string;
+  provinceCode: string;
+  organizerDigits: string;
+  sequence: number;
+  organizer: { id: string } | null;
+};
+
+/** The organizer `blind` names and what the bureau-number rule needs to know about `parsed`, in one batched read. */
+export async function bureauNumberFacts(
   db: Db,
-  parsed: ParsedNumber,
-  organizer: { provinceCode: string; existing?: OrganizerRow },
-): Promise<string | null> {
-  if (parsed.kind !== "mini_program" || parsed.sequence === null)
-    return "the number must be a mini program's (suffix X)";
-  if (parsed.provinceCode !== organizer.provinceCode) return "the province is not the organizer's";
-  const existing = organizer.existing;
-  if (existing?.organizerDigits && existing.organizerDigits !== parsed.organizerNumber) {
-    return `the organizer's number is ${existing.organizerNumber}`;
-  }
-  const [taken] = await db.batch([
+  parsed: ParsedServiceNumber,
+  organizer: { blind: string; provinceCode: string },
+): Promise<{ facts: BureauNumberFacts; issue: NumberToIssue }> {
+  const [own, taken, holder, used] = await db.batch([
+    db
+      .select({ id: organizers.id, digits: organizers.organizerDigits, number: organizers.organizerNumber })
+      .from(organizers)
+      .where(eq(organizers.certificateBlind, organizer.blind))
+      .limit(1),
     db
       .select({ number: registrations.number })
       .from(registrations)
       .where(eq(registrations.number, parsed.normalized))
       .limit(1),
-  ]);
-  if (taken.length > 0) return "the number is already in use";
-  if (!existing?.organizerDigits) {
-    const [other] = await db
+    db
       .select({ id: organizers.id })
       .from(organizers)
-      .where(and(eq(organizers.province, parsed.provinceCode), eq(organizers.organizerDigits, parsed.organizerNumber)))
-      .limit(1);
-    if (other) return "the organizer number belongs to another organizer";
-  } else {
-    const [used] = await db
+      .where(
+        and(
+          eq(organizers.province, parsed.provinceCode),
+          eq(organizers.organizerDigits, parsed.organizerNumber),
+          ne(organizers.certificateBlind, organizer.blind),
+        ),
+      )
+      .limit(1),
+    db
       .select({ number: registrations.number })
       .from(registrations)
-      .where(and(eq(registrations.organizerId, existing.id), eq(registrations.sequence, parsed.sequence)))
-      .limit(1);
-    if (used || parsed.sequence <= 0) return "the sequence was used before";
+      .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
+      .where(and(eq(organizers.certificateBlind, organizer.blind), eq(registrations.sequence, parsed.sequence)))
+      .limit(1),
+  ]);
+  const row = own[0];
+  return {
+    facts: {
+      provinceCode: organizer.provinceCode,
+      organizer: row?.digits && row.number ? { digits: row.digits, number: row.number } : null,
+      numberTaken: taken.length > 0,
+      digitsHeldByAnother: holder.length > 0,
+      sequenceUsed: used.length > 0,
+    },
+    issue: {
+      number: parsed.normalized,
+      organizerNumber: parsed.organizer,
+      provinceCode: parsed.provinceCode,
+      organizerDigits: parsed.organizerNumber,
+      sequence: parsed.sequence,
+      organizer: row ? { id: row.id } : null,
+    },
+  };
+}
+
+export type Allocation = { issue: NumberToIssue } | { exhausted: "organizer" | "province" };
+
+/**
+ * The next number for a `new` filing's organizer, beian acting as the bureau (development mode,
+ * docs/rules.md#numbers): the organizer's next service sequence under its organizer number, or, for its first
+ * approval, sequence 1 under the next organizer number of its province this year. The counters move at once,
+ * outside the approval's batch, so a number spent on an approval that then fails leaves a gap (MIIT numbers are
+ * not contiguous either) and none is handed out twice. The number itself is formatted by the domain.
+ */
+export async function allocateNumber(
+  db: Db,
+  input: { blind: string; provinceCode: string; at: Date },
+): Promise<Allocation> {
+  const at = input.at.toISOString();
+  const [row] = await db
+    .select({ id: organizers.id, province: organizers.province, digits: organizers.organizerDigits })
+    .from(organizers)
+    .where(eq(organizers.certificateBlind, input.blind))
+    .limit(1);
+  const provinceCode = row?.province ?? input.provinceCode;
+  let digits = row?.digits ?? null;
+  if (digits === null) {
+    const year = beijingYear(input.at);
+    const claimed = await claimOrganizerNumber(db, { blind: input.blind, provinceCode, year, at });
+    if (claimed > MAX_ORGANIZER_SEQUENCE) return { exhausted: "province" };
+    digits = newOrganizerNumber(year, claimed);
   }
-  return null;
+  let sequence = 1;
+  if (row) {
+    const [next] = await db
+      .update(organizers)
+      .set({ lastSequence: sql`${organizers.lastSequence} + 1`, updatedAt: at })
+      .where(and(eq(organizers.id, row.id), lt(organizers.lastSequence, MAX_SEQUENCE)))
+      .returning({ sequence: organizers.lastSequence });
+    if (!next) return { exhausted: "organizer" };
+    sequence = next.sequence;
+  }
+  return {
+    issue: {
+      number: formatRegistrationNumber({ provinceCode, organizerNumber: digits, sequence }),
+      organizerNumber: formatOrganizerNumber({ provinceCode, organizerNumber: digits }),
+      provinceCode,
+      organizerDigits: digits,
+      sequence,
+      organizer: row ? { id: row.id } : null,
+    },
+  };
 }
 
 /**
- * A `new` filing approved: the organizer (created on its first approval), its organizer number (allocated, or
- * the bureau's), the next service sequence, the registration, its first version and its public record.
+ * The organizer sequence claimed for the organizer `blind` in its province this year: the one it already holds,
+ * or the province's counter moved on by one. Concurrent and repeated attempts at an organizer's first approval
+ * thus share one organizer number. A claim for another province or an earlier year is dropped first.
+ */
+async function claimOrganizerNumber(
+  db: Db,
+  claim: { blind: string; provinceCode: string; year: number; at: string },
+): Promise<number> {
+  const claims = organizerNumberClaims;
+  const counters = organizerNumberCounters;
+  const unclaimed = sql`not exists (select 1 from ${claims} where ${claims.certificateBlind} = ${claim.blind})`;
+  const counter = and(eq(counters.province, claim.provinceCode), eq(counters.year, claim.year));
+  const [, , , held] = await db.batch([
+    db
+      .delete(claims)
+      .where(
+        and(
+          eq(claims.certificateBlind, claim.blind),
+          or(ne(claims.province, claim.provinceCode), ne(claims.year, claim.year)),
+        ),
+      ),
+    db
+      .insert(counters)
+      .select(sql`select ${claim.provinceCode}, ${claim.year}, 1 where ${unclaimed}`)
+      .onConflictDoUpdate({
+        target: [counters.province, counters.year],
+        set: { lastSequence: sql`${counters.lastSequence} + 1` },
+      }),
+    db.insert(claims).select(
+      sql`select ${claim.blind}, ${counters.province}, ${counters.year}, ${counters.lastSequence}, ${claim.at}
+          from ${counters} where ${counter} and ${unclaimed}`,
+    ),
+    db.select({ sequence: claims.sequence }).from(claims).where(eq(claims.certificateBlind, claim.blind)),
+  ]);
+  const sequence = held[0]?.sequence;
+  if (sequence === undefined) throw new Error("organizer number claim not written");
+  return sequence;
+}
+
+/**
+ * A `new` filing approved: the organizer (created on its first approval, numbered if it was not), the
+ * registration with the number decided before the batch, its first version and its public record.
  */
 export async function newRegistrationStatements(
   db: Db,
@@ -112,94 +242,118 @@ export async function newRegistrationStatements(
     filing: FilingRow;
     request: FilingSubmission;
     at: Date;
-    bureauNumber?: ParsedNumber;
+    issue: NumberToIssue;
     recipients: string[];
   },
 ): Promise<Statement[]> {
-  const { filing, request } = input;
+  const { filing, request, issue } = input;
   const at = input.at.toISOString();
   const blind = filing.organizerBlind ?? "";
-  const provinceCode = request.organizer.region.province.slice(0, 2);
-  const abbr = provinceAbbreviation(provinceCode) ?? "";
-  const year = Number(beijingDateTime(input.at).slice(0, 4));
   const fields = publicFields(request, input.at);
   const sealedOrganizer = await vault.seal(canonicalJson(request.organizer));
-  const statements: Statement[] = [
-    db
-      .insert(organizers)
-      .values({
+  const statements: Statement[] = [];
+  if (issue.organizer === null) {
+    // A concurrent first approval of the same organizer makes this insert fail on the certificate: tried again.
+    statements.push(
+      db.insert(organizers).values({
         id: newId("org", input.at.getTime()),
         certificateBlind: blind,
         nature: request.organizer.nature,
         name: request.organizer.name,
-        province: provinceCode,
+        province: request.organizer.region.province.slice(0, 2),
+        organizerNumber: issue.organizerNumber,
+        organizerDigits: issue.organizerDigits,
+        lastSequence: issue.sequence,
         dataSealed: sealedOrganizer,
-        lastSequence: 0,
         createdAt: at,
         updatedAt: at,
-      })
-      .onConflictDoNothing(),
-  ];
-  const bureau = input.bureauNumber;
-  if (bureau && bureau.sequence !== null) {
-    statements.push(
-      db
-        .update(organizers)
-        .set({ organizerDigits: bureau.organizerNumber, organizerNumber: bureau.organizer })
-        .where(and(eq(organizers.certificateBlind, blind), sql`${organizers.organizerDigits} is null`)),
-      db
-        .update(organizers)
-        .set({ lastSequence: sql`max(${organizers.lastSequence}, ${bureau.sequence})`, updatedAt: at })
-        .where(eq(organizers.certificateBlind, blind)),
-      db.insert(registrations).select(
-        sql`select ${bureau.normalized}, ${filing.appId}, id, ${filing.id}, 'active', ${fields.serviceName}, ${fields.serviceNameKey},
-          ${bureau.sequence}, 1, ${at}, ${at}
-        from ${organizers} where certificate_blind = ${blind}`,
-      ),
+      }),
     );
   } else {
     statements.push(
-      // The organizer's first approval: the next number of its province this year (SPEC §3).
       db
         .update(organizers)
         .set({
-          numberYear: year,
-          // Past every 10-digit organizer number of this province and year, the bureau's included.
-          numberSeq: sql`(select coalesce(max(cast(substr(o.organizer_digits, 5) as integer)), 0) + 1 from ${organizers} o
-            where o.province = ${provinceCode} and length(o.organizer_digits) = 10
-              and o.organizer_digits between ${`${year}000000`} and ${`${year}999999`})`,
+          // An organizer known without its digits is numbered now; once numbered, it keeps its number for good.
+          organizerNumber: sql`case when ${organizers.organizerDigits} is null then ${issue.organizerNumber} else ${organizers.organizerNumber} end`,
+          organizerDigits: sql`coalesce(${organizers.organizerDigits}, ${issue.organizerDigits})`,
+          // A bureau-issued sequence may skip ahead; later allocations continue after the highest.
+          lastSequence: sql`max(${organizers.lastSequence}, ${issue.sequence})`,
+          updatedAt: at,
         })
-        .where(and(eq(organizers.certificateBlind, blind), isNull(organizers.organizerDigits))),
-      db
-        .update(organizers)
-        .set({
-          organizerDigits: sql`printf('%04d%06d', ${organizers.numberYear}, ${organizers.numberSeq})`,
-          organizerNumber: sql`${abbr} || 'ICP备' || printf('%04d%06d', ${organizers.numberYear}, ${organizers.numberSeq}) || '号'`,
-        })
-        .where(and(eq(organizers.certificateBlind, blind), isNull(organizers.organizerDigits))),
-      db
-        .update(organizers)
-        .set({ lastSequence: sql`${organizers.lastSequence} + 1`, updatedAt: at })
-        .where(eq(organizers.certificateBlind, blind)),
-      db.insert(registrations).select(
-        sql`select ${abbr} || 'ICP备' || organizer_digits || '号-' || last_sequence || 'X', ${filing.appId}, id, ${filing.id},
-          'active', ${fields.serviceName}, ${fields.serviceNameKey}, last_sequence, 1, ${at}, ${at}
-        from ${organizers} where certificate_blind = ${blind}`,
-      ),
+        .where(eq(organizers.id, issue.organizer.id)),
     );
   }
+  const split = splitOrganizerNumber(issue.organizerDigits);
+  if (split !== null) {
+    // Allocation continues after every organizer number of the province and year, the bureau's included.
+    statements.push(
+      db
+        .insert(organizerNumberCounters)
+        .values({ province: issue.provinceCode, year: split.year, lastSequence: split.sequence })
+        .onConflictDoUpdate({
+          target: [organizerNumberCounters.province, organizerNumberCounters.year],
+          set: { lastSequence: sql`max(${organizerNumberCounters.lastSequence}, excluded.last_sequence)` },
+        }),
+    );
+  }
+  // The organizer is numbered now; a claim another organizer made on this same number (issued by the bureau
+  // meanwhile) is void, and that organizer's approval claims again.
+  const claims = organizerNumberClaims;
   statements.push(
     db
-      .insert(registrationVersions)
-      .select(
-        sql`select number, 1, filing_id, service_name, approved_at from ${registrations} where filing_id = ${filing.id}`,
+      .delete(claims)
+      .where(
+        or(
+          eq(claims.certificateBlind, blind),
+          split === null
+            ? undefined
+            : and(
+                eq(claims.province, issue.provinceCode),
+                eq(claims.year, split.year),
+                eq(claims.sequence, split.sequence),
+              ),
+        ),
       ),
-    db.insert(publicRecords).select(
-      sql`select r.number, o.organizer_number, ${fields.unitName}, ${fields.unitNameKey}, ${fields.natureName},
-        ${fields.serviceName}, ${fields.serviceNameKey}, 7, ${fields.contentTypeName}, ${fields.updateRecordTime}, 'active',
-        ${fields.redacted}, 1
-      from ${registrations} r join ${organizers} o on o.id = r.organizer_id where r.filing_id = ${filing.id}`,
-    ),
+  );
+  statements.push(
+    db.insert(registrations).values({
+      number: issue.number,
+      appId: filing.appId,
+      // Null, failing the batch, unless the organizer carries the number's organizer digits.
+      organizerId: sql`(select ${organizers.id} from ${organizers}
+        where ${organizers.certificateBlind} = ${blind} and ${organizers.organizerDigits} = ${issue.organizerDigits})`,
+      filingId: filing.id,
+      status: "active",
+      serviceName: fields.serviceName,
+      serviceNameKey: fields.serviceNameKey,
+      sequence: issue.sequence,
+      version: 1,
+      approvedAt: at,
+      updatedAt: at,
+    }),
+    db.insert(registrationVersions).values({
+      number: issue.number,
+      version: 1,
+      filingId: filing.id,
+      serviceName: fields.serviceName,
+      approvedAt: at,
+    }),
+    db.insert(publicRecords).values({
+      serviceLicence: issue.number,
+      mainLicence: issue.organizerNumber,
+      unitName: fields.unitName,
+      unitNameKey: fields.unitNameKey,
+      natureName: fields.natureName,
+      serviceName: fields.serviceName,
+      serviceNameKey: fields.serviceNameKey,
+      serviceType: 7,
+      contentTypeName: fields.contentTypeName,
+      updateRecordTime: fields.updateRecordTime,
+      status: "active",
+      redacted: fields.redacted,
+      version: 1,
+    }),
     ...registrationEvents(db, input.recipients, "registration.issued", at, filing.id),
     ...relistStatements(db, filing.appId, at),
   );
@@ -344,6 +498,8 @@ export async function registrationsToEnd(
   }));
 }
 
+const EVENT_ROWS_PER_INSERT = 16;
+
 const DELIST_REASON: Record<Exclude<RegistrationStatus, "active">, string> = {
   cancelled: "registration_cancelled",
   revoked: "registration_revoked",
@@ -371,13 +527,19 @@ export function endRegistrationStatements(
 ): Statement[] {
   if (input.ended.length === 0) return [];
   const at = input.at.toISOString();
-  const numbers = input.ended.map((e) => e.number);
+  // One JSON parameter per list, however many registrations an organizer holds (D1 binds at most 100).
+  const numbers = JSON.stringify(input.ended.map((e) => e.number));
   const listedApps = input.ended.filter((e) => e.listed).map((e) => e.appId);
   const statements: Statement[] = [
     db
       .update(registrations)
       .set({ status: input.status, updatedAt: at })
-      .where(and(inArray(registrations.number, numbers), eq(registrations.status, "active"))),
+      .where(
+        and(
+          sql`${registrations.number} in (select value from json_each(${numbers}))`,
+          eq(registrations.status, "active"),
+        ),
+      ),
     db
       .update(publicRecords)
       .set({
@@ -385,14 +547,19 @@ export function endRegistrationStatements(
         updateRecordTime: beijingDateTime(input.at),
         version: sql`${publicRecords.version} + 1`,
       })
-      .where(inArray(publicRecords.serviceLicence, numbers)),
+      .where(sql`${publicRecords.serviceLicence} in (select value from json_each(${numbers}))`),
   ];
   if (listedApps.length > 0) {
     statements.push(
       db
         .update(apps)
         .set({ listingStatus: "delisted", delistedAt: at, delistReason: DELIST_REASON[input.status], updatedAt: at })
-        .where(and(inArray(apps.appId, listedApps), eq(apps.listingStatus, "listed"))),
+        .where(
+          and(
+            sql`${apps.appId} in (select value from json_each(${JSON.stringify(listedApps)}))`,
+            eq(apps.listingStatus, "listed"),
+          ),
+        ),
     );
   }
   const rows: (typeof events.$inferInsert)[] = [];
@@ -416,7 +583,9 @@ export function endRegistrationStatements(
       }
     }
   }
-  // Six columns a row: stay under D1's 100 bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 16) statements.push(db.insert(events).values(rows.slice(i, i + 16)));
+  // Five bound values a row (seq and dispatched_at are written as literal nulls): 16 rows bind 80, under D1's 100.
+  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
+    statements.push(db.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)));
+  }
   return statements;
 }

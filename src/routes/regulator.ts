@@ -1,31 +1,41 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { registrations } from "../db/schema";
 import type { FilingRequest } from "../domain/filing-request";
 import { FILING_STATUSES, STAFF_VISIBLE } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
-import { type ParsedNumber, parseRegistrationNumber } from "../domain/registration-number";
+import {
+  judgeBureauNumber,
+  MAX_SEQUENCE,
+  type ParsedServiceNumber,
+  parseRegistrationNumber,
+} from "../domain/registration-number";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { forgetNumbers } from "../lib/lookup-cache";
 import { bearerSecurity, errorResponses, jsonContent } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { audit } from "../repositories/audit";
-import { type FilingRow, filingRecipients, getFilingRow, type TransitionEffects } from "../repositories/filings";
+import {
+  type FilingRow,
+  filingRecipients,
+  getFilingRow,
+  type TransitionEffects,
+  transitionFiling,
+} from "../repositories/filings";
 import {
   activeRegistrationOfApp,
+  allocateNumber,
+  bureauNumberFacts,
   changeRegistrationStatements,
-  checkBureauNumber,
   endRegistrationStatements,
-  findOrganizerByBlind,
   findRegistration,
+  type NumberToIssue,
   newRegistrationStatements,
   registrationsToEnd,
 } from "../repositories/registrations";
 import type { AppEnv } from "../types";
 import { handOn } from "../webhooks/outbox";
-import { moveFiling } from "./filing-moves";
+import { lifecycleConflict, moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
 import { ApproveBodySchema, RevokeBodySchema } from "./review.schemas";
 import { staffFiling, staffRoutes } from "./staff";
@@ -112,27 +122,39 @@ regulatorRoutes.openapi(
       throw validationFailed([{ path: "registrationNumber", code: "REQUIRED" }]);
     }
     const now = new Date();
-    const recipients = await filingRecipients(c.get("db"), filing);
-    const changed: string[] = [];
-    const updated = await moveFiling(c.get("db"), {
-      filing,
-      action: "bureau_approve",
-      actor: c.get("principal"),
-      now,
-      recipients,
-      effects: async (fresh) => {
-        const effects = await approvalEffects(c, fresh, parsed ?? undefined, now, recipients);
-        changed.push(...effects.numbers);
-        return effects;
-      },
-    }).catch(async (e) => {
-      // A bureau number taken by a concurrent approval collides in the batch: when the filing itself did not move,
-      // that is the number's fault (422), not a lost race for the filing (409). Checking again names the reason.
-      const retry = parsed && e instanceof ApiError && e.code === "INVALID_TRANSITION";
-      const fresh = retry ? await getFilingRow(c.get("db"), filing.id) : undefined;
-      if (fresh?.status === "bureau_review") await approvalEffects(c, fresh, parsed ?? undefined, now, recipients);
-      throw e;
-    });
+    const db = c.get("db");
+    const recipients = await filingRecipients(db, filing);
+    // How many times the approval is tried while concurrent approvals take the numbers it was about to issue.
+    const attempts = 5;
+    let changed: string[] = [];
+    let updated: FilingRow | undefined;
+    for (let attempt = 1; updated === undefined; attempt++) {
+      const outcome = await transitionFiling(db, {
+        filing,
+        action: "bureau_approve",
+        actor: c.get("principal"),
+        now,
+        recipients,
+        effects: async (fresh) => {
+          const effects = await approvalEffects(c, fresh, parsed ?? undefined, now, recipients);
+          changed = effects.numbers;
+          return effects;
+        },
+      });
+      if (outcome.kind === "moved") {
+        updated = outcome.filing;
+        break;
+      }
+      // `raced` with the filing still in bureau review: a unique index caught a concurrent approval that took the
+      // same number or created the same organizer, which is no lost race for this filing. Approve again from fresh
+      // reads (which refuse a bureau number taken meanwhile with 422). A filing that moved lost the race (409).
+      if (outcome.kind === "refused" || (await getFilingRow(db, filing.id))?.status !== "bureau_review") {
+        throw lifecycleConflict(outcome);
+      }
+      if (attempt >= attempts) {
+        throw new ApiError("CONFLICT", "Concurrent approvals kept taking the same numbers; approve again");
+      }
+    }
     if (updated.registrationNumber) changed.push(updated.registrationNumber);
     forgetNumbers(changed);
     handOn(c.env, c.get("db"), c.executionCtx);
@@ -146,11 +168,11 @@ function numberRefused(reason: string): ApiError {
   });
 }
 
-/** What approving `filing` does besides moving it: the registration side of SPEC §4. */
+/** What approving `filing` does besides moving it: the registration side (docs/rules.md#numbers). */
 async function approvalEffects(
   c: Context<AppEnv>,
   filing: FilingRow,
-  bureauNumber: ParsedNumber | undefined,
+  bureauNumber: ParsedServiceNumber | undefined,
   now: Date,
   recipients: string[],
 ): Promise<TransitionEffects & { numbers: string[] }> {
@@ -159,25 +181,29 @@ async function approvalEffects(
   const request = JSON.parse(await vault.open(filing.requestSealed)) as FilingRequest;
   if (request.type === "new") {
     const provinceCode = request.organizer.region.province.slice(0, 2);
+    const blind = filing.organizerBlind ?? "";
+    let issue: NumberToIssue;
     if (bureauNumber) {
-      const existing = await findOrganizerByBlind(db, filing.organizerBlind ?? "");
-      const refusal = await checkBureauNumber(db, bureauNumber, { provinceCode, existing });
-      if (refusal) throw numberRefused(refusal);
+      // The bureau's number, when it fits the organizer (docs/rules.md#bureau-numbers).
+      const read = await bureauNumberFacts(db, bureauNumber, { blind, provinceCode });
+      const refusal = judgeBureauNumber(bureauNumber, read.facts);
+      if (refusal !== null) throw numberRefused(refusal);
+      issue = read.issue;
+    } else {
+      // Development mode: beian allocates the next number, acting as the bureau (docs/rules.md#numbers).
+      const allocation = await allocateNumber(db, { blind, provinceCode, at: now });
+      if (!("issue" in allocation)) {
+        throw new ApiError(
+          "CONFLICT",
+          allocation.exhausted === "organizer"
+            ? `The organizer has used all ${MAX_SEQUENCE} service sequences`
+            : "Every organizer number of the province is allocated this year",
+        );
+      }
+      issue = allocation.issue;
     }
-    const statements = await newRegistrationStatements(db, vault, {
-      filing,
-      request,
-      at: now,
-      bureauNumber,
-      recipients,
-    });
-    return {
-      statements,
-      set: {
-        registrationNumber: sql`(select ${registrations.number} from ${registrations} where ${registrations.filingId} = ${filing.id})`,
-      },
-      numbers: [],
-    };
+    const statements = await newRegistrationStatements(db, vault, { filing, request, at: now, issue, recipients });
+    return { statements, set: { registrationNumber: issue.number }, numbers: [] };
   }
   const registration = await activeRegistrationOfApp(db, filing.appId);
   if (!registration) throw new ApiError("REGISTRATION_REQUIRED", "The app's registration is no longer active");

@@ -1,12 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type BureauNumberFacts,
+  beijingYear,
   EARLIEST_ORGANIZER_YEAR,
   formatOrganizerNumber,
   formatRegistrationNumber,
+  judgeBureauNumber,
   MAX_NUMBER_INPUT_LENGTH,
+  MAX_ORGANIZER_SEQUENCE,
+  MAX_SEQUENCE,
   newOrganizerNumber,
   type ParsedNumber,
+  type ParsedServiceNumber,
   PROVINCE_ABBREVIATIONS,
   PROVINCE_VARIANTS,
   parseAnyNumber,
@@ -15,6 +21,7 @@ import {
   provinceAbbreviation,
   provinceCodeOf,
   type ServiceKind,
+  splitOrganizerNumber,
 } from "../../src/domain/registration-number";
 
 // A fixed "current year" keeps the year-range rule deterministic; the default (real clock) is tested on its own.
@@ -375,6 +382,191 @@ describe("property: noisy spellings parse back to the canonical number", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("sequence bounds", () => {
+  it("MAX_SEQUENCE is the last sequence the grammar takes; MAX_ORGANIZER_SEQUENCE the last organizer sequence", () => {
+    const organizerNumber = newOrganizerNumber(2024, MAX_ORGANIZER_SEQUENCE);
+    expect(organizerNumber).toBe("2024999999");
+    const last = formatRegistrationNumber({ provinceCode: "44", organizerNumber, sequence: MAX_SEQUENCE });
+    expect(parseRegistrationNumber(last, YEAR)?.sequence).toBe(MAX_SEQUENCE);
+    expect(parseRegistrationNumber(`粤ICP备${organizerNumber}号-${MAX_SEQUENCE + 1}X`, YEAR)).toBeNull();
+    expect(() => formatRegistrationNumber({ provinceCode: "44", organizerNumber, sequence: MAX_SEQUENCE + 1 })).toThrow(
+      RangeError,
+    );
+    expect(() => newOrganizerNumber(2024, MAX_ORGANIZER_SEQUENCE + 1)).toThrow(RangeError);
+  });
+});
+
+describe("beijingYear", () => {
+  it("is the year in Beijing time (UTC+8), where numbers are issued", () => {
+    expect(beijingYear(new Date("2024-12-31T15:59:59.999Z"))).toBe(2024);
+    expect(beijingYear(new Date("2024-12-31T16:00:00.000Z"))).toBe(2025);
+    expect(beijingYear(new Date("2025-06-01T00:00:00.000Z"))).toBe(2025);
+  });
+});
+
+describe("splitOrganizerNumber", () => {
+  it("splits a 10-digit organizer number into its year and organizer sequence", () => {
+    expect(splitOrganizerNumber("2024012345")).toEqual({ year: 2024, sequence: 12345 });
+    expect(splitOrganizerNumber("2024000001")).toEqual({ year: 2024, sequence: 1 });
+    expect(splitOrganizerNumber("2019999999")).toEqual({ year: 2019, sequence: 999_999 });
+  });
+
+  it.each(["05012345", "202401234", "20240123456", "2024O12345", ""])("is null for %j", (digits) => {
+    expect(splitOrganizerNumber(digits)).toBeNull();
+  });
+
+  it("undoes newOrganizerNumber", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: EARLIEST_ORGANIZER_YEAR, max: 9999 }),
+        fc.integer({ min: 1, max: MAX_ORGANIZER_SEQUENCE }),
+        (year, sequence) => {
+          expect(splitOrganizerNumber(newOrganizerNumber(year, sequence))).toEqual({ year, sequence });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("judgeBureauNumber", () => {
+  const DIGITS = "2019000042";
+  const number = (input: string): ParsedServiceNumber => {
+    const parsed = parseRegistrationNumber(input, YEAR);
+    if (!parsed) throw new Error(`test number does not parse: ${input}`);
+    return parsed;
+  };
+  const mini = number(`粤ICP备${DIGITS}号-3X`);
+  /** An organizer's first approval, in 粤, with nothing in the way. */
+  const FIRST: BureauNumberFacts = {
+    provinceCode: "44",
+    organizer: null,
+    numberTaken: false,
+    digitsHeldByAnother: false,
+    sequenceUsed: false,
+  };
+  /** A later approval of an organizer already numbered `DIGITS`. */
+  const LATER: BureauNumberFacts = { ...FIRST, organizer: { digits: DIGITS, number: `粤ICP备${DIGITS}号` } };
+
+  it("accepts a mini program's number in the organizer's province for its first approval", () => {
+    expect(judgeBureauNumber(mini, FIRST)).toBeNull();
+  });
+
+  it("accepts the organizer's own organizer number with an unused sequence, one past its last included", () => {
+    expect(judgeBureauNumber(mini, LATER)).toBeNull();
+    expect(judgeBureauNumber(number(`粤ICP备${DIGITS}号-9999X`), LATER)).toBeNull();
+  });
+
+  it("accepts a legacy 8-digit organizer number and a province variant", () => {
+    expect(judgeBureauNumber(number("粤ICP备05012345号-1X"), FIRST)).toBeNull();
+    expect(judgeBureauNumber(number(`川ICP备${DIGITS}号-1X`), { ...FIRST, provinceCode: "51" })).toBeNull();
+  });
+
+  it.each([`粤ICP备${DIGITS}号-3A`, `粤ICP备${DIGITS}号-3`])("refuses %s: not a mini program's", (input) => {
+    expect(judgeBureauNumber(number(input), FIRST)).toBe("the number must be a mini program's (suffix X)");
+  });
+
+  it("refuses a number of another province", () => {
+    expect(judgeBureauNumber(mini, { ...FIRST, provinceCode: "11" })).toBe("the province is not the organizer's");
+    expect(judgeBureauNumber(number(`京ICP备${DIGITS}号-3X`), FIRST)).toBe("the province is not the organizer's");
+  });
+
+  it("refuses another organizer number for an organizer already numbered, naming its own", () => {
+    const own = { digits: "2020000007", number: "粤ICP备2020000007号" };
+    expect(judgeBureauNumber(mini, { ...FIRST, organizer: own })).toBe("the organizer's number is 粤ICP备2020000007号");
+  });
+
+  it("refuses a number some registration carries", () => {
+    expect(judgeBureauNumber(mini, { ...FIRST, numberTaken: true })).toBe("the number is already in use");
+    expect(judgeBureauNumber(mini, { ...LATER, numberTaken: true })).toBe("the number is already in use");
+  });
+
+  it("refuses, for a first approval, organizer digits another organizer holds", () => {
+    expect(judgeBureauNumber(mini, { ...FIRST, digitsHeldByAnother: true })).toBe(
+      "the organizer number belongs to another organizer",
+    );
+  });
+
+  it("refuses a sequence the organizer used before", () => {
+    expect(judgeBureauNumber(mini, { ...LATER, sequenceUsed: true })).toBe("the sequence was used before");
+  });
+
+  it("names the first reason in the order kind, province, organizer number, taken, holder, sequence", () => {
+    const everything: BureauNumberFacts = {
+      provinceCode: "11",
+      organizer: { digits: "2020000007", number: "粤ICP备2020000007号" },
+      numberTaken: true,
+      digitsHeldByAnother: true,
+      sequenceUsed: true,
+    };
+    const app = number(`粤ICP备${DIGITS}号-3A`);
+    expect(judgeBureauNumber(app, everything)).toBe("the number must be a mini program's (suffix X)");
+    expect(judgeBureauNumber(mini, everything)).toBe("the province is not the organizer's");
+    expect(judgeBureauNumber(mini, { ...everything, provinceCode: "44" })).toBe(
+      "the organizer's number is 粤ICP备2020000007号",
+    );
+    const own = { ...everything, provinceCode: "44", organizer: LATER.organizer };
+    expect(judgeBureauNumber(mini, own)).toBe("the number is already in use");
+    expect(judgeBureauNumber(mini, { ...own, numberTaken: false })).toBe(
+      "the organizer number belongs to another organizer",
+    );
+    expect(judgeBureauNumber(mini, { ...own, numberTaken: false, digitsHeldByAnother: false })).toBe(
+      "the sequence was used before",
+    );
+  });
+});
+
+describe("property: every number the allocator can issue parses back to what was allocated", () => {
+  // The allocator issues formatRegistrationNumber over newOrganizerNumber(year, organizer sequence) and the
+  // organizer's service sequence; widths are drawn evenly so short and long sequences are equally tried.
+  const ofWidth = (width: number) => fc.integer({ min: width === 1 ? 1 : 10 ** (width - 1), max: 10 ** width - 1 });
+  const organizerSequenceArb = fc.integer({ min: 1, max: 6 }).chain(ofWidth);
+
+  for (const { abbr, code } of PROVINCE_ABBREVIATIONS) {
+    it(`${abbr} (${code}): service sequences of 1 to 4 digits, organizer sequences of 1 to 6`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: EARLIEST_ORGANIZER_YEAR, max: YEAR + 1 }),
+          organizerSequenceArb,
+          fc.integer({ min: 1, max: 4 }).chain(ofWidth),
+          (year, organizerSequence, sequence) => {
+            const organizerNumber = newOrganizerNumber(year, organizerSequence);
+            const number = formatRegistrationNumber({ provinceCode: code, organizerNumber, sequence });
+            const parsed = parseRegistrationNumber(number, YEAR);
+            expect(parsed).toMatchObject({
+              normalized: number,
+              province: abbr,
+              provinceCode: code,
+              organizerNumber,
+              organizer: formatOrganizerNumber({ provinceCode: code, organizerNumber }),
+              sequence,
+              kind: "mini_program",
+            });
+            expect(splitOrganizerNumber(parsed?.organizerNumber ?? "")).toEqual({ year, sequence: organizerSequence });
+            expect(parseOrganizerNumber(parsed?.organizer ?? "", YEAR)?.organizerNumber).toBe(organizerNumber);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it("a sequence of 5 digits or more is never formatted: it would not parse", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PROVINCE_ABBREVIATIONS),
+        fc.integer({ min: MAX_SEQUENCE + 1, max: 10_000_000 }),
+        ({ abbr, code }, sequence) => {
+          const organizerNumber = newOrganizerNumber(2024, 1);
+          expect(() => formatRegistrationNumber({ provinceCode: code, organizerNumber, sequence })).toThrow(RangeError);
+          expect(parseRegistrationNumber(`${abbr}ICP备${organizerNumber}号-${sequence}X`, YEAR)).toBeNull();
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -200,8 +200,13 @@ describe("allocation next to bureau-assigned numbers", () => {
   it("never allocates an organizer number the bureau already assigned this year", async () => {
     const keys = await staffKeys();
     const dev = await newAccount("developer");
+    // The last organizer sequence of 粤 this year: allocated or claimed (the counter) or held (bureau-issued).
     const row = await env.DB.prepare(
-      "select coalesce(max(number_seq), 0) as n from organizers where province = '44' and number_year = ?",
+      `select max(
+         coalesce((select last_sequence from organizer_number_counters where province = '44' and year = ?1), 0),
+         coalesce((select max(cast(substr(organizer_digits, 5) as integer)) from organizers
+           where province = '44' and length(organizer_digits) = 10 and substr(organizer_digits, 1, 4) = cast(?1 as text)), 0)
+       ) as n`,
     )
       .bind(YEAR)
       .first<{ n: number }>();

@@ -512,6 +512,65 @@ describe("cancellations", () => {
     expect(app.body.listingStatus).toBe("listed");
   });
 
+  it("scope organizer ends an organizer's registrations past D1's 100 bound parameters (a raised quota)", async () => {
+    const { keys } = await staffAccounts();
+    const first = await registered(keys);
+    const organizer = first.number.replace(/-1X$/, "");
+    const { organizerId } = (await env.DB.prepare(
+      "select organizer_id as organizerId from registrations where number = ?",
+    )
+      .bind(first.number)
+      .first<{ organizerId: string }>()) ?? { organizerId: "" };
+    // 120 more listed mini programs of the same organizer, as a platform with a raised quota would hold.
+    const at = new Date().toISOString();
+    const extra = Array.from({ length: 120 }, (_, i) => ({
+      appId: `wx${unique()}many${i}`,
+      number: `${organizer}-${i + 2}X`,
+    }));
+    await env.DB.batch(
+      extra.flatMap(({ appId, number }, i) => [
+        env.DB.prepare(
+          "insert into apps (app_id, name, owner_account_id, listing_status, listed_at, created_at, updated_at) values (?, ?, ?, 'listed', ?, ?, ?)",
+        ).bind(appId, `批量小程序${i}`, first.dev.id, at, at, at),
+        env.DB.prepare(
+          "insert into registrations (number, app_id, organizer_id, filing_id, status, service_name, service_name_key, sequence, version, approved_at, updated_at) values (?, ?, ?, 'fil_bulk', 'active', ?, ?, ?, 1, ?, ?)",
+        ).bind(number, appId, organizerId, `批量小程序${i}`, `批量小程序${i}`, i + 2, at, at),
+        env.DB.prepare(
+          "insert into public_records (service_licence, main_licence, unit_name, nature_name, service_name, service_name_key, service_type, content_type_name, update_record_time, status) values (?, ?, '示例公司', '企业', ?, ?, 7, '', ?, 'active')",
+        ).bind(number, organizer, `批量小程序${i}`, `批量小程序${i}`, at),
+      ]),
+    );
+    await env.DB.prepare("update organizers set last_sequence = 121 where id = ?").bind(organizerId).run();
+
+    const c = await cancel(first.dev.key, first.appId, "organizer");
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    const done = await approveAtBureau(c.body.id, keys);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+
+    const counts = await env.DB.prepare(
+      `select
+         (select count(*) from registrations where organizer_id = ?1 and status = 'cancelled') as cancelled,
+         (select count(*) from registrations where organizer_id = ?1 and status <> 'cancelled') as other,
+         (select count(*) from apps a join registrations r on r.app_id = a.app_id
+            where r.organizer_id = ?1 and a.listing_status = 'delisted' and a.delist_reason = 'registration_cancelled') as delisted,
+         (select count(*) from public_records p join registrations r on r.number = p.service_licence
+            where r.organizer_id = ?1 and p.status = 'cancelled') as records`,
+    )
+      .bind(organizerId)
+      .first<{ cancelled: number; other: number; delisted: number; records: number }>();
+    expect(counts).toEqual({ cancelled: 121, other: 0, delisted: 121, records: 121 });
+    // Their events too, written in chunks that each stay under the limit.
+    const { results } = await env.DB.prepare(
+      "select type, count(*) as n from events where account_id = ? and type in ('registration.cancelled', 'app.delisted') group by type order by type",
+    )
+      .bind(first.dev.id)
+      .all<{ type: string; n: number }>();
+    expect(results).toEqual([
+      { type: "app.delisted", n: 121 },
+      { type: "registration.cancelled", n: 121 },
+    ]);
+  });
+
   it("scope organizer is 422 ORGANIZER_APPS_NOT_HELD at scope when another developer holds one of its apps", async () => {
     const { keys } = await staffAccounts();
     const first = await registered(keys);
