@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { enforcementActions, filingHistory, materials } from "../db/schema";
+import { sqlList } from "../db/sql";
+import { ENDED_WITHOUT_APPROVAL } from "../domain/filing-state";
 import { deleteMaterialObjects } from "../repositories/materials";
 import type { SweepJob } from "./sweep";
 
@@ -8,8 +10,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const UNREFERENCED_DAYS = 7;
 /** Materials of a filing that ended without approval are kept this long after it ended, then deleted. */
 export const ENDED_FILING_DAYS = 180;
-
-const ENDED = sql`('platform_rejected', 'bureau_rejected', 'withdrawn', 'expired')`;
 
 /**
  * A material to delete at `now`: never referenced and older than 7 days, or referenced only by filings that ended
@@ -23,7 +23,7 @@ function purgeable(now: string) {
     (m.created_at < ${unreferencedBefore} and not exists (select 1 from filing_materials fm where fm.media_id = m.id))
     or (exists (select 1 from filing_materials fm where fm.media_id = m.id)
       and not exists (select 1 from filing_materials fm join filings f on f.id = fm.filing_id
-        where fm.media_id = m.id and (f.status not in ${ENDED} or f.updated_at >= ${endedBefore}))))`;
+        where fm.media_id = m.id and (f.status not in ${sqlList(ENDED_WITHOUT_APPROVAL)} or f.updated_at >= ${endedBefore}))))`;
 }
 
 /**

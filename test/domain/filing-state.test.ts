@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  ENDED_WITHOUT_APPROVAL,
   FILING_STATUSES,
   type FilingAction,
   type FilingStatus,
   IN_FLIGHT,
   initialStatus,
-  isInFlight,
   nextStatus,
   SMS_WINDOW_MS,
+  TRANSITIONS,
+  transitionOf,
 } from "../../src/domain/filing-state";
 
 const ACTIONS: readonly FilingAction[] = [
@@ -20,7 +22,7 @@ const ACTIONS: readonly FilingAction[] = [
   "bureau_reject",
 ];
 
-/** SPEC §4, written out independently of the implementation's table: `${status} ${action}` → next status. */
+/** docs/rules.md#lifecycle, written out independently of the implementation's table: `${status} ${action}` → next status. */
 const LEGAL: Record<string, FilingStatus> = {
   "platform_review withdraw": "withdrawn",
   "platform_review platform_approve": "sms_verification",
@@ -31,7 +33,7 @@ const LEGAL: Record<string, FilingStatus> = {
   "bureau_review bureau_reject": "bureau_rejected",
 };
 
-/** SPEC §4's "next" column: where each status may go at all. */
+/** The lifecycle's "next" column (docs/rules.md#lifecycle): where each status may go at all. */
 const NEXT: Record<FilingStatus, FilingStatus[]> = {
   platform_review: ["platform_rejected", "sms_verification", "withdrawn"],
   platform_rejected: [],
@@ -44,7 +46,7 @@ const NEXT: Record<FilingStatus, FilingStatus[]> = {
 };
 
 describe("nextStatus", () => {
-  it("knows the eight statuses of SPEC §4", () => {
+  it("knows the eight statuses of the lifecycle", () => {
     expect([...FILING_STATUSES].sort()).toEqual(
       [
         "platform_review",
@@ -73,7 +75,7 @@ describe("nextStatus", () => {
     expect(legal.map(([s, a]) => `${s} ${a}`).sort()).toEqual(Object.keys(LEGAL).sort());
   });
 
-  it.each(FILING_STATUSES)("from %s reaches exactly SPEC §4's next statuses", (status) => {
+  it.each(FILING_STATUSES)("from %s reaches exactly the lifecycle's next statuses", (status) => {
     const reached = ACTIONS.map((a) => nextStatus(status, a)).filter((s): s is FilingStatus => s !== null);
     expect(reached.sort()).toEqual([...NEXT[status]].sort());
   });
@@ -96,22 +98,49 @@ describe("initialStatus", () => {
   });
 });
 
-describe("isInFlight", () => {
-  it.each([
-    ["platform_review", true],
-    ["sms_verification", true],
-    ["bureau_review", true],
-    ["platform_rejected", false],
-    ["bureau_rejected", false],
-    ["approved", false],
-    ["withdrawn", false],
-    ["expired", false],
-  ] as const)("%s → %s", (status, inFlight) => {
-    expect(isInFlight(status)).toBe(inFlight);
+describe("transitionOf", () => {
+  it.each(ACTIONS)("%s is the one move nextStatus allows for it", (action) => {
+    const { from, to } = transitionOf(action);
+    expect(nextStatus(from, action)).toBe(to);
+    expect(LEGAL[`${from} ${action}`]).toBe(to);
   });
 
-  it("IN_FLIGHT lists exactly the open statuses", () => {
-    expect([...IN_FLIGHT].sort()).toEqual(["bureau_review", "platform_review", "sms_verification"]);
+  it("is the table: one entry per action", () => {
+    expect(Object.keys(TRANSITIONS).sort()).toEqual([...ACTIONS].sort());
+    for (const action of ACTIONS) expect(transitionOf(action)).toBe(TRANSITIONS[action]);
+  });
+
+  it("gives the SMS expiry job its move", () => {
+    expect(transitionOf("sms_expire")).toEqual({ from: "sms_verification", to: "expired" });
+  });
+});
+
+describe("status lists read off the table", () => {
+  it("IN_FLIGHT lists exactly the open statuses, in the order the partial index spells them", () => {
+    expect(IN_FLIGHT).toEqual(["platform_review", "sms_verification", "bureau_review"]);
+  });
+
+  it("ENDED_WITHOUT_APPROVAL lists the rejected, withdrawn and expired statuses, in the purge's order", () => {
+    expect(ENDED_WITHOUT_APPROVAL).toEqual(["platform_rejected", "bureau_rejected", "withdrawn", "expired"]);
+  });
+
+  it.each(FILING_STATUSES)("%s is in flight exactly when some action moves it", (status) => {
+    const moves = ACTIONS.some((a) => nextStatus(status, a) !== null);
+    expect(IN_FLIGHT.includes(status)).toBe(moves);
+    expect(NEXT[status].length > 0).toBe(moves);
+  });
+
+  it("every status is in flight, ended without approval, or approved: exactly one of them", () => {
+    for (const status of FILING_STATUSES) {
+      const kinds = [IN_FLIGHT.includes(status), ENDED_WITHOUT_APPROVAL.includes(status), status === "approved"];
+      expect(kinds.filter(Boolean), status).toHaveLength(1);
+    }
+  });
+
+  it("cannot be changed from outside", () => {
+    expect(Object.isFrozen(IN_FLIGHT)).toBe(true);
+    expect(Object.isFrozen(ENDED_WITHOUT_APPROVAL)).toBe(true);
+    expect(Object.isFrozen(TRANSITIONS)).toBe(true);
   });
 });
 
