@@ -79,5 +79,24 @@ export function initialStatus(type: "new" | "change" | "cancel"): FilingStatus {
   return type === "cancel" ? "sms_verification" : "platform_review";
 }
 
-/** The SMS window: 24 h from entering `sms_verification`. */
+/** The SMS window (docs/rules.md#sms-window): 24 h from entering the status that `sms_expire` leaves. */
 export const SMS_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+const SMS_STATUS = TRANSITIONS.sms_expire.from;
+
+/**
+ * The SMS deadline of a filing entering `status` at `enteredAt` (ISO 8601 UTC), or null when `status` has no SMS
+ * window. Submission (cancellations start there) and platform approval both ask this.
+ */
+export function smsDeadlineFor(status: FilingStatus, enteredAt: Date): string | null {
+  return status === SMS_STATUS ? new Date(enteredAt.getTime() + SMS_WINDOW_MS).toISOString() : null;
+}
+
+/**
+ * Whether `filing`'s SMS window has closed at `now`, whether or not the expiry job has moved it yet. The deadline
+ * itself is still inside the window: a confirmation reported at that instant counts, and the expiry job takes only
+ * filings whose deadline is before its run.
+ */
+export function smsWindowClosed(filing: { status: FilingStatus; smsDeadline: string | null }, now: Date): boolean {
+  return filing.status === SMS_STATUS && filing.smsDeadline !== null && now.getTime() > Date.parse(filing.smsDeadline);
+}

@@ -14,7 +14,13 @@ import {
 } from "../db/schema";
 import type { FilingRequest } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
-import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
+import {
+  type FilingAction,
+  type FilingStatus,
+  initialStatus,
+  nextStatus,
+  smsDeadlineFor,
+} from "../domain/filing-state";
 import { type FilingView, maskRequest, type Reason, toFilingView } from "../domain/filing-view";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -79,7 +85,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     requestMasked: JSON.stringify(maskRequest(request)),
     reasons: "[]",
     registrationNumber: null,
-    smsDeadline: status === "sms_verification" ? new Date(now.getTime() + SMS_WINDOW_MS).toISOString() : null,
+    smsDeadline: smsDeadlineFor(status, now),
     createdAt: at,
     updatedAt: at,
   };

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { registrations } from "../db/schema";
 import type { FilingRequest } from "../domain/filing-request";
-import { FILING_STATUSES, STAFF_VISIBLE } from "../domain/filing-state";
+import { FILING_STATUSES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import { type ParsedNumber, parseRegistrationNumber } from "../domain/registration-number";
 import { vaultFor } from "../lib/crypto";
@@ -67,7 +67,7 @@ regulatorRoutes.openapi(
     const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
     const now = new Date();
     // The window is the rule, whether or not the cron has expired the filing yet.
-    if (filing.status === "sms_verification" && filing.smsDeadline && now.toISOString() > filing.smsDeadline) {
+    if (smsWindowClosed(filing, now)) {
       throw new ApiError("SMS_WINDOW_EXPIRED", `The window closed at ${filing.smsDeadline}`);
     }
     const updated = await moveFiling(c.get("db"), {

@@ -8,6 +8,8 @@ import {
   initialStatus,
   nextStatus,
   SMS_WINDOW_MS,
+  smsDeadlineFor,
+  smsWindowClosed,
   TRANSITIONS,
   transitionOf,
 } from "../../src/domain/filing-state";
@@ -148,4 +150,53 @@ describe("SMS window", () => {
   it("is 24 hours", () => {
     expect(SMS_WINDOW_MS).toBe(86_400_000);
   });
+
+  const entered = new Date("2026-03-01T06:30:15.250Z");
+  const deadline = "2026-03-02T06:30:15.250Z";
+
+  it("smsDeadlineFor: 24 h after entering SMS verification, as ISO 8601 UTC", () => {
+    expect(smsDeadlineFor("sms_verification", entered)).toBe(deadline);
+  });
+
+  it("smsDeadlineFor: across a month's end and a leap day", () => {
+    expect(smsDeadlineFor("sms_verification", new Date("2028-02-28T23:59:59.999Z"))).toBe("2028-02-29T23:59:59.999Z");
+    expect(smsDeadlineFor("sms_verification", new Date("2026-12-31T12:00:00.000Z"))).toBe("2027-01-01T12:00:00.000Z");
+  });
+
+  it.each(FILING_STATUSES.filter((s) => s !== "sms_verification"))("smsDeadlineFor: none on entering %s", (s) => {
+    expect(smsDeadlineFor(s, entered)).toBeNull();
+  });
+
+  it("smsDeadlineFor: a cancellation, which starts in SMS verification, gets one at submission", () => {
+    expect(smsDeadlineFor(initialStatus("cancel"), entered)).toBe(deadline);
+    expect(smsDeadlineFor(initialStatus("new"), entered)).toBeNull();
+  });
+
+  const inSms = { status: "sms_verification" as const, smsDeadline: deadline };
+  const at = (offsetMs: number) => new Date(Date.parse(deadline) + offsetMs);
+
+  it("smsWindowClosed: open before the deadline", () => {
+    expect(smsWindowClosed(inSms, entered)).toBe(false);
+    expect(smsWindowClosed(inSms, at(-1))).toBe(false);
+  });
+
+  it("smsWindowClosed: still open at the deadline itself", () => {
+    expect(smsWindowClosed(inSms, at(0))).toBe(false);
+  });
+
+  it("smsWindowClosed: closed just after the deadline, and later", () => {
+    expect(smsWindowClosed(inSms, at(1))).toBe(true);
+    expect(smsWindowClosed(inSms, at(SMS_WINDOW_MS))).toBe(true);
+  });
+
+  it("smsWindowClosed: a filing without a deadline has no window to close", () => {
+    expect(smsWindowClosed({ status: "sms_verification", smsDeadline: null }, at(1))).toBe(false);
+  });
+
+  it.each(FILING_STATUSES.filter((s) => s !== "sms_verification"))(
+    "smsWindowClosed: not a question for a filing in %s, whatever its deadline",
+    (status) => {
+      expect(smsWindowClosed({ status, smsDeadline: deadline }, at(1))).toBe(false);
+    },
+  );
 });
