@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { enforcementActions, events, filingHistory, filings } from "../db/schema";
 import { transitionOf } from "../domain/filing-state";
+import { initialDispatch } from "../webhooks/outbox";
 import { sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
 
@@ -48,7 +49,7 @@ export const expireVerificationsJob: SweepJob = {
       db.insert(events).select(
         sql`select null, ${sqlEventId}, r.account_id, 'filing.status_changed',
             json_object('filingId', r.id, 'appId', r.app_id, 'type', r.type, 'from', ${from}, 'to', ${to}),
-            ${chunk.now}, null
+            ${chunk.now}, ${initialDispatch(sql`r.account_id`, chunk.now)}
           from (${recipients}) r`,
       ),
     ];

@@ -3,6 +3,7 @@ import { enforcementActions, events, materials } from "../db/schema";
 import { sqlList } from "../db/sql";
 import { ENDED_WITHOUT_APPROVAL } from "../domain/filing-state";
 import { deleteMaterialObjects } from "../repositories/materials";
+import { initialDispatch } from "../webhooks/outbox";
 import { sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
 
@@ -62,7 +63,8 @@ export const purgeMaterialsJob: SweepJob = {
         .onConflictDoNothing(),
       db.insert(events).select(
         sql`select null, ${sqlEventId}, r.account_id, 'filing.materials_deleted',
-            json_object('filingId', r.id, 'appId', r.app_id, 'type', r.type, 'materials', ${deleted}), ${chunk.now}, null
+            json_object('filingId', r.id, 'appId', r.app_id, 'type', r.type, 'materials', ${deleted}), ${chunk.now},
+            ${initialDispatch(sql`r.account_id`, chunk.now)}
           from (${recipients}) r`,
       ),
       db

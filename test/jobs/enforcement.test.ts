@@ -296,6 +296,11 @@ describe("SMS verification expiry", () => {
         e.type === "filing.status_changed" && e.data.filingId === filing.body.id && e.data.to === "expired",
     );
     expect(expiry).toHaveLength(1);
+    // No webhook when it was written: born dispatched, never in the outbox (docs/rules.md#webhooks).
+    const row = await env.DB.prepare("select created_at, dispatched_at from events where id = ?")
+      .bind(expiry[0].id)
+      .first<{ created_at: string; dispatched_at: string | null }>();
+    expect(row?.dispatched_at).toBe(row?.created_at);
     expect(expiry[0].data).toEqual({
       filingId: filing.body.id,
       appId: appRes.body.appId,

@@ -78,6 +78,13 @@ describe("material clean-up", () => {
         },
       },
     ]);
+    // No webhook when it was written: born dispatched, never in the outbox (docs/rules.md#webhooks).
+    const undispatched = await env.DB.prepare(
+      "select count(*) as n from events where type = 'filing.materials_deleted' and data ->> 'filingId' = ? and dispatched_at is not created_at",
+    )
+      .bind(submitted.body.id)
+      .first<{ n: number }>();
+    expect(undispatched?.n).toBe(0);
     const history = await callJson(`/v1/filings/${submitted.body.id}/history`, { key: dev.key });
     expect(history.body.items.map((h: { from: string | null; to: string }) => [h.from, h.to])).toEqual([
       [null, "platform_review"],
