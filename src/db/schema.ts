@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { FILING_STATUSES } from "../domain/filing-state";
+import { FILING_STATUSES, IN_FLIGHT } from "../domain/filing-state";
+import { sqlLiteralList } from "./sql";
 
 /**
  * Times are stored as ISO 8601 UTC strings (`2026-11-23T07:00:00.000Z`): they sort as text,
@@ -263,7 +264,7 @@ export const filings = sqliteTable(
     // One filing in flight per app, enforced by the database so concurrent submissions cannot both win.
     uniqueIndex("filings_one_in_flight")
       .on(t.appId)
-      .where(sql`status in ('platform_review', 'sms_verification', 'bureau_review')`),
+      .where(sql`status in ${sqlLiteralList(IN_FLIGHT)}`),
     index("filings_app").on(t.appId, t.id),
     index("filings_submitter").on(t.submitterAccountId, t.id),
     index("filings_status").on(t.status, t.id),

@@ -1,6 +1,10 @@
 import { sql } from "drizzle-orm";
-import { enforcementActions, filingHistory, materials } from "../db/schema";
+import { enforcementActions, events, materials } from "../db/schema";
+import { sqlList } from "../db/sql";
+import { ENDED_WITHOUT_APPROVAL } from "../domain/filing-state";
 import { deleteMaterialObjects } from "../repositories/materials";
+import { initialDispatch } from "../webhooks/outbox";
+import { sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -8,8 +12,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const UNREFERENCED_DAYS = 7;
 /** Materials of a filing that ended without approval are kept this long after it ended, then deleted. */
 export const ENDED_FILING_DAYS = 180;
-
-const ENDED = sql`('platform_rejected', 'bureau_rejected', 'withdrawn', 'expired')`;
 
 /**
  * A material to delete at `now`: never referenced and older than 7 days, or referenced only by filings that ended
@@ -23,12 +25,13 @@ function purgeable(now: string) {
     (m.created_at < ${unreferencedBefore} and not exists (select 1 from filing_materials fm where fm.media_id = m.id))
     or (exists (select 1 from filing_materials fm where fm.media_id = m.id)
       and not exists (select 1 from filing_materials fm join filings f on f.id = fm.filing_id
-        where fm.media_id = m.id and (f.status not in ${ENDED} or f.updated_at >= ${endedBefore}))))`;
+        where fm.media_id = m.id and (f.status not in ${sqlList(ENDED_WITHOUT_APPROVAL)} or f.updated_at >= ${endedBefore}))))`;
 }
 
 /**
- * 材料清理: deletes the sealed objects from R2, then marks the rows deleted, with an action row per material and
- * a history row on each filing whose materials went ("the history records it").
+ * 材料清理: deletes the sealed objects from R2, then marks the rows deleted, with an action row per material and a
+ * `filing.materials_deleted` event to the submitter and the app's owner of each filing whose materials went, naming
+ * them. The filing's history is left alone: it records the filing's moves, and a deletion is not one.
  */
 export const purgeMaterialsJob: SweepJob = {
   name: "purge_material",
@@ -43,6 +46,13 @@ export const purgeMaterialsJob: SweepJob = {
   },
   statements(db, chunk) {
     const inChunk = sql`(select detail from ${enforcementActions} where chunk = ${chunk.id})`;
+    const touched = sql`(select distinct filing_id from filing_materials where media_id in ${inChunk})`;
+    const recipients = sql`select f.submitter_account_id as account_id, f.id, f.app_id, f.type from filings f where f.id in ${touched}
+      union select a.owner_account_id, f.id, f.app_id, f.type from filings f join apps a on a.app_id = f.app_id where f.id in ${touched}`;
+    // json(): a subquery's value loses its JSON subtype, and json_object would embed the array as a string.
+    const deleted = sql`json((select json_group_array(json_object('mediaId', d.media_id, 'path', d.path))
+      from (select fm.media_id, fm.path from filing_materials fm
+        where fm.filing_id = r.id and fm.media_id in ${inChunk} order by fm.path) d))`;
     return [
       db
         .insert(enforcementActions)
@@ -51,10 +61,11 @@ export const purgeMaterialsJob: SweepJob = {
           from json_each(${chunk.keys}) k cross join materials m on m.id = k.value where ${purgeable(chunk.now)}`,
         )
         .onConflictDoNothing(),
-      db.insert(filingHistory).select(
-        sql`select f.id, (select coalesce(max(h.seq), 0) + 1 from ${filingHistory} h where h.filing_id = f.id),
-            f.status, f.status, 'system', 'system', '[]', 'materials_deleted', ${chunk.now}
-          from filings f where f.id in (select distinct filing_id from filing_materials where media_id in ${inChunk})`,
+      db.insert(events).select(
+        sql`select null, ${sqlEventId}, r.account_id, 'filing.materials_deleted',
+            json_object('filingId', r.id, 'appId', r.app_id, 'type', r.type, 'materials', ${deleted}), ${chunk.now},
+            ${initialDispatch(sql`r.account_id`, chunk.now)}
+          from (${recipients}) r`,
       ),
       db
         .update(materials)

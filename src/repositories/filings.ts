@@ -14,7 +14,13 @@ import {
 } from "../db/schema";
 import type { FilingRequest } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
-import { type FilingAction, type FilingStatus, initialStatus, nextStatus, SMS_WINDOW_MS } from "../domain/filing-state";
+import {
+  type FilingAction,
+  type FilingStatus,
+  initialStatus,
+  nextStatus,
+  smsDeadlineFor,
+} from "../domain/filing-state";
 import { type FilingView, maskRequest, type Reason, toFilingView } from "../domain/filing-view";
 import { FILING_READERS, type FilingRelation } from "../domain/permissions";
 import type { BlindFacts } from "../domain/preflight";
@@ -80,7 +86,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     requestMasked: JSON.stringify(maskRequest(request)),
     reasons: "[]",
     registrationNumber: null,
-    smsDeadline: status === "sms_verification" ? new Date(now.getTime() + SMS_WINDOW_MS).toISOString() : null,
+    smsDeadline: smsDeadlineFor(status, now),
     createdAt: at,
     updatedAt: at,
   };

@@ -14,7 +14,14 @@ export const eventsRoutes = createKeyHolderRouter();
 export const EventSchema = z
   .object({
     id: z.string(),
-    type: z.string().openapi({ example: "filing.status_changed" }),
+    type: z.string().openapi({
+      example: "filing.status_changed",
+      description:
+        "`filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the " +
+        "filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), " +
+        "`registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, " +
+        "`app.deadline_reminder`, `app.delisted`, `app.relisted`",
+    }),
     createdAt: z.string(),
     data: z.record(z.string(), z.unknown()),
   })

@@ -48,7 +48,12 @@ export const HistoryEntrySchema = z
     at: z.string(),
     reasons: z.array(ReasonSchema),
   })
-  .openapi("HistoryEntry");
+  .openapi("HistoryEntry", {
+    description:
+      "One move of the filing through its lifecycle (`from` is null for the submission). Only moves are recorded " +
+      "here: when the filing's materials are deleted after it ended, its submitter and the app's owner get a " +
+      "`filing.materials_deleted` event instead.",
+  });
 
 export const FilingParams = z.object({ id: z.string().max(64) });
 

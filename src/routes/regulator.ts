@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { FilingRequest } from "../domain/filing-request";
-import { FILING_STATUSES, STAFF_VISIBLE } from "../domain/filing-state";
+import { FILING_STATUSES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import {
   judgeBureauNumber,
@@ -77,7 +77,7 @@ regulatorRoutes.openapi(
     const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
     const now = new Date();
     // The window is the rule, whether or not the cron has expired the filing yet.
-    if (filing.status === "sms_verification" && filing.smsDeadline && now.toISOString() > filing.smsDeadline) {
+    if (smsWindowClosed(filing, now)) {
       throw new ApiError("SMS_WINDOW_EXPIRED", `The window closed at ${filing.smsDeadline}`);
     }
     const updated = await moveFiling(c.get("db"), {

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { FILING_STATUSES, SMS_WINDOW_MS, STAFF_VISIBLE } from "../domain/filing-state";
+import { FILING_STATUSES, STAFF_VISIBLE, smsDeadlineFor } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import { bearerSecurity, errorResponses, jsonContent } from "../lib/router";
 import { filingRecipients } from "../repositories/filings";
@@ -44,10 +44,7 @@ reviewRoutes.openapi(
       actor: c.get("principal"),
       now: new Date(),
       recipients: await filingRecipients(db, filing),
-      effects: (_f, _to, at) => ({
-        statements: [],
-        set: { smsDeadline: new Date(Date.parse(at) + SMS_WINDOW_MS).toISOString() },
-      }),
+      effects: (_f, to, at) => ({ statements: [], set: { smsDeadline: smsDeadlineFor(to, new Date(at)) } }),
     });
     handOn(c.env, db, c.executionCtx);
     return c.json(toFilingView(updated), 200);

@@ -278,6 +278,9 @@ describe("SMS verification expiry", () => {
 
     await runEnforcement(env, new Date(Date.parse(smsDeadline) - 60_000));
     expect((await callJson(`/v1/filings/${filing.body.id}`, { key: dev.key })).body.status).toBe("sms_verification");
+    // The deadline itself is inside the window (smsWindowClosed): the job leaves the filing to the next run.
+    await runEnforcement(env, new Date(smsDeadline));
+    expect((await callJson(`/v1/filings/${filing.body.id}`, { key: dev.key })).body.status).toBe("sms_verification");
     await runEnforcement(env, new Date(Date.parse(smsDeadline) + 60_000));
     expect((await callJson(`/v1/filings/${filing.body.id}`, { key: dev.key })).body.status).toBe("expired");
     const history = await callJson(`/v1/filings/${filing.body.id}/history`, { key: dev.key });
@@ -286,12 +289,25 @@ describe("SMS verification expiry", () => {
       to: "expired",
       actor: { role: "system" },
     });
+    expect(history.body.items).toHaveLength(3);
     const events = await callJson("/v1/events", { key: dev.key });
-    expect(
-      events.body.items.some(
-        (e: { type: string; data: { to?: string } }) => e.type === "filing.status_changed" && e.data.to === "expired",
-      ),
-    ).toBe(true);
+    const expiry = events.body.items.filter(
+      (e: { type: string; data: { filingId?: string; to?: string } }) =>
+        e.type === "filing.status_changed" && e.data.filingId === filing.body.id && e.data.to === "expired",
+    );
+    expect(expiry).toHaveLength(1);
+    // No webhook when it was written: born dispatched, never in the outbox (docs/rules.md#webhooks).
+    const row = await env.DB.prepare("select created_at, dispatched_at from events where id = ?")
+      .bind(expiry[0].id)
+      .first<{ created_at: string; dispatched_at: string | null }>();
+    expect(row?.dispatched_at).toBe(row?.created_at);
+    expect(expiry[0].data).toEqual({
+      filingId: filing.body.id,
+      appId: appRes.body.appId,
+      type: "new",
+      from: "sms_verification",
+      to: "expired",
+    });
   });
 });
 

@@ -40,7 +40,7 @@ describe("material clean-up", () => {
     expect(actions?.n).toBe(1);
   });
 
-  it("keeps what an open filing uses; deletes a withdrawn filing's materials 180 days after, and its history says so", async () => {
+  it("keeps what an open filing uses; deletes a withdrawn filing's materials 180 days after, and tells its owner", async () => {
     const dev = await newAccount("developer");
     const appId = await newApp(dev.key);
     const letter = await uploadMaterial(dev.key, "commitment.letter", { kind: "pdf" });
@@ -61,16 +61,103 @@ describe("material clean-up", () => {
     );
     await runEnforcement(env, new Date(withdrawnAt + 179 * DAY));
     expect((await row(letter))?.deleted_at).toBeNull();
+    expect(await deletionEvents(dev.key, submitted.body.id)).toEqual([]);
 
     await runEnforcement(env, new Date(withdrawnAt + 181 * DAY));
     expect((await row(letter))?.deleted_at).not.toBeNull();
     expect(await env.MATERIALS.head(`materials/${letter}`)).toBeNull();
-    const history = await callJson(`/v1/filings/${submitted.body.id}/history`, { key: dev.key });
-    const last = history.body.items.at(-1);
-    expect(last).toMatchObject({ from: "withdrawn", to: "withdrawn", actor: { role: "system" } });
-    const note = await env.DB.prepare("select note from filing_history where filing_id = ? order by seq desc limit 1")
+    // The owner is told by an event naming the materials; the history keeps only the filing's moves.
+    expect(await deletionEvents(dev.key, submitted.body.id)).toEqual([
+      {
+        type: "filing.materials_deleted",
+        data: {
+          filingId: submitted.body.id,
+          appId,
+          type: "new",
+          materials: await materialsOf(submitted.body.id),
+        },
+      },
+    ]);
+    // No webhook when it was written: born dispatched, never in the outbox (docs/rules.md#webhooks).
+    const undispatched = await env.DB.prepare(
+      "select count(*) as n from events where type = 'filing.materials_deleted' and data ->> 'filingId' = ? and dispatched_at is not created_at",
+    )
       .bind(submitted.body.id)
-      .first<{ note: string }>();
-    expect(note?.note).toBe("materials_deleted");
+      .first<{ n: number }>();
+    expect(undispatched?.n).toBe(0);
+    const history = await callJson(`/v1/filings/${submitted.body.id}/history`, { key: dev.key });
+    expect(history.body.items.map((h: { from: string | null; to: string }) => [h.from, h.to])).toEqual([
+      [null, "platform_review"],
+      ["platform_review", "withdrawn"],
+    ]);
+
+    await runEnforcement(env, new Date(withdrawnAt + 200 * DAY));
+    expect(await deletionEvents(dev.key, submitted.body.id)).toHaveLength(1);
+  });
+
+  it("tells both the provider who filed and the app's owner, once each", async () => {
+    const owner = await newAccount("developer");
+    const provider = await newAccount("provider");
+    const appId = await newApp(owner.key);
+    const granted = await callJson(`/v1/apps/${appId}/grants`, { key: owner.key, body: { accountId: provider.id } });
+    expect(granted.status).toBe(201);
+    const { filingId, letter, withdrawnAt } = await withdrawnFilingWithLetter(provider.key, appId);
+
+    await runEnforcement(env, new Date(withdrawnAt + 181 * DAY));
+    expect((await row(letter))?.deleted_at).not.toBeNull();
+    for (const key of [owner.key, provider.key]) {
+      const seen = await deletionEvents(key, filingId);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.data.materials).toEqual(await materialsOf(filingId));
+      expect(seen[0]?.data.materials).toContainEqual({ mediaId: letter, path: "commitment.letter" });
+    }
+  });
+
+  it("writes history rows only for moves: no row goes from a status to the same status", async () => {
+    const dev = await newAccount("developer");
+    const { filingId, letter, withdrawnAt } = await withdrawnFilingWithLetter(dev.key, await newApp(dev.key));
+    await runEnforcement(env, new Date(withdrawnAt + 181 * DAY));
+    expect((await row(letter))?.deleted_at).not.toBeNull();
+
+    const mine = await env.DB.prepare("select count(*) as n from filing_history where filing_id = ?")
+      .bind(filingId)
+      .first<{ n: number }>();
+    expect(mine?.n).toBe(2);
+    const still = await env.DB.prepare(
+      "select filing_id, seq, from_status, to_status from filing_history where from_status is to_status",
+    ).all();
+    expect(still.results).toEqual([]);
   });
 });
+
+/** A filing using a fresh commitment letter, submitted with `key` and withdrawn at once. */
+async function withdrawnFilingWithLetter(key: string, appId: string) {
+  const letter = await uploadMaterial(key, "commitment.letter", { kind: "pdf" });
+  const submitted = await callJson("/v1/filings", {
+    key,
+    body: { ...validFiling(appId), commitment: { accepted: true, letter } },
+  });
+  expect(submitted.status).toBe(201);
+  const withdrawn = await callJson(`/v1/filings/${submitted.body.id}/withdraw`, { key, method: "POST" });
+  expect(withdrawn.status).toBe(200);
+  return { filingId: submitted.body.id as string, letter, withdrawnAt: Date.parse(withdrawn.body.updatedAt) };
+}
+
+/** Every material `filingId` used, by path, as `filing.materials_deleted` names them. */
+async function materialsOf(filingId: string) {
+  const rows = await env.DB.prepare(
+    "select media_id as mediaId, path from filing_materials where filing_id = ? order by path",
+  )
+    .bind(filingId)
+    .all<{ mediaId: string; path: string }>();
+  expect(rows.results.length).toBeGreaterThan(1);
+  return rows.results;
+}
+
+async function deletionEvents(key: string, filingId: string) {
+  const res = await callJson("/v1/events?limit=200", { key });
+  expect(res.status).toBe(200);
+  return (res.body.items as { type: string; data: Record<string, unknown> }[])
+    .filter((e) => e.type === "filing.materials_deleted" && e.data.filingId === filingId)
+    .map(({ type, data }) => ({ type, data }));
+}
