@@ -29,6 +29,7 @@ import {
 import { beijingDateTime } from "../domain/time";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
+import { initialDispatch } from "../webhooks/outbox";
 import type { FilingRow } from "./filings";
 
 /**
@@ -371,7 +372,7 @@ function relistStatements(db: Db, appId: string, at: string): Statement[] {
     db.insert(events).select(
       sql`select null, ${newId("evt")}, ${apps.ownerAccountId}, 'app.relisted',
           json_object('appId', ${apps.appId}, 'registrationNumber', (select r.number from ${registrations} r where r.app_id = ${appId} and r.status = 'active')),
-          ${at}, null
+          ${at}, ${initialDispatch(sql`${apps.ownerAccountId}`, at)}
         from ${apps} where ${delistedForDeadline}`,
     ),
     db
@@ -386,7 +387,8 @@ function registrationEvents(db: Db, recipients: string[], type: string, at: stri
   return [...new Set(recipients)].map((accountId) =>
     db.insert(events).select(
       sql`select null, ${newId("evt")}, ${accountId}, ${type},
-        json_object('number', number, 'appId', app_id, 'filingId', filing_id, 'status', status, 'version', version), ${at}, null
+        json_object('number', number, 'appId', app_id, 'filingId', filing_id, 'status', status, 'version', version), ${at},
+        ${initialDispatch(accountId, at)}
       from ${registrations} where filing_id = ${filingId}`,
     ),
   );
@@ -498,8 +500,6 @@ export async function registrationsToEnd(
   }));
 }
 
-const EVENT_ROWS_PER_INSERT = 16;
-
 const DELIST_REASON: Record<Exclude<RegistrationStatus, "active">, string> = {
   cancelled: "registration_cancelled",
   revoked: "registration_revoked",
@@ -562,7 +562,7 @@ export function endRegistrationStatements(
         ),
     );
   }
-  const rows: (typeof events.$inferInsert)[] = [];
+  const rows: { id: string; accountId: string; type: string; data: string }[] = [];
   for (const e of input.ended) {
     for (const accountId of new Set([e.ownerAccountId, ...input.extraRecipients])) {
       rows.push({
@@ -570,7 +570,6 @@ export function endRegistrationStatements(
         accountId,
         type: EVENT_TYPE[input.status],
         data: JSON.stringify({ number: e.number, appId: e.appId, status: input.status }),
-        createdAt: at,
       });
       if (e.listed) {
         rows.push({
@@ -578,14 +577,17 @@ export function endRegistrationStatements(
           accountId,
           type: "app.delisted",
           data: JSON.stringify({ appId: e.appId, reason: DELIST_REASON[input.status] }),
-          createdAt: at,
         });
       }
     }
   }
-  // Five bound values a row (seq and dispatched_at are written as literal nulls): 16 rows bind 80, under D1's 100.
-  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
-    statements.push(db.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)));
-  }
+  // Every event in one statement, the rows bound as one JSON list however many an organizer's cancellation ends.
+  statements.push(
+    db.insert(events).select(
+      sql`select null, e.value ->> 'id', e.value ->> 'accountId', e.value ->> 'type', e.value ->> 'data', ${at},
+        ${initialDispatch(sql`e.value ->> 'accountId'`, at)}
+      from json_each(${JSON.stringify(rows)}) e`,
+    ),
+  );
   return statements;
 }

@@ -6,6 +6,7 @@ import type { Env } from "../../src/types";
 import type { DeliveryMessage } from "../../src/webhooks/delivery-message";
 import { dispatchOutbox } from "../../src/webhooks/outbox";
 import { adminKey, callJson, newAccount, newApp, unique, validFiling } from "../support/api";
+import { approve, staff } from "../support/lifecycle";
 import { eventually, outboxSettled } from "./receiver";
 
 const appEnv = env as unknown as Env;
@@ -132,5 +133,34 @@ describe("a webhook set later", () => {
     await dispatchOutbox(appEnv, createDb(appEnv.DB));
     await outboxSettled();
     expect(sent.map((m) => m.eventId)).not.toContain(delisted?.id);
+  });
+});
+
+describe("every writer of events", () => {
+  it("writes an account's events born dispatched when it has no webhook: moves, issuance, revocation", async () => {
+    const dev = await newAccount("developer");
+    const keys = await staff();
+    const appId = await newApp(dev.key);
+    const submitted = await callJson("/v1/filings", { key: dev.key, body: validFiling(appId) });
+    expect(submitted.status).toBe(201);
+    const approved = await approve(submitted.body.id, keys);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect((await callJson(`/v1/apps/${appId}/list`, { key: dev.key, method: "POST" })).status).toBe(200);
+    const regulator = await newAccount("regulator");
+    const revoked = await callJson(
+      `/v1/regulator/registrations/${encodeURIComponent(approved.body.registrationNumber)}/revoke`,
+      { key: regulator.key, body: { reasons: [{ field: "service.name", error: "违规", suggest: "整改后重新备案" }] } },
+    );
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    const { results } = await env.DB.prepare(
+      "select type, created_at, dispatched_at from events where account_id = ? order by seq",
+    )
+      .bind(dev.id)
+      .all<{ type: string; created_at: string; dispatched_at: string | null }>();
+    expect(results.map((e) => e.type)).toEqual(
+      expect.arrayContaining(["filing.status_changed", "registration.issued", "registration.revoked", "app.delisted"]),
+    );
+    // Stamped by each insert itself with its own time, not by a later hand-off.
+    for (const e of results) expect(e.dispatched_at, e.type).toBe(e.created_at);
   });
 });
