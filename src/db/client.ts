@@ -22,7 +22,7 @@ export function dbFor(d1: D1Database): Db {
 
 /**
  * The query builder for reads that any replica may serve (D1 Sessions API, "first-unconstrained"): the public
- * lookup, whose answers may be up to 60 s old anyway (SPEC §8). Writes and everything a key holder reads stay on the
+ * lookup, whose answers may be up to 60 s old anyway (docs/rules.md#public-lookup). Writes and everything a key holder reads stay on the
  * primary. Called where a public read actually happens, so an answer served from memory opens no session.
  */
 export function replicaDb(d1: D1Database): Db {

@@ -198,7 +198,7 @@ export const registrationVersions = sqliteTable(
 );
 
 /**
- * What the public lookup serves (SPEC §8), one row per registration number, written in the batch that changes the
+ * What the public lookup serves (docs/rules.md#public-lookup), one row per registration number, written in the batch that changes the
  * registration: a number lookup is one primary-key read, and no private column is ever in reach of a public route.
  * Field names follow MIIT's query.
  */
@@ -247,7 +247,7 @@ export const filings = sqliteTable(
     organizerProvince: text("organizer_province"),
     serviceName: text("service_name"),
     serviceNameKey: text("service_name_key"),
-    /** For cancellations: `service`, `organizer` or `access` (SPEC §4). */
+    /** For cancellations: `service`, `organizer` or `access` (docs/rules.md#cancellation). */
     cancelScope: text("cancel_scope", { enum: ["service", "organizer", "access"] }),
     /** The whole request as submitted, sealed. */
     requestSealed: text("request_sealed").notNull(),
@@ -368,7 +368,7 @@ export const idempotencyKeys = sqliteTable(
 );
 
 /**
- * Deadline policies (SPEC §5): the listed apps they cover (listed before a cutoff), the deadline, the reminder
+ * Deadline policies (docs/rules.md#enforcement): the listed apps they cover (listed before a cutoff), the deadline, the reminder
  * offsets in days and the action. Times are ISO 8601 UTC; the API speaks RFC 3339 with an explicit offset.
  */
 export const policies = sqliteTable("policies", {
@@ -436,7 +436,7 @@ export const enforcementActions = sqliteTable(
   ],
 );
 
-/** An account's webhook endpoint (SPEC §7). Secrets are kept sealed; the previous one signs too until it lapses. */
+/** An account's webhook endpoint (docs/rules.md#webhooks). Secrets are kept sealed; the previous one signs too until it lapses. */
 export const webhookEndpoints = sqliteTable("webhook_endpoints", {
   accountId: text("account_id").primaryKey(),
   url: text("url").notNull(),

@@ -19,9 +19,9 @@ import {
 import { checkRegion, type RegionLookup } from "./regions";
 
 /**
- * The filing request (SPEC §10) in two passes, so one answer lists every problem:
+ * The filing request (docs/rules.md#requests) in two passes, so one answer lists every problem:
  * 1. structure with zod — types, required fields, unknown fields, enums, sizes;
- * 2. the domain rules of SPEC §2 over whatever is structurally sound — identifiers, regions, ages,
+ * 2. the domain rules of docs/rules.md#identifiers over whatever is structurally sound — identifiers, regions, ages,
  *    validity, nature ↔ certificate, content types ↔ pre-approvals.
  * Both passes report `Problem`s; nothing here does I/O (the pre-flight rules that need stored data are in
  * src/repositories/preflight.ts).
@@ -95,7 +95,7 @@ const OrganizerSchema = z.strictObject({
 const ServiceSchema = z.strictObject({
   name: text(30),
   serviceContentTypes: z.array(z.string().max(64)).min(1).max(5),
-  // Absent or empty: no pre-approval applies (SPEC §2).
+  // Absent or empty: no pre-approval applies (docs/rules.md#identifiers).
   preApprovals: z
     .array(z.strictObject({ type: z.enum(preApprovalCodes), approvalNumber: text(100), document: MediaId.optional() }))
     .max(12)
@@ -144,7 +144,7 @@ export function charCount(value: string): number {
   return [...value].length;
 }
 
-/** NFKC, trimmed, case-folded: two service names that read the same compare equal (SPEC §11). */
+/** NFKC, trimmed, case-folded: two service names that read the same compare equal (docs/rules.md#preflight). */
 export function serviceNameKey(name: string): string {
   return name.normalize("NFKC").trim().toLowerCase().replace(/\s+/g, " ");
 }

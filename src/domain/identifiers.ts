@@ -1,5 +1,5 @@
 /**
- * Identifier checks for filings (SPEC §2). Pure functions: each one trims and normalizes its input, then either
+ * Identifier checks for filings (docs/rules.md#identifiers). Pure functions: each one trims and normalizes its input, then either
  * returns the normalized value or a single code naming the first rule it breaks, so the HTTP edge can report a
  * field-level error instead of failing the request.
  *

@@ -1,5 +1,5 @@
 /**
- * How personal data is shown to owners (SPEC §9): enough to recognise a value, not enough to use it.
+ * How personal data is shown to owners (docs/rules.md#privacy): enough to recognise a value, not enough to use it.
  * `4405**********0014`, `138****5678`, `z***@example.com`.
  */
 export function maskCertificateNumber(value: string): string {

@@ -137,7 +137,7 @@ export type RequiredMaterial = { path: string; certificateType?: string };
 type Holder = { certificate?: { type?: unknown } } | undefined;
 
 /**
- * The attachments a filing needs, from its own content (SPEC §4 and the materials rules): a non-individual
+ * The attachments a filing needs, from its own content (docs/rules.md#materials): a non-individual
  * organizer's licence; each principal's certificate (both sides of a card); an authorization letter when the
  * principal is not the legal representative; the signed commitment letter; a permit per pre-approval.
  */

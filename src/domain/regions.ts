@@ -1,7 +1,7 @@
 import { joinPath, type Problem, problem } from "./problems";
 
 /**
- * The region rule (SPEC §2): an organizer's `{province, city, district?}` as GB/T 2260 codes, six digits each.
+ * The region rule (docs/rules.md#identifiers): an organizer's `{province, city, district?}` as GB/T 2260 codes, six digits each.
  * The code table itself lives in D1 (`regions`, loaded by a migration generated from the region data package),
  * so this rule takes a lookup and does no I/O.
  *

@@ -85,7 +85,7 @@ async function jobsFor(db: Db, now: string): Promise<SweepJob[]> {
 }
 
 /**
- * One enforcement run for the cron's scheduled time (SPEC §5): every job takes "now" from that time, works in
+ * One enforcement run for the cron's scheduled time (docs/rules.md#enforcement): every job takes "now" from that time, works in
  * whole chunks and stops at the invocation's budget; the run is recorded with its counts and whether it finished.
  */
 export async function runEnforcement(env: Env, scheduledTime: Date, options: RunOptions = {}): Promise<RunOutcome> {

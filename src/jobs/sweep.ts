@@ -8,7 +8,7 @@ import type { Env } from "../types";
 import type { Budget } from "./budget";
 
 /**
- * The shape every enforcement job shares (SPEC §5): pick up to CHUNK_SIZE rows not handled yet, then handle them
+ * The shape every enforcement job shares (docs/rules.md#enforcement): pick up to CHUNK_SIZE rows not handled yet, then handle them
  * in one db.batch() — the action rows (whose unique key makes a rerun a no-op), the change itself, its outbox
  * events and one audit row holding a digest of the chunk. A chunk either happens whole or not at all, so a run
  * that stops anywhere (budget, crash, injected failure) leaves only whole chunks behind, and the next run picks

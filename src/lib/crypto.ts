@@ -1,5 +1,5 @@
 /**
- * Personal data protection (SPEC §9) with WebCrypto only.
+ * Personal data protection (docs/rules.md#integrity) with WebCrypto only.
  *
  * - Sealing: AES-256-GCM with a 96-bit random IV; the stored form is `<keyId>.<iv>.<ciphertext>` (base64url),
  *   so values sealed under an older key stay readable after `PII_KEY` rotates (old keys in `PII_OLD_KEYS`).

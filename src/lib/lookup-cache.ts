@@ -1,7 +1,7 @@
 import { setBounded } from "./bounded-map";
 
 /**
- * Hot registration numbers, kept in this isolate's memory (SPEC §8: a change is visible within 60 s): a hit costs no
+ * Hot registration numbers, kept in this isolate's memory (docs/rules.md#public-lookup: a change is visible within 60 s): a hit costs no
  * I/O at all. Entries live at most ISOLATE_TTL_MS; with the browser's `max-age` (BROWSER_MAX_AGE_S) on top, the worst
  * case is 30 + 30 = 60 s. A change made in this isolate drops its entries at once (`forgetNumbers`); elsewhere the
  * lifetime bounds it.

@@ -4,7 +4,7 @@ import { publicRecords } from "../db/schema";
 import { serviceNameKey } from "../domain/filing-request";
 
 /**
- * The public lookup's reads (SPEC §8). They select named columns of `public_records` only — the table holds
+ * The public lookup's reads (docs/rules.md#public-lookup). They select named columns of `public_records` only — the table holds
  * nothing private — and shape MIIT's field names in one place.
  */
 

@@ -43,7 +43,7 @@ type Statement = BatchItem<"sqlite">;
 
 export type RegistrationStatus = "active" | "cancelled" | "revoked" | "access_removed";
 
-/** The public record's fields that come from the filing (SPEC §8). */
+/** The public record's fields that come from the filing (docs/rules.md#public-lookup). */
 function publicFields(request: FilingSubmission, at: Date) {
   const individual = request.organizer.nature === "individual";
   const nature = NATURES.find((n) => n.code === request.organizer.nature);
@@ -362,7 +362,7 @@ export async function newRegistrationStatements(
 }
 
 /**
- * An app delisted for missing its deadline goes live again as soon as it is approved (SPEC §5), without waiting
+ * An app delisted for missing its deadline goes live again as soon as it is approved (docs/rules.md#apps), without waiting
  * for the cron; no other delisting is undone automatically. The event is written first, while the app still
  * reads as delisted-for-deadline.
  */

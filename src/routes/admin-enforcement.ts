@@ -18,13 +18,13 @@ import {
   updatePolicy,
 } from "../repositories/policies";
 
-/** The platform's side of deadlines (SPEC §5): its catalogue, its policies, and what enforcement did. */
+/** The platform's side of deadlines (docs/rules.md#enforcement): its catalogue, its policies, and what enforcement did. */
 /** Mounted inside adminRoutes, whose key and role checks it shares. */
 export const adminEnforcementRoutes = createRouter();
 
 const json = <T>(schema: T) => ({ "application/json": { schema } });
 
-/** RFC 3339 with an explicit offset (SPEC §11); stored as UTC. */
+/** RFC 3339 with an explicit offset (docs/rules.md#requests); stored as UTC. */
 const OffsetDateTime = z
   .string()
   .max(40)

@@ -5,7 +5,7 @@ import { ApiError } from "../lib/errors";
 import { bearerSecurity, createKeyHolderRouter, errorResponses } from "../lib/router";
 
 /**
- * Every event of the caller's, oldest first (SPEC §7): `after` is the last id the client has seen; the answer's
+ * Every event of the caller's, oldest first (docs/rules.md#webhooks): `after` is the last id the client has seen; the answer's
  * `nextCursor` is the last id returned, or the `after` given when nothing is new. Ordered by the outbox's own
  * sequence, so a poll never skips an event committed later with an earlier-looking id.
  */

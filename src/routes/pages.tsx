@@ -10,7 +10,7 @@ import type { AppEnv } from "../types";
 import { lookupNumber, PublicRecordSchema, searchQuery } from "./public";
 
 /**
- * The public web (SPEC §8): a search page, a record page with the snippet an app shows on its "about" page, and a
+ * The public web (docs/rules.md#public-lookup): a search page, a record page with the snippet an app shows on its "about" page, and a
  * status badge. Server-rendered, Chinese, readable on a phone; no client framework and no external assets, so it
  * loads fast from mainland China. Pages show only what the public record holds, which is already masked.
  */

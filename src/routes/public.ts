@@ -12,7 +12,7 @@ import { findPublicRecord, type SearchQuery, searchPublicRecords } from "../repo
 import type { AppEnv } from "../types";
 
 /**
- * The public lookup (SPEC §8): anyone, no key, read-only, CORS from any origin, rate limited per client,
+ * The public lookup (docs/rules.md#public-lookup): anyone, no key, read-only, CORS from any origin, rate limited per client,
  * cacheable (`max-age` and `ETag`), and nothing personal in any answer.
  */
 export const publicRoutes = createRouter();

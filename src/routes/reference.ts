@@ -13,7 +13,7 @@ import {
 import { createRouter, errorResponses } from "../lib/router";
 import { loadRegions } from "../repositories/regions";
 
-/** Reference data (SPEC §2): public, versioned, cacheable. */
+/** Reference data (docs/rules.md#identifiers): public, versioned, cacheable. */
 export const referenceRoutes = createRouter();
 
 referenceRoutes.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));

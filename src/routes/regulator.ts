@@ -43,7 +43,7 @@ import { staffFiling, staffRoutes } from "./staff";
 /**
  * 管局: the regulator connector reports the principals' SMS confirmation and the provincial bureau's decision,
  * and may revoke a registration. In development mode an approval without a number makes beian allocate it,
- * acting as the bureau (SPEC §3).
+ * acting as the bureau (docs/rules.md#numbers).
  */
 export const regulatorRoutes = staffRoutes({
   role: "regulator",

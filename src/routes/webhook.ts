@@ -12,7 +12,7 @@ import { eventPayload, post, signingSecrets } from "../webhooks/delivery";
 import { newWebhookSecret } from "../webhooks/signing";
 import { webhookUrlProblem } from "../webhooks/url";
 
-/** An account's webhook endpoint, its secret, a test ping and its dead deliveries (SPEC §6, §7). */
+/** An account's webhook endpoint, its secret, a test ping and its dead deliveries (docs/rules.md#webhooks). */
 export const webhookRoutes = createKeyHolderRouter();
 
 const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;

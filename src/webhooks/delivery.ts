@@ -9,7 +9,7 @@ import { DELIVERY_TIMEOUT_MS, type DeliverySchedule, deliverySchedule } from "./
 import { signatureHeaders } from "./signing";
 
 /**
- * Delivery of one event to its account's endpoint (SPEC §7). A non-2xx answer or a timeout is retried through the
+ * Delivery of one event to its account's endpoint (docs/rules.md#webhooks). A non-2xx answer or a timeout is retried through the
  * queue with growing delays — 10 attempts over about 40 hours — then the delivery is parked as dead and listed for
  * the account. 410 Gone disables the endpoint. Each attempt is signed with the time it is sent.
  */

@@ -5,7 +5,7 @@ import type { Env } from "../types";
 import type { DeliveryMessage, PendingEvent } from "./delivery-message";
 
 /**
- * Hands committed events to the delivery queue (SPEC §7): events of accounts with a live webhook are sent, and every
+ * Hands committed events to the delivery queue (docs/rules.md#webhooks): events of accounts with a live webhook are sent, and every
  * event picked is then marked dispatched. Sending before marking means a crash in between sends an event twice,
  * never zero times; deliveries are keyed by event, so the receiver sees one `webhook-id` either way.
  * `olderThan` lets the scheduled re-send leave fresh events to the request that wrote them.

@@ -1,6 +1,6 @@
 import type { FieldCode } from "../domain/problems";
 /**
- * Where a webhook may point (SPEC §7): https only; never `localhost` or a literal private, loopback, link-local or
+ * Where a webhook may point (docs/rules.md#webhooks): https only; never `localhost` or a literal private, loopback, link-local or
  * otherwise non-public address. In development mode http and loopback are allowed, private ranges never.
  * Returns the problem code, or null when the URL is acceptable.
  *

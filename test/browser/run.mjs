@@ -1,4 +1,4 @@
-// The public web (SPEC §8) in a real browser: starts the service the way `npm start` does, on a free port with its
+// The public web (docs/rules.md#public-lookup) in a real browser: starts the service the way `npm start` does, on a free port with its
 // own empty local state and the demo data, then walks the pages as a visitor on a phone would. Uses Debian's
 // chromium (never a downloaded browser). Screenshots go to test/browser/output/. Exits non-zero on any failure.
 import { spawn } from "node:child_process";

@@ -52,7 +52,7 @@ describe("resident ID (GB 11643-1999)", () => {
     ["11010519491231002X", "1949-12-31"],
     ["440524188001010014", "1880-01-01"],
     ["34052419800101001X", "1980-01-01"],
-  ])("accepts the SPEC vector %s", (id, birthDate) => {
+  ])("accepts the reference vector %s", (id, birthDate) => {
     expect(checkResidentId(id, TODAY)).toEqual({ ok: true, value: id, birthDate });
   });
 
@@ -61,7 +61,7 @@ describe("resident ID (GB 11643-1999)", () => {
     ["110105194902300020", "INVALID_BIRTH_DATE"], // 30 February, check character right
     ["110105194902290029", "INVALID_BIRTH_DATE"], // 1949 is no leap year, check character right
     ["440524188001010013", "INVALID_CHECK_CHARACTER"],
-  ])("refuses the SPEC vector %s with %s", (id, code) => {
+  ])("refuses the reference vector %s with %s", (id, code) => {
     expect(checkResidentId(id, TODAY)).toEqual({ ok: false, code });
   });
 
@@ -266,11 +266,14 @@ describe("resident ID (GB 11643-1999)", () => {
 });
 
 describe("Unified Social Credit Code (GB 32100-2015)", () => {
-  it.each(["91350100M000100Y43", "9144030071526726XG", "91440300MA5G35XK4R"])("accepts the SPEC vector %s", (code) => {
-    expect(checkUscc(code)).toEqual({ ok: true, value: code });
-  });
+  it.each(["91350100M000100Y43", "9144030071526726XG", "91440300MA5G35XK4R"])(
+    "accepts the reference vector %s",
+    (code) => {
+      expect(checkUscc(code)).toEqual({ ok: true, value: code });
+    },
+  );
 
-  it("refuses the SPEC vectors", () => {
+  it("refuses the reference vectors", () => {
     expect(checkUscc("91350100M000100Y4Z")).toEqual({ ok: false, code: "INVALID_FORMAT" });
     expect(checkUscc("91310115MA1G4L1WXK")).toEqual({ ok: false, code: "INVALID_CHECK_CHARACTER" });
   });

@@ -79,7 +79,7 @@ describe("service content taxonomy", () => {
 });
 
 describe("pre-approval types", () => {
-  it("are the twelve of SPEC §10", () => {
+  it("are the twelve of docs/rules.md#requests", () => {
     expect(codesOf(PRE_APPROVAL_TYPES)).toEqual([
       "news",
       "publishing",
@@ -98,7 +98,7 @@ describe("pre-approval types", () => {
 });
 
 describe("natures and certificate types", () => {
-  it("lists the seven natures of SPEC §1", () => {
+  it("lists the seven natures of docs/rules.md#identifiers", () => {
     expect(codesOf(NATURES)).toEqual([
       "enterprise",
       "individual",

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkRegion, type RegionLookup, type RegionRow, regionLookupFrom } from "../../src/domain/regions";
 
 // The rule runs over the rows the migration loaded into D1, so these tests also prove that the generated
-// migration applies and holds what SPEC §2 relies on.
+// migration applies and holds what docs/rules.md#identifiers relies on.
 let rows: RegionRow[];
 let lookup: RegionLookup;
 

@@ -1,4 +1,4 @@
-// Who may call what: the expected answer class for every route and every kind of caller, written from SPEC §6
+// Who may call what: the expected answer class for every route and every kind of caller, written from docs/rules.md#permissions
 // (and, where it is silent, from docs/decisions.md), not from the route code. The authorization check
 // (test/reliability/checks/authz.mjs) calls every cell against a running service; test/routes/authz-coverage.test.ts
 // fails when the app registers a route this table does not list.
@@ -8,7 +8,7 @@
 //         resource's state (the probes are built so that an allowed caller sees one of those);
 //   401   no key, a malformed key, an unknown or revoked key;
 //   403   the caller's role may not use the route;
-//   404   the resource exists but is not the caller's (SPEC §6: the role is checked first, then ownership).
+//   404   the resource exists but is not the caller's (docs/rules.md#permissions: the role is checked first, then ownership).
 
 /** Every kind of caller the matrix tries. `otherDeveloper` is a developer who owns none of the probed resources. */
 export const PRINCIPALS = [
@@ -48,7 +48,7 @@ function only(roles, extra = {}) {
  * reordered run still lands in the same class.
  */
 export const AUTHZ_TABLE = [
-  // Liveness, docs and pages (SPEC §6: no key; §8: the public web).
+  // Liveness, docs and pages (docs/rules.md#permissions: no key, and #public-lookup: the public web).
   { method: "GET", path: "/health", who: everyone() },
   { method: "GET", path: "/openapi.json", who: everyone() },
   { method: "GET", path: "/docs", who: everyone() },
@@ -58,7 +58,7 @@ export const AUTHZ_TABLE = [
   { method: "GET", path: "/r/{number}", who: everyone() },
   { method: "GET", path: "/badge/{file}", who: everyone() },
 
-  // Reference data and the public lookup (SPEC §6: no key, and a key is ignored — even a bad one).
+  // Reference data and the public lookup (docs/rules.md#permissions: no key, and a key is ignored — even a bad one).
   { method: "GET", path: "/v1/reference/natures", who: everyone() },
   { method: "GET", path: "/v1/reference/certificate-types", who: everyone() },
   { method: "GET", path: "/v1/reference/pre-approval-types", who: everyone() },
@@ -68,7 +68,7 @@ export const AUTHZ_TABLE = [
   { method: "GET", path: "/v1/public/registrations/{number}", who: everyone() },
   { method: "GET", path: "/v1/public/search", who: everyone() },
 
-  // Accounts, keys, audit, catalogue, policies, job history: admin only (SPEC §6).
+  // Accounts, keys, audit, catalogue, policies, job history: admin only (docs/rules.md#permissions).
   { method: "POST", path: "/v1/admin/accounts", who: only(["admin"]) },
   { method: "GET", path: "/v1/admin/accounts", who: only(["admin"]) },
   { method: "POST", path: "/v1/admin/accounts/{id}/keys", who: only(["admin"]) },
@@ -81,7 +81,7 @@ export const AUTHZ_TABLE = [
   { method: "POST", path: "/v1/admin/apps/import", who: only(["admin"]) },
   { method: "GET", path: "/v1/admin/enforcement/runs", who: only(["admin"]) },
 
-  // Apps: developers, each its own (SPEC §6); providers file for granted apps but do not manage them
+  // Apps: developers, each its own (docs/rules.md#permissions); providers file for granted apps but do not manage them
   // (decisions: "Apps routes are for developers"). Another developer's app is 404.
   { method: "POST", path: "/v1/apps", who: only(["developer"]) },
   { method: "GET", path: "/v1/apps", who: only(["developer"]) },
@@ -93,14 +93,14 @@ export const AUTHZ_TABLE = [
   { method: "DELETE", path: "/v1/apps/{appId}/grants/{accountId}", who: only(["developer"], { otherDeveloper: 404 }) },
 
   // Filings: developers and providers; reads by the submitter or the app's owner (a provider through a grant).
-  // Admins have no implicit access to filings (SPEC §6): 403.
+  // Admins have no implicit access to filings (docs/rules.md#permissions): 403.
   { method: "POST", path: "/v1/filings/validate", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
   { method: "POST", path: "/v1/filings", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
   // A list is of the caller's own and granted apps: another developer gets an empty page, not a 404.
   { method: "GET", path: "/v1/filings", who: only(["developer", "provider"]) },
   { method: "GET", path: "/v1/filings/{id}", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
   { method: "GET", path: "/v1/filings/{id}/history", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
-  // SPEC: the submitter withdraws; decisions add the app's owner. A provider that can see the filing (granted app)
+  // docs/rules.md#permissions: the submitter withdraws, and so may the app's owner. A provider that can see the filing (granted app)
   // but neither submitted it nor owns the app is refused with 403: it may see it, so a 404 would be untrue.
   {
     method: "POST",
@@ -140,13 +140,13 @@ export const AUTHZ_TABLE = [
     },
   },
 
-  // Platform review: reviewers only (SPEC §6).
+  // Platform review: reviewers only (docs/rules.md#permissions).
   { method: "GET", path: "/v1/review/queue", who: only(["reviewer"]) },
   { method: "GET", path: "/v1/review/filings/{id}", who: only(["reviewer"]) },
   { method: "POST", path: "/v1/review/filings/{id}/approve", who: only(["reviewer"]) },
   { method: "POST", path: "/v1/review/filings/{id}/reject", who: only(["reviewer"]) },
 
-  // The bureau side: the regulator only (SPEC §6).
+  // The bureau side: the regulator only (docs/rules.md#permissions).
   { method: "GET", path: "/v1/regulator/queue", who: only(["regulator"]) },
   { method: "GET", path: "/v1/regulator/filings/{id}", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/filings/{id}/sms-verified", who: only(["regulator"]) },
@@ -154,7 +154,7 @@ export const AUTHZ_TABLE = [
   { method: "POST", path: "/v1/regulator/filings/{id}/approve", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/registrations/{number}/revoke", who: only(["regulator"]) },
 
-  // Events and webhooks: any account, its own (SPEC §6).
+  // Events and webhooks: any account, its own (docs/rules.md#permissions).
   { method: "GET", path: "/v1/events", who: anyAccount() },
   { method: "PUT", path: "/v1/webhook", who: anyAccount() },
   { method: "GET", path: "/v1/webhook", who: anyAccount() },

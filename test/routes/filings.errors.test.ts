@@ -1,5 +1,5 @@
 /**
- * Every error a client can cause on the filing routes (SPEC §6, §11): status, stable code, and for field
+ * Every error a client can cause on the filing routes (docs/rules.md#error-codes): status, stable code, and for field
  * problems the path of each entry. Every test makes its own accounts, apps and people.
  */
 import { env } from "cloudflare:workers";

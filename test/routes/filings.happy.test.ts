@@ -1,5 +1,5 @@
 /**
- * The filing paths that succeed (SPEC §4, §6, §10): submit, read, list, withdraw, providers, change, cancel,
+ * The filing paths that succeed (docs/rules.md#lifecycle): submit, read, list, withdraw, providers, change, cancel,
  * and the dry run. Every test makes its own accounts, apps and people.
  */
 import { describe, expect, it } from "vitest";
@@ -20,7 +20,7 @@ import { makeResidentId, makeUscc } from "../support/identifiers";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The masks of SPEC §9: `4405**********0014`, `138****5678`, `z***@example.com`. */
+/** The masks of docs/rules.md#privacy: `4405**********0014`, `138****5678`, `z***@example.com`. */
 const maskedId = (n: string) => `${n.slice(0, 4)}${"*".repeat(n.length - 8)}${n.slice(-4)}`;
 const maskedMobile = (m: string) => `${m.slice(0, 3)}****${m.slice(-4)}`;
 

@@ -1,5 +1,5 @@
 /**
- * The domain rules of SPEC §2 and the pre-flight rules of §4/§11, each through the real entry (mostly the dry
+ * The rules of docs/rules.md#identifiers and #preflight, each through the real entry (mostly the dry
  * run, which reports exactly what a submission would). Every test makes its own accounts, apps and people.
  */
 import { describe, expect, it } from "vitest";
@@ -66,7 +66,7 @@ function individualOrganizer(principal: Person, name = `李${unique()}`) {
 }
 
 describe("resident ID", () => {
-  it("refuses a wrong check character (SPEC vectors)", async () => {
+  it("refuses a wrong check character (reference vectors)", async () => {
     for (const number of ["110105194912310021", "440524188001010013"]) {
       const entries = await check((f) => {
         f.organizer.principal = person({ certificate: residentCertificate(number) });
@@ -84,7 +84,7 @@ describe("resident ID", () => {
     }
   });
 
-  it("accepts the SPEC's valid vectors", async () => {
+  it("accepts the valid reference vectors", async () => {
     for (const number of ["11010519491231002X", "440524188001010014", "34052419800101001X"]) {
       const entries = await check((f) => {
         f.organizer.principal = person({ certificate: residentCertificate(number) });

@@ -130,7 +130,7 @@ it("stores no personal data in the clear, and shows it masked to the owner", asy
   for (const secret of Object.values(secrets)) expect(JSON.stringify(history.body)).not.toContain(secret);
 });
 
-/** 18 characters → first four, ten stars, last four (SPEC §9: `4405**********0014`). */
+/** 18 characters → first four, ten stars, last four (docs/rules.md#privacy: `4405**********0014`). */
 function mask(number: string): string {
   return `${number.slice(0, 4)}${"*".repeat(number.length - 8)}${number.slice(-4)}`;
 }

@@ -1,6 +1,6 @@
 /**
  * Valid identifiers for test data: factories for fixtures and fast-check arbitraries for property tests.
- * Check characters come from src/domain/identifiers; the SPEC vectors in test/domain pin that algorithm down.
+ * Check characters come from src/domain/identifiers; the reference vectors in test/domain pin that algorithm down.
  */
 import fc from "fast-check";
 import { RESIDENT_ID_PROVINCE_CODES, residentIdCheckCharacter, usccCheckCharacter } from "../../src/domain/identifiers";

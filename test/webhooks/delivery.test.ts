@@ -162,7 +162,7 @@ describe("attemptDelivery", () => {
     for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1] as number);
     expect(delays[1]).toBeGreaterThan(delays[0] as number);
     expect(Math.max(...delays)).toBeLessThanOrEqual(12 * 60 * 60); // the queue's longest delay
-    // At least 8 attempts spread over at least 24 h (SPEC §7).
+    // At least 8 attempts spread over at least 24 h (docs/rules.md#webhooks).
     expect(delays.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(DAY_S);
 
     expect(await attemptDelivery(appEnv, db(), eventId, new Date(clock))).toEqual({ outcome: "dead" });

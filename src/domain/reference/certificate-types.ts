@@ -1,5 +1,5 @@
 /**
- * 证件类型: the certificates an organizer or a principal may present (SPEC §2, §10).
+ * 证件类型: the certificates an organizer or a principal may present (docs/rules.md#identifiers).
  * The number formats themselves are checked by the identifier rules; this is the catalogue served by
  * `GET /v1/reference/certificate-types`.
  */

@@ -291,7 +291,7 @@ export const USCC_PREFIXES = [
   { prefix: "Y1", authority: "其他", authorityEn: "Other", category: "其他", categoryEn: "Other", nature: "other" },
 ] as const;
 
-/** Personal certificates (SPEC §2): what an individual may present. */
+/** Personal certificates (docs/rules.md#identifiers): what an individual may present. */
 const PERSONAL: readonly CertificateType[] = [
   "resident_id",
   "passport",
@@ -300,7 +300,7 @@ const PERSONAL: readonly CertificateType[] = [
   "taiwan_permit",
   "foreign_permanent_residence",
 ];
-/** Every organization — military and other included — is identified by its USCC (SPEC §2). */
+/** Every organization — military and other included — is identified by its USCC (docs/rules.md#identifiers). */
 const ORGANIZATION: readonly CertificateType[] = ["uscc"];
 
 type NatureCode =
@@ -316,7 +316,7 @@ function prefixesOf(nature: NatureCode): readonly string[] {
   return USCC_PREFIXES.filter((p) => p.nature === nature).map((p) => p.prefix);
 }
 
-/** 单位性质, with the names MIIT's filing system uses (SPEC §1). */
+/** 单位性质, with the names MIIT's filing system uses (docs/rules.md#identifiers). */
 export const NATURES: readonly {
   code: NatureCode;
   name: string;
@@ -379,7 +379,7 @@ export function certificateTypesFor(nature: Nature): readonly CertificateType[] 
 /**
  * Whether a USCC's registration-authority and type characters fit the nature. Only the prefix is judged here;
  * length, alphabet and the check character are the identifier rule's business. Lowercase input is accepted,
- * as the code itself is uppercased on input (SPEC §2).
+ * as the code itself is uppercased on input (docs/rules.md#identifiers).
  */
 export function usccPrefixFits(nature: Nature, uscc: string): boolean {
   const prefix = uscc.trim().slice(0, 2).toUpperCase();

@@ -1,6 +1,6 @@
 /**
  * 前置审批 pre-approvals: the permits some kinds of internet information service need before filing
- * (SPEC §1, §10). Codes are binding API; names follow the wording of MIIT's filing system.
+ * (docs/rules.md#identifiers). Codes are binding API; names follow the wording of MIIT's filing system.
  */
 export const PRE_APPROVAL_TYPES = [
   { code: "news", name: "新闻", nameEn: "News" },

@@ -2,7 +2,7 @@ import type { PreApprovalType } from "./pre-approval-types";
 import data from "./service-content-types.json";
 
 /**
- * 服务内容: beian's own two-level taxonomy of what a mini program does (SPEC §2). It is a data file so that
+ * 服务内容: beian's own two-level taxonomy of what a mini program does (docs/rules.md#identifiers). It is a data file so that
  * product staff can revise it without touching code; a revision bumps `version`, and codes once published are
  * never reused for something else (filings keep the codes they were submitted with).
  * Filings may only choose second-level codes; `requiresPreApprovals` names the permits a filing choosing that

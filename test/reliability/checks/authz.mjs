@@ -1,6 +1,6 @@
 // Authorization matrix: every route × every kind of caller (no key, a malformed key, a revoked key, each role, and
 // a developer who owns none of the probed things) against the expected table in ../authz-table.mjs, which is
-// written from SPEC §6. Each cell is one real request to a running service; a cell matches when the answer's
+// written from docs/rules.md#permissions. Each cell is one real request to a running service; a cell matches when the answer's
 // class (ok / 401 / 403 / 404) is the table's.
 import { rmSync } from "node:fs";
 import { seedFilings } from "../../../scripts/seed.mjs";

@@ -1,4 +1,4 @@
-// Privacy: personal data is encrypted at rest and never leaves through a public route (SPEC §8, §9).
+// Privacy: personal data is encrypted at rest and never leaves through a public route (docs/rules.md#privacy).
 // A flow plants known values — certificate numbers, mobiles, emergency contacts, emails, several filings of
 // enterprises and individuals, some approved (so public records exist), some in review, one rejected, with the
 // values also written inside an uploaded letter — then (a) every file under the service's state directory (the
