@@ -20,7 +20,7 @@ export default defineConfig(async () => {
       }),
     ],
     // zod as the Worker bundle has it (wrangler.toml [alias]): without the locales.
-    resolve: { alias: [{ find: /^zod$/, replacement: "/src/vendor/zod.js" }] },
+    resolve: { alias: [{ find: /^zod$/, replacement: "/src/vendor/zod.ts" }] },
     test: {
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
