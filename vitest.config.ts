@@ -35,7 +35,7 @@ export default defineConfig(async () => {
         },
         {
           // The build, in Node, as scripts/ run it: the full zod and zod-to-openapi (the OpenAPI document is
-          // generated with them).
+          // generated with them), and the bundle check.
           test: { name: "build", environment: "node", include: ["test/build/**/*.test.ts"] },
         },
       ],
