@@ -1,29 +1,44 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { workerAliases } from "./scripts/aliases.mjs";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./drizzle");
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ENVIRONMENT: "development",
-            // Test-only secrets; development values live in .dev.vars.example.
-            PII_KEY: "k1:7N9mE2sQ0pW4xV1bC8dF6gH3jK5lZ7aB9nM2qR4tY6s=",
-            BLIND_INDEX_KEY: "test-blind-index-key-0123456789abcdef",
-            ADMIN_BOOTSTRAP_KEY: "bk_test_bootstrap_admin_key_0123456789",
+    test: {
+      projects: [
+        {
+          // The Worker, in workerd, as it is bundled.
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ENVIRONMENT: "development",
+                  // Test-only secrets; development values live in .dev.vars.example.
+                  PII_KEY: "k1:7N9mE2sQ0pW4xV1bC8dF6gH3jK5lZ7aB9nM2qR4tY6s=",
+                  BLIND_INDEX_KEY: "test-blind-index-key-0123456789abcdef",
+                  ADMIN_BOOTSTRAP_KEY: "bk_test_bootstrap_admin_key_0123456789",
+                },
+              },
+            }),
+          ],
+          // zod and zod-to-openapi as the Worker bundle has them (wrangler.toml [alias]).
+          resolve: { alias: workerAliases() },
+          test: {
+            name: "worker",
+            setupFiles: ["./test/setup.ts"],
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/build/**"],
           },
         },
-      }),
-    ],
-    // zod as the Worker bundle has it (wrangler.toml [alias]): without the locales.
-    resolve: { alias: [{ find: /^zod$/, replacement: "/src/vendor/zod.js" }] },
-    test: {
-      setupFiles: ["./test/setup.ts"],
-      include: ["test/**/*.test.ts"],
+        {
+          // The build, in Node, as scripts/ run it: the full zod and zod-to-openapi (the OpenAPI document is
+          // generated with them), and the bundle check.
+          test: { name: "build", environment: "node", include: ["test/build/**/*.test.ts"] },
+        },
+      ],
     },
   };
 });

@@ -1,6 +1,7 @@
-// Writes beian's OpenAPI document to public/openapi.json: bundles the app for Node with the full
-// @asteasolutions/zod-to-openapi generator (the Worker ships without it; src/vendor/zod-to-openapi.js), builds
-// the routes and asks them for their document. Run by scripts/build-assets.mjs.
+// Writes beian's OpenAPI document to public/openapi.json: bundles the app for Node with zod and
+// @asteasolutions/zod-to-openapi whole (no wrangler.toml [alias]: the Worker ships without the generator;
+// src/vendor/), builds the routes and asks them for their document. Run by scripts/build-assets.mjs;
+// test/build/openapi.test.ts checks the result against the routes.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -27,16 +27,20 @@ export const scratchDir = stateDir ?? join(root, ".wrangler");
 
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
-/** Runs a command to completion, stdin closed (so wrangler never waits for a confirmation). */
+/**
+ * Runs a command to completion, stdin closed (so wrangler never waits for a confirmation). `quiet` resolves with its
+ * output instead of showing it; `onStderr` receives its error output instead of the terminal.
+ */
 export function run(command, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin(command), args, {
       cwd: root,
       env: wranglerEnv,
-      stdio: ["ignore", opts.quiet ? "pipe" : "inherit", "inherit"],
+      stdio: ["ignore", opts.quiet ? "pipe" : "inherit", opts.onStderr ? "pipe" : "inherit"],
     });
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
+    if (opts.onStderr) child.stderr?.on("data", opts.onStderr);
     child.on("error", reject);
     child.on("exit", (code) =>
       code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),

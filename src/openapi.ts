@@ -3,8 +3,9 @@ import type { AppEnv } from "./types";
 
 /**
  * beian's OpenAPI 3.1 document, from the routes' own zod schemas. It is written at build time
- * (scripts/build-openapi.mjs → public/openapi.json) and served as a static asset; a test checks the served
- * document against one generated from the routes under test.
+ * (scripts/build-openapi.mjs → public/openapi.json) and served as a static asset: the Worker has no generator
+ * (src/vendor/zod-to-openapi.js), so this throws there. test/build/openapi.test.ts checks, in Node, that the
+ * published document is the routes' own.
  */
 export function openApiDocument(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

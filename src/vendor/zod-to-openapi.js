@@ -1,8 +1,10 @@
 // What the Worker needs of @asteasolutions/zod-to-openapi at run time: the `.openapi()` method on zod schemas and a
 // registry @hono/zod-openapi can register routes with. The OpenAPI document itself is generated ahead of time from the
 // same routes with the full library (scripts/build-openapi.mjs → public/openapi.json) and served as a static asset,
-// so the generator (about 30 KB minified) stays out of the Worker. Bundles resolve the package here through
-// wrangler.toml [alias].
+// so the generator (about 30 KB minified) stays out of the Worker. The Worker and the tests in workerd resolve the
+// package here (wrangler.toml [alias], read by vitest.config.ts); types come from the package. @hono/zod-openapi
+// imports each name below by name, so one it needs and this file lacks fails bundling ("No matching export").
+// Upgrading either package: README.md "Dependencies".
 
 /** Route and schema registrations are only needed to write the document, which the build step does. */
 export class OpenAPIRegistry {

@@ -1,0 +1,1 @@
+export function workerAliases(): { find: RegExp; replacement: string }[];

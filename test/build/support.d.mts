@@ -1,0 +1,2 @@
+export function readPublishedDocument(): unknown;
+export function checkBundle(fixture: string): Promise<{ code: number; output: string }>;
