@@ -1,7 +1,7 @@
 // The shape of src/'s import graph, type-only imports included (dpdm reads them as it reads any import):
 // - no cycle anywhere;
 // - the layers keep their direction (docs/rules.md#layers): the domain imports only the domain; repositories, jobs,
-//   webhooks and db never import the HTTP layer (lib/errors, routes, app).
+//   webhooks and db never import the HTTP layer (lib/errors, routes, app); routes and lib never touch tables or SQL.
 // Run by `npm run check` (and so by CI); exits 1 listing every offence.
 import { relative } from "node:path";
 import { parseCircular, parseDependencyTree } from "dpdm";
@@ -24,6 +24,11 @@ const FORBIDDEN = [
     to: /^src\/(lib\/errors|lib\/router|lib\/validation|routes\/|app)/,
     why: "storage, jobs and webhooks return outcomes; only routes speak HTTP",
   },
+  {
+    from: /^src\/(routes|lib)\/|^src\/(app|index)\.ts$/,
+    to: /^src\/db\/schema\.ts$|^drizzle-orm(\/|$)/,
+    why: "the HTTP layer reads and writes through src/repositories/, never tables or SQL",
+  },
 ];
 
 const offences = [];
@@ -34,8 +39,9 @@ for (const [file, deps] of Object.entries(tree)) {
   const from = relative(root, file);
   for (const dep of deps ?? []) {
     if (!dep.id) continue;
-    const to = relative(root, dep.id);
-    if (!to.startsWith("src/")) continue;
+    const resolved = relative(root, dep.id);
+    // Packages by the name they are imported as; modules of src/ by their path.
+    const to = resolved.startsWith("src/") ? resolved : dep.request;
     for (const rule of FORBIDDEN) {
       if (rule.from.test(from) && rule.to.test(to)) offences.push(`${from} imports ${to}: ${rule.why}`);
     }

@@ -83,3 +83,68 @@ export async function listGrants(db: Db, appId: string) {
 export function removeGrant(db: Db, appId: string, accountId: string) {
   return db.delete(appGrants).where(and(eq(appGrants.appId, appId), eq(appGrants.accountId, accountId)));
 }
+
+/** An app of a catalogue import, as the admin sends it. */
+export type ImportedApp = {
+  appId: string;
+  name: string;
+  ownerAccountId: string;
+  listingStatus: "listed" | "unlisted";
+  listedAt?: string | null;
+};
+
+/** What an import checks against stored data, in one round trip: which owners are developers, which apps exist. */
+export async function readImportFacts(
+  db: Db,
+  input: { owners: string[]; appIds: string[] },
+): Promise<{ developers: Set<string>; existing: string[] }> {
+  const [known, existing] = await db.batch([
+    db
+      .select({ id: accounts.id, role: accounts.role })
+      .from(accounts)
+      .where(sql`${accounts.id} in (select value from json_each(${JSON.stringify(input.owners)}))`),
+    db
+      .select({ appId: apps.appId })
+      .from(apps)
+      .where(sql`${apps.appId} in (select value from json_each(${JSON.stringify(input.appIds)}))`),
+  ]);
+  return {
+    developers: new Set(known.filter((a) => a.role === "developer").map((a) => a.id)),
+    existing: existing.map((e) => e.appId),
+  };
+}
+
+/** Rows per upsert statement; the rows travel as one JSON parameter, far under D1's 100 bound parameters. */
+const IMPORT_CHUNK = 500;
+
+/** The upserts of an import. An app enforcement delisted stays delisted: only a filing approval lists it again. */
+export function importAppsStatements(db: Db, rows: ImportedApp[], at: string) {
+  const statements = [];
+  for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
+    const chunk = JSON.stringify(
+      rows
+        .slice(i, i + IMPORT_CHUNK)
+        .map((r) => ({ ...r, listedAt: r.listingStatus === "listed" ? r.listedAt : (r.listedAt ?? null) })),
+    );
+    statements.push(
+      db
+        .insert(apps)
+        .select(
+          sql`select json_extract(value, '$.appId'), json_extract(value, '$.name'), json_extract(value, '$.ownerAccountId'),
+            json_extract(value, '$.listingStatus'), json_extract(value, '$.listedAt'), null, null, ${at}, ${at}
+          from json_each(${chunk}) where true`,
+        )
+        .onConflictDoUpdate({
+          target: apps.appId,
+          set: {
+            name: sql`excluded.name`,
+            ownerAccountId: sql`excluded.owner_account_id`,
+            listingStatus: sql`case when ${apps.listingStatus} = 'delisted' then 'delisted' else excluded.listing_status end`,
+            listedAt: sql`excluded.listed_at`,
+            updatedAt: at,
+          },
+        }),
+    );
+  }
+  return statements;
+}

@@ -1,13 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
-import { accounts, apps } from "../db/schema";
 import { problem } from "../domain/problems";
 import { listRuns } from "../jobs/enforcement";
 
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bearerSecurity, createRouter, errorResponses } from "../lib/router";
+import {
+  bearerSecurity,
+  createRouter,
+  errorResponses,
+  jsonContent,
+  PageQuery,
+  pageOf,
+  pageSchema,
+} from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
+import { importAppsStatements, readImportFacts } from "../repositories/apps";
 import { audit } from "../repositories/audit";
 import {
   getPolicy,
@@ -21,8 +28,6 @@ import {
 /** The platform's side of deadlines (docs/rules.md#enforcement): its catalogue, its policies, and what enforcement did. */
 /** Mounted inside adminRoutes, whose key and role checks it shares. */
 export const adminEnforcementRoutes = createRouter();
-
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 /** RFC 3339 with an explicit offset (docs/rules.md#requests); stored as UTC. */
 const OffsetDateTime = z
@@ -86,9 +91,9 @@ adminEnforcementRoutes.openapi(
     summary: "Create a deadline policy",
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: json(CreatePolicySchema) } },
+    request: { body: { required: true, content: jsonContent(CreatePolicySchema) } },
     responses: {
-      201: { description: "Created", content: json(PolicySchema) },
+      201: { description: "Created", content: jsonContent(PolicySchema) },
       ...errorResponses(400, 401, 403, 415, 422),
     },
   }),
@@ -130,7 +135,10 @@ adminEnforcementRoutes.openapi(
     summary: "List deadline policies",
     security: bearerSecurity,
     responses: {
-      200: { description: "Policies", content: json(z.object({ items: z.array(PolicySchema), nextCursor: z.null() })) },
+      200: {
+        description: "Policies",
+        content: jsonContent(z.object({ items: z.array(PolicySchema), nextCursor: z.null() })),
+      },
       ...errorResponses(401, 403),
     },
   }),
@@ -147,10 +155,10 @@ adminEnforcementRoutes.openapi(
     middleware: [requireJsonBody()] as const,
     request: {
       params: z.object({ id: z.string().max(64) }),
-      body: { required: true, content: json(PatchPolicySchema) },
+      body: { required: true, content: jsonContent(PatchPolicySchema) },
     },
     responses: {
-      200: { description: "Updated", content: json(PolicySchema) },
+      200: { description: "Updated", content: jsonContent(PolicySchema) },
       ...errorResponses(400, 401, 403, 404, 415, 422),
     },
   }),
@@ -202,9 +210,6 @@ const ImportSchema = z
   })
   .openapi("ImportApps");
 
-/** Rows per upsert statement; the rows travel as one JSON parameter, far under D1's 100 bound parameters. */
-const IMPORT_CHUNK = 500;
-
 adminEnforcementRoutes.openapi(
   createRoute({
     method: "post",
@@ -216,9 +221,9 @@ adminEnforcementRoutes.openapi(
       "An unknown owner fails the whole import.",
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: json(ImportSchema) } },
+    request: { body: { required: true, content: jsonContent(ImportSchema) } },
     responses: {
-      200: { description: "Counts", content: json(z.object({ imported: z.number(), updated: z.number() })) },
+      200: { description: "Counts", content: jsonContent(z.object({ imported: z.number(), updated: z.number() })) },
       ...errorResponses(400, 401, 403, 413, 415, 422),
     },
   }),
@@ -233,52 +238,17 @@ adminEnforcementRoutes.openapi(
       if (seen.has(r.appId)) problems.push(problem(`apps[${i}].appId`, "DUPLICATE"));
       seen.set(r.appId, i);
     });
-    const owners = [...new Set(rows.map((r) => r.ownerAccountId))];
-    const [known, existing] = await db.batch([
-      db
-        .select({ id: accounts.id, role: accounts.role })
-        .from(accounts)
-        .where(sql`${accounts.id} in (select value from json_each(${JSON.stringify(owners)}))`),
-      db
-        .select({ appId: apps.appId })
-        .from(apps)
-        .where(sql`${apps.appId} in (select value from json_each(${JSON.stringify(rows.map((r) => r.appId))}))`),
-    ]);
-    const developers = new Set(known.filter((a) => a.role === "developer").map((a) => a.id));
+    const { developers, existing } = await readImportFacts(db, {
+      owners: [...new Set(rows.map((r) => r.ownerAccountId))],
+      appIds: rows.map((r) => r.appId),
+    });
     rows.forEach((r, i) => {
       if (!developers.has(r.ownerAccountId)) problems.push(problem(`apps[${i}].ownerAccountId`, "UNKNOWN_ACCOUNT"));
     });
     if (problems.length > 0) throw validationFailed(problems);
 
     const at = new Date().toISOString();
-    const statements = [];
-    for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
-      const chunk = JSON.stringify(
-        rows
-          .slice(i, i + IMPORT_CHUNK)
-          .map((r) => ({ ...r, listedAt: r.listingStatus === "listed" ? r.listedAt : (r.listedAt ?? null) })),
-      );
-      statements.push(
-        db
-          .insert(apps)
-          .select(
-            sql`select json_extract(value, '$.appId'), json_extract(value, '$.name'), json_extract(value, '$.ownerAccountId'),
-              json_extract(value, '$.listingStatus'), json_extract(value, '$.listedAt'), null, null, ${at}, ${at}
-            from json_each(${chunk}) where true`,
-          )
-          .onConflictDoUpdate({
-            target: apps.appId,
-            set: {
-              name: sql`excluded.name`,
-              ownerAccountId: sql`excluded.owner_account_id`,
-              // An app enforcement delisted stays delisted: only a filing approval lists it again.
-              listingStatus: sql`case when ${apps.listingStatus} = 'delisted' then 'delisted' else excluded.listing_status end`,
-              listedAt: sql`excluded.listed_at`,
-              updatedAt: at,
-            },
-          }),
-      );
-    }
+    const statements = importAppsStatements(db, rows, at);
     await audit(
       db,
       {
@@ -313,16 +283,11 @@ adminEnforcementRoutes.openapi(
     tags: ["admin"],
     summary: "Enforcement runs, newest first: counts per action and whether each finished",
     security: bearerSecurity,
-    request: {
-      query: z.object({
-        cursor: z.string().max(64).optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-      }),
-    },
+    request: { query: PageQuery },
     responses: {
       200: {
         description: "Runs",
-        content: json(z.object({ items: z.array(RunSchema), nextCursor: z.string().nullable() })),
+        content: jsonContent(pageSchema(RunSchema)),
       },
       ...errorResponses(401, 403, 422),
     },
@@ -330,7 +295,7 @@ adminEnforcementRoutes.openapi(
   async (c) => {
     const { cursor, limit } = c.req.valid("query");
     const rows = await listRuns(c.get("db"), { cursor, limit });
-    const items = rows.slice(0, limit).map((r) => ({
+    const run = (r: (typeof rows)[number]) => ({
       id: r.id,
       scheduledTime: r.scheduledTime,
       startedAt: r.startedAt,
@@ -338,7 +303,10 @@ adminEnforcementRoutes.openapi(
       completed: r.completed,
       counts: JSON.parse(r.counts) as Record<string, number>,
       error: r.error,
-    }));
-    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+    });
+    return c.json(
+      pageOf(rows, limit, run, (item) => item.id),
+      200,
+    );
   },
 );

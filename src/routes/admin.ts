@@ -1,7 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES } from "../domain/roles";
 import { ApiError } from "../lib/errors";
-import { bearerSecurity, CursorQuery, createKeyHolderRouter, errorResponses, LimitQuery } from "../lib/router";
+import {
+  bearerSecurity,
+  createKeyHolderRouter,
+  errorResponses,
+  jsonContent,
+  PageQuery,
+  pageOf,
+  pageSchema,
+} from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import {
   getAccount,
@@ -28,9 +36,9 @@ adminRoutes.openapi(
     summary: "Create an account",
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: { "application/json": { schema: CreateAccountSchema } } } },
+    request: { body: { required: true, content: jsonContent(CreateAccountSchema) } },
     responses: {
-      201: { description: "Created", content: { "application/json": { schema: AccountSchema } } },
+      201: { description: "Created", content: jsonContent(AccountSchema) },
       ...errorResponses(400, 401, 403, 415, 422),
     },
   }),
@@ -60,24 +68,24 @@ adminRoutes.openapi(
     tags: ["admin"],
     summary: "List accounts, newest first",
     security: bearerSecurity,
-    request: { query: z.object({ limit: LimitQuery, cursor: CursorQuery, role: z.enum(ROLES).optional() }) },
+    request: { query: PageQuery.extend({ role: z.enum(ROLES).optional() }) },
     responses: {
-      200: {
-        description: "A page of accounts",
-        content: {
-          "application/json": {
-            schema: z.object({ items: z.array(AccountSchema), nextCursor: z.string().nullable() }),
-          },
-        },
-      },
+      200: { description: "A page of accounts", content: jsonContent(pageSchema(AccountSchema)) },
       ...errorResponses(401, 403, 422),
     },
   }),
   async (c) => {
     const { limit, cursor, role } = c.req.valid("query");
     const rows = await listAccounts(c.get("db"), { limit, cursor, role });
-    const items = rows.slice(0, limit);
-    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+    return c.json(
+      pageOf(
+        rows,
+        limit,
+        (account) => account,
+        (account) => account.id,
+      ),
+      200,
+    );
   },
 );
 
@@ -90,7 +98,7 @@ adminRoutes.openapi(
     security: bearerSecurity,
     request: { params: AccountIdParams },
     responses: {
-      201: { description: "The key, shown this once", content: { "application/json": { schema: CreatedKeySchema } } },
+      201: { description: "The key, shown this once", content: jsonContent(CreatedKeySchema) },
       ...errorResponses(401, 403, 404),
     },
   }),
@@ -125,7 +133,7 @@ adminRoutes.openapi(
     responses: {
       200: {
         description: "Keys",
-        content: { "application/json": { schema: z.object({ items: z.array(KeySchema), nextCursor: z.null() }) } },
+        content: jsonContent(z.object({ items: z.array(KeySchema), nextCursor: z.null() })),
       },
       ...errorResponses(401, 403, 404),
     },

@@ -2,7 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { mayManageApp } from "../domain/permissions";
 import { ApiError, validationFailed } from "../lib/errors";
-import { bearerSecurity, CursorQuery, createKeyHolderRouter, errorResponses, LimitQuery } from "../lib/router";
+import {
+  bearerSecurity,
+  createKeyHolderRouter,
+  errorResponses,
+  jsonContent,
+  PageQuery,
+  pageOf,
+  pageSchema,
+} from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { getAccount } from "../repositories/accounts";
 import {
@@ -29,8 +37,6 @@ async function ownApp(c: Context<AppEnv>, appId: string): Promise<AppView> {
   return app;
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-
 appsRoutes.openapi(
   createRoute({
     method: "post",
@@ -39,9 +45,9 @@ appsRoutes.openapi(
     summary: "Register a mini program (unlisted)",
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: json(CreateAppSchema) } },
+    request: { body: { required: true, content: jsonContent(CreateAppSchema) } },
     responses: {
-      201: { description: "Created", content: json(AppSchema) },
+      201: { description: "Created", content: jsonContent(AppSchema) },
       ...errorResponses(400, 401, 403, 409, 415, 422),
     },
   }),
@@ -69,11 +75,11 @@ appsRoutes.openapi(
     tags: ["apps"],
     summary: "List own apps",
     security: bearerSecurity,
-    request: { query: z.object({ limit: LimitQuery, cursor: CursorQuery }) },
+    request: { query: PageQuery },
     responses: {
       200: {
         description: "A page of apps",
-        content: json(z.object({ items: z.array(AppSchema), nextCursor: z.string().nullable() })),
+        content: jsonContent(pageSchema(AppSchema)),
       },
       ...errorResponses(401, 403, 422),
     },
@@ -81,8 +87,15 @@ appsRoutes.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const rows = await listOwnApps(c.get("db"), c.get("principal").accountId, { limit, cursor });
-    const items = rows.slice(0, limit);
-    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.appId ?? null) : null }, 200);
+    return c.json(
+      pageOf(
+        rows,
+        limit,
+        (app) => app,
+        (app) => app.appId,
+      ),
+      200,
+    );
   },
 );
 
@@ -94,7 +107,7 @@ appsRoutes.openapi(
     summary: "Read an own app",
     security: bearerSecurity,
     request: { params: AppParams },
-    responses: { 200: { description: "The app", content: json(AppSchema) }, ...errorResponses(401, 403, 404) },
+    responses: { 200: { description: "The app", content: jsonContent(AppSchema) }, ...errorResponses(401, 403, 404) },
   }),
   async (c) => c.json(await ownApp(c, c.req.valid("param").appId), 200),
 );
@@ -108,7 +121,7 @@ appsRoutes.openapi(
     security: bearerSecurity,
     request: { params: AppParams },
     responses: {
-      200: { description: "The app, listed", content: json(AppSchema) },
+      200: { description: "The app, listed", content: jsonContent(AppSchema) },
       ...errorResponses(401, 403, 404, 409),
     },
   }),
@@ -150,7 +163,7 @@ appsRoutes.openapi(
     security: bearerSecurity,
     request: { params: AppParams },
     responses: {
-      200: { description: "The app, unlisted", content: json(AppSchema) },
+      200: { description: "The app, unlisted", content: jsonContent(AppSchema) },
       ...errorResponses(401, 403, 404),
     },
   }),
@@ -190,9 +203,9 @@ appsRoutes.openapi(
     summary: "Let a provider file for this app",
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
-    request: { params: AppParams, body: { required: true, content: json(CreateGrantSchema) } },
+    request: { params: AppParams, body: { required: true, content: jsonContent(CreateGrantSchema) } },
     responses: {
-      201: { description: "Granted", content: json(GrantSchema) },
+      201: { description: "Granted", content: jsonContent(GrantSchema) },
       ...errorResponses(400, 401, 403, 404, 415, 422),
     },
   }),
@@ -231,7 +244,10 @@ appsRoutes.openapi(
     security: bearerSecurity,
     request: { params: AppParams },
     responses: {
-      200: { description: "Grants", content: json(z.object({ items: z.array(GrantSchema), nextCursor: z.null() })) },
+      200: {
+        description: "Grants",
+        content: jsonContent(z.object({ items: z.array(GrantSchema), nextCursor: z.null() })),
+      },
       ...errorResponses(401, 403, 404),
     },
   }),

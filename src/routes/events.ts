@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
-import { events } from "../db/schema";
 import { ApiError } from "../lib/errors";
-import { bearerSecurity, createKeyHolderRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, createKeyHolderRouter, errorResponses, jsonContent, pageSchema } from "../lib/router";
+import { eventSeqOf, eventsAfter } from "../repositories/events";
 
 /**
  * Every event of the caller's, oldest first (docs/rules.md#webhooks): `after` is the last id the client has seen; the answer's
@@ -43,9 +42,7 @@ eventsRoutes.openapi(
     responses: {
       200: {
         description: "Events, oldest first",
-        content: {
-          "application/json": { schema: z.object({ items: z.array(EventSchema), nextCursor: z.string().nullable() }) },
-        },
+        content: jsonContent(pageSchema(EventSchema)),
       },
       ...errorResponses(401, 404, 422),
     },
@@ -56,21 +53,11 @@ eventsRoutes.openapi(
     const accountId = c.get("principal").accountId;
     let afterSeq = 0;
     if (after) {
-      const [row] = await db
-        .select({ seq: events.seq })
-        .from(events)
-        .where(and(eq(events.id, after), eq(events.accountId, accountId)))
-        .limit(1);
-      if (!row) throw new ApiError("NOT_FOUND", "No event of yours has that id");
-      afterSeq = row.seq;
+      const seq = await eventSeqOf(db, accountId, after);
+      if (seq === undefined) throw new ApiError("NOT_FOUND", "No event of yours has that id");
+      afterSeq = seq;
     }
-    const rows = await db
-      .select({ id: events.id, type: events.type, createdAt: events.createdAt, data: sql<string>`${events.data}` })
-      .from(events)
-      .where(and(eq(events.accountId, accountId), gt(events.seq, afterSeq)))
-      .orderBy(asc(events.seq))
-      .limit(limit);
-    const items = rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+    const items = await eventsAfter(db, accountId, afterSeq, limit);
     return c.json({ items, nextCursor: items.at(-1)?.id ?? (after || null) }, 200);
   },
 );

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { FILING_STATUSES } from "../domain/filing-state";
+import { PageQuery, pageSchema } from "../lib/router";
 
 export const ReasonSchema = z
   .object({
@@ -28,7 +29,7 @@ export const FilingSchema = z
   })
   .openapi("Filing");
 
-export const FilingListSchema = z.object({ items: z.array(FilingSchema), nextCursor: z.string().nullable() });
+export const FilingListSchema = pageSchema(FilingSchema);
 
 export const ValidationResultSchema = z
   .object({
@@ -57,11 +58,9 @@ export const HistoryEntrySchema = z
 
 export const FilingParams = z.object({ id: z.string().max(64) });
 
-export const FilingListQuery = z.object({
+export const FilingListQuery = PageQuery.extend({
   appId: z.string().max(64).optional(),
   status: z.enum(FILING_STATUSES).optional(),
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export const IdempotencyKeySchema = z

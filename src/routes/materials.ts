@@ -17,7 +17,7 @@ import { requireRole } from "../lib/auth";
 import { sha256HexOfBytes, vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bearerSecurity, createKeyHolderRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, createKeyHolderRouter, errorResponses, jsonContent } from "../lib/router";
 import { mediaTypeOf, readBodyCapped } from "../lib/validation";
 import { audit } from "../repositories/audit";
 import {
@@ -38,8 +38,6 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 const MAX_UPLOAD_BODY_BYTES = MAX_MATERIAL_BYTES + MULTIPART_OVERHEAD_BYTES;
 const FORM_PARTS = new Set(["file", "field", "certificateType"]);
 const ALL_TYPES: readonly MaterialContentType[] = ["image/jpeg", "image/png", "application/pdf"];
-
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 function fileTooLarge(): ApiError {
   const maxMb = MAX_MATERIAL_BYTES / (1024 * 1024);
@@ -212,7 +210,7 @@ materialsRoutes.openapi(
     middleware: [requireRole("developer", "provider")] as const,
     request: { body: { required: true, content: { "multipart/form-data": { schema: UploadFormDoc } } } },
     responses: {
-      201: { description: "Stored", content: json(MaterialSchema) },
+      201: { description: "Stored", content: jsonContent(MaterialSchema) },
       ...errorResponses(400, 401, 403, 413, 415, 422),
     },
   }),
@@ -268,7 +266,7 @@ materialsRoutes.openapi(
     security: bearerSecurity,
     request: { params: MediaParams },
     responses: {
-      200: { description: "The material", content: json(MaterialSchema) },
+      200: { description: "The material", content: jsonContent(MaterialSchema) },
       ...errorResponses(401, 404),
     },
   }),

@@ -1,13 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
-import type { Context } from "hono";
-import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bearerSecurity, createKeyHolderRouter, errorResponses } from "../lib/router";
+import { bearerSecurity, createKeyHolderRouter, errorResponses, jsonContent, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import type { AppEnv } from "../types";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  type EndpointRow,
+  endpointOf,
+  getDelivery,
+  listDeliveries,
+  reviveDelivery,
+  updateEndpoint,
+} from "../repositories/webhooks";
 import { eventPayload, post, signingSecrets } from "../webhooks/delivery";
 import { newWebhookSecret } from "../webhooks/signing";
 import { webhookUrlProblem } from "../webhooks/url";
@@ -16,7 +22,6 @@ import { webhookUrlProblem } from "../webhooks/url";
 export const webhookRoutes = createKeyHolderRouter();
 
 const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 const EndpointSchema = z
   .object({
@@ -51,8 +56,6 @@ const DeliverySchema = z
   })
   .openapi("WebhookDelivery");
 
-type EndpointRow = typeof webhookEndpoints.$inferSelect;
-
 function view(row: EndpointRow, secret?: string) {
   return {
     url: row.url,
@@ -65,16 +68,6 @@ function view(row: EndpointRow, secret?: string) {
   };
 }
 
-async function endpointOf(c: Context<AppEnv>): Promise<EndpointRow | undefined> {
-  const [row] = await c
-    .get("db")
-    .select()
-    .from(webhookEndpoints)
-    .where(eq(webhookEndpoints.accountId, c.get("principal").accountId))
-    .limit(1);
-  return row;
-}
-
 webhookRoutes.openapi(
   createRoute({
     method: "put",
@@ -83,10 +76,10 @@ webhookRoutes.openapi(
     summary: "Set the webhook URL; the secret is returned on creation and on rotation",
     security: bearerSecurity,
     middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: json(PutSchema) } },
+    request: { body: { required: true, content: jsonContent(PutSchema) } },
     responses: {
-      200: { description: "Updated", content: json(EndpointSchema) },
-      201: { description: "Created, with its secret", content: json(EndpointSchema) },
+      200: { description: "Updated", content: jsonContent(EndpointSchema) },
+      201: { description: "Created, with its secret", content: jsonContent(EndpointSchema) },
       ...errorResponses(400, 401, 409, 415, 422),
     },
   }),
@@ -99,7 +92,7 @@ webhookRoutes.openapi(
     const accountId = c.get("principal").accountId;
     const now = new Date();
     const at = now.toISOString();
-    let existing = await endpointOf(c);
+    let existing = await endpointOf(db, accountId);
     if (!existing) {
       const secret = newWebhookSecret();
       const row: EndpointRow = {
@@ -112,11 +105,10 @@ webhookRoutes.openapi(
         createdAt: at,
         updatedAt: at,
       };
-      const created = await db.insert(webhookEndpoints).values(row).onConflictDoNothing().returning();
       // Only the secret that was stored is handed out.
-      if (created.length > 0) return c.json(view(row, secret), 201);
+      if (await createEndpoint(db, row)) return c.json(view(row, secret), 201);
       // A concurrent PUT created the endpoint first: this one updates it, as any later PUT does.
-      existing = await endpointOf(c);
+      existing = await endpointOf(db, accountId);
       if (!existing) throw new ApiError("CONFLICT", "The webhook changed meanwhile; try again");
     }
     // Setting the URL again re-enables an endpoint that answered 410.
@@ -130,12 +122,9 @@ webhookRoutes.openapi(
         previousSecretExpiresAt: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString(),
       });
     }
-    const [row] = await db
-      .update(webhookEndpoints)
-      .set(change)
-      .where(eq(webhookEndpoints.accountId, accountId))
-      .returning();
-    return c.json(view(row as EndpointRow, secret), 200);
+    const row = await updateEndpoint(db, accountId, change);
+    if (!row) throw new ApiError("CONFLICT", "The webhook changed meanwhile; try again");
+    return c.json(view(row, secret), 200);
   },
 );
 
@@ -146,10 +135,13 @@ webhookRoutes.openapi(
     tags: ["webhooks"],
     summary: "The webhook endpoint (never its secret)",
     security: bearerSecurity,
-    responses: { 200: { description: "The endpoint", content: json(EndpointSchema) }, ...errorResponses(401, 404) },
+    responses: {
+      200: { description: "The endpoint", content: jsonContent(EndpointSchema) },
+      ...errorResponses(401, 404),
+    },
   }),
   async (c) => {
-    const row = await endpointOf(c);
+    const row = await endpointOf(c.get("db"), c.get("principal").accountId);
     if (!row) throw new ApiError("NOT_FOUND", "No webhook is set");
     return c.json(view(row), 200);
   },
@@ -165,12 +157,9 @@ webhookRoutes.openapi(
     responses: { 204: { description: "Removed" }, ...errorResponses(401, 404) },
   }),
   async (c) => {
-    const removed = await c
-      .get("db")
-      .delete(webhookEndpoints)
-      .where(eq(webhookEndpoints.accountId, c.get("principal").accountId))
-      .returning({ accountId: webhookEndpoints.accountId });
-    if (removed.length === 0) throw new ApiError("NOT_FOUND", "No webhook is set");
+    if (!(await deleteEndpoint(c.get("db"), c.get("principal").accountId))) {
+      throw new ApiError("NOT_FOUND", "No webhook is set");
+    }
     return c.body(null, 204);
   },
 );
@@ -185,7 +174,7 @@ webhookRoutes.openapi(
     responses: {
       200: {
         description: "The endpoint's answer",
-        content: json(
+        content: jsonContent(
           z.object({ delivered: z.boolean(), status: z.number(), error: z.string().optional(), webhookId: z.string() }),
         ),
       },
@@ -193,7 +182,7 @@ webhookRoutes.openapi(
     },
   }),
   async (c) => {
-    const endpoint = await endpointOf(c);
+    const endpoint = await endpointOf(c.get("db"), c.get("principal").accountId);
     if (!endpoint) throw new ApiError("NOT_FOUND", "No webhook is set");
     const now = new Date();
     const id = newId("msg", now.getTime());
@@ -233,28 +222,23 @@ webhookRoutes.openapi(
     responses: {
       200: {
         description: "Deliveries",
-        content: json(z.object({ items: z.array(DeliverySchema), nextCursor: z.string().nullable() })),
+        content: jsonContent(pageSchema(DeliverySchema)),
       },
       ...errorResponses(401, 422),
     },
   }),
   async (c) => {
     const { status, cursor, limit } = c.req.valid("query");
-    const rows = await c
-      .get("db")
-      .select()
-      .from(webhookDeliveries)
-      .where(
-        and(
-          eq(webhookDeliveries.accountId, c.get("principal").accountId),
-          status ? eq(webhookDeliveries.status, status) : undefined,
-          cursor ? lt(webhookDeliveries.id, cursor) : undefined,
-        ),
-      )
-      .orderBy(desc(webhookDeliveries.id))
-      .limit(limit + 1);
-    const items = rows.slice(0, limit).map(({ accountId: _, ...rest }) => rest);
-    return c.json({ items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, 200);
+    const rows = await listDeliveries(c.get("db"), c.get("principal").accountId, { status, cursor, limit });
+    return c.json(
+      pageOf(
+        rows,
+        limit,
+        ({ accountId: _, ...rest }) => rest,
+        (delivery) => delivery.id,
+      ),
+      200,
+    );
   },
 );
 
@@ -266,23 +250,17 @@ webhookRoutes.openapi(
     summary: "Try a dead delivery again (from its first attempt)",
     security: bearerSecurity,
     request: { params: z.object({ id: z.string().max(64) }) },
-    responses: { 202: { description: "Queued", content: json(DeliverySchema) }, ...errorResponses(401, 404, 409) },
+    responses: {
+      202: { description: "Queued", content: jsonContent(DeliverySchema) },
+      ...errorResponses(401, 404, 409),
+    },
   }),
   async (c) => {
     const db = c.get("db");
-    const [delivery] = await db
-      .select()
-      .from(webhookDeliveries)
-      .where(
-        and(
-          eq(webhookDeliveries.id, c.req.valid("param").id),
-          eq(webhookDeliveries.accountId, c.get("principal").accountId),
-        ),
-      )
-      .limit(1);
+    const delivery = await getDelivery(db, c.get("principal").accountId, c.req.valid("param").id);
     if (!delivery) throw new ApiError("NOT_FOUND", "No such delivery");
     if (delivery.status !== "dead") throw new ApiError("INVALID_TRANSITION", "Only a dead delivery can be retried");
-    const endpoint = await endpointOf(c);
+    const endpoint = await endpointOf(c.get("db"), c.get("principal").accountId);
     if (!endpoint || endpoint.disabledAt) {
       throw new ApiError(
         "CONFLICT",
@@ -292,13 +270,10 @@ webhookRoutes.openapi(
     const queue = c.env.DELIVERY_QUEUE;
     if (!queue) throw new ApiError("CONFLICT", "Webhook delivery is not configured here");
     const at = new Date().toISOString();
-    const [row] = await db
-      .update(webhookDeliveries)
-      .set({ status: "pending", attempts: 0, nextAttemptAt: at, updatedAt: at })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, "dead")))
-      .returning();
+    const row = await reviveDelivery(db, delivery.id, at);
+    if (!row) throw new ApiError("INVALID_TRANSITION", "Only a dead delivery can be retried");
     await queue.send({ eventId: delivery.eventId });
-    const { accountId: _, ...rest } = row as typeof delivery;
+    const { accountId: _, ...rest } = row;
     return c.json(rest, 202);
   },
 );
