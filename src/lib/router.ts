@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import { FIELD_CODES } from "../domain/problems";
 import type { Role } from "../domain/roles";
 import type { AppEnv } from "../types";
@@ -45,22 +45,29 @@ export const ProblemSchema = z
 
 const problemContent = { "application/problem+json": { schema: ProblemSchema } };
 
-/** Standard error responses for a route's OpenAPI entry. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429)[]) {
-  const descriptions: Record<number, string> = {
-    400: "Malformed request",
-    401: "Missing or bad API key",
-    403: "Role not allowed",
-    404: "Not found, or not yours",
-    409: "State conflict",
-    413: "Body too large",
-    415: "Body is not JSON",
-    422: "Validation failed: every problem, with field paths",
-    429: "Rate limited",
-  };
-  return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s] ?? "Error", content: problemContent }]),
-  );
+/** A status a route may answer with a problem (RFC 9457). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429;
+
+const errorDescriptions: Record<ErrorStatus, string> = {
+  400: "Malformed request",
+  401: "Missing or bad API key",
+  403: "Role not allowed",
+  404: "Not found, or not yours",
+  409: "State conflict",
+  413: "Body too large",
+  415: "Body is not JSON",
+  422: "Validation failed: every problem, with field paths",
+  429: "Rate limited",
+};
+
+type ProblemAnswer = { description: string; content: typeof problemContent };
+
+/** Standard error responses for a route's OpenAPI entry, keyed by their statuses. */
+function errorResponses<const S extends readonly ErrorStatus[]>(...statuses: S): { [K in S[number]]: ProblemAnswer } {
+  const answers: Partial<Record<ErrorStatus, ProblemAnswer>> = {};
+  for (const s of statuses) answers[s] = { description: errorDescriptions[s], content: problemContent };
+  // Every status of S was set just above; the record cannot say so itself.
+  return answers as { [K in S[number]]: ProblemAnswer };
 }
 
 /** A JSON body or answer of `schema`, for a route's `content`. */
@@ -78,19 +85,105 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
+type Page<T> = { items: T[]; nextCursor: string | null };
+
 /**
  * A page from a list read with `limit + 1` rows (the extra row only says whether more exist): the first `limit` rows
- * as items, and the cursor of the last one when there is more.
+ * as items (each through `view` when the rows are not yet what the answer shows), and the cursor of the last one when
+ * there is more.
  */
+export function pageOf<T>(rows: readonly T[], limit: number, cursorOf: (item: T) => string): Page<T>;
 export function pageOf<R, T>(
   rows: readonly R[],
   limit: number,
   view: (row: R) => T,
   cursorOf: (item: T) => string,
-): { items: T[]; nextCursor: string | null } {
+): Page<T>;
+export function pageOf<R, T>(
+  rows: readonly R[],
+  limit: number,
+  ...how: [cursorOf: (item: R) => string] | [view: (row: R) => T, cursorOf: (item: T) => string]
+): Page<R> | Page<T> {
+  if (how.length === 1) return pageOf(rows, limit, (row) => row, how[0]);
+  const [view, cursorOf] = how;
   const items = rows.slice(0, limit).map(view);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
 }
 
-export const bearerSecurity = [{ bearer: [] as string[] }];
+const bearerSecurity = [{ bearer: [] as string[] }];
+
+/** A success answer of a route: what it means and, unless it has no body (204, 304), what it holds. */
+type Answer = Exclude<RouteConfig["responses"][string], { $ref: string }> & { description: string };
+
+/**
+ * `{ [status]: answer }` for a route's `ok`: a JSON answer of `schema`, or no body when there is none. Spread two
+ * for a route with two successes: `ok: { ...ok(200, "Updated", S), ...ok(201, "Created", S) }`.
+ */
+export function ok<const S extends number, T extends z.ZodType>(
+  status: S,
+  description: string,
+  schema: T,
+): { [K in S]: { description: string; content: { "application/json": { schema: T } } } };
+export function ok<const S extends number>(status: S, description: string): { [K in S]: { description: string } };
+export function ok(status: number, description: string, schema?: z.ZodType) {
+  return { [status]: schema ? { description, content: jsonContent(schema) } : { description } };
+}
+
+/** A required JSON body of `schema`, for a route's `request.body`. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true as const, content: jsonContent(schema) };
+}
+
+/**
+ * What a route promises, as the API reference shows it: a summary, what it takes (`request`), its success answers
+ * (`ok`) and the problems it may answer with (`errors`). `middleware` runs before validation. Handlers are typed from
+ * it: `c.req.valid(...)` by `request`, `c.json(body, status)` by `ok` and `errors`.
+ */
+type RouteSpec = {
+  summary: string;
+  description?: string;
+  operationId?: string;
+  middleware?: RouteConfig["middleware"];
+  request?: RouteConfig["request"];
+  ok: Record<number, Answer>;
+  errors?: ErrorStatus[];
+};
+
+type ErrorsOf<S extends RouteSpec> = S["errors"] extends ErrorStatus[] ? S["errors"][number] : never;
+
+/** The responses of a declared route, keyed by status so that handlers answer only with these and their bodies. */
+type ResponsesOf<S extends RouteSpec> = S["ok"] & { [K in ErrorsOf<S>]: ProblemAnswer };
+
+type Security = { security?: typeof bearerSecurity };
+
+function declareMethod<M extends RouteConfig["method"]>(method: M, tag: string, security: Security) {
+  return <const P extends string, const S extends RouteSpec>(path: P, spec: S) => {
+    const { ok: answers, errors, ...rest } = spec;
+    const responses: ResponsesOf<S> = { ...answers, ...errorResponses(...(errors ?? [])) };
+    return createRoute({ method, path, tags: [tag], ...rest, ...security, responses });
+  };
+}
+
+function declareRoutes(tag: string, security: Security) {
+  return {
+    get: declareMethod("get", tag, security),
+    post: declareMethod("post", tag, security),
+    put: declareMethod("put", tag, security),
+    patch: declareMethod("patch", tag, security),
+    delete: declareMethod("delete", tag, security),
+  };
+}
+
+/**
+ * Declares the routes of one tag for key holders (docs/rules.md#roles), the API key in the bearer header:
+ * `route.get("/{id}", { summary, request, ok: ok(200, "The filing", FilingSchema), errors: [401, 403, 404] })`.
+ */
+export function declareKeyRoutes(tag: string) {
+  return declareRoutes(tag, { security: bearerSecurity });
+}
+
+/** Declares the routes of one tag that anyone may call, without a key. */
+export function declarePublicRoutes(tag: string) {
+  return declareRoutes(tag, {});
+}

@@ -1,18 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problem } from "../domain/problems";
 import { listRuns } from "../jobs/enforcement";
 
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import {
-  bearerSecurity,
-  createRouter,
-  errorResponses,
-  jsonContent,
-  PageQuery,
-  pageOf,
-  pageSchema,
-} from "../lib/router";
+import { createRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { importAppsStatements, readImportFacts } from "../repositories/apps";
 import { audit } from "../repositories/audit";
@@ -28,6 +20,7 @@ import {
 /** The platform's side of deadlines (docs/rules.md#enforcement): its catalogue, its policies, and what enforcement did. */
 /** Mounted inside adminRoutes, whose key and role checks it shares. */
 export const adminEnforcementRoutes = createRouter();
+const route = declareKeyRoutes("admin");
 
 /** RFC 3339 with an explicit offset (docs/rules.md#requests); stored as UTC. */
 const OffsetDateTime = z
@@ -84,18 +77,12 @@ const PatchPolicySchema = z
   .openapi("PatchPolicy");
 
 adminEnforcementRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/policies",
-    tags: ["admin"],
+  route.post("/policies", {
     summary: "Create a deadline policy",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: jsonContent(CreatePolicySchema) } },
-    responses: {
-      201: { description: "Created", content: jsonContent(PolicySchema) },
-      ...errorResponses(400, 401, 403, 415, 422),
-    },
+    middleware: [requireJsonBody()],
+    request: { body: jsonBody(CreatePolicySchema) },
+    ok: ok(201, "Created", PolicySchema),
+    errors: [400, 401, 403, 415, 422],
   }),
   async (c) => {
     const input = c.req.valid("json");
@@ -128,39 +115,24 @@ adminEnforcementRoutes.openapi(
 );
 
 adminEnforcementRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/policies",
-    tags: ["admin"],
+  route.get("/policies", {
     summary: "List deadline policies",
-    security: bearerSecurity,
-    responses: {
-      200: {
-        description: "Policies",
-        content: jsonContent(z.object({ items: z.array(PolicySchema), nextCursor: z.null() })),
-      },
-      ...errorResponses(401, 403),
-    },
+    ok: ok(200, "Policies", z.object({ items: z.array(PolicySchema), nextCursor: z.null() })),
+    errors: [401, 403],
   }),
   async (c) => c.json({ items: (await listPolicies(c.get("db"))).map(toPolicyView), nextCursor: null }, 200),
 );
 
 adminEnforcementRoutes.openapi(
-  createRoute({
-    method: "patch",
-    path: "/policies/{id}",
-    tags: ["admin"],
+  route.patch("/policies/{id}", {
     summary: "Change a policy (or deactivate it)",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
+    middleware: [requireJsonBody()],
     request: {
       params: z.object({ id: z.string().max(64) }),
-      body: { required: true, content: jsonContent(PatchPolicySchema) },
+      body: jsonBody(PatchPolicySchema),
     },
-    responses: {
-      200: { description: "Updated", content: jsonContent(PolicySchema) },
-      ...errorResponses(400, 401, 403, 404, 415, 422),
-    },
+    ok: ok(200, "Updated", PolicySchema),
+    errors: [400, 401, 403, 404, 415, 422],
   }),
   async (c) => {
     const { id } = c.req.valid("param");
@@ -211,21 +183,15 @@ const ImportSchema = z
   .openapi("ImportApps");
 
 adminEnforcementRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/apps/import",
-    tags: ["admin"],
+  route.post("/apps/import", {
     summary: "Import the platform's catalogue (≤ 1,000 apps a call, idempotent by appId)",
     description:
       "Existing apps are updated; an app that enforcement delisted stays delisted whatever the import says. " +
       "An unknown owner fails the whole import.",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: jsonContent(ImportSchema) } },
-    responses: {
-      200: { description: "Counts", content: jsonContent(z.object({ imported: z.number(), updated: z.number() })) },
-      ...errorResponses(400, 401, 403, 413, 415, 422),
-    },
+    middleware: [requireJsonBody()],
+    request: { body: jsonBody(ImportSchema) },
+    ok: ok(200, "Counts", z.object({ imported: z.number(), updated: z.number() })),
+    errors: [400, 401, 403, 413, 415, 422],
   }),
   async (c) => {
     const { apps: rows } = c.req.valid("json");
@@ -277,20 +243,11 @@ const RunSchema = z
   .openapi("EnforcementRun");
 
 adminEnforcementRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/enforcement/runs",
-    tags: ["admin"],
+  route.get("/enforcement/runs", {
     summary: "Enforcement runs, newest first: counts per action and whether each finished",
-    security: bearerSecurity,
     request: { query: PageQuery },
-    responses: {
-      200: {
-        description: "Runs",
-        content: jsonContent(pageSchema(RunSchema)),
-      },
-      ...errorResponses(401, 403, 422),
-    },
+    ok: ok(200, "Runs", pageSchema(RunSchema)),
+    errors: [401, 403, 422],
   }),
   async (c) => {
     const { cursor, limit } = c.req.valid("query");

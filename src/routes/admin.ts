@@ -1,15 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { ROLES } from "../domain/roles";
 import { ApiError } from "../lib/errors";
-import {
-  bearerSecurity,
-  createKeyHolderRouter,
-  errorResponses,
-  jsonContent,
-  PageQuery,
-  pageOf,
-  pageSchema,
-} from "../lib/router";
+import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import {
   getAccount,
@@ -27,20 +19,15 @@ import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, 
 import { adminEnforcementRoutes } from "./admin-enforcement";
 
 export const adminRoutes = createKeyHolderRouter(["admin"]);
+const route = declareKeyRoutes("admin");
 
 adminRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/accounts",
-    tags: ["admin"],
+  route.post("/accounts", {
     summary: "Create an account",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: jsonContent(CreateAccountSchema) } },
-    responses: {
-      201: { description: "Created", content: jsonContent(AccountSchema) },
-      ...errorResponses(400, 401, 403, 415, 422),
-    },
+    middleware: [requireJsonBody()],
+    request: { body: jsonBody(CreateAccountSchema) },
+    ok: ok(201, "Created", AccountSchema),
+    errors: [400, 401, 403, 415, 422],
   }),
   async (c) => {
     const input = c.req.valid("json");
@@ -62,45 +49,28 @@ adminRoutes.openapi(
 );
 
 adminRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/accounts",
-    tags: ["admin"],
+  route.get("/accounts", {
     summary: "List accounts, newest first",
-    security: bearerSecurity,
     request: { query: PageQuery.extend({ role: z.enum(ROLES).optional() }) },
-    responses: {
-      200: { description: "A page of accounts", content: jsonContent(pageSchema(AccountSchema)) },
-      ...errorResponses(401, 403, 422),
-    },
+    ok: ok(200, "A page of accounts", pageSchema(AccountSchema)),
+    errors: [401, 403, 422],
   }),
   async (c) => {
     const { limit, cursor, role } = c.req.valid("query");
     const rows = await listAccounts(c.get("db"), { limit, cursor, role });
     return c.json(
-      pageOf(
-        rows,
-        limit,
-        (account) => account,
-        (account) => account.id,
-      ),
+      pageOf(rows, limit, (account) => account.id),
       200,
     );
   },
 );
 
 adminRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/accounts/{id}/keys",
-    tags: ["admin"],
+  route.post("/accounts/{id}/keys", {
     summary: "Create an API key (shown once)",
-    security: bearerSecurity,
     request: { params: AccountIdParams },
-    responses: {
-      201: { description: "The key, shown this once", content: jsonContent(CreatedKeySchema) },
-      ...errorResponses(401, 403, 404),
-    },
+    ok: ok(201, "The key, shown this once", CreatedKeySchema),
+    errors: [401, 403, 404],
   }),
   async (c) => {
     const { id } = c.req.valid("param");
@@ -123,20 +93,11 @@ adminRoutes.openapi(
 );
 
 adminRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/accounts/{id}/keys",
-    tags: ["admin"],
+  route.get("/accounts/{id}/keys", {
     summary: "List an account's keys (never the keys themselves)",
-    security: bearerSecurity,
     request: { params: AccountIdParams },
-    responses: {
-      200: {
-        description: "Keys",
-        content: jsonContent(z.object({ items: z.array(KeySchema), nextCursor: z.null() })),
-      },
-      ...errorResponses(401, 403, 404),
-    },
+    ok: ok(200, "Keys", z.object({ items: z.array(KeySchema), nextCursor: z.null() })),
+    errors: [401, 403, 404],
   }),
   async (c) => {
     const { id } = c.req.valid("param");
@@ -147,14 +108,11 @@ adminRoutes.openapi(
 );
 
 adminRoutes.openapi(
-  createRoute({
-    method: "delete",
-    path: "/accounts/{id}/keys/{keyId}",
-    tags: ["admin"],
+  route.delete("/accounts/{id}/keys/{keyId}", {
     summary: "Revoke a key; it stops working at once",
-    security: bearerSecurity,
     request: { params: AccountIdParams.extend({ keyId: z.string().max(64) }) },
-    responses: { 204: { description: "Revoked" }, ...errorResponses(401, 403, 404) },
+    ok: ok(204, "Revoked"),
+    errors: [401, 403, 404],
   }),
   async (c) => {
     const { id, keyId } = c.req.valid("param");
@@ -181,28 +139,19 @@ adminRoutes.openapi(
 );
 
 adminRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/audit/verify",
-    tags: ["admin"],
+  route.get("/audit/verify", {
     summary: "Re-compute every audit hash chain",
-    security: bearerSecurity,
-    responses: {
-      200: {
-        description: "Verification result",
-        content: {
-          "application/json": {
-            schema: z.object({
-              ok: z.boolean(),
-              rows: z.number(),
-              subjects: z.number(),
-              broken: z.array(z.object({ subject: z.string(), seq: z.number() })),
-            }),
-          },
-        },
-      },
-      ...errorResponses(401, 403),
-    },
+    ok: ok(
+      200,
+      "Verification result",
+      z.object({
+        ok: z.boolean(),
+        rows: z.number(),
+        subjects: z.number(),
+        broken: z.array(z.object({ subject: z.string(), seq: z.number() })),
+      }),
+    ),
+    errors: [401, 403],
   }),
   async (c) => {
     const result = await verifyAuditChains(c.get("db"));

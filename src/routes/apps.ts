@@ -1,16 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { mayManageApp } from "../domain/permissions";
 import { ApiError, validationFailed } from "../lib/errors";
-import {
-  bearerSecurity,
-  createKeyHolderRouter,
-  errorResponses,
-  jsonContent,
-  PageQuery,
-  pageOf,
-  pageSchema,
-} from "../lib/router";
+import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { getAccount } from "../repositories/accounts";
 import {
@@ -29,6 +21,7 @@ import type { AppEnv } from "../types";
 import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
 
 export const appsRoutes = createKeyHolderRouter(["developer"]);
+const route = declareKeyRoutes("apps");
 
 /** The caller's own app, or 404 whether it does not exist or belongs to someone else (docs/rules.md#permissions). */
 async function ownApp(c: Context<AppEnv>, appId: string): Promise<AppView> {
@@ -37,19 +30,28 @@ async function ownApp(c: Context<AppEnv>, appId: string): Promise<AppView> {
   return app;
 }
 
+/**
+ * The owner lists or unlists an app, audited on the app's chain. Listing stamps `listedAt`; unlisting keeps it, and
+ * clears any delisting, which only the platform sets.
+ */
+async function setOwnListing(c: Context<AppEnv>, app: AppView, listingStatus: "listed" | "unlisted") {
+  const now = new Date().toISOString();
+  const db = c.get("db");
+  const listedAt = listingStatus === "listed" ? now : app.listedAt;
+  await audit(
+    db,
+    { subject: `app:${app.appId}`, action: `app.${listingStatus}`, actor: c.get("principal").accountId, at: now },
+    [setListing(db, app.appId, { listingStatus, listedAt, delistedAt: null, delistReason: null }, now)],
+  );
+}
+
 appsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/",
-    tags: ["apps"],
+  route.post("/", {
     summary: "Register a mini program (unlisted)",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: jsonContent(CreateAppSchema) } },
-    responses: {
-      201: { description: "Created", content: jsonContent(AppSchema) },
-      ...errorResponses(400, 401, 403, 409, 415, 422),
-    },
+    middleware: [requireJsonBody()],
+    request: { body: jsonBody(CreateAppSchema) },
+    ok: ok(201, "Created", AppSchema),
+    errors: [400, 401, 403, 409, 415, 422],
   }),
   async (c) => {
     const input = c.req.valid("json");
@@ -69,145 +71,70 @@ appsRoutes.openapi(
 );
 
 appsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/",
-    tags: ["apps"],
+  route.get("/", {
     summary: "List own apps",
-    security: bearerSecurity,
     request: { query: PageQuery },
-    responses: {
-      200: {
-        description: "A page of apps",
-        content: jsonContent(pageSchema(AppSchema)),
-      },
-      ...errorResponses(401, 403, 422),
-    },
+    ok: ok(200, "A page of apps", pageSchema(AppSchema)),
+    errors: [401, 403, 422],
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const rows = await listOwnApps(c.get("db"), c.get("principal").accountId, { limit, cursor });
     return c.json(
-      pageOf(
-        rows,
-        limit,
-        (app) => app,
-        (app) => app.appId,
-      ),
+      pageOf(rows, limit, (app) => app.appId),
       200,
     );
   },
 );
 
 appsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/{appId}",
-    tags: ["apps"],
+  route.get("/{appId}", {
     summary: "Read an own app",
-    security: bearerSecurity,
     request: { params: AppParams },
-    responses: { 200: { description: "The app", content: jsonContent(AppSchema) }, ...errorResponses(401, 403, 404) },
+    ok: ok(200, "The app", AppSchema),
+    errors: [401, 403, 404],
   }),
   async (c) => c.json(await ownApp(c, c.req.valid("param").appId), 200),
 );
 
 appsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/{appId}/list",
-    tags: ["apps"],
+  route.post("/{appId}/list", {
     summary: "Go live (needs an active registration)",
-    security: bearerSecurity,
     request: { params: AppParams },
-    responses: {
-      200: { description: "The app, listed", content: jsonContent(AppSchema) },
-      ...errorResponses(401, 403, 404, 409),
-    },
+    ok: ok(200, "The app, listed", AppSchema),
+    errors: [401, 403, 404, 409],
   }),
   async (c) => {
     const app = await ownApp(c, c.req.valid("param").appId);
     if (!app.registrationNumber)
       throw new ApiError("FILING_REQUIRED", "File the app and wait for approval before listing it");
-    if (app.listingStatus !== "listed") {
-      const now = new Date().toISOString();
-      const db = c.get("db");
-      await audit(
-        db,
-        {
-          subject: `app:${app.appId}`,
-          action: "app.listed",
-          actor: c.get("principal").accountId,
-          at: now,
-        },
-        [
-          setListing(
-            db,
-            app.appId,
-            { listingStatus: "listed", listedAt: now, delistedAt: null, delistReason: null },
-            now,
-          ),
-        ],
-      );
-    }
+    if (app.listingStatus !== "listed") await setOwnListing(c, app, "listed");
     return c.json((await getApp(c.get("db"), app.appId)) as AppView, 200);
   },
 );
 
 appsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/{appId}/unlist",
-    tags: ["apps"],
+  route.post("/{appId}/unlist", {
     summary: "Take down (unlisted by the owner)",
-    security: bearerSecurity,
     request: { params: AppParams },
-    responses: {
-      200: { description: "The app, unlisted", content: jsonContent(AppSchema) },
-      ...errorResponses(401, 403, 404),
-    },
+    ok: ok(200, "The app, unlisted", AppSchema),
+    errors: [401, 403, 404],
   }),
   async (c) => {
     const app = await ownApp(c, c.req.valid("param").appId);
     // Only the platform sets `delisted`; an owner taking a delisted app down leaves that record as it is.
-    if (app.listingStatus === "listed") {
-      const now = new Date().toISOString();
-      const db = c.get("db");
-      await audit(
-        db,
-        {
-          subject: `app:${app.appId}`,
-          action: "app.unlisted",
-          actor: c.get("principal").accountId,
-          at: now,
-        },
-        [
-          setListing(
-            db,
-            app.appId,
-            { listingStatus: "unlisted", listedAt: app.listedAt, delistedAt: null, delistReason: null },
-            now,
-          ),
-        ],
-      );
-    }
+    if (app.listingStatus === "listed") await setOwnListing(c, app, "unlisted");
     return c.json((await getApp(c.get("db"), app.appId)) as AppView, 200);
   },
 );
 
 appsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/{appId}/grants",
-    tags: ["apps"],
+  route.post("/{appId}/grants", {
     summary: "Let a provider file for this app",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
-    request: { params: AppParams, body: { required: true, content: jsonContent(CreateGrantSchema) } },
-    responses: {
-      201: { description: "Granted", content: jsonContent(GrantSchema) },
-      ...errorResponses(400, 401, 403, 404, 415, 422),
-    },
+    middleware: [requireJsonBody()],
+    request: { params: AppParams, body: jsonBody(CreateGrantSchema) },
+    ok: ok(201, "Granted", GrantSchema),
+    errors: [400, 401, 403, 404, 415, 422],
   }),
   async (c) => {
     const app = await ownApp(c, c.req.valid("param").appId);
@@ -236,20 +163,11 @@ appsRoutes.openapi(
 );
 
 appsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/{appId}/grants",
-    tags: ["apps"],
+  route.get("/{appId}/grants", {
     summary: "List the providers granted this app",
-    security: bearerSecurity,
     request: { params: AppParams },
-    responses: {
-      200: {
-        description: "Grants",
-        content: jsonContent(z.object({ items: z.array(GrantSchema), nextCursor: z.null() })),
-      },
-      ...errorResponses(401, 403, 404),
-    },
+    ok: ok(200, "Grants", z.object({ items: z.array(GrantSchema), nextCursor: z.null() })),
+    errors: [401, 403, 404],
   }),
   async (c) => {
     const app = await ownApp(c, c.req.valid("param").appId);
@@ -258,14 +176,11 @@ appsRoutes.openapi(
 );
 
 appsRoutes.openapi(
-  createRoute({
-    method: "delete",
-    path: "/{appId}/grants/{accountId}",
-    tags: ["apps"],
+  route.delete("/{appId}/grants/{accountId}", {
     summary: "Revoke a provider's grant",
-    security: bearerSecurity,
     request: { params: AppParams.extend({ accountId: z.string().max(64) }) },
-    responses: { 204: { description: "Revoked" }, ...errorResponses(401, 403, 404) },
+    ok: ok(204, "Revoked"),
+    errors: [401, 403, 404],
   }),
   async (c) => {
     const { appId, accountId } = c.req.valid("param");

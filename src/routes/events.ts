@@ -1,6 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { ApiError } from "../lib/errors";
-import { bearerSecurity, createKeyHolderRouter, errorResponses, jsonContent, pageSchema } from "../lib/router";
+import { createKeyHolderRouter, declareKeyRoutes, ok, pageSchema } from "../lib/router";
 import { eventSeqOf, eventsAfter } from "../repositories/events";
 
 /**
@@ -9,6 +9,7 @@ import { eventSeqOf, eventsAfter } from "../repositories/events";
  * sequence, so a poll never skips an event committed later with an earlier-looking id.
  */
 export const eventsRoutes = createKeyHolderRouter();
+const route = declareKeyRoutes("events");
 
 export const EventSchema = z
   .object({
@@ -27,25 +28,16 @@ export const EventSchema = z
   .openapi("Event");
 
 eventsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/",
-    tags: ["events"],
+  route.get("/", {
     summary: "Poll own events after a cursor",
-    security: bearerSecurity,
     request: {
       query: z.object({
         after: z.string().max(64).optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
     },
-    responses: {
-      200: {
-        description: "Events, oldest first",
-        content: jsonContent(pageSchema(EventSchema)),
-      },
-      ...errorResponses(401, 404, 422),
-    },
+    ok: ok(200, "Events, oldest first", pageSchema(EventSchema)),
+    errors: [401, 404, 422],
   }),
   async (c) => {
     const { after, limit } = c.req.valid("query");

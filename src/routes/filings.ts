@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import {
   CancelSubmissionSchema,
@@ -15,7 +15,7 @@ import { type Problem, problem } from "../domain/problems";
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { renderProblem } from "../lib/messages";
-import { bearerSecurity, createKeyHolderRouter, errorResponses, pageOf } from "../lib/router";
+import { createKeyHolderRouter, declareKeyRoutes, ok, pageOf } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { getApp } from "../repositories/apps";
 import {
@@ -42,6 +42,7 @@ import {
 } from "./filings.schemas";
 
 export const filingsRoutes = createKeyHolderRouter(["developer", "provider"]);
+const route = declareKeyRoutes("filings");
 
 filingsRoutes.openAPIRegistry.register("FilingRequest", FilingSubmissionSchema);
 filingsRoutes.openAPIRegistry.register("CancelRequest", CancelSubmissionSchema);
@@ -107,21 +108,12 @@ async function organizerCancelChecks(
 }
 
 filingsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/validate",
-    tags: ["filings"],
+  route.post("/validate", {
     summary: "Dry run: every problem a submission would report, nothing stored",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
+    middleware: [requireJsonBody()],
     request: { body: filingBody },
-    responses: {
-      200: {
-        description: "Whether the filing would be accepted",
-        content: { "application/json": { schema: ValidationResultSchema } },
-      },
-      ...errorResponses(400, 401, 403, 404, 413, 415),
-    },
+    ok: ok(200, "Whether the filing would be accepted", ValidationResultSchema),
+    errors: [400, 401, 403, 404, 413, 415],
   }),
   async (c) => {
     const { checked, preflight, problems } = await assess(c, c.get("body"), new Date());
@@ -134,23 +126,14 @@ filingsRoutes.openapi(
 );
 
 filingsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/",
-    tags: ["filings"],
+  route.post("/", {
     summary: "Submit a filing (new, change or cancel)",
     description:
       "Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe.",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
+    middleware: [requireJsonBody()],
     request: { body: filingBody, headers: z.object({ "idempotency-key": IdempotencyKeySchema.optional() }) },
-    responses: {
-      201: {
-        description: "Submitted (or the first response again, for a repeated Idempotency-Key)",
-        content: { "application/json": { schema: FilingSchema } },
-      },
-      ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
-    },
+    ok: ok(201, "Submitted (or the first response again, for a repeated Idempotency-Key)", FilingSchema),
+    errors: [400, 401, 403, 404, 409, 413, 415, 422],
   }),
   async (c) => {
     const body = c.get("body");
@@ -209,17 +192,11 @@ function replay(status: number, body: string) {
 }
 
 filingsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/",
-    tags: ["filings"],
+  route.get("/", {
     summary: "List filings of own and granted apps, newest first",
-    security: bearerSecurity,
     request: { query: FilingListQuery },
-    responses: {
-      200: { description: "A page of filings", content: { "application/json": { schema: FilingListSchema } } },
-      ...errorResponses(401, 403, 422),
-    },
+    ok: ok(200, "A page of filings", FilingListSchema),
+    errors: [401, 403, 422],
   }),
   async (c) => {
     const query = c.req.valid("query");
@@ -238,36 +215,21 @@ async function visibleFiling(c: Context<AppEnv>, id: string) {
 }
 
 filingsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/{id}",
-    tags: ["filings"],
+  route.get("/{id}", {
     summary: "Read a filing",
-    security: bearerSecurity,
     request: { params: FilingParams },
-    responses: {
-      200: { description: "The filing", content: { "application/json": { schema: FilingSchema } } },
-      ...errorResponses(401, 403, 404),
-    },
+    ok: ok(200, "The filing", FilingSchema),
+    errors: [401, 403, 404],
   }),
   async (c) => c.json(toFilingView(await visibleFiling(c, c.req.valid("param").id)), 200),
 );
 
 filingsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/{id}/history",
-    tags: ["filings"],
+  route.get("/{id}/history", {
     summary: "Transitions with actors, times and reasons",
-    security: bearerSecurity,
     request: { params: FilingParams },
-    responses: {
-      200: {
-        description: "History, oldest first",
-        content: { "application/json": { schema: z.object({ items: z.array(HistoryEntrySchema) }) } },
-      },
-      ...errorResponses(401, 403, 404),
-    },
+    ok: ok(200, "History, oldest first", z.object({ items: z.array(HistoryEntrySchema) })),
+    errors: [401, 403, 404],
   }),
   async (c) => {
     const filing = await visibleFiling(c, c.req.valid("param").id);
@@ -285,17 +247,11 @@ filingsRoutes.openapi(
 );
 
 filingsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/{id}/withdraw",
-    tags: ["filings"],
+  route.post("/{id}/withdraw", {
     summary: "Withdraw a filing still in platform review",
-    security: bearerSecurity,
     request: { params: FilingParams },
-    responses: {
-      200: { description: "The filing, withdrawn", content: { "application/json": { schema: FilingSchema } } },
-      ...errorResponses(401, 403, 404, 409),
-    },
+    ok: ok(200, "The filing, withdrawn", FilingSchema),
+    errors: [401, 403, 404, 409],
   }),
   async (c) => {
     const filing = await visibleFiling(c, c.req.valid("param").id);

@@ -1,4 +1,4 @@
-import { createRoute, type z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { detectContentType, FORMAT_NAMES, readImageSize } from "../domain/material-files";
 import {
@@ -17,7 +17,7 @@ import { requireRole } from "../lib/auth";
 import { sha256HexOfBytes, vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bearerSecurity, createKeyHolderRouter, errorResponses, jsonContent } from "../lib/router";
+import { createKeyHolderRouter, declareKeyRoutes, ok } from "../lib/router";
 import { mediaTypeOf, readBodyCapped } from "../lib/validation";
 import { audit } from "../repositories/audit";
 import {
@@ -32,6 +32,7 @@ import type { AppEnv } from "../types";
 import { MaterialSchema, MediaParams, UploadFormDoc } from "./materials.schemas";
 
 export const materialsRoutes = createKeyHolderRouter([], { multipart: true });
+const route = declareKeyRoutes("materials");
 
 /** Room for the multipart framing and the text fields around a file of the largest size allowed. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -197,22 +198,16 @@ async function readableMaterial(
 }
 
 materialsRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/",
-    tags: ["materials"],
+  route.post("/", {
     summary: "Upload a material (certificate photo, letter, permit) for one filing field",
     description:
       "Checked at upload: the file's real type (from its content), image size and orientation, that the field " +
       "takes this kind of file, and the certificate type for certificate photos. Stored encrypted; the returned " +
       "`mediaId` goes into the filing at that field.",
-    security: bearerSecurity,
-    middleware: [requireRole("developer", "provider")] as const,
+    middleware: [requireRole("developer", "provider")],
     request: { body: { required: true, content: { "multipart/form-data": { schema: UploadFormDoc } } } },
-    responses: {
-      201: { description: "Stored", content: jsonContent(MaterialSchema) },
-      ...errorResponses(400, 401, 403, 413, 415, 422),
-    },
+    ok: ok(201, "Stored", MaterialSchema),
+    errors: [400, 401, 403, 413, 415, 422],
   }),
   async (c) => {
     const upload = await checkUpload(await readUploadForm(c));
@@ -258,17 +253,11 @@ materialsRoutes.openapi(
 );
 
 materialsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/{mediaId}",
-    tags: ["materials"],
+  route.get("/{mediaId}", {
     summary: "Read a material's metadata",
-    security: bearerSecurity,
     request: { params: MediaParams },
-    responses: {
-      200: { description: "The material", content: jsonContent(MaterialSchema) },
-      ...errorResponses(401, 404),
-    },
+    ok: ok(200, "The material", MaterialSchema),
+    errors: [401, 404],
   }),
   async (c) => {
     const { row } = await readableMaterial(c, c.req.valid("param").mediaId);
@@ -279,20 +268,16 @@ materialsRoutes.openapi(
 const binary = { schema: { type: "string" as const, format: "binary" } };
 
 materialsRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/{mediaId}/content",
-    tags: ["materials"],
+  route.get("/{mediaId}/content", {
     summary: "Download a material (decrypted); staff reads are audited",
-    security: bearerSecurity,
     request: { params: MediaParams },
-    responses: {
+    ok: {
       200: {
         description: "The file as uploaded, with its detected content type; never cached",
         content: { "image/jpeg": binary, "image/png": binary, "application/pdf": binary },
       },
-      ...errorResponses(401, 404),
     },
+    errors: [401, 404],
   }),
   async (c) => {
     const { row, staffFilingId } = await readableMaterial(c, c.req.valid("param").mediaId);

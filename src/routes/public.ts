@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { replicaDb } from "../db/client";
@@ -7,7 +7,7 @@ import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
 import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup } from "../lib/lookup-cache";
 import { limitedRead } from "../lib/rate-limit";
-import { createRouter, errorResponses } from "../lib/router";
+import { createRouter, declarePublicRoutes, ok } from "../lib/router";
 import { findPublicRecord, type SearchQuery, searchPublicRecords } from "../repositories/public-records";
 import type { AppEnv } from "../types";
 
@@ -16,6 +16,7 @@ import type { AppEnv } from "../types";
  * cacheable (`max-age` and `ETag`), and nothing personal in any answer.
  */
 export const publicRoutes = createRouter();
+const route = declarePublicRoutes("public");
 
 publicRoutes.use(
   "*",
@@ -70,17 +71,11 @@ export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<C
 }
 
 publicRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/registrations/{number}",
-    tags: ["public"],
+  route.get("/registrations/{number}", {
     summary: "Look up a registration number (full-width and variant forms accepted)",
     request: { params: z.object({ number: z.string().max(200).openapi({ example: "粤ICP备2024012345号-1X" }) }) },
-    responses: {
-      200: { description: "The public record", content: { "application/json": { schema: PublicRecordSchema } } },
-      304: { description: "Not modified (If-None-Match)" },
-      ...errorResponses(404, 429),
-    },
+    ok: { ...ok(200, "The public record", PublicRecordSchema), ...ok(304, "Not modified (If-None-Match)") },
+    errors: [404, 429],
   }),
   async (c) => {
     const answer = await lookupNumber(c, c.req.valid("param").number);
@@ -112,29 +107,23 @@ export function searchQuery(q: string): SearchQuery {
 }
 
 publicRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/search",
-    tags: ["public"],
+  route.get("/search", {
     summary: "Search registrations by number, organizer number, service name or organization name",
     request: { query: SearchQuerySchema },
-    responses: {
-      200: {
-        description: "A page of records, exact number matches first",
-        content: {
-          "application/json": {
-            schema: z.object({
-              items: z.array(PublicRecordSchema),
-              total: z.number(),
-              page: z.number(),
-              pageSize: z.number(),
-            }),
-          },
-        },
-      },
-      304: { description: "Not modified (If-None-Match)" },
-      ...errorResponses(422, 429),
+    ok: {
+      ...ok(
+        200,
+        "A page of records, exact number matches first",
+        z.object({
+          items: z.array(PublicRecordSchema),
+          total: z.number(),
+          page: z.number(),
+          pageSize: z.number(),
+        }),
+      ),
+      ...ok(304, "Not modified (If-None-Match)"),
     },
+    errors: [422, 429],
   }),
   async (c) => {
     const { q, page, pageSize } = c.req.valid("query");

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import {
   CERTIFICATE_TYPES,
@@ -10,11 +10,12 @@ import {
   SERVICE_CONTENT_VERSION,
   USCC_PREFIXES,
 } from "../domain/reference";
-import { createRouter, errorResponses } from "../lib/router";
+import { createRouter, declarePublicRoutes, ok } from "../lib/router";
 import { loadRegions } from "../repositories/regions";
 
 /** Reference data (docs/rules.md#identifiers): public, versioned, cacheable. */
 export const referenceRoutes = createRouter();
+const route = declarePublicRoutes("reference");
 
 referenceRoutes.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
 referenceRoutes.use("*", async (c, next) => {
@@ -25,13 +26,7 @@ referenceRoutes.use("*", async (c, next) => {
 const list = (name: string, item: z.ZodType) => z.object({ version: z.string(), items: z.array(item) }).openapi(name);
 
 const staticRoute = (path: string, summary: string, schema: z.ZodType) =>
-  createRoute({
-    method: "get",
-    path,
-    tags: ["reference"],
-    summary,
-    responses: { 200: { description: summary, content: { "application/json": { schema } } } },
-  });
+  route.get(path, { summary, ok: ok(200, summary, schema) });
 
 referenceRoutes.openapi(
   staticRoute(
@@ -100,10 +95,7 @@ referenceRoutes.openapi(
 );
 
 referenceRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/regions",
-    tags: ["reference"],
+  route.get("/regions", {
     summary: "GB/T 2260 regions; `parent` lists one level, `level` filters",
     request: {
       query: z.object({
@@ -115,20 +107,15 @@ referenceRoutes.openapi(
         level: z.enum(["province", "city", "district"]).optional(),
       }),
     },
-    responses: {
-      200: {
-        description: "Regions",
-        content: {
-          "application/json": {
-            schema: list(
-              "Regions",
-              z.object({ code: z.string(), name: z.string(), level: z.string(), parentCode: z.string().nullable() }),
-            ),
-          },
-        },
-      },
-      ...errorResponses(422),
-    },
+    ok: ok(
+      200,
+      "Regions",
+      list(
+        "Regions",
+        z.object({ code: z.string(), name: z.string(), level: z.string(), parentCode: z.string().nullable() }),
+      ),
+    ),
+    errors: [422],
   }),
   async (c) => {
     const { parent, level } = c.req.valid("query");

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { FilingRequest } from "../domain/filing-request";
 import { FILING_STATUSES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
@@ -12,7 +12,7 @@ import {
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { forgetNumbers } from "../lib/lookup-cache";
-import { bearerSecurity, errorResponses, jsonContent } from "../lib/router";
+import { declareKeyRoutes, jsonBody, jsonContent, ok } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { audit } from "../repositories/audit";
 import {
@@ -56,22 +56,17 @@ export const regulatorRoutes = staffRoutes({
     reject: "The bureau rejected the filing, with per-field reasons",
   },
 });
+const route = declareKeyRoutes("regulator");
 
 // A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
 const ANY = FILING_STATUSES;
 
 regulatorRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/filings/{id}/sms-verified",
-    tags: ["regulator"],
+  route.post("/filings/{id}/sms-verified", {
     summary: "The principals confirmed MIIT's SMS (within 24 h of entering verification)",
-    security: bearerSecurity,
     request: { params: FilingParams },
-    responses: {
-      200: { description: "The filing, now in bureau review", content: jsonContent(FilingSchema) },
-      ...errorResponses(401, 403, 404, 409),
-    },
+    ok: ok(200, "The filing, now in bureau review", FilingSchema),
+    errors: [401, 403, 404, 409],
   }),
   async (c) => {
     const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
@@ -93,20 +88,14 @@ regulatorRoutes.openapi(
 );
 
 regulatorRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/filings/{id}/approve",
-    tags: ["regulator"],
+  route.post("/filings/{id}/approve", {
     summary: "The bureau approved: apply the filing (issue, change or cancel the registration)",
     description:
       "Send `{registrationNumber}` as the bureau issued it; beian checks it against the organizer. In development mode " +
       "`{}` makes beian allocate the next number itself.",
-    security: bearerSecurity,
     request: { params: FilingParams, body: { required: false, content: jsonContent(ApproveBodySchema) } },
-    responses: {
-      200: { description: "The filing, approved", content: jsonContent(FilingSchema) },
-      ...errorResponses(400, 401, 403, 404, 409, 415, 422),
-    },
+    ok: ok(200, "The filing, approved", FilingSchema),
+    errors: [400, 401, 403, 404, 409, 415, 422],
   }),
   async (c) => {
     const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
@@ -234,26 +223,19 @@ async function approvalEffects(
 }
 
 regulatorRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/registrations/{number}/revoke",
-    tags: ["regulator"],
+  route.post("/registrations/{number}/revoke", {
     summary: "Revoke an active registration; its app is delisted",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
+    middleware: [requireJsonBody()],
     request: {
       params: z.object({ number: z.string().max(80) }),
-      body: { required: true, content: jsonContent(RevokeBodySchema) },
+      body: jsonBody(RevokeBodySchema),
     },
-    responses: {
-      200: {
-        description: "The registration, revoked",
-        content: jsonContent(
-          z.object({ number: z.string(), appId: z.string(), status: z.string(), reasons: z.array(z.unknown()) }),
-        ),
-      },
-      ...errorResponses(400, 401, 403, 404, 409, 415, 422),
-    },
+    ok: ok(
+      200,
+      "The registration, revoked",
+      z.object({ number: z.string(), appId: z.string(), status: z.string(), reasons: z.array(z.unknown()) }),
+    ),
+    errors: [400, 401, 403, 404, 409, 415, 422],
   }),
   async (c) => {
     const parsed = parseRegistrationNumber(c.req.valid("param").number);

@@ -1,7 +1,6 @@
-import { createRoute } from "@hono/zod-openapi";
 import { FILING_STATUSES, STAFF_VISIBLE, smsDeadlineFor } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
-import { bearerSecurity, errorResponses, jsonContent } from "../lib/router";
+import { declareKeyRoutes, ok } from "../lib/router";
 import { filingRecipients } from "../repositories/filings";
 import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";
@@ -20,19 +19,14 @@ export const reviewRoutes = staffRoutes({
     reject: "Reject with per-field reasons; the submitter corrects and files anew",
   },
 });
+const route = declareKeyRoutes("review");
 
 reviewRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/filings/{id}/approve",
-    tags: ["review"],
+  route.post("/filings/{id}/approve", {
     summary: "Pass platform review: the filing goes to SMS verification (24 h window)",
-    security: bearerSecurity,
     request: { params: FilingParams },
-    responses: {
-      200: { description: "The filing", content: jsonContent(FilingSchema) },
-      ...errorResponses(401, 403, 404, 409),
-    },
+    ok: ok(200, "The filing", FilingSchema),
+    errors: [401, 403, 404, 409],
   }),
   async (c) => {
     const db = c.get("db");

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Db } from "../db/client";
 import { FILING_STATUSES, type FilingAction, type FilingStatus } from "../domain/filing-state";
 import { toFilingView, toUnmaskedView } from "../domain/filing-view";
@@ -6,15 +6,7 @@ import type { Role } from "../domain/roles";
 
 import { vaultFor } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
-import {
-  bearerSecurity,
-  createKeyHolderRouter,
-  errorResponses,
-  jsonContent,
-  PageQuery,
-  pageOf,
-  pageSchema,
-} from "../lib/router";
+import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { audit } from "../repositories/audit";
 import { type FilingRow, filingQueue, filingRecipients, getFilingRow } from "../repositories/filings";
@@ -59,20 +51,14 @@ export function staffRoutes(staff: {
   summaries: { queue: string; read: string; reject: string };
 }) {
   const routes = createKeyHolderRouter([staff.role]);
-  const tags = [staff.role === "reviewer" ? "review" : "regulator"];
+  const route = declareKeyRoutes(staff.role === "reviewer" ? "review" : "regulator");
 
   routes.openapi(
-    createRoute({
-      method: "get",
-      path: "/queue",
-      tags,
+    route.get("/queue", {
       summary: staff.summaries.queue,
-      security: bearerSecurity,
       request: { query: PageQuery.extend({ status: z.enum(staff.queue).optional() }) },
-      responses: {
-        200: { description: "A page of the queue", content: jsonContent(pageSchema(QueueItemSchema)) },
-        ...errorResponses(401, 403, 422),
-      },
+      ok: ok(200, "A page of the queue", pageSchema(QueueItemSchema)),
+      errors: [401, 403, 422],
     }),
     async (c) => {
       const { cursor, limit, status } = c.req.valid("query");
@@ -85,17 +71,11 @@ export function staffRoutes(staff: {
   );
 
   routes.openapi(
-    createRoute({
-      method: "get",
-      path: "/filings/{id}",
-      tags,
+    route.get("/filings/{id}", {
       summary: staff.summaries.read,
-      security: bearerSecurity,
       request: { params: FilingParams },
-      responses: {
-        200: { description: "The filing", content: jsonContent(StaffFilingSchema) },
-        ...errorResponses(401, 403, 404),
-      },
+      ok: ok(200, "The filing", StaffFilingSchema),
+      errors: [401, 403, 404],
     }),
     async (c) => {
       const db = c.get("db");
@@ -118,18 +98,12 @@ export function staffRoutes(staff: {
   );
 
   routes.openapi(
-    createRoute({
-      method: "post",
-      path: "/filings/{id}/reject",
-      tags,
+    route.post("/filings/{id}/reject", {
       summary: staff.summaries.reject,
-      security: bearerSecurity,
-      middleware: [requireJsonBody()] as const,
-      request: { params: FilingParams, body: { required: true, content: jsonContent(RejectBodySchema) } },
-      responses: {
-        200: { description: "The filing", content: jsonContent(FilingSchema) },
-        ...errorResponses(400, 401, 403, 404, 409, 415, 422),
-      },
+      middleware: [requireJsonBody()],
+      request: { params: FilingParams, body: jsonBody(RejectBodySchema) },
+      ok: ok(200, "The filing", FilingSchema),
+      errors: [400, 401, 403, 404, 409, 415, 422],
     }),
     async (c) => {
       const db = c.get("db");

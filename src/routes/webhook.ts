@@ -1,8 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { bearerSecurity, createKeyHolderRouter, errorResponses, jsonContent, pageOf, pageSchema } from "../lib/router";
+import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import {
   createEndpoint,
@@ -20,6 +20,7 @@ import { webhookUrlProblem } from "../webhooks/url";
 
 /** An account's webhook endpoint, its secret, a test ping and its dead deliveries (docs/rules.md#webhooks). */
 export const webhookRoutes = createKeyHolderRouter();
+const route = declareKeyRoutes("webhooks");
 
 const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
@@ -69,19 +70,12 @@ function view(row: EndpointRow, secret?: string) {
 }
 
 webhookRoutes.openapi(
-  createRoute({
-    method: "put",
-    path: "/",
-    tags: ["webhooks"],
+  route.put("/", {
     summary: "Set the webhook URL; the secret is returned on creation and on rotation",
-    security: bearerSecurity,
-    middleware: [requireJsonBody()] as const,
-    request: { body: { required: true, content: jsonContent(PutSchema) } },
-    responses: {
-      200: { description: "Updated", content: jsonContent(EndpointSchema) },
-      201: { description: "Created, with its secret", content: jsonContent(EndpointSchema) },
-      ...errorResponses(400, 401, 409, 415, 422),
-    },
+    middleware: [requireJsonBody()],
+    request: { body: jsonBody(PutSchema) },
+    ok: { ...ok(200, "Updated", EndpointSchema), ...ok(201, "Created, with its secret", EndpointSchema) },
+    errors: [400, 401, 409, 415, 422],
   }),
   async (c) => {
     const { url, rotateSecret } = c.req.valid("json");
@@ -129,16 +123,10 @@ webhookRoutes.openapi(
 );
 
 webhookRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/",
-    tags: ["webhooks"],
+  route.get("/", {
     summary: "The webhook endpoint (never its secret)",
-    security: bearerSecurity,
-    responses: {
-      200: { description: "The endpoint", content: jsonContent(EndpointSchema) },
-      ...errorResponses(401, 404),
-    },
+    ok: ok(200, "The endpoint", EndpointSchema),
+    errors: [401, 404],
   }),
   async (c) => {
     const row = await endpointOf(c.get("db"), c.get("principal").accountId);
@@ -148,13 +136,10 @@ webhookRoutes.openapi(
 );
 
 webhookRoutes.openapi(
-  createRoute({
-    method: "delete",
-    path: "/",
-    tags: ["webhooks"],
+  route.delete("/", {
     summary: "Remove the webhook endpoint (events stay readable at GET /v1/events)",
-    security: bearerSecurity,
-    responses: { 204: { description: "Removed" }, ...errorResponses(401, 404) },
+    ok: ok(204, "Removed"),
+    errors: [401, 404],
   }),
   async (c) => {
     if (!(await deleteEndpoint(c.get("db"), c.get("principal").accountId))) {
@@ -165,21 +150,14 @@ webhookRoutes.openapi(
 );
 
 webhookRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/test",
-    tags: ["webhooks"],
+  route.post("/test", {
     summary: "Send a signed `webhook.test` ping now and report what the endpoint answered",
-    security: bearerSecurity,
-    responses: {
-      200: {
-        description: "The endpoint's answer",
-        content: jsonContent(
-          z.object({ delivered: z.boolean(), status: z.number(), error: z.string().optional(), webhookId: z.string() }),
-        ),
-      },
-      ...errorResponses(401, 404),
-    },
+    ok: ok(
+      200,
+      "The endpoint's answer",
+      z.object({ delivered: z.boolean(), status: z.number(), error: z.string().optional(), webhookId: z.string() }),
+    ),
+    errors: [401, 404],
   }),
   async (c) => {
     const endpoint = await endpointOf(c.get("db"), c.get("principal").accountId);
@@ -206,12 +184,8 @@ webhookRoutes.openapi(
 );
 
 webhookRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/deliveries",
-    tags: ["webhooks"],
+  route.get("/deliveries", {
     summary: "Own deliveries, newest first; `status=dead` lists the ones that gave up",
-    security: bearerSecurity,
     request: {
       query: z.object({
         status: z.enum(["pending", "delivered", "dead"]).optional(),
@@ -219,13 +193,8 @@ webhookRoutes.openapi(
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
     },
-    responses: {
-      200: {
-        description: "Deliveries",
-        content: jsonContent(pageSchema(DeliverySchema)),
-      },
-      ...errorResponses(401, 422),
-    },
+    ok: ok(200, "Deliveries", pageSchema(DeliverySchema)),
+    errors: [401, 422],
   }),
   async (c) => {
     const { status, cursor, limit } = c.req.valid("query");
@@ -243,17 +212,11 @@ webhookRoutes.openapi(
 );
 
 webhookRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/deliveries/{id}/retry",
-    tags: ["webhooks"],
+  route.post("/deliveries/{id}/retry", {
     summary: "Try a dead delivery again (from its first attempt)",
-    security: bearerSecurity,
     request: { params: z.object({ id: z.string().max(64) }) },
-    responses: {
-      202: { description: "Queued", content: jsonContent(DeliverySchema) },
-      ...errorResponses(401, 404, 409),
-    },
+    ok: ok(202, "Queued", DeliverySchema),
+    errors: [401, 404, 409],
   }),
   async (c) => {
     const db = c.get("db");
