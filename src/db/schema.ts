@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { FILING_STATUSES, IN_FLIGHT } from "../domain/filing-state";
+import { REGISTRATION_STATUSES } from "../domain/registration-state";
 import { sqlLiteralList } from "./sql";
 
 /**
@@ -165,7 +166,7 @@ export const registrations = sqliteTable(
       .notNull()
       .references(() => organizers.id),
     filingId: text("filing_id").notNull(),
-    status: text("status", { enum: ["active", "cancelled", "revoked", "access_removed"] }).notNull(),
+    status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
     serviceName: text("service_name").notNull(),
     /** NFKC, trimmed, case-folded service name, for SERVICE_NAME_TAKEN. */
     serviceNameKey: text("service_name_key").notNull(),
@@ -217,7 +218,7 @@ export const publicRecords = sqliteTable(
     serviceType: integer("service_type").notNull(),
     contentTypeName: text("content_type_name").notNull(),
     updateRecordTime: text("update_record_time").notNull(),
-    status: text("status", { enum: ["active", "cancelled", "revoked", "access_removed"] }).notNull(),
+    status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
     /** JSON array of the fields withheld by policy, e.g. ["unitName"]. */
     redacted: text("redacted").notNull().default("[]"),
     version: integer("version").notNull().default(1),

@@ -74,6 +74,15 @@ export const STAFF_VISIBLE = {
   regulator: ["sms_verification", "bureau_review", "approved", "bureau_rejected", "expired"],
 } as const satisfies Record<"reviewer" | "regulator", readonly FilingStatus[]>;
 
+/**
+ * The staff queues (docs/rules.md#lifecycle): the statuses each role moves filings out of, in lifecycle order —
+ * reviewers platform review; the regulator SMS verification and bureau review.
+ */
+export const STAFF_QUEUES = {
+  reviewer: [transitionOf("platform_approve").from],
+  regulator: [transitionOf("sms_verified").from, transitionOf("bureau_approve").from],
+} as const satisfies Record<"reviewer" | "regulator", readonly [FilingStatus, ...FilingStatus[]]>;
+
 /** Where a new filing starts: cancellations skip platform review (docs/rules.md#lifecycle). */
 export function initialStatus(type: "new" | "change" | "cancel"): FilingStatus {
   return type === "cancel" ? "sms_verification" : "platform_review";

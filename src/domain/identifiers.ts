@@ -289,13 +289,25 @@ export function ageOn(birthDate: string, onDate: string): number {
   return onDate.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
-/** Today's date in Beijing (UTC+8, no daylight saving), as YYYY-MM-DD: filing deadlines and ages use China's date. */
-export function beijingToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
-
 function range(from: number, to: number): string[] {
   const out: string[] = [];
   for (let n = from; n <= to; n++) out.push(String(n));
   return out;
+}
+
+/**
+ * Beijing time is UTC+8 all year (no daylight saving): the one offset every Beijing date and time is read with
+ * (src/domain/time.ts re-exports it). It lives here because this module imports nothing at run time: the seed and
+ * benchmark scripts load it in Node directly for its check characters.
+ */
+export const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** `at` moved by the offset, so its UTC fields read as Beijing time. */
+export function inBeijing(at: Date): Date {
+  return new Date(at.getTime() + BEIJING_OFFSET_MS);
+}
+
+/** Today's date in Beijing (UTC+8, no daylight saving), as YYYY-MM-DD: filing deadlines and ages use China's date. */
+export function beijingToday(now: Date = new Date()): string {
+  return inBeijing(now).toISOString().slice(0, 10);
 }

@@ -31,6 +31,8 @@
  * facts the caller read (docs/rules.md#bureau-numbers).
  */
 
+import { inBeijing } from "./time";
+
 export type ServiceKind = "mini_program" | "app" | "website";
 
 export type ParsedNumber = {
@@ -162,7 +164,7 @@ export function provinceCodeOf(abbr: string): string | undefined {
 
 /** The year in Beijing time, where numbers are issued: the year a new organizer number carries. */
 export function beijingYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600 * 1000).getUTCFullYear();
+  return inBeijing(at).getUTCFullYear();
 }
 
 function currentBeijingYear(): number {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { apps, enforcementActions, events } from "../db/schema";
+import { REGISTRATION_ENDING } from "../domain/registration-state";
 import { initialDispatch } from "../webhooks/outbox";
 import { sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
@@ -12,8 +13,11 @@ const listedWithoutRegistration = sql`a.listing_status = 'listed'
   and not exists (select 1 from registrations r where r.app_id = a.app_id and r.status = 'active')
   and exists (select 1 from registrations r where r.app_id = a.app_id and r.status <> 'active')`;
 
-const REASON = sql`case r.status when 'cancelled' then 'registration_cancelled' when 'revoked' then 'registration_revoked'
-  else 'access_removed' end`;
+/** The delisting reason of registration `r`'s status, from the one table of endings. */
+const REASON = sql`case r.status ${sql.join(
+  Object.entries(REGISTRATION_ENDING).map(([status, ending]) => sql`when ${status} then ${ending.delistReason}`),
+  sql` `,
+)} end`;
 
 /**
  * Apps still listed although their registration was cancelled, revoked or lost its access. Approvals and

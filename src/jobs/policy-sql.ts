@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { sqlNewId } from "../db/sql";
 
 /**
  * The predicates the deadline jobs share, written once: an app a policy covers (listed, listed before its cutoff)
@@ -10,4 +11,4 @@ export function coveredAndUnfiled(listedBefore: string) {
 }
 
 /** A fresh event id made inside SQL, for events inserted many rows at a time. */
-export const sqlEventId = sql`'evt_' || lower(hex(randomblob(13)))`;
+export const sqlEventId = sqlNewId("evt");

@@ -1,5 +1,8 @@
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/** The characters after an id's `prefix_`: 26 of Crockford's base32 alphabet. */
+export const ID_BODY_LENGTH = 26;
+
 /**
  * Prefixed, time-ordered identifiers (`fil_01JD…`): a ULID body (48-bit millisecond time + 80 random bits,
  * Crockford base32), so ids sort by creation time and serve directly as list cursors.

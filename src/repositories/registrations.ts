@@ -26,6 +26,7 @@ import {
   type ParsedServiceNumber,
   splitOrganizerNumber,
 } from "../domain/registration-number";
+import { type EndedRegistrationStatus, REGISTRATION_ENDING } from "../domain/registration-state";
 import { beijingDateTime } from "../domain/time";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -40,8 +41,6 @@ import type { FilingRow } from "./filings";
  */
 
 type Statement = BatchItem<"sqlite">;
-
-export type RegistrationStatus = "active" | "cancelled" | "revoked" | "access_removed";
 
 /** The public record's fields that come from the filing (docs/rules.md#public-lookup). */
 function publicFields(request: FilingSubmission, at: Date) {
@@ -500,18 +499,6 @@ export async function registrationsToEnd(
   }));
 }
 
-const DELIST_REASON: Record<Exclude<RegistrationStatus, "active">, string> = {
-  cancelled: "registration_cancelled",
-  revoked: "registration_revoked",
-  access_removed: "access_removed",
-};
-
-const EVENT_TYPE: Record<Exclude<RegistrationStatus, "active">, string> = {
-  cancelled: "registration.cancelled",
-  revoked: "registration.revoked",
-  access_removed: "registration.cancelled",
-};
-
 /**
  * Ends registrations (cancelled, revoked or access removed) and takes their listed apps down, with the events
  * for each. An ended number stays in the database and is never issued again.
@@ -520,7 +507,7 @@ export function endRegistrationStatements(
   db: Db,
   input: {
     ended: EndedRegistration[];
-    status: Exclude<RegistrationStatus, "active">;
+    status: EndedRegistrationStatus;
     at: Date;
     extraRecipients: string[];
   },
@@ -553,7 +540,12 @@ export function endRegistrationStatements(
     statements.push(
       db
         .update(apps)
-        .set({ listingStatus: "delisted", delistedAt: at, delistReason: DELIST_REASON[input.status], updatedAt: at })
+        .set({
+          listingStatus: "delisted",
+          delistedAt: at,
+          delistReason: REGISTRATION_ENDING[input.status].delistReason,
+          updatedAt: at,
+        })
         .where(
           and(
             sql`${apps.appId} in (select value from json_each(${JSON.stringify(listedApps)}))`,
@@ -568,7 +560,7 @@ export function endRegistrationStatements(
       rows.push({
         id: newId("evt", input.at.getTime()),
         accountId,
-        type: EVENT_TYPE[input.status],
+        type: REGISTRATION_ENDING[input.status].event,
         data: JSON.stringify({ number: e.number, appId: e.appId, status: input.status }),
       });
       if (e.listed) {
@@ -576,7 +568,7 @@ export function endRegistrationStatements(
           id: newId("evt", input.at.getTime()),
           accountId,
           type: "app.delisted",
-          data: JSON.stringify({ appId: e.appId, reason: DELIST_REASON[input.status] }),
+          data: JSON.stringify({ appId: e.appId, reason: REGISTRATION_ENDING[input.status].delistReason }),
         });
       }
     }

@@ -7,10 +7,10 @@ import {
   FilingSubmissionSchema,
 } from "../domain/filing-request";
 import { type Reason, toFilingView } from "../domain/filing-view";
-import { beijingToday } from "../domain/identifiers";
 import { mayCancelOrganizer, mayFileFor, mayWithdrawFiling } from "../domain/permissions";
 import { type BlindFacts, judgePreflight, type PreflightResult } from "../domain/preflight";
 import { type Problem, problem } from "../domain/problems";
+import { beijingToday } from "../domain/time";
 
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";

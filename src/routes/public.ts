@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { replicaDb } from "../db/client";
 import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-number";
+import { REGISTRATION_STATUSES } from "../domain/registration-state";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
 import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup } from "../lib/lookup-cache";
@@ -34,7 +35,7 @@ export const PublicRecordSchema = z
     contentTypeName: z.string().openapi({ description: "Pre-approval kinds, comma-joined, or empty" }),
     updateRecordTime: z.string().openapi({ example: "2024-03-01 10:00:00", description: "Beijing time" }),
     limitAccess: z.enum(["是", "否"]).openapi({ description: "是 exactly when the status is not active" }),
-    status: z.enum(["active", "cancelled", "revoked", "access_removed"]),
+    status: z.enum(REGISTRATION_STATUSES),
     redacted: z.array(z.string()).openapi({ description: "Fields withheld by policy, as RDAP does" }),
   })
   .openapi("PublicRecord");

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { FilingRequest } from "../domain/filing-request";
-import { FILING_STATUSES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
+import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import {
   judgeBureauNumber,
@@ -47,7 +47,7 @@ import { staffFiling, staffRoutes } from "./staff";
  */
 export const regulatorRoutes = staffRoutes({
   role: "regulator",
-  queue: ["sms_verification", "bureau_review"],
+  queue: STAFF_QUEUES.regulator,
   visible: STAFF_VISIBLE.regulator,
   reject: "bureau_reject",
   summaries: {

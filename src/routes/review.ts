@@ -1,4 +1,4 @@
-import { FILING_STATUSES, STAFF_VISIBLE, smsDeadlineFor } from "../domain/filing-state";
+import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsDeadlineFor } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import { declareKeyRoutes, ok } from "../lib/router";
 import { filingRecipients } from "../repositories/filings";
@@ -10,7 +10,7 @@ import { staffFiling, staffRoutes } from "./staff";
 /** 平台初审: the platform's reviewers move filings out of `platform_review`. */
 export const reviewRoutes = staffRoutes({
   role: "reviewer",
-  queue: ["platform_review"],
+  queue: STAFF_QUEUES.reviewer,
   visible: STAFF_VISIBLE.reviewer,
   reject: "platform_reject",
   summaries: {

@@ -2,8 +2,9 @@ import { env } from "cloudflare:workers";
 import { type SQL, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { sqlList, sqlLiteralList } from "../../src/db/sql";
+import { sqlList, sqlLiteralList, sqlNewId } from "../../src/db/sql";
 import { IN_FLIGHT } from "../../src/domain/filing-state";
+import { newId } from "../../src/lib/ids";
 
 const render = (q: SQL) => createDb(env.DB).all(q).getQuery();
 
@@ -59,5 +60,18 @@ describe("sqlLiteralList", () => {
       .bind(...params)
       .all<{ detail: string }>();
     expect(plan.results.map((r) => r.detail)).toEqual(["SEARCH filings USING INDEX filings_one_in_flight (app_id=?)"]);
+  });
+});
+
+describe("sqlNewId", () => {
+  it("makes ids of the shape newId makes: the prefix, then 26 characters of its alphabet", async () => {
+    const rows = await createDb(env.DB).all<{ id: string }>(
+      sql`select ${sqlNewId("evt")} as id from (select 1 union all select 2 union all select 3)`,
+    );
+    const shape = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/;
+    expect(newId("evt")).toMatch(shape);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row.id).toMatch(shape);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(3);
   });
 });

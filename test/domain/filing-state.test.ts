@@ -8,6 +8,8 @@ import {
   initialStatus,
   nextStatus,
   SMS_WINDOW_MS,
+  STAFF_QUEUES,
+  STAFF_VISIBLE,
   smsDeadlineFor,
   smsWindowClosed,
   TRANSITIONS,
@@ -199,4 +201,13 @@ describe("SMS window", () => {
       expect(smsWindowClosed({ status, smsDeadline: deadline }, at(1))).toBe(false);
     },
   );
+});
+
+describe("staff queues", () => {
+  it("are the statuses each role moves filings out of, all of them visible to it", () => {
+    expect(STAFF_QUEUES).toEqual({ reviewer: ["platform_review"], regulator: ["sms_verification", "bureau_review"] });
+    for (const role of ["reviewer", "regulator"] as const) {
+      for (const status of STAFF_QUEUES[role]) expect(STAFF_VISIBLE[role]).toContain(status);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { checkFilingRequest } from "../../src/domain/filing-request";
-import { beijingToday } from "../../src/domain/identifiers";
+import { beijingToday } from "../../src/domain/time";
 import { loadRegions } from "../../src/repositories/regions";
 import { FILING_EXAMPLE } from "../../src/routes/filings.schemas";
 import { callJson } from "../support/api";

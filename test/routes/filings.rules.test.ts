@@ -3,7 +3,7 @@
  * run, which reports exactly what a submission would). Every test makes its own accounts, apps and people.
  */
 import { describe, expect, it } from "vitest";
-import { beijingToday } from "../../src/domain/identifiers";
+import { beijingToday } from "../../src/domain/time";
 import {
   callJson,
   countFilings,
