@@ -46,11 +46,20 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-const parsed = new WeakMap<object, Config>();
+/** Parsed settings by the values they were read from: a deployment has one set, a test run a few. */
+const parsed = new Map<string, Config>();
 
-/** The settings of `env`, parsed on first use and kept for as long as the bindings object lives. */
+/** The settings of `env`, parsed on first use and kept for as long as the isolate lives. */
 export function configOf(env: Vars): Config {
-  const known = parsed.get(env);
+  const key = [
+    env.ENVIRONMENT,
+    env.QUOTA_INDIVIDUAL,
+    env.QUOTA_ORGANIZATION,
+    env.PUBLIC_RATE_LIMIT_PERIOD,
+    env.WEBHOOK_RETRY_DELAYS_SECONDS,
+    env.WEBHOOK_TIMEOUT_MS,
+  ].join("\u0000");
+  const known = parsed.get(key);
   if (known) return known;
   const vars = VarsSchema.safeParse({
     ENVIRONMENT: env.ENVIRONMENT,
@@ -74,6 +83,7 @@ export function configOf(env: Vars): Config {
     publicRateLimitPeriodS: vars.data.PUBLIC_RATE_LIMIT_PERIOD === "10" ? 10 : 60,
     delivery,
   };
-  parsed.set(env, config);
+  if (parsed.size >= 16) parsed.clear();
+  parsed.set(key, config);
   return config;
 }

@@ -1,2 +1,3 @@
 export function readPublishedDocument(): unknown;
 export function checkBundle(fixture: string): Promise<{ code: number; output: string }>;
+export function exportsInPlainNode(path: string): Promise<number>;

@@ -21,3 +21,15 @@ export function checkBundle(fixture) {
     );
   });
 }
+
+/** How many exports module `path` (relative to the repository) has when plain Node imports it, with no bundler. */
+export function exportsInPlainNode(path) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", `console.log(Object.keys(await import(${JSON.stringify(root + path)})).length)`],
+      { cwd: root },
+      (error, stdout, stderr) => (error ? reject(new Error(stderr || String(error))) : resolve(Number(stdout.trim()))),
+    );
+  });
+}
