@@ -7,8 +7,8 @@ import {
   parseRegistrationNumber,
   splitOrganizerNumber,
 } from "../../src/domain/registration-number";
-import { callJson, newAccount, newApp, validFiling } from "../support/api";
-import { staff } from "../support/lifecycle";
+import { callJson, newAccount, type validFiling } from "../support/api";
+import { staff, submitNew } from "../support/lifecycle";
 
 // Numbers beian allocates in development mode, read back with the domain parser (docs/rules.md#numbers).
 // Counters are moved by hand here to reach wider sequences (only ever past the numbers already issued: a counter
@@ -22,17 +22,12 @@ const YEAR = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 const XIZANG: Region = { province: "540000", city: "540100", district: "540102" };
 
 /** A `new` filing taken to bureau review: a fresh organizer, or `sameOrganizerAs`'s. */
-async function toBureau(keys: Keys, dev: { key: string }, opts: { region?: Region; sameOrganizerAs?: Filing } = {}) {
-  const appId = await newApp(dev.key);
-  const body = validFiling(appId);
-  if (opts.sameOrganizerAs) {
-    body.organizer = opts.sameOrganizerAs.organizer;
-    body.service.principal = opts.sameOrganizerAs.organizer.principal;
-  }
-  if (opts.region) body.organizer.region = opts.region;
-  const sub = await callJson("/v1/filings", { key: dev.key, body });
-  if (sub.status !== 201) throw new Error(`submit: ${sub.status} ${JSON.stringify(sub.body)}`);
-  const id = sub.body.id as string;
+async function toBureau(
+  keys: Keys,
+  dev: { id: string; key: string },
+  opts: { region?: Region; sameOrganizerAs?: Filing } = {},
+) {
+  const { id, appId, body } = await submitNew({ dev, ...opts });
   const review = await callJson(`/v1/review/filings/${id}/approve`, { key: keys.reviewer, method: "POST" });
   if (review.status !== 200) throw new Error(`review: ${review.status} ${JSON.stringify(review.body)}`);
   const sms = await callJson(`/v1/regulator/filings/${id}/sms-verified`, { key: keys.regulator, method: "POST" });

@@ -1,10 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, newAccount, newApp, problemsOf, unique, validFiling } from "../support/api";
-import { approve, approveAtBureau } from "../support/lifecycle";
+import { callJson, newAccount, problemsOf, unique } from "../support/api";
+import { approve, approveAtBureau, submitNew } from "../support/lifecycle";
 
 type Keys = { reviewer: string; regulator: string };
-type Filing = ReturnType<typeof validFiling>;
 
 const YEAR = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 
@@ -13,26 +12,6 @@ const REASONS = [{ field: "service.principal.mobile", error: "短信核验未通
 async function staffAccounts() {
   const [reviewer, regulator] = await Promise.all([newAccount("reviewer"), newAccount("regulator")]);
   return { reviewer, regulator, keys: { reviewer: reviewer.key, regulator: regulator.key } as Keys };
-}
-
-/**
- * Submits a `new` filing for a fresh app of `dev` (a fresh developer when omitted). With `sameOrganizerAs`, the
- * filing names that filing's organizer (and its principal), as a second mini program of the same organizer.
- */
-async function submitNew(
-  opts: { dev?: { id: string; key: string }; sameOrganizerAs?: Filing; region?: Filing["organizer"]["region"] } = {},
-) {
-  const dev = opts.dev ?? (await newAccount("developer"));
-  const appId = await newApp(dev.key);
-  const body = validFiling(appId);
-  if (opts.sameOrganizerAs) {
-    body.organizer = opts.sameOrganizerAs.organizer;
-    body.service.principal = opts.sameOrganizerAs.organizer.principal;
-  }
-  if (opts.region) body.organizer.region = opts.region;
-  const res = await callJson("/v1/filings", { key: dev.key, body });
-  if (res.status !== 201) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
-  return { dev, appId, body, id: res.body.id as string };
 }
 
 /** A submitted filing taken through platform review (now in sms_verification). */
