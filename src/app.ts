@@ -3,6 +3,7 @@ import { configOf } from "./config";
 import { dbFor } from "./db/client";
 import { ApiError, problemResponse } from "./lib/errors";
 import { preferredLang } from "./lib/i18n";
+import { allowedMethods } from "./lib/methods";
 import { createRouter } from "./lib/router";
 import { securityHeaders } from "./lib/security-headers";
 import { adminRoutes } from "./routes/admin";
@@ -31,6 +32,11 @@ export function createApp() {
     await next();
     c.header("x-request-id", requestId);
   });
+  // A wrong method on a known path is 405 before any sub-app checks a key or a body.
+  app.use(
+    "*",
+    allowedMethods(() => app.routes),
+  );
 
   app.get("/health", (c) => c.json({ ok: true }));
 

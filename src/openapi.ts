@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { TAGS } from "./lib/router";
 import type { AppEnv } from "./types";
 
 /**
@@ -23,5 +24,6 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
         "Errors are application/problem+json with a stable `code` and every field problem in `errors[]`.",
     },
     servers: [{ url: "/" }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
   });
 }

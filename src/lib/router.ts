@@ -48,6 +48,22 @@ const problemContent = { "application/problem+json": { schema: ProblemSchema } }
 /** A status a route may answer with a problem (RFC 9457). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429;
 
+/** The API reference's sections: every route belongs to one, and the document declares them in this order. */
+export const TAGS = {
+  filings: "Submit filings (new, change, cancel), follow them and withdraw them",
+  materials: "Upload the attachments a filing points at (certificate photos, letters, permits)",
+  apps: "Mini programs: register, grant providers, list and unlist",
+  events: "Poll the account's events (the same ones its webhook receives)",
+  webhooks: "The account's webhook endpoint, its signing secret, test pings and deliveries",
+  review: "Platform review (reviewer): approve into SMS verification or reject with reasons",
+  regulator: "The bureau's side (regulator): SMS verification, approval with numbers, rejection, revocation",
+  admin: "Accounts and keys, deadline policies, the catalogue import, enforcement runs, the audit chain",
+  public: "Anyone, without a key: look up and search registration numbers",
+  reference: "Anyone, without a key: the code lists filings use (natures, certificates, regions, …)",
+} as const;
+
+export type Tag = keyof typeof TAGS;
+
 const errorDescriptions: Record<ErrorStatus, string> = {
   400: "Malformed request",
   401: "Missing or bad API key",
@@ -55,8 +71,8 @@ const errorDescriptions: Record<ErrorStatus, string> = {
   404: "Not found, or not yours",
   409: "State conflict",
   413: "Body too large",
-  415: "Body is not JSON",
-  422: "Validation failed: every problem, with field paths",
+  415: "Body is not JSON (or missing where one is needed)",
+  422: "Validation failed (path, query or body): every problem, with field paths",
   429: "Rate limited",
 };
 
@@ -142,8 +158,9 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
  */
 type RouteSpec = {
   summary: string;
-  description?: string;
-  operationId?: string;
+  description: string;
+  /** Stable and verb-first (`submitFiling`, `listEvents`): generated clients name their methods after it. */
+  operationId: string;
   middleware?: RouteConfig["middleware"];
   request?: RouteConfig["request"];
   ok: Record<number, Answer>;
@@ -155,23 +172,40 @@ type ErrorsOf<S extends RouteSpec> = S["errors"] extends ErrorStatus[] ? S["erro
 /** The responses of a declared route, keyed by status so that handlers answer only with these and their bodies. */
 type ResponsesOf<S extends RouteSpec> = S["ok"] & { [K in ErrorsOf<S>]: ProblemAnswer };
 
-type Security = { security?: typeof bearerSecurity };
+type Access = { security: { bearer: string[] }[]; keyHolder: boolean };
 
-function declareMethod<M extends RouteConfig["method"]>(method: M, tag: string, security: Security) {
+/**
+ * The problems every route of its kind may answer, whatever it declares: 422 when it validates a path parameter, a
+ * query or a body; for key holders 401 (the key) and, on methods that may carry a body, the body guard's 400, 413 and
+ * 415 (createKeyHolderRouter checks any body sent, before the key).
+ */
+function impliedErrors(method: RouteConfig["method"], request: RouteConfig["request"], access: Access): ErrorStatus[] {
+  const implied: ErrorStatus[] = [];
+  if (request?.params || request?.query || request?.body) implied.push(422);
+  if (access.keyHolder) {
+    implied.push(401);
+    if (method !== "get" && method !== "head" && method !== "options") implied.push(400, 413, 415);
+  }
+  return implied;
+}
+
+function declareMethod<M extends RouteConfig["method"]>(method: M, tag: Tag, access: Access) {
   return <const P extends string, const S extends RouteSpec>(path: P, spec: S) => {
     const { ok: answers, errors, ...rest } = spec;
-    const responses: ResponsesOf<S> = { ...answers, ...errorResponses(...(errors ?? [])) };
-    return createRoute({ method, path, tags: [tag], ...rest, ...security, responses });
+    const statuses = [...new Set([...(errors ?? []), ...impliedErrors(method, spec.request, access)])].sort();
+    // The implied statuses are thrown (ApiError), never returned by handlers, so the handlers' types need not know.
+    const responses = { ...answers, ...errorResponses(...statuses) } as ResponsesOf<S>;
+    return createRoute({ method, path, tags: [tag], ...rest, security: access.security, responses });
   };
 }
 
-function declareRoutes(tag: string, security: Security) {
+function declareRoutes(tag: Tag, access: Access) {
   return {
-    get: declareMethod("get", tag, security),
-    post: declareMethod("post", tag, security),
-    put: declareMethod("put", tag, security),
-    patch: declareMethod("patch", tag, security),
-    delete: declareMethod("delete", tag, security),
+    get: declareMethod("get", tag, access),
+    post: declareMethod("post", tag, access),
+    put: declareMethod("put", tag, access),
+    patch: declareMethod("patch", tag, access),
+    delete: declareMethod("delete", tag, access),
   };
 }
 
@@ -179,11 +213,11 @@ function declareRoutes(tag: string, security: Security) {
  * Declares the routes of one tag for key holders (docs/rules.md#roles), the API key in the bearer header:
  * `route.get("/{id}", { summary, request, ok: ok(200, "The filing", FilingSchema), errors: [401, 403, 404] })`.
  */
-export function declareKeyRoutes(tag: string) {
-  return declareRoutes(tag, { security: bearerSecurity });
+export function declareKeyRoutes(tag: Tag) {
+  return declareRoutes(tag, { security: bearerSecurity, keyHolder: true });
 }
 
-/** Declares the routes of one tag that anyone may call, without a key. */
-export function declarePublicRoutes(tag: string) {
-  return declareRoutes(tag, {});
+/** Declares the routes of one tag that anyone may call, without a key (`security: []` says so to clients). */
+export function declarePublicRoutes(tag: Tag) {
+  return declareRoutes(tag, { security: [], keyHolder: false });
 }

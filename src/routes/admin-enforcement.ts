@@ -34,13 +34,18 @@ const OffsetDateTime = z
     },
   )
   .transform((v) => new Date(v).toISOString())
-  .openapi({ example: "2024-03-31T23:59:59+08:00" });
+  .openapi({
+    example: "2024-03-31T23:59:59+08:00",
+    format: "date-time",
+    description: "RFC 3339 with an explicit offset (`Z` or `+08:00`); a local time without one is refused",
+  });
 
 const ReminderDays = z
   .array(z.number().int().min(1).max(365))
   .max(10)
   .refine((days) => new Set(days).size === days.length, { params: { code: "DUPLICATE" } })
-  .transform((days) => [...days].sort((a, b) => b - a));
+  .transform((days) => [...days].sort((a, b) => b - a))
+  .openapi({ uniqueItems: true, description: "Days before the deadline to remind on, each once" });
 
 const PolicySchema = z
   .object({
@@ -79,6 +84,9 @@ const PatchPolicySchema = z
 adminEnforcementRoutes.openapi(
   route.post("/policies", {
     summary: "Create a deadline policy",
+    operationId: "createPolicy",
+    description:
+      "A deadline policy for apps listed before a date: their filing deadline, the reminder days before it, and the action when it passes (`delist`). The cron enforces active policies.",
     middleware: [requireJsonBody()],
     request: { body: jsonBody(CreatePolicySchema) },
     ok: ok(201, "Created", PolicySchema),
@@ -117,6 +125,8 @@ adminEnforcementRoutes.openapi(
 adminEnforcementRoutes.openapi(
   route.get("/policies", {
     summary: "List deadline policies",
+    operationId: "listPolicies",
+    description: "Every deadline policy, active or not, oldest first.",
     ok: ok(200, "Policies", z.object({ items: z.array(PolicySchema), nextCursor: z.null() })),
     errors: [401, 403],
   }),
@@ -126,6 +136,8 @@ adminEnforcementRoutes.openapi(
 adminEnforcementRoutes.openapi(
   route.patch("/policies/{id}", {
     summary: "Change a policy (or deactivate it)",
+    operationId: "updatePolicy",
+    description: "Changes the fields sent; `active: false` stops the cron acting on it. Runs already made are kept.",
     middleware: [requireJsonBody()],
     request: {
       params: z.object({ id: z.string().max(64) }),
@@ -185,6 +197,7 @@ const ImportSchema = z
 adminEnforcementRoutes.openapi(
   route.post("/apps/import", {
     summary: "Import the platform's catalogue (≤ 1,000 apps a call, idempotent by appId)",
+    operationId: "importApps",
     description:
       "Existing apps are updated; an app that enforcement delisted stays delisted whatever the import says. " +
       "An unknown owner fails the whole import.",
@@ -245,6 +258,9 @@ const RunSchema = z
 adminEnforcementRoutes.openapi(
   route.get("/enforcement/runs", {
     summary: "Enforcement runs, newest first: counts per action and whether each finished",
+    operationId: "listEnforcementRuns",
+    description:
+      "What each cron run of the deadline enforcement did: reminders sent, apps delisted, and whether it finished within its budget (an unfinished run resumes on the next).",
     request: { query: PageQuery },
     ok: ok(200, "Runs", pageSchema(RunSchema)),
     errors: [401, 403, 422],

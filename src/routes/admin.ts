@@ -24,6 +24,9 @@ const route = declareKeyRoutes("admin");
 adminRoutes.openapi(
   route.post("/accounts", {
     summary: "Create an account",
+    operationId: "createAccount",
+    description:
+      "An account of one role (developer, provider, reviewer, regulator, admin). It has no key until one is created.",
     middleware: [requireJsonBody()],
     request: { body: jsonBody(CreateAccountSchema) },
     ok: ok(201, "Created", AccountSchema),
@@ -51,6 +54,8 @@ adminRoutes.openapi(
 adminRoutes.openapi(
   route.get("/accounts", {
     summary: "List accounts, newest first",
+    operationId: "listAccounts",
+    description: "Accounts, newest first, a page at a time; `role` filters.",
     request: { query: PageQuery.extend({ role: z.enum(ROLES).optional() }) },
     ok: ok(200, "A page of accounts", pageSchema(AccountSchema)),
     errors: [401, 403, 422],
@@ -68,6 +73,8 @@ adminRoutes.openapi(
 adminRoutes.openapi(
   route.post("/accounts/{id}/keys", {
     summary: "Create an API key (shown once)",
+    operationId: "createApiKey",
+    description: "A new API key for the account. The key is in this answer only; beian keeps a hash of it.",
     request: { params: AccountIdParams },
     ok: ok(201, "The key, shown this once", CreatedKeySchema),
     errors: [401, 403, 404],
@@ -95,6 +102,8 @@ adminRoutes.openapi(
 adminRoutes.openapi(
   route.get("/accounts/{id}/keys", {
     summary: "List an account's keys (never the keys themselves)",
+    operationId: "listApiKeys",
+    description: "The account's keys: ids, prefixes, creation, last use and revocation, never the keys.",
     request: { params: AccountIdParams },
     ok: ok(200, "Keys", z.object({ items: z.array(KeySchema), nextCursor: z.null() })),
     errors: [401, 403, 404],
@@ -110,6 +119,8 @@ adminRoutes.openapi(
 adminRoutes.openapi(
   route.delete("/accounts/{id}/keys/{keyId}", {
     summary: "Revoke a key; it stops working at once",
+    operationId: "revokeApiKey",
+    description: "The key is refused from the next request on. Revoking a revoked key answers 204 again.",
     request: { params: AccountIdParams.extend({ keyId: z.string().max(64) }) },
     ok: ok(204, "Revoked"),
     errors: [401, 403, 404],
@@ -141,6 +152,10 @@ adminRoutes.openapi(
 adminRoutes.openapi(
   route.get("/audit/verify", {
     summary: "Re-compute every audit hash chain",
+    operationId: "verifyAuditChains",
+    description:
+      "Recomputes the hash chain of every audited subject (filings, apps, accounts, materials, policies, …) and lists " +
+      "every row whose hash does not follow from the one before (`broken`: subject and sequence).",
     ok: ok(
       200,
       "Verification result",

@@ -48,6 +48,9 @@ async function setOwnListing(c: Context<AppEnv>, app: AppView, listingStatus: "l
 appsRoutes.openapi(
   route.post("/", {
     summary: "Register a mini program (unlisted)",
+    operationId: "createApp",
+    description:
+      "Registers a mini program under the caller (a developer). It starts unlisted and may go live once it has an active registration.",
     middleware: [requireJsonBody()],
     request: { body: jsonBody(CreateAppSchema) },
     ok: ok(201, "Created", AppSchema),
@@ -73,6 +76,8 @@ appsRoutes.openapi(
 appsRoutes.openapi(
   route.get("/", {
     summary: "List own apps",
+    operationId: "listApps",
+    description: "The caller's own apps, a page at a time.",
     request: { query: PageQuery },
     ok: ok(200, "A page of apps", pageSchema(AppSchema)),
     errors: [401, 403, 422],
@@ -90,6 +95,8 @@ appsRoutes.openapi(
 appsRoutes.openapi(
   route.get("/{appId}", {
     summary: "Read an own app",
+    operationId: "getApp",
+    description: "One of the caller's apps, with its registration and listing state.",
     request: { params: AppParams },
     ok: ok(200, "The app", AppSchema),
     errors: [401, 403, 404],
@@ -100,6 +107,8 @@ appsRoutes.openapi(
 appsRoutes.openapi(
   route.post("/{appId}/list", {
     summary: "Go live (needs an active registration)",
+    operationId: "listApp",
+    description: "Puts the app live. Refused (409 REGISTRATION_REQUIRED) until the app has an active registration.",
     request: { params: AppParams },
     ok: ok(200, "The app, listed", AppSchema),
     errors: [401, 403, 404, 409],
@@ -116,6 +125,8 @@ appsRoutes.openapi(
 appsRoutes.openapi(
   route.post("/{appId}/unlist", {
     summary: "Take down (unlisted by the owner)",
+    operationId: "unlistApp",
+    description: "Takes the app down by its owner's choice; listing it again needs only its registration.",
     request: { params: AppParams },
     ok: ok(200, "The app, unlisted", AppSchema),
     errors: [401, 403, 404],
@@ -131,6 +142,9 @@ appsRoutes.openapi(
 appsRoutes.openapi(
   route.post("/{appId}/grants", {
     summary: "Let a provider file for this app",
+    operationId: "grantProvider",
+    description:
+      "Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant.",
     middleware: [requireJsonBody()],
     request: { params: AppParams, body: jsonBody(CreateGrantSchema) },
     ok: ok(201, "Granted", GrantSchema),
@@ -165,6 +179,8 @@ appsRoutes.openapi(
 appsRoutes.openapi(
   route.get("/{appId}/grants", {
     summary: "List the providers granted this app",
+    operationId: "listGrants",
+    description: "The providers that may file for this app.",
     request: { params: AppParams },
     ok: ok(200, "Grants", z.object({ items: z.array(GrantSchema), nextCursor: z.null() })),
     errors: [401, 403, 404],
@@ -178,6 +194,8 @@ appsRoutes.openapi(
 appsRoutes.openapi(
   route.delete("/{appId}/grants/{accountId}", {
     summary: "Revoke a provider's grant",
+    operationId: "revokeGrant",
+    description: "The provider can no longer file for this app nor read its filings; filings it made stay.",
     request: { params: AppParams.extend({ accountId: z.string().max(64) }) },
     ok: ok(204, "Revoked"),
     errors: [401, 403, 404],

@@ -30,6 +30,10 @@ export const EventSchema = z
 eventsRoutes.openapi(
   route.get("/", {
     summary: "Poll own events after a cursor",
+    operationId: "listEvents",
+    description:
+      "The account's events, oldest first, from after the event `after` names (from the first without it). Keep " +
+      "the last id you handled and pass it back: the same events the webhook delivers, for clients without one.",
     request: {
       query: z.object({
         after: z.string().max(64).optional(),

@@ -110,6 +110,9 @@ async function organizerCancelChecks(
 filingsRoutes.openapi(
   route.post("/validate", {
     summary: "Dry run: every problem a submission would report, nothing stored",
+    operationId: "validateFiling",
+    description:
+      "Checks a filing exactly as a submission would (fields, identifiers, materials, pre-flight against existing filings and registrations) and answers every problem at once. Nothing is stored.",
     middleware: [requireJsonBody()],
     request: { body: filingBody },
     ok: ok(200, "Whether the filing would be accepted", ValidationResultSchema),
@@ -128,6 +131,7 @@ filingsRoutes.openapi(
 filingsRoutes.openapi(
   route.post("/", {
     summary: "Submit a filing (new, change or cancel)",
+    operationId: "submitFiling",
     description:
       "Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe.",
     middleware: [requireJsonBody()],
@@ -194,6 +198,9 @@ function replay(status: number, body: string) {
 filingsRoutes.openapi(
   route.get("/", {
     summary: "List filings of own and granted apps, newest first",
+    operationId: "listFilings",
+    description:
+      "Filings of the caller's own apps and of apps granted to it, newest first; `status` and `appId` filter. Personal data is masked.",
     request: { query: FilingListQuery },
     ok: ok(200, "A page of filings", FilingListSchema),
     errors: [401, 403, 422],
@@ -217,6 +224,9 @@ async function visibleFiling(c: Context<AppEnv>, id: string) {
 filingsRoutes.openapi(
   route.get("/{id}", {
     summary: "Read a filing",
+    operationId: "getFiling",
+    description:
+      "One filing the caller may read, with its status, reasons and registration number once issued. Personal data is masked.",
     request: { params: FilingParams },
     ok: ok(200, "The filing", FilingSchema),
     errors: [401, 403, 404],
@@ -227,6 +237,9 @@ filingsRoutes.openapi(
 filingsRoutes.openapi(
   route.get("/{id}/history", {
     summary: "Transitions with actors, times and reasons",
+    operationId: "getFilingHistory",
+    description:
+      "Every transition of the filing, oldest first: from and to status, who moved it, when, and the reasons given.",
     request: { params: FilingParams },
     ok: ok(200, "History, oldest first", z.object({ items: z.array(HistoryEntrySchema) })),
     errors: [401, 403, 404],
@@ -249,6 +262,9 @@ filingsRoutes.openapi(
 filingsRoutes.openapi(
   route.post("/{id}/withdraw", {
     summary: "Withdraw a filing still in platform review",
+    operationId: "withdrawFiling",
+    description:
+      "Withdraws a filing that is still in platform review; it ends as `withdrawn` and the app may file again.",
     request: { params: FilingParams },
     ok: ok(200, "The filing, withdrawn", FilingSchema),
     errors: [401, 403, 404, 409],

@@ -200,6 +200,7 @@ async function readableMaterial(
 materialsRoutes.openapi(
   route.post("/", {
     summary: "Upload a material (certificate photo, letter, permit) for one filing field",
+    operationId: "uploadMaterial",
     description:
       "Checked at upload: the file's real type (from its content), image size and orientation, that the field " +
       "takes this kind of file, and the certificate type for certificate photos. Stored encrypted; the returned " +
@@ -255,6 +256,8 @@ materialsRoutes.openapi(
 materialsRoutes.openapi(
   route.get("/{mediaId}", {
     summary: "Read a material's metadata",
+    operationId: "getMaterial",
+    description: "A material's metadata: the field it is for, its type, size, dimensions and which filing uses it.",
     request: { params: MediaParams },
     ok: ok(200, "The material", MaterialSchema),
     errors: [401, 404],
@@ -270,6 +273,10 @@ const binary = { schema: { type: "string" as const, format: "binary" } };
 materialsRoutes.openapi(
   route.get("/{mediaId}/content", {
     summary: "Download a material (decrypted); staff reads are audited",
+    operationId: "downloadMaterial",
+    description:
+      "The file itself, decrypted, for its uploader, the owner of an app whose filing uses it, and staff handling " +
+      "that filing. Staff reads are written to the filing's audit chain.",
     request: { params: MediaParams },
     ok: {
       200: {

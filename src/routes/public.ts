@@ -74,6 +74,9 @@ export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<C
 publicRoutes.openapi(
   route.get("/registrations/{number}", {
     summary: "Look up a registration number (full-width and variant forms accepted)",
+    operationId: "lookupRegistration",
+    description:
+      "Anyone may check a registration number (备案号): its organizer, service and status. Full-width characters and variant forms are accepted; an ETag makes repeated checks cheap.",
     request: { params: z.object({ number: z.string().max(200).openapi({ example: "粤ICP备2024012345号-1X" }) }) },
     ok: { ...ok(200, "The public record", PublicRecordSchema), ...ok(304, "Not modified (If-None-Match)") },
     errors: [404, 429],
@@ -110,6 +113,10 @@ export function searchQuery(q: string): SearchQuery {
 publicRoutes.openapi(
   route.get("/search", {
     summary: "Search registrations by number, organizer number, service name or organization name",
+    operationId: "searchRegistrations",
+    description:
+      "Anyone may search registrations: `q` is read as a service number, an organizer number (主体备案号), or " +
+      "else a service or organizer name. Exact number matches come first; an ETag makes repeated searches cheap.",
     request: { query: SearchQuerySchema },
     ok: {
       ...ok(

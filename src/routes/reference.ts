@@ -25,12 +25,18 @@ referenceRoutes.use("*", async (c, next) => {
 
 const list = (name: string, item: z.ZodType) => z.object({ version: z.string(), items: z.array(item) }).openapi(name);
 
-const staticRoute = (path: string, summary: string, schema: z.ZodType) =>
-  route.get(path, { summary, ok: ok(200, summary, schema) });
+const staticRoute = (path: string, operationId: string, summary: string, schema: z.ZodType) =>
+  route.get(path, {
+    summary,
+    operationId,
+    description: `${summary}, with the version of the list; cacheable for an hour.`,
+    ok: ok(200, summary, schema),
+  });
 
 referenceRoutes.openapi(
   staticRoute(
     "/natures",
+    "listNatures",
     "Organizer natures (单位性质), their certificate types and USCC prefixes",
     list(
       "Natures",
@@ -49,6 +55,7 @@ referenceRoutes.openapi(
 referenceRoutes.openapi(
   staticRoute(
     "/certificate-types",
+    "listCertificateTypes",
     "Certificate types (证件类型)",
     list(
       "CertificateTypes",
@@ -61,6 +68,7 @@ referenceRoutes.openapi(
 referenceRoutes.openapi(
   staticRoute(
     "/pre-approval-types",
+    "listPreApprovalTypes",
     "Pre-approval types (前置审批)",
     list("PreApprovalTypes", z.object({ code: z.string(), name: z.string(), nameEn: z.string() })),
   ),
@@ -70,6 +78,7 @@ referenceRoutes.openapi(
 referenceRoutes.openapi(
   staticRoute(
     "/service-content-types",
+    "listServiceContentTypes",
     "Service content types (服务内容): only second-level codes are accepted in filings",
     list(
       "ServiceContentTypes",
@@ -88,6 +97,7 @@ referenceRoutes.openapi(
 referenceRoutes.openapi(
   staticRoute(
     "/languages",
+    "listLanguages",
     "Service languages (BCP 47)",
     list("Languages", z.object({ code: z.string(), name: z.string() })),
   ),
@@ -97,6 +107,9 @@ referenceRoutes.openapi(
 referenceRoutes.openapi(
   route.get("/regions", {
     summary: "GB/T 2260 regions; `parent` lists one level, `level` filters",
+    operationId: "listRegions",
+    description:
+      "GB/T 2260 administrative divisions as filings use them: `parent` lists its children, `level` filters by level.",
     request: {
       query: z.object({
         parent: z

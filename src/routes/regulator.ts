@@ -50,10 +50,27 @@ export const regulatorRoutes = staffRoutes({
   queue: STAFF_QUEUES.regulator,
   visible: STAFF_VISIBLE.regulator,
   reject: "bureau_reject",
-  summaries: {
-    queue: "Filings in SMS verification and bureau review, oldest first",
-    read: "A filing in the bureau's stages, unmasked (the read is audited)",
-    reject: "The bureau rejected the filing, with per-field reasons",
+  operations: {
+    queue: {
+      summary: "Filings in SMS verification and bureau review, oldest first",
+      operationId: "listRegulatorQueue",
+      description:
+        "Filings waiting for SMS verification or in bureau review (管局审核), oldest first; `status` filters.",
+    },
+    read: {
+      summary: "A filing in the bureau's stages, unmasked (the read is audited)",
+      operationId: "getFilingForRegulator",
+      description:
+        "A filing as submitted, personal data unmasked, for the bureau. Each read is written to the filing's " +
+        "audit chain.",
+    },
+    reject: {
+      summary: "The bureau rejected the filing, with per-field reasons",
+      operationId: "rejectFilingAtBureau",
+      description:
+        'Ends bureau review with reasons, each naming the field it is about (or `""` for the whole filing). ' +
+        "The filing ends `bureau_rejected`; the submitter corrects it and files again.",
+    },
   },
 });
 const route = declareKeyRoutes("regulator");
@@ -64,6 +81,9 @@ const ANY = FILING_STATUSES;
 regulatorRoutes.openapi(
   route.post("/filings/{id}/sms-verified", {
     summary: "The principals confirmed MIIT's SMS (within 24 h of entering verification)",
+    operationId: "confirmSmsVerification",
+    description:
+      "Records that every principal confirmed MIIT's SMS within 24 hours of the filing entering verification; the filing goes to bureau review. Too late is 409 SMS_WINDOW_EXPIRED.",
     request: { params: FilingParams },
     ok: ok(200, "The filing, now in bureau review", FilingSchema),
     errors: [401, 403, 404, 409],
@@ -90,6 +110,7 @@ regulatorRoutes.openapi(
 regulatorRoutes.openapi(
   route.post("/filings/{id}/approve", {
     summary: "The bureau approved: apply the filing (issue, change or cancel the registration)",
+    operationId: "approveFilingAtBureau",
     description:
       "Send `{registrationNumber}` as the bureau issued it; beian checks it against the organizer. In development mode " +
       "`{}` makes beian allocate the next number itself.",
@@ -225,6 +246,9 @@ async function approvalEffects(
 regulatorRoutes.openapi(
   route.post("/registrations/{number}/revoke", {
     summary: "Revoke an active registration; its app is delisted",
+    operationId: "revokeRegistration",
+    description:
+      "Revokes an active registration with a reason; its app is delisted and the public lookup shows it revoked.",
     middleware: [requireJsonBody()],
     request: {
       params: z.object({ number: z.string().max(80) }),

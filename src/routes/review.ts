@@ -13,10 +13,26 @@ export const reviewRoutes = staffRoutes({
   queue: STAFF_QUEUES.reviewer,
   visible: STAFF_VISIBLE.reviewer,
   reject: "platform_reject",
-  summaries: {
-    queue: "Filings waiting for platform review, oldest first",
-    read: "A filing in review, unmasked (the read is audited)",
-    reject: "Reject with per-field reasons; the submitter corrects and files anew",
+  operations: {
+    queue: {
+      summary: "Filings waiting for platform review, oldest first",
+      operationId: "listReviewQueue",
+      description: "Filings in platform review (初审), oldest first, a page at a time.",
+    },
+    read: {
+      summary: "A filing in review, unmasked (the read is audited)",
+      operationId: "getFilingForReview",
+      description:
+        "A filing as submitted, personal data unmasked, for a reviewer deciding on it. Each read is written to " +
+        "the filing's audit chain.",
+    },
+    reject: {
+      summary: "Reject with per-field reasons; the submitter corrects and files anew",
+      operationId: "rejectFilingInReview",
+      description:
+        'Ends platform review with reasons, each naming the field it is about (or `""` for the whole filing). ' +
+        "The filing ends `platform_rejected`; the submitter corrects it and files again.",
+    },
   },
 });
 const route = declareKeyRoutes("review");
@@ -24,6 +40,9 @@ const route = declareKeyRoutes("review");
 reviewRoutes.openapi(
   route.post("/filings/{id}/approve", {
     summary: "Pass platform review: the filing goes to SMS verification (24 h window)",
+    operationId: "approveFilingInReview",
+    description:
+      "Passes platform review: the filing enters SMS verification, and its principals have 24 hours to confirm MIIT's SMS.",
     request: { params: FilingParams },
     ok: ok(200, "The filing", FilingSchema),
     errors: [401, 403, 404, 409],

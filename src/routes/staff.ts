@@ -48,14 +48,15 @@ export function staffRoutes(staff: {
   /** What the role may read (docs/rules.md#permissions). */
   visible: readonly FilingStatus[];
   reject: Extract<FilingAction, "platform_reject" | "bureau_reject">;
-  summaries: { queue: string; read: string; reject: string };
+  /** What the API reference says of each shared route, and its operationId. */
+  operations: Record<"queue" | "read" | "reject", { summary: string; description: string; operationId: string }>;
 }) {
   const routes = createKeyHolderRouter([staff.role]);
   const route = declareKeyRoutes(staff.role === "reviewer" ? "review" : "regulator");
 
   routes.openapi(
     route.get("/queue", {
-      summary: staff.summaries.queue,
+      ...staff.operations.queue,
       request: { query: PageQuery.extend({ status: z.enum(staff.queue).optional() }) },
       ok: ok(200, "A page of the queue", pageSchema(QueueItemSchema)),
       errors: [401, 403, 422],
@@ -72,7 +73,7 @@ export function staffRoutes(staff: {
 
   routes.openapi(
     route.get("/filings/{id}", {
-      summary: staff.summaries.read,
+      ...staff.operations.read,
       request: { params: FilingParams },
       ok: ok(200, "The filing", StaffFilingSchema),
       errors: [401, 403, 404],
@@ -99,7 +100,7 @@ export function staffRoutes(staff: {
 
   routes.openapi(
     route.post("/filings/{id}/reject", {
-      summary: staff.summaries.reject,
+      ...staff.operations.reject,
       middleware: [requireJsonBody()],
       request: { params: FilingParams, body: jsonBody(RejectBodySchema) },
       ok: ok(200, "The filing", FilingSchema),

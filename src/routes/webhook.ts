@@ -38,7 +38,11 @@ const EndpointSchema = z
 
 const PutSchema = z
   .strictObject({
-    url: z.string().min(1).max(2048).openapi({ example: "https://example.com/beian/webhooks" }),
+    url: z.string().min(1).max(2048).openapi({
+      example: "https://example.com/beian/webhooks",
+      format: "uri",
+      description: "An absolute https URL on a public address (http and private addresses only in development)",
+    }),
     rotateSecret: z.boolean().optional(),
   })
   .openapi("PutWebhook");
@@ -72,6 +76,9 @@ function view(row: EndpointRow, secret?: string) {
 webhookRoutes.openapi(
   route.put("/", {
     summary: "Set the webhook URL; the secret is returned on creation and on rotation",
+    operationId: "setWebhook",
+    description:
+      "Sets the account's webhook URL. The first call creates the endpoint and answers its signing secret; `rotateSecret: true` answers a new one, the old one still signing for 24 hours. Setting the URL again re-enables an endpoint disabled by a 410.",
     middleware: [requireJsonBody()],
     request: { body: jsonBody(PutSchema) },
     ok: { ...ok(200, "Updated", EndpointSchema), ...ok(201, "Created, with its secret", EndpointSchema) },
@@ -125,6 +132,8 @@ webhookRoutes.openapi(
 webhookRoutes.openapi(
   route.get("/", {
     summary: "The webhook endpoint (never its secret)",
+    operationId: "getWebhook",
+    description: "The account's endpoint: URL, whether it is enabled, and when its previous secret stops signing.",
     ok: ok(200, "The endpoint", EndpointSchema),
     errors: [401, 404],
   }),
@@ -138,6 +147,8 @@ webhookRoutes.openapi(
 webhookRoutes.openapi(
   route.delete("/", {
     summary: "Remove the webhook endpoint (events stay readable at GET /v1/events)",
+    operationId: "deleteWebhook",
+    description: "Removes the endpoint; pending deliveries stop. Events stay readable at GET /v1/events.",
     ok: ok(204, "Removed"),
     errors: [401, 404],
   }),
@@ -152,6 +163,9 @@ webhookRoutes.openapi(
 webhookRoutes.openapi(
   route.post("/test", {
     summary: "Send a signed `webhook.test` ping now and report what the endpoint answered",
+    operationId: "testWebhook",
+    description:
+      "Sends a signed `webhook.test` message to the endpoint now and answers what happened: the HTTP status, or what failed before one.",
     ok: ok(
       200,
       "The endpoint's answer",
@@ -186,6 +200,8 @@ webhookRoutes.openapi(
 webhookRoutes.openapi(
   route.get("/deliveries", {
     summary: "Own deliveries, newest first; `status=dead` lists the ones that gave up",
+    operationId: "listDeliveries",
+    description: "The account's deliveries, newest first; `status=dead` lists those that gave up after every retry.",
     request: {
       query: z.object({
         status: z.enum(["pending", "delivered", "dead"]).optional(),
@@ -214,6 +230,8 @@ webhookRoutes.openapi(
 webhookRoutes.openapi(
   route.post("/deliveries/{id}/retry", {
     summary: "Try a dead delivery again (from its first attempt)",
+    operationId: "retryDelivery",
+    description: "Puts a dead delivery back in the queue, starting again from its first attempt.",
     request: { params: z.object({ id: z.string().max(64) }) },
     ok: ok(202, "Queued", DeliverySchema),
     errors: [401, 404, 409],

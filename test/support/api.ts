@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { serviceNameKey } from "../../src/domain/filing-request";
 import { hasBackSide, PERSONAL_CERTIFICATES } from "../../src/domain/materials";
 import { canonicalJson, vaultFor } from "../../src/lib/crypto";
+import { checkAgainstDocument } from "./contract";
 import { makeResidentId, makeUscc } from "./identifiers";
 import { uploadMaterial } from "./materials";
 
@@ -32,9 +33,10 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
     body = JSON.stringify(filing ? await withMaterials(opts.key as string, opts.body) : opts.body);
     headers["content-type"] ??= "application/json";
   }
-  return exports.default.fetch(
-    new Request(`${BASE}${path}`, { method: opts.method ?? (body !== undefined ? "POST" : "GET"), headers, body }),
-  );
+  const method = opts.method ?? (body !== undefined ? "POST" : "GET");
+  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  await checkAgainstDocument(method, new URL(path, BASE).pathname, res);
+  return res;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: test helpers return parsed JSON of any shape
