@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { accounts, appGrants, apps } from "../db/schema";
+import { audit, isUniqueViolation } from "./audit";
 
 export type AppRow = typeof apps.$inferSelect;
 export type AppView = AppRow & { registrationNumber: string | null };
@@ -30,6 +31,26 @@ export async function getApp(db: Db, appId: string): Promise<AppView | undefined
 
 export function insertApp(db: Db, app: { appId: string; name: string; ownerAccountId: string }, now: string) {
   return db.insert(apps).values({ ...app, listingStatus: "unlisted", createdAt: now, updatedAt: now });
+}
+
+/** Registers an app, audited on its own chain; `exists` when its id is registered already (by anyone). */
+export async function registerApp(
+  db: Db,
+  app: { appId: string; name: string; ownerAccountId: string },
+  now: string,
+): Promise<"created" | "exists"> {
+  const { appId, name, ownerAccountId } = app;
+  try {
+    await audit(
+      db,
+      { subject: `app:${appId}`, action: "app.created", actor: ownerAccountId, at: now, data: { appId, name } },
+      [insertApp(db, app, now)],
+    );
+    return "created";
+  } catch (e) {
+    if (isUniqueViolation(e, "apps")) return "exists";
+    throw e;
+  }
 }
 
 export async function listOwnApps(db: Db, ownerAccountId: string, opts: { limit: number; cursor?: string }) {

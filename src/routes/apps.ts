@@ -10,13 +10,13 @@ import {
   addGrant,
   getApp,
   hasGrant,
-  insertApp,
   listGrants,
   listOwnApps,
+  registerApp,
   removeGrant,
   setListing,
 } from "../repositories/apps";
-import { audit, isUniqueViolation } from "../repositories/audit";
+import { audit } from "../repositories/audit";
 import type { AppEnv } from "../types";
 import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
 
@@ -61,13 +61,8 @@ appsRoutes.openapi(
     const db = c.get("db");
     const owner = c.get("principal").accountId;
     const now = new Date().toISOString();
-    try {
-      await audit(db, { subject: `app:${input.appId}`, action: "app.created", actor: owner, at: now, data: input }, [
-        insertApp(db, { ...input, ownerAccountId: owner }, now),
-      ]);
-    } catch (e) {
-      if (isUniqueViolation(e, "apps")) throw new ApiError("APP_EXISTS", `${input.appId} is already registered`);
-      throw e;
+    if ((await registerApp(db, { ...input, ownerAccountId: owner }, now)) === "exists") {
+      throw new ApiError("APP_EXISTS", `${input.appId} is already registered`);
     }
     return c.json((await getApp(db, input.appId)) as AppView, 201);
   },
