@@ -4,47 +4,8 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { runEnforcement } from "../../src/jobs/enforcement";
 import { adminKey, callJson, newAccount, unique, validFiling } from "../support/api";
+import { DAY, importScenarioApps as importApps, policyScenario as scenario } from "../support/enforcement";
 import { approve, staff } from "../support/lifecycle";
-
-const DAY = 24 * 60 * 60 * 1000;
-
-type Scenario = { policyId: string; deadline: Date; cutoff: Date; owner: { id: string; key: string } };
-
-/** Only this test's policy is active, so each test sees exactly the apps it made. */
-async function scenario(deadline: Date, cutoff = new Date(deadline.getTime() - 200 * DAY)): Promise<Scenario> {
-  const existing = await callJson("/v1/admin/policies", { key: adminKey() });
-  for (const p of existing.body.items) {
-    await callJson(`/v1/admin/policies/${p.id}`, { key: adminKey(), method: "PATCH", body: { active: false } });
-  }
-  const created = await callJson("/v1/admin/policies", {
-    key: adminKey(),
-    body: {
-      name: `policy ${unique()}`,
-      listedBefore: cutoff.toISOString().replace("Z", "+00:00"),
-      deadline: deadline.toISOString().replace("Z", "+00:00"),
-      reminderDays: [30, 7, 1],
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return { policyId: created.body.id, deadline, cutoff, owner: await newAccount("developer") };
-}
-
-/** Imports apps for the scenario's owner: `listedDaysBeforeCutoff` < 0 means listed after the cutoff. */
-async function importApps(
-  s: Scenario,
-  specs: { listed: boolean; listedDaysBeforeCutoff?: number }[],
-): Promise<string[]> {
-  const apps = specs.map((spec) => ({
-    appId: `wxenf${unique().toString(16).padStart(12, "0")}`,
-    name: `存量小程序${unique()}`,
-    ownerAccountId: s.owner.id,
-    listingStatus: spec.listed ? "listed" : "unlisted",
-    listedAt: new Date(s.cutoff.getTime() - (spec.listedDaysBeforeCutoff ?? 10) * DAY).toISOString(),
-  }));
-  const res = await callJson("/v1/admin/apps/import", { key: adminKey(), body: { apps } });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return apps.map((a) => a.appId);
-}
 
 async function appState(appId: string) {
   return env.DB.prepare("select listing_status, delist_reason from apps where app_id = ?").bind(appId).first<{

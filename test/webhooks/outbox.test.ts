@@ -5,13 +5,13 @@ import { runEnforcement } from "../../src/jobs/enforcement";
 import type { Env } from "../../src/types";
 import type { DeliveryMessage } from "../../src/webhooks/delivery-message";
 import { dispatchOutbox } from "../../src/webhooks/outbox";
-import { adminKey, callJson, newAccount, newApp, unique, validFiling } from "../support/api";
+import { callJson, newAccount, newApp, validFiling } from "../support/api";
+import { DAY, importScenarioApps, policyScenario } from "../support/enforcement";
 import { approve, staff } from "../support/lifecycle";
 import { eventually, outboxSettled } from "./receiver";
 
 const appEnv = env as unknown as Env;
 const RECEIVER = "https://receiver.example";
-const DAY = 24 * 60 * 60 * 1000;
 
 /** What the hand-off gives the queue (stubbed: recorded, never consumed). */
 let sent: DeliveryMessage[] = [];
@@ -85,38 +85,10 @@ describe("the outbox hand-off of a submission", () => {
 
 describe("a webhook set later", () => {
   it("receives what happens from then on, not what the cron wrote before it existed", async () => {
-    const dev = await newAccount("developer");
     const now = new Date();
-    const policies = await callJson("/v1/admin/policies", { key: adminKey() });
-    for (const p of policies.body.items) {
-      await callJson(`/v1/admin/policies/${p.id}`, { key: adminKey(), method: "PATCH", body: { active: false } });
-    }
-    const policy = await callJson("/v1/admin/policies", {
-      key: adminKey(),
-      body: {
-        name: `policy ${unique()}`,
-        listedBefore: new Date(now.getTime() - 100 * DAY).toISOString().replace("Z", "+00:00"),
-        deadline: new Date(now.getTime() - DAY).toISOString().replace("Z", "+00:00"),
-        reminderDays: [7],
-      },
-    });
-    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
-    const appId = `wxlate${unique().toString(16).padStart(12, "0")}`;
-    const imported = await callJson("/v1/admin/apps/import", {
-      key: adminKey(),
-      body: {
-        apps: [
-          {
-            appId,
-            name: `存量小程序${unique()}`,
-            ownerAccountId: dev.id,
-            listingStatus: "listed",
-            listedAt: new Date(now.getTime() - 200 * DAY).toISOString(),
-          },
-        ],
-      },
-    });
-    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const s = await policyScenario(new Date(now.getTime() - DAY), new Date(now.getTime() - 100 * DAY), [7]);
+    const dev = s.owner;
+    const [appId] = await importScenarioApps(s, [{ listed: true, listedDaysBeforeCutoff: 100 }]);
 
     const run = await runEnforcement(appEnv, now);
     expect(run).toMatchObject({ ran: true, completed: true });
