@@ -205,11 +205,24 @@ const demoLines = (banner) =>
     .filter((l) => /^\s+wxdemo\d+/.test(l))
     .map((l) => l.trim().split(/\s+/).join(" "));
 
-async function main() {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const blocks = fencedBlocks(readme);
+/** README.md's blocks, and what in its `sh` and `shell` blocks cannot be pasted (npm test checks this too). */
+export function readReadme() {
+  const blocks = fencedBlocks(readFileSync(join(root, "README.md"), "utf8"));
   const shown = blocks.filter((b) => b.lang === "sh" || b.lang === "shell");
-  const problems = shown.flatMap((b) => pasteProblems(b).map((p) => `README.md line ${b.line}: ${p}`));
+  const problems = shown.flatMap((b) => {
+    const found = pasteProblems(b);
+    try {
+      expectedError(b);
+    } catch (e) {
+      found.push(e instanceof Error ? e.message : String(e));
+    }
+    return found.map((p) => `README.md line ${b.line}: ${p}`);
+  });
+  return { blocks, problems };
+}
+
+async function main() {
+  const { blocks, problems } = readReadme();
   if (problems.length > 0) {
     console.error(
       `README test: blocks that cannot be pasted as they are:\n${problems.map((p) => `- ${p}`).join("\n")}`,
