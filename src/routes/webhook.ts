@@ -50,7 +50,15 @@ const DeliverySchema = z
     status: z.enum(["pending", "delivered", "dead"]),
     attempts: z.number(),
     lastStatus: z.number().nullable(),
-    lastError: z.string().nullable(),
+    lastError: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'Why the last attempt did not deliver, "<kind>: <message>" with the kinds of WebhookPing.error (e.g. ' +
+          '"connect: the connection was refused or closed before an answer"), or "given up by the queue"; null ' +
+          "once delivered",
+      }),
     nextAttemptAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
