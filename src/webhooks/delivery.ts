@@ -84,14 +84,12 @@ export async function post(
 ): Promise<PostResult> {
   const problem = webhookUrlProblem(url, development);
   if (problem) return { status: 0, failure: refusedAddress(problem) };
+  // Signing is beian's own work: a failure there is not the endpoint's, and is not reported as one.
+  const signature = await signatureHeaders(messageId, body, secrets);
   try {
     const res = await fetch(url, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "beian-webhooks/1",
-        ...(await signatureHeaders(messageId, body, secrets)),
-      },
+      headers: { "content-type": "application/json", "user-agent": "beian-webhooks/1", ...signature },
       body,
       // A redirect is an answer, not a delivery: receivers must accept at the URL they registered.
       redirect: "manual",
