@@ -29,6 +29,8 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             setupFiles: ["./test/setup.ts"],
+            // Real webhook receivers on loopback (test/webhooks/receivers.global.mjs).
+            globalSetup: ["./test/webhooks/receivers.global.mjs"],
             include: ["test/**/*.test.ts"],
             exclude: ["test/build/**"],
           },

@@ -241,21 +241,28 @@ export async function seedFilings(baseUrl) {
     });
     return { status: res.status, body: await res.json(), replayed: res.headers.get("idempotent-replayed") === "true" };
   };
+  // What a demo app's filing is now (the newest one for the app), as the banner shows it: on a later start it is
+  // read back rather than seeded again, so the numbers stay on screen.
+  const current = async (appId, key) => {
+    const res = await fetch(`${baseUrl}/v1/filings?appId=${appId}`, { headers: { authorization: `Bearer ${key}` } });
+    if (res.status !== 200) throw new Error(`demo filings of ${appId}: ${res.status} ${await res.text()}`);
+    const item = (await res.json()).items?.[0];
+    return item && { appId, status: item.status, number: item.registrationNumber ?? undefined };
+  };
   const results = [];
   for (const filing of demoFilings()) {
     const { appId } = filing.body;
-    const existing = await fetch(`${baseUrl}/v1/filings?appId=${appId}`, {
-      headers: { authorization: `Bearer ${keys[filing.key]}` },
-    });
-    if ((await existing.json()).items?.length > 0) {
-      results.push({ appId, status: "already seeded" });
+    const key = keys[filing.key];
+    const existing = await current(appId, key);
+    if (existing) {
+      results.push(existing);
       continue;
     }
-    await attachMaterials(baseUrl, keys[filing.key], filing.body);
-    const submitted = await call("/v1/filings", keys[filing.key], filing.body, { "idempotency-key": `demo-${appId}` });
+    await attachMaterials(baseUrl, key, filing.body);
+    const submitted = await call("/v1/filings", key, filing.body, { "idempotency-key": `demo-${appId}` });
     // A replay (same idempotency key) or a 409: the app already has its demo filing from an earlier start.
     if (submitted.status === 409 || submitted.replayed) {
-      results.push({ appId, status: "already seeded" });
+      results.push((await current(appId, key)) ?? { appId, status: "already seeded" });
       continue;
     }
     if (submitted.status !== 201)
@@ -268,8 +275,8 @@ export async function seedFilings(baseUrl) {
       const approved = await call(`/v1/regulator/filings/${id}/approve`, keys.acc_demo_regulator, {});
       if (approved.status !== 200)
         throw new Error(`demo approval for ${appId}: ${approved.status} ${JSON.stringify(approved.body)}`);
-      result = { appId, status: "approved", number: approved.body.registrationNumber };
-      if (filing.list) await call(`/v1/apps/${appId}/list`, keys[filing.key]);
+      result = { appId, status: approved.body.status ?? "approved", number: approved.body.registrationNumber };
+      if (filing.list) await call(`/v1/apps/${appId}/list`, key);
     }
     results.push(result);
   }

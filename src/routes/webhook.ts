@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
-import { newId } from "../lib/ids";
 import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import {
@@ -14,7 +13,8 @@ import {
   reviveDelivery,
   updateEndpoint,
 } from "../repositories/webhooks";
-import { eventPayload, post, signingSecrets } from "../webhooks/delivery";
+import { pingEndpoint } from "../webhooks/delivery";
+import { DELIVERY_FAILURE_KINDS } from "../webhooks/failure";
 import { newWebhookSecret } from "../webhooks/signing";
 import { webhookUrlProblem } from "../webhooks/url";
 
@@ -54,7 +54,15 @@ const DeliverySchema = z
     status: z.enum(["pending", "delivered", "dead"]),
     attempts: z.number(),
     lastStatus: z.number().nullable(),
-    lastError: z.string().nullable(),
+    lastError: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'Why the last attempt did not deliver, "<kind>: <message>" with the kinds of WebhookPing.error (e.g. ' +
+          '"connect: the connection was refused or closed before an answer"), or "given up by the queue"; null ' +
+          "once delivered",
+      }),
     nextAttemptAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -160,40 +168,45 @@ webhookRoutes.openapi(
   },
 );
 
+const PingSchema = z
+  .object({
+    delivered: z.boolean(),
+    status: z.number().int().openapi({ description: "The endpoint's HTTP status; 0 when no HTTP answer came" }),
+    webhookId: z.string().openapi({ description: "The ping's `webhook-id` (msg_…)" }),
+    error: z
+      .object({
+        kind: z.enum(DELIVERY_FAILURE_KINDS).openapi({
+          description:
+            "dns: the host name did not resolve; connect: refused or closed before an answer; tls: the handshake " +
+            "failed; timeout: no answer in time; status: a non-2xx answer (410 disables the endpoint); " +
+            "refused_address: the URL policy refuses it, nothing was sent",
+        }),
+        message: z.string(),
+      })
+      .optional()
+      .openapi({ description: "Why it was not delivered; absent when it was" }),
+  })
+  .openapi("WebhookPing");
+
 webhookRoutes.openapi(
   route.post("/test", {
-    summary: "Send a signed `webhook.test` ping now and report what the endpoint answered",
+    summary: "Send a signed `webhook.test` ping now and report what the endpoint answered, or what failed",
     operationId: "testWebhook",
     description:
-      "Sends a signed `webhook.test` message to the endpoint now and answers what happened: the HTTP status, or what failed before one.",
-    ok: ok(
-      200,
-      "The endpoint's answer",
-      z.object({ delivered: z.boolean(), status: z.number(), error: z.string().optional(), webhookId: z.string() }),
-    ),
+      "Sends a signed `webhook.test` message to the endpoint now and answers what happened: the HTTP status, or " +
+      "what failed before one (`error.kind`). A 410 answer disables the endpoint, as it does for an event.",
+    ok: ok(200, "The endpoint's answer", PingSchema),
     errors: [401, 404],
   }),
   async (c) => {
     const endpoint = await endpointOf(c.get("db"), c.get("principal").accountId);
     if (!endpoint) throw new ApiError("NOT_FOUND", "No webhook is set");
-    const now = new Date();
-    const id = newId("msg", now.getTime());
-    const body = eventPayload({
-      id,
-      type: "webhook.test",
-      createdAt: now.toISOString(),
-      data: JSON.stringify({ ping: true }),
+    const config = c.get("config");
+    const { status, failure, webhookId } = await pingEndpoint(c.env, c.get("db"), endpoint, {
+      development: config.development,
+      timeoutMs: config.delivery.timeoutMs,
     });
-    const result = await post(endpoint.url, id, body, await signingSecrets(c.env, endpoint, now));
-    return c.json(
-      {
-        delivered: result.status >= 200 && result.status < 300,
-        status: result.status,
-        webhookId: id,
-        ...(result.error ? { error: result.error } : {}),
-      },
-      200,
-    );
+    return c.json({ delivered: !failure, status, webhookId, ...(failure ? { error: failure } : {}) }, 200);
   },
 );
 

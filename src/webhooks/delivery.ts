@@ -1,12 +1,25 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { configOf } from "../config";
 import { createDb, type Db } from "../db/client";
 import { events, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { vaultFor } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import type { Env } from "../types";
 import type { DeliveryMessage } from "./delivery-message";
+import {
+  classifyAnswer,
+  classifyFetchError,
+  type DeliveryFailure,
+  describeFailure,
+  disablesEndpoint,
+  fetchErrorOf,
+  isOpaqueFailure,
+  lookupProbeUrl,
+  refusedAddress,
+} from "./failure";
 import { DELIVERY_TIMEOUT_MS, type DeliverySchedule, deliverySchedule } from "./schedule";
 import { signatureHeaders } from "./signing";
+import { webhookUrlProblem } from "./url";
 
 /**
  * Delivery of one event to its account's endpoint (docs/rules.md#webhooks). A non-2xx answer or a timeout is retried through the
@@ -55,32 +68,89 @@ export async function signingSecrets(
   return secrets;
 }
 
-/** POSTs `body` signed; the status, or 0 for a timeout or network failure. */
+/** What one POST came to: the status (0 when no HTTP answer came) and, unless it delivered, why not. */
+export type PostResult = { status: number; failure?: DeliveryFailure };
+
+/**
+ * POSTs `body` signed to `url`, once the URL policy has been checked again (a URL stored under another mode or an
+ * older rule is refused here, not fetched). Never throws for anything the endpoint or the network does.
+ */
 export async function post(
   url: string,
   messageId: string,
   body: string,
   secrets: string[],
-  timeoutMs = DELIVERY_TIMEOUT_MS,
-): Promise<{ status: number; error?: string }> {
+  { timeoutMs = DELIVERY_TIMEOUT_MS, development }: { timeoutMs?: number; development: boolean },
+): Promise<PostResult> {
+  const problem = webhookUrlProblem(url, development);
+  if (problem) return { status: 0, failure: refusedAddress(problem) };
+  // Signing is beian's own work: a failure there is not the endpoint's, and is not reported as one.
+  const signature = await signatureHeaders(messageId, body, secrets);
   try {
     const res = await fetch(url, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "beian-webhooks/1",
-        ...(await signatureHeaders(messageId, body, secrets)),
-      },
+      headers: { "content-type": "application/json", "user-agent": "beian-webhooks/1", ...signature },
       body,
       // A redirect is an answer, not a delivery: receivers must accept at the URL they registered.
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
     await res.body?.cancel();
-    return { status: res.status };
+    const failure = classifyAnswer(res.status);
+    return failure ? { status: res.status, failure } : { status: res.status };
   } catch (e) {
-    return { status: 0, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    const error = fetchErrorOf(e);
+    const probe = isOpaqueFailure(error) ? lookupProbeUrl(url) : null;
+    const hostResolves = probe ? await hostAnswers(probe) : undefined;
+    const https = new URL(url).protocol === "https:";
+    return { status: 0, failure: classifyFetchError(error, { https, timeoutMs, hostResolves }) };
   }
+}
+
+const PROBE_TIMEOUT_MS = 2000;
+
+/** Whether `url` gets any answer or connection failure other than an opaque one (undefined when it times out). */
+async function hostAnswers(url: string): Promise<boolean | undefined> {
+  try {
+    const res = await fetch(url, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await res.body?.cancel();
+    return true;
+  } catch (e) {
+    const error = fetchErrorOf(e);
+    if (error.name === "TimeoutError") return undefined;
+    return !isOpaqueFailure(error);
+  }
+}
+
+/**
+ * The test ping (`POST /v1/webhook/test`): a signed `webhook.test` message, not an event, so nothing is recorded
+ * for it; a 410 answer disables the endpoint as it does for an event.
+ */
+export async function pingEndpoint(
+  env: Env,
+  db: Db,
+  endpoint: typeof webhookEndpoints.$inferSelect,
+  { development, timeoutMs }: { development: boolean; timeoutMs: number },
+  now = new Date(),
+): Promise<PostResult & { webhookId: string }> {
+  const webhookId = newId("msg", now.getTime());
+  const body = eventPayload({
+    id: webhookId,
+    type: "webhook.test",
+    createdAt: now.toISOString(),
+    data: JSON.stringify({ ping: true }),
+  });
+  const secrets = await signingSecrets(env, endpoint, now);
+  const result = await post(endpoint.url, webhookId, body, secrets, { timeoutMs, development });
+  if (disablesEndpoint(result.status)) await disableEndpoint(db, endpoint.accountId, new Date().toISOString());
+  return { ...result, webhookId };
+}
+
+function disableEndpoint(db: Db, accountId: string, at: string) {
+  return db
+    .update(webhookEndpoints)
+    .set({ disabledAt: at, updatedAt: at })
+    .where(and(eq(webhookEndpoints.accountId, accountId), isNull(webhookEndpoints.disabledAt)));
 }
 
 /** One attempt at delivering `eventId`; what the queue should do with the message next. */
@@ -90,6 +160,7 @@ export async function attemptDelivery(
   eventId: string,
   now = new Date(),
   schedule: DeliverySchedule = deliverySchedule(env),
+  development = configOf(env).development,
 ): Promise<{ outcome: Outcome; delaySeconds?: number }> {
   const [event] = await db.select().from(events).where(eq(events.id, eventId)).limit(1);
   if (!event) return { outcome: "skipped" };
@@ -115,36 +186,30 @@ export async function attemptDelivery(
   // Already settled by an earlier copy of this message: at-least-once delivery stops here.
   if (delivery?.status !== "pending") return { outcome: "skipped" };
 
-  const result = await post(
-    endpoint.url,
-    event.id,
-    eventPayload(event),
-    await signingSecrets(env, endpoint, now),
-    schedule.timeoutMs,
-  );
+  const result = await post(endpoint.url, event.id, eventPayload(event), await signingSecrets(env, endpoint, now), {
+    timeoutMs: schedule.timeoutMs,
+    development,
+  });
   const attempts = delivery.attempts + 1;
   const base = {
     attempts,
     lastStatus: result.status || null,
-    lastError: result.error ?? null,
+    lastError: result.failure ? describeFailure(result.failure) : null,
     updatedAt: new Date().toISOString(),
   };
-  if (result.status >= 200 && result.status < 300) {
+  if (!result.failure) {
     await db
       .update(webhookDeliveries)
       .set({ ...base, status: "delivered", nextAttemptAt: null })
       .where(eq(webhookDeliveries.id, delivery.id));
     return { outcome: "delivered" };
   }
-  if (result.status === 410) {
+  if (disablesEndpoint(result.status)) {
     await db.batch([
-      db
-        .update(webhookEndpoints)
-        .set({ disabledAt: at, updatedAt: at })
-        .where(eq(webhookEndpoints.accountId, event.accountId)),
+      disableEndpoint(db, event.accountId, at),
       db
         .update(webhookDeliveries)
-        .set({ ...base, status: "dead", lastError: "410 Gone: endpoint disabled", nextAttemptAt: null })
+        .set({ ...base, status: "dead", nextAttemptAt: null })
         .where(eq(webhookDeliveries.id, delivery.id)),
     ]);
     return { outcome: "dead" };

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { vaultFor } from "../../src/lib/crypto";
 import { call, callJson, developerWithApp, newAccount, validFiling } from "../support/api";
@@ -266,12 +266,114 @@ describe("POST /v1/webhook/test", () => {
     });
     const timedOut = await ping(dev.key);
     expect(timedOut.status).toBe(200);
-    expect(timedOut.body).toMatchObject({ delivered: false, status: 0 });
-    expect(timedOut.body.error).toContain("TimeoutError");
+    expect(timedOut.body).toMatchObject({ delivered: false, status: 0, error: { kind: "timeout" } });
 
     // 3xx is not success either.
     receiver.spy.mockImplementation(async () => new Response(null, { status: 301, headers: { location: "/x" } }));
-    expect((await ping(dev.key)).body).toMatchObject({ delivered: false, status: 301 });
+    expect((await ping(dev.key)).body).toMatchObject({
+      delivered: false,
+      status: 301,
+      error: { kind: "status", message: expect.stringContaining("redirect") },
+    });
+  });
+});
+
+describe("POST /v1/webhook/test against real receivers: what failed, in words", () => {
+  const ports = inject("webhookReceivers");
+  const local = (port: number, path = "/hook") => `http://127.0.0.1:${port}${path}`;
+
+  /** Pings through the real entry with the settings `vars` (e.g. a short timeout). */
+  async function pingWith(key: string, vars: Record<string, string> = {}) {
+    const ctx = createExecutionContext();
+    const res = await createApp().fetch(
+      new Request("http://beian.test/v1/webhook/test", { method: "POST", headers: { authorization: `Bearer ${key}` } }),
+      { ...env, ...vars },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("a closed port is a connect failure, status 0", async () => {
+    const dev = await newAccount("developer");
+    await put(dev.key, { url: local(ports.closed) });
+    const res = await ping(dev.key);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      delivered: false,
+      status: 0,
+      webhookId: expect.stringMatching(/^msg_/),
+      error: { kind: "connect", message: "the connection was refused or closed before an answer" },
+    });
+  });
+
+  it("a receiver that never answers is a timeout after the configured limit", async () => {
+    const dev = await newAccount("developer");
+    await put(dev.key, { url: local(ports.stalling) });
+    const started = Date.now();
+    const res = await pingWith(dev.key, { WEBHOOK_TIMEOUT_MS: "300" });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(res).toMatchObject({
+      status: 200,
+      body: { delivered: false, status: 0, error: { kind: "timeout", message: "no answer within 300 ms" } },
+    });
+  });
+
+  it("https to a port that speaks plain http is a TLS failure; a host that does not resolve is a DNS failure", async () => {
+    const dev = await newAccount("developer");
+    await put(dev.key, { url: `https://127.0.0.1:${ports.answering}/hook` });
+    expect((await ping(dev.key)).body).toMatchObject({ delivered: false, status: 0, error: { kind: "tls" } });
+    // .invalid never resolves (RFC 6761), over http and https alike.
+    for (const url of ["http://beian-webhook-test.invalid/hook", "https://beian-webhook-test.invalid/hook"]) {
+      await put(dev.key, { url });
+      expect((await ping(dev.key)).body).toMatchObject({
+        delivered: false,
+        status: 0,
+        error: { kind: "dns", message: "the host name did not resolve" },
+      });
+    }
+  });
+
+  it("a 500 answer is a status failure; a 410 answer disables the endpoint, as it does for an event", async () => {
+    const dev = await newAccount("developer");
+    await put(dev.key, { url: local(ports.answering, "/500/hook") });
+    expect((await ping(dev.key)).body).toMatchObject({
+      delivered: false,
+      status: 500,
+      error: { kind: "status", message: "the endpoint answered 500" },
+    });
+    expect((await get(dev.key)).body).toMatchObject({ enabled: true, disabledAt: null });
+
+    await put(dev.key, { url: local(ports.answering, "/410/hook") });
+    expect((await ping(dev.key)).body).toMatchObject({ delivered: false, status: 410, error: { kind: "status" } });
+    expect((await get(dev.key)).body).toMatchObject({ enabled: false, disabledAt: expect.any(String) });
+
+    // Setting the URL again re-enables it; a 2xx is delivered with no error.
+    await put(dev.key, { url: local(ports.answering, "/204/hook") });
+    expect((await get(dev.key)).body).toMatchObject({ enabled: true });
+    expect((await ping(dev.key)).body).toEqual({ delivered: true, status: 204, webhookId: expect.any(String) });
+  });
+
+  it("a stored URL the policy now refuses is not fetched: refused_address", async () => {
+    const dev = await newAccount("developer");
+    await put(dev.key, { url: local(ports.answering) });
+    // Loopback is allowed only in development mode: the same endpoint in production is refused before any request.
+    const production = await pingWith(dev.key, { ENVIRONMENT: "production" });
+    expect(production.body).toMatchObject({ delivered: false, status: 0, error: { kind: "refused_address" } });
+    // A private address stored before the rule (PUT refuses it now): never fetched, in any mode.
+    await env.DB.prepare("update webhook_endpoints set url = ? where account_id = ?")
+      .bind("http://10.1.2.3/hook", dev.id)
+      .run();
+    const spy = vi.spyOn(globalThis, "fetch");
+    expect((await ping(dev.key)).body).toMatchObject({
+      delivered: false,
+      status: 0,
+      error: {
+        kind: "refused_address",
+        message: "the URL points at a private, loopback or link-local address, which webhooks may not reach",
+      },
+    });
+    expect(spy).not.toHaveBeenCalled();
   });
 });
 
