@@ -6,11 +6,10 @@ import createClient, {
 } from "openapi-fetch";
 import { BeianProblem } from "./problem";
 import { type Fetch, type RetryOptions, retryingFetch } from "./retry";
-import type { components, paths } from "./schema";
+import type { paths } from "./schema";
 
 type Method = "get" | "put" | "post" | "delete" | "patch";
 type Media = `${string}/${string}`;
-type Schemas = components["schemas"];
 
 // The required keys of an init object, as openapi-fetch computes them: an init with none may be left out.
 type RequiredKeys<T> = { [K in keyof T]: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
@@ -45,14 +44,20 @@ type Query<P extends keyof paths, M extends Method> = paths[P][M] extends { para
   ? NonNullable<Q>
   : never;
 
-export type FilingRequest = Schemas["FilingRequest"];
-export type Filing = Schemas["Filing"];
-export type Material = Schemas["Material"];
-export type MaterialField = Schemas["Material"]["field"] &
-  paths["/v1/materials"]["post"]["requestBody"]["content"]["multipart/form-data"]["field"];
-export type CertificateType = NonNullable<
-  paths["/v1/materials"]["post"]["requestBody"]["content"]["multipart/form-data"]["certificateType"]
->;
+type JsonBody<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody?: { content: { "application/json": infer B } };
+}
+  ? B
+  : never;
+type UploadForm = NonNullable<paths["/v1/materials"]["post"]["requestBody"]>["content"]["multipart/form-data"];
+
+/** What `POST /v1/filings` takes: a `new` or `change` filing, or a cancellation. */
+export type FilingRequest = JsonBody<"/v1/filings", "post">;
+export type Filing = ApiData<"/v1/filings", "post">;
+export type ValidationResult = ApiData<"/v1/filings/validate", "post">;
+export type Material = ApiData<"/v1/materials", "post">;
+export type MaterialField = UploadForm["field"];
+export type CertificateType = NonNullable<UploadForm["certificateType"]>;
 
 export interface BeianClientOptions {
   /** Where the service answers, e.g. `https://beian.example.com` (no trailing `/v1`). */
@@ -97,7 +102,7 @@ export interface BeianClient {
    */
   submitFiling(body: FilingRequest, options?: { idempotencyKey?: string }): Promise<Filing>;
   /** The dry run: every problem the submission would report, nothing stored. */
-  validateFiling(body: FilingRequest): Promise<Schemas["ValidationResult"]>;
+  validateFiling(body: FilingRequest): Promise<ValidationResult>;
   /** Uploads one material (multipart `POST /v1/materials`); reference its `mediaId` from the filing. */
   uploadMaterial(upload: UploadMaterial): Promise<Material>;
   /** Every item of a paged list, fetching page after page as the loop asks (`limit` sets the page size). */
@@ -180,7 +185,7 @@ export function createBeianClient(options: BeianClientOptions): BeianClient {
     raw,
     submitFiling: (body, { idempotencyKey = crypto.randomUUID() } = {}) =>
       call("post", "/v1/filings", { body, headers: { "idempotency-key": idempotencyKey } }) as Promise<Filing>,
-    validateFiling: (body) => call("post", "/v1/filings/validate", { body }) as Promise<Schemas["ValidationResult"]>,
+    validateFiling: (body) => call("post", "/v1/filings/validate", { body }) as Promise<ValidationResult>,
     uploadMaterial: ({ field, file, certificateType, filename = "material" }) => {
       const form = new FormData();
       form.set("field", field);

@@ -14,6 +14,7 @@ export {
   type PagedPath,
   type PageItem,
   type UploadMaterial,
+  type ValidationResult,
 } from "./client";
 export { BeianProblem, type FieldProblem, type Problem, type ProblemCode } from "./problem";
 export { type Fetch, parseRetryAfter, type RetryOptions } from "./retry";
