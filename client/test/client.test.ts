@@ -135,7 +135,12 @@ describe("submitFiling", () => {
       { status: 429, headers: { "retry-after": "0" } },
       { status: 201, body: filing },
     );
-    const beian = createBeianClient({ baseUrl: "http://beian.test/", key: "k_dev", fetch });
+    const beian = createBeianClient({
+      baseUrl: "http://beian.test/",
+      key: "k_dev",
+      fetch,
+      headers: { "accept-language": "zh-CN" },
+    });
     expect(await beian.submitFiling(body)).toEqual(filing);
     const keys = requests.map((r) => r.headers.get("idempotency-key"));
     expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -144,6 +149,7 @@ describe("submitFiling", () => {
     expect(requests[0]?.url).toBe("http://beian.test/v1/filings");
     expect(requests[0]?.headers.get("authorization")).toBe("Bearer k_dev");
     expect(requests[0]?.headers.get("content-type")).toBe("application/json");
+    expect(requests[0]?.headers.get("accept-language")).toBe("zh-CN");
   });
 
   it("uses the caller's key, and a new one for each call without one", async () => {
