@@ -40,6 +40,15 @@ export default defineConfig(async () => {
           // generated with them), and the bundle check.
           test: { name: "build", environment: "node", include: ["test/build/**/*.test.ts"] },
         },
+        {
+          // The typed client (client/) against a fake fetch; `npm run client:test` adds its runs against the service.
+          test: {
+            name: "client",
+            environment: "node",
+            include: ["client/test/**/*.test.ts"],
+            exclude: ["client/test/integration/**"],
+          },
+        },
       ],
     },
   };
