@@ -1,13 +1,14 @@
 // The shape of src/'s import graph, type-only imports included (dpdm reads them as it reads any import):
 // - no cycle anywhere;
 // - the layers keep their direction (docs/rules.md#layers): the domain imports only the domain; repositories, jobs,
-//   webhooks and db never import the HTTP layer (lib/errors, routes, app); routes and lib never touch tables or SQL.
+//   webhooks and db never import the HTTP layer (lib/errors, routes, app); routes and lib never touch tables or SQL;
+// - client/ (@beian/client, published to filers) stands alone: its own modules, openapi-fetch and standardwebhooks.
 // Run by `npm run check` (and so by CI); exits 1 listing every offence.
 import { relative } from "node:path";
 import { parseCircular, parseDependencyTree } from "dpdm";
 import { root } from "./lib.mjs";
 
-const tree = await parseDependencyTree(["src/**/*.ts", "src/**/*.tsx"], {
+const tree = await parseDependencyTree(["src/**/*.ts", "src/**/*.tsx", "client/src/**/*.ts"], {
   context: root,
   cwd: root,
   tsconfig: `${root}/tsconfig.json`,
@@ -29,6 +30,11 @@ const FORBIDDEN = [
     to: /^src\/db\/schema\.ts$|^drizzle-orm(\/|$)/,
     why: "the HTTP layer reads and writes through src/repositories/, never tables or SQL",
   },
+  {
+    from: /^client\//,
+    to: /^(?!client\/|openapi-fetch$|standardwebhooks$)/,
+    why: "the client ships alone: its own modules, openapi-fetch and standardwebhooks",
+  },
 ];
 
 const offences = [];
@@ -41,7 +47,7 @@ for (const [file, deps] of Object.entries(tree)) {
     if (!dep.id) continue;
     const resolved = relative(root, dep.id);
     // Packages by the name they are imported as; modules of src/ by their path.
-    const to = resolved.startsWith("src/") ? resolved : dep.request;
+    const to = resolved.startsWith("src/") || resolved.startsWith("client/") ? resolved : dep.request;
     for (const rule of FORBIDDEN) {
       if (rule.from.test(from) && rule.to.test(to)) offences.push(`${from} imports ${to}: ${rule.why}`);
     }
