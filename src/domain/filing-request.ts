@@ -17,6 +17,7 @@ import {
   usccPrefixFits,
 } from "./reference";
 import { checkRegion, type RegionLookup } from "./regions";
+import { normalizeText, textSchema } from "./text";
 
 /**
  * The filing request (docs/rules.md#requests) in two passes, so one answer lists every problem:
@@ -31,11 +32,11 @@ const certificateTypeCodes = CERTIFICATE_TYPES.map((t) => t.code) as [Certificat
 const natureCodes = NATURES.map((n) => n.code) as [string, ...string[]];
 const preApprovalCodes = PRE_APPROVAL_TYPES.map((t) => t.code) as [string, ...string[]];
 
-/** Control characters and unpaired surrogates have no place in a name, address or description. */
-const PRINTABLE = /^[^\p{Cc}\p{Cs}]*$/u;
-const printable = (schema: z.ZodString) =>
-  schema.refine((v) => PRINTABLE.test(v), { params: { code: "INVALID_CHARACTERS" } });
-const text = (max: number) => printable(z.string().trim().min(1).max(max));
+export const DESCRIPTION_MIN = 20;
+export const DESCRIPTION_MAX = 200;
+
+/** Names, addresses, approval numbers: one line of free text (docs/rules.md#text). */
+const text = (max: number) => textSchema({ max });
 const dateText = z.string().max(10);
 
 /** An uploaded material's id (POST /v1/materials); which ones a filing needs is a rule (src/domain/materials.ts). */
@@ -101,7 +102,7 @@ const ServiceSchema = z.strictObject({
     .max(12)
     .default([]),
   languages: z.array(z.string().max(20)).min(1).max(20),
-  description: printable(z.string().max(1000)),
+  description: textSchema({ min: DESCRIPTION_MIN, max: DESCRIPTION_MAX, multiline: true }),
   principal: PersonSchemaPlain,
 });
 
@@ -131,18 +132,13 @@ export type RuleContext = {
   regions: RegionLookup;
 };
 
-export const DESCRIPTION_MIN = 20;
-export const DESCRIPTION_MAX = 200;
 export const ADULT_AGE = 18;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v.trim() : undefined);
-
-/** Characters as people count them (code points), not UTF-16 units. */
-export function charCount(value: string): number {
-  return [...value].length;
-}
+/** Free text as it will be stored, so stored-data checks compare like with like. */
+const textFact = (v: unknown): string | undefined => (typeof v === "string" ? normalizeText(v) : undefined);
 
 /** NFKC, trimmed, case-folded: two service names that read the same compare equal (docs/rules.md#preflight). */
 export function serviceNameKey(name: string): string {
@@ -356,12 +352,6 @@ function checkService(service: unknown, ctx: RuleContext): { problems: Problem[]
       seen.add(lang);
     });
   }
-  const description = str(service.description);
-  if (description !== undefined) {
-    const n = charCount(description);
-    if (n < DESCRIPTION_MIN) out.push(problem("service.description", "TOO_SHORT", { min: DESCRIPTION_MIN }));
-    if (n > DESCRIPTION_MAX) out.push(problem("service.description", "TOO_LONG", { max: DESCRIPTION_MAX }));
-  }
   const principal = checkPerson(service.principal, "service.principal", ctx);
   out.push(...principal.problems);
   return { problems: out, people: [principal.facts] };
@@ -394,7 +384,7 @@ function organizerFacts(organizer: unknown, ctx: RuleContext): FilingFacts["orga
     certificateType: type,
     certificate: checked.value,
     nature: str(organizer.nature),
-    name: str(organizer.name),
+    name: textFact(organizer.name),
     province: province && ctx.regions.get(province)?.level === "province" ? province : undefined,
   };
 }
@@ -415,7 +405,7 @@ export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFil
     const service = checkService(input.service, ctx);
     facts.people = [...organizer.people, ...service.people];
     facts.organizer = organizerFacts(input.organizer, ctx);
-    facts.serviceName = isObject(input.service) ? str(input.service.name) : undefined;
+    facts.serviceName = isObject(input.service) ? textFact(input.service.name) : undefined;
     problems.push(...organizer.problems, ...service.problems, ...checkSharedMobiles(facts.people));
     facts.materials = materialReferences(input);
     const referenced = new Set(facts.materials.map((m) => m.path));
@@ -492,8 +482,7 @@ export function mapPersonalData<R extends FilingRequest>(
   };
 }
 
+/** Free text is already in its normal form (the schema's text rule); identifiers and contacts are normalized here. */
 function normalize(request: FilingRequest): FilingRequest {
-  const normalized = mapPersonalData(request, { certificate: normalizeCertificate, person: normalizePerson });
-  if (normalized.type === "cancel") return normalized;
-  return { ...normalized, service: { ...normalized.service, description: normalized.service.description.trim() } };
+  return mapPersonalData(request, { certificate: normalizeCertificate, person: normalizePerson });
 }
