@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
 import { type MaterialReference, materialReferences, requiredMaterials } from "./materials";
-import { issuesToProblems, joinPath, type Problem, problem } from "./problems";
+import { issuesToProblems, joinPath, onePerPath, type Problem, problem } from "./problems";
 import {
   CERTIFICATE_TYPES,
   type CertificateType,
@@ -416,20 +416,9 @@ export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFil
       problems.push(problem("commitment.accepted", "COMMITMENT_REQUIRED"));
     }
   }
-  const unique = dedupe(problems);
+  const unique = onePerPath(problems);
   if (unique.length > 0 || !parsed.success) return { problems: unique, facts };
   return { problems: [], facts, request: normalize(parsed.data) };
-}
-
-/** One entry per (path, code): the two passes may notice the same thing. */
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.path}\u0000${p.code}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function normalizeCertificate<T extends Certificate>(cert: T): T {

@@ -46,7 +46,8 @@ const TITLES: Record<ErrorCode, Text> = {
 };
 
 /**
- * Field-level codes and their messages. `{name}` placeholders are filled from the problem's params.
+ * Field-level codes and their messages. `{name}` placeholders are filled from the problem's params, `{name|one|other}`
+ * with the word for that count.
  * Codes are stable API; messages may be reworded.
  */
 const FIELDS: Record<FieldCode, FieldText> = {
@@ -57,14 +58,21 @@ const FIELDS: Record<FieldCode, FieldText> = {
     suggest: { en: "Remove it; field names are case-sensitive", zh: "请删除该字段；字段名区分大小写" },
   },
   INVALID_VALUE: { message: { en: "Must be one of: {allowed}", zh: "取值须为：{allowed}" } },
-  TOO_SHORT: { message: { en: "Must be at least {min} characters", zh: "长度至少 {min} 个字符" } },
-  TOO_LONG: { message: { en: "Must be at most {max} characters", zh: "长度至多 {max} 个字符" } },
-  TOO_FEW: { message: { en: "Needs at least {min} items", zh: "至少需要 {min} 项" } },
-  TOO_MANY: { message: { en: "Allows at most {max} items", zh: "至多允许 {max} 项" } },
+  TOO_SHORT: { message: { en: "Must be at least {min} {min|character|characters}", zh: "长度至少 {min} 个字符" } },
+  TOO_LONG: { message: { en: "Must be at most {max} {max|character|characters}", zh: "长度至多 {max} 个字符" } },
+  TOO_FEW: { message: { en: "Needs at least {min} {min|item|items}", zh: "至少需要 {min} 项" } },
+  TOO_MANY: { message: { en: "Allows at most {max} {max|item|items}", zh: "至多允许 {max} 项" } },
   TOO_SMALL: { message: { en: "Must be at least {min}", zh: "不得小于 {min}" } },
   TOO_BIG: { message: { en: "Must be at most {max}", zh: "不得大于 {max}" } },
   INVALID_CHARACTERS: {
-    message: { en: "Contains control characters or broken Unicode", zh: "包含控制字符或无效的 Unicode 字符" },
+    message: {
+      en: "Contains a control character, a lone surrogate or a bidirectional control",
+      zh: "包含控制字符、无效的 Unicode 代理项或文字方向控制符",
+    },
+    suggest: {
+      en: "Remove them; line breaks are kept only in descriptions and reasons",
+      zh: "请删除这些字符；仅描述和驳回理由可以换行",
+    },
   },
   INVALID_FORMAT: {
     message: { en: "The format is not valid", zh: "格式不正确" },
@@ -151,7 +159,7 @@ const FIELDS: Record<FieldCode, FieldText> = {
   },
   ORGANIZER_QUOTA_EXCEEDED: {
     message: {
-      en: "The organizer may have at most {limit} mini programs",
+      en: "The organizer may have at most {limit} {limit|mini program|mini programs}",
       zh: "该主办者最多可备案 {limit} 个小程序",
     },
   },
@@ -285,11 +293,17 @@ const FIELDS: Record<FieldCode, FieldText> = {
   INVALID_CURSOR: { message: { en: "The cursor is not valid", zh: "分页游标无效" } },
 };
 
+/**
+ * Fills `{name}` from the params, and `{name|one|other}` with the word for that count: "1 character",
+ * "2 characters" (English needs it; Chinese messages have no plural).
+ */
 function fill(template: string, params: Problem["params"]): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : String(params[name]),
-  );
+  return template
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) =>
+      params[name] === undefined ? whole : Number(params[name]) === 1 ? one : other,
+    )
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 }
 
 export function titleFor(code: ErrorCode, lang: Lang): string {
