@@ -83,7 +83,10 @@ const FIELDS: Record<FieldCode, FieldText> = {
     suggest: { en: "Re-enter the number as printed on the certificate", zh: "请按证件原样重新输入号码" },
   },
   INVALID_REGION_CODE: {
-    message: { en: "The number does not start with a valid region code", zh: "号码开头的行政区划代码无效" },
+    message: {
+      en: "The region code in the number is not valid (a resident ID's first 2 digits, a USCC's characters 3–8)",
+      zh: "号码中的行政区划代码无效（身份证号前 2 位，统一社会信用代码第 3–8 位）",
+    },
   },
   INVALID_BIRTH_DATE: {
     message: { en: "The birth date in the number is not a real date", zh: "号码中的出生日期无效" },
