@@ -475,3 +475,76 @@ export function mapPersonalData<R extends FilingRequest>(
 function normalize(request: FilingRequest): FilingRequest {
   return mapPersonalData(request, { certificate: normalizeCertificate, person: normalizePerson });
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Paths of a request: what a rejection reason may point at (docs/rules.md#lifecycle)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A request schema reduced to what its paths can name: objects by key, lists by index up to their size bound. */
+type Shape =
+  | { kind: "value" }
+  | { kind: "object"; fields: ReadonlyMap<string, Shape> }
+  | { kind: "list"; max: number; item: Shape };
+
+/** The shape of a schema, read from the schema itself so a new field is a valid path the day it is added. */
+function shapeOf(schema: z.core.$ZodType): Shape {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "object": {
+      const { shape } = def as z.core.$ZodObjectDef;
+      return { kind: "object", fields: new Map(Object.entries(shape).map(([key, field]) => [key, shapeOf(field)])) };
+    }
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+      return shapeOf((def as z.core.$ZodOptionalDef).innerType);
+    case "pipe":
+      return shapeOf((def as z.core.$ZodPipeDef).in);
+    case "array": {
+      let max = Number.POSITIVE_INFINITY;
+      for (const check of def.checks ?? []) {
+        const d = check._zod.def as { check: string; maximum?: number };
+        if (d.check === "max_length" && d.maximum !== undefined) max = Math.min(max, d.maximum);
+      }
+      return { kind: "list", max, item: shapeOf((def as z.core.$ZodArrayDef).element) };
+    }
+    default:
+      return { kind: "value" };
+  }
+}
+
+const SUBMISSION_SHAPE = shapeOf(FilingSubmissionSchema);
+const CANCEL_SHAPE = shapeOf(CancelSubmissionSchema);
+
+/** `a.b[0].c`, as `joinPath` writes every `errors[].path`: names, dots, indexes without leading zeros. */
+const PATH_SYNTAX = /^[A-Za-z][A-Za-z0-9]*(?:\[(?:0|[1-9]\d*)\])*(?:\.[A-Za-z][A-Za-z0-9]*(?:\[(?:0|[1-9]\d*)\])*)*$/;
+
+/**
+ * Whether `path` names a part of a request of `type` (docs/rules.md#lifecycle): `""` (the whole request), any
+ * property its schema has at any depth, whether or not this request filled it in (a reviewer may ask for a missing
+ * legal representative at `organizer.legalRepresentative`), and list items by index within the list's size bound
+ * (`service.serviceContentTypes[4]`, `service.preApprovals[0].type`), written as `errors[].path` writes them.
+ */
+export function isRequestPath(type: FilingRequest["type"], path: string): boolean {
+  if (path === "") return true;
+  if (!PATH_SYNTAX.test(path)) return false;
+  let shape: Shape | undefined = type === "cancel" ? CANCEL_SHAPE : SUBMISSION_SHAPE;
+  for (const [, name, index] of path.matchAll(/([A-Za-z][A-Za-z0-9]*)|\[(\d+)\]/g)) {
+    if (name !== undefined) shape = shape?.kind === "object" ? shape.fields.get(name) : undefined;
+    else shape = shape?.kind === "list" && Number(index) < shape.max ? shape.item : undefined;
+    if (shape === undefined) return false;
+  }
+  return true;
+}
+
+/** A reason as reviewers and the regulator give it: the part of the request it is about, what is wrong, what to do. */
+export type Reason = { field: string; error: string; suggest: string };
+
+/** `UNKNOWN_REQUEST_FIELD` at `reasons[i].field` for each reason that points at no part of a request of `type`. */
+export function reasonFieldProblems(reasons: readonly Reason[], type: FilingRequest["type"]): Problem[] {
+  return reasons.flatMap((reason, i) =>
+    isRequestPath(type, reason.field) ? [] : [problem(joinPath("reasons", i, "field"), "UNKNOWN_REQUEST_FIELD")],
+  );
+}

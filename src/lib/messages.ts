@@ -57,6 +57,13 @@ const FIELDS: Record<FieldCode, FieldText> = {
     message: { en: "Unknown field", zh: "未知字段" },
     suggest: { en: "Remove it; field names are case-sensitive", zh: "请删除该字段；字段名区分大小写" },
   },
+  UNKNOWN_REQUEST_FIELD: {
+    message: { en: "Names no field of the filing's request", zh: "备案申请中没有该字段" },
+    suggest: {
+      en: 'Use a path such as organizer.certificate.number or service.preApprovals[0].type, or "" for the whole filing',
+      zh: "请填写字段路径，如 organizer.certificate.number、service.preApprovals[0].type；针对整份申请请填空字符串",
+    },
+  },
   INVALID_VALUE: { message: { en: "Must be one of: {allowed}", zh: "取值须为：{allowed}" } },
   TOO_SHORT: { message: { en: "Must be at least {min} {min|character|characters}", zh: "长度至少 {min} 个字符" } },
   TOO_LONG: { message: { en: "Must be at most {max} {max|character|characters}", zh: "长度至多 {max} 个字符" } },

@@ -27,7 +27,10 @@ export const RejectBodySchema = z
     reasons: z
       .array(
         z.strictObject({
-          field: z.string().trim().min(1).max(200),
+          field: z.string().max(200).openapi({
+            description:
+              'A path of the filing\'s request, as errors[].path writes them (organizer.certificate.number, service.preApprovals[0].type), or "" for the whole filing',
+          }),
           error: textSchema({ max: 500, multiline: true }),
           suggest: textSchema({ max: 500, multiline: true }),
         }),
