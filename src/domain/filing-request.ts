@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
 import { type MaterialReference, materialReferences, requiredMaterials } from "./materials";
-import { issuesToProblems, joinPath, type Problem, problem } from "./problems";
+import { issuesToProblems, joinPath, onePerPath, type Problem, problem } from "./problems";
 import {
   CERTIFICATE_TYPES,
   type CertificateType,
@@ -17,6 +17,7 @@ import {
   usccPrefixFits,
 } from "./reference";
 import { checkRegion, type RegionLookup } from "./regions";
+import { normalizeText, textSchema } from "./text";
 
 /**
  * The filing request (docs/rules.md#requests) in two passes, so one answer lists every problem:
@@ -31,11 +32,11 @@ const certificateTypeCodes = CERTIFICATE_TYPES.map((t) => t.code) as [Certificat
 const natureCodes = NATURES.map((n) => n.code) as [string, ...string[]];
 const preApprovalCodes = PRE_APPROVAL_TYPES.map((t) => t.code) as [string, ...string[]];
 
-/** Control characters and unpaired surrogates have no place in a name, address or description. */
-const PRINTABLE = /^[^\p{Cc}\p{Cs}]*$/u;
-const printable = (schema: z.ZodString) =>
-  schema.refine((v) => PRINTABLE.test(v), { params: { code: "INVALID_CHARACTERS" } });
-const text = (max: number) => printable(z.string().trim().min(1).max(max));
+export const DESCRIPTION_MIN = 20;
+export const DESCRIPTION_MAX = 200;
+
+/** Names, addresses, approval numbers: one line of free text (docs/rules.md#text). */
+const text = (max: number) => textSchema({ max });
 const dateText = z.string().max(10);
 
 /** An uploaded material's id (POST /v1/materials); which ones a filing needs is a rule (src/domain/materials.ts). */
@@ -101,7 +102,7 @@ const ServiceSchema = z.strictObject({
     .max(12)
     .default([]),
   languages: z.array(z.string().max(20)).min(1).max(20),
-  description: printable(z.string().max(1000)),
+  description: textSchema({ min: DESCRIPTION_MIN, max: DESCRIPTION_MAX, multiline: true }),
   principal: PersonSchemaPlain,
 });
 
@@ -131,18 +132,13 @@ export type RuleContext = {
   regions: RegionLookup;
 };
 
-export const DESCRIPTION_MIN = 20;
-export const DESCRIPTION_MAX = 200;
 export const ADULT_AGE = 18;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v.trim() : undefined);
-
-/** Characters as people count them (code points), not UTF-16 units. */
-export function charCount(value: string): number {
-  return [...value].length;
-}
+/** Free text as it will be stored, so stored-data checks compare like with like. */
+const textFact = (v: unknown): string | undefined => (typeof v === "string" ? normalizeText(v) : undefined);
 
 /** NFKC, trimmed, case-folded: two service names that read the same compare equal (docs/rules.md#preflight). */
 export function serviceNameKey(name: string): string {
@@ -356,12 +352,6 @@ function checkService(service: unknown, ctx: RuleContext): { problems: Problem[]
       seen.add(lang);
     });
   }
-  const description = str(service.description);
-  if (description !== undefined) {
-    const n = charCount(description);
-    if (n < DESCRIPTION_MIN) out.push(problem("service.description", "TOO_SHORT", { min: DESCRIPTION_MIN }));
-    if (n > DESCRIPTION_MAX) out.push(problem("service.description", "TOO_LONG", { max: DESCRIPTION_MAX }));
-  }
   const principal = checkPerson(service.principal, "service.principal", ctx);
   out.push(...principal.problems);
   return { problems: out, people: [principal.facts] };
@@ -394,7 +384,7 @@ function organizerFacts(organizer: unknown, ctx: RuleContext): FilingFacts["orga
     certificateType: type,
     certificate: checked.value,
     nature: str(organizer.nature),
-    name: str(organizer.name),
+    name: textFact(organizer.name),
     province: province && ctx.regions.get(province)?.level === "province" ? province : undefined,
   };
 }
@@ -415,7 +405,7 @@ export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFil
     const service = checkService(input.service, ctx);
     facts.people = [...organizer.people, ...service.people];
     facts.organizer = organizerFacts(input.organizer, ctx);
-    facts.serviceName = isObject(input.service) ? str(input.service.name) : undefined;
+    facts.serviceName = isObject(input.service) ? textFact(input.service.name) : undefined;
     problems.push(...organizer.problems, ...service.problems, ...checkSharedMobiles(facts.people));
     facts.materials = materialReferences(input);
     const referenced = new Set(facts.materials.map((m) => m.path));
@@ -426,20 +416,9 @@ export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFil
       problems.push(problem("commitment.accepted", "COMMITMENT_REQUIRED"));
     }
   }
-  const unique = dedupe(problems);
+  const unique = onePerPath(problems);
   if (unique.length > 0 || !parsed.success) return { problems: unique, facts };
   return { problems: [], facts, request: normalize(parsed.data) };
-}
-
-/** One entry per (path, code): the two passes may notice the same thing. */
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.path}\u0000${p.code}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function normalizeCertificate<T extends Certificate>(cert: T): T {
@@ -492,8 +471,80 @@ export function mapPersonalData<R extends FilingRequest>(
   };
 }
 
+/** Free text is already in its normal form (the schema's text rule); identifiers and contacts are normalized here. */
 function normalize(request: FilingRequest): FilingRequest {
-  const normalized = mapPersonalData(request, { certificate: normalizeCertificate, person: normalizePerson });
-  if (normalized.type === "cancel") return normalized;
-  return { ...normalized, service: { ...normalized.service, description: normalized.service.description.trim() } };
+  return mapPersonalData(request, { certificate: normalizeCertificate, person: normalizePerson });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Paths of a request: what a rejection reason may point at (docs/rules.md#lifecycle)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A request schema reduced to what its paths can name: objects by key, lists by index up to their size bound. */
+type Shape =
+  | { kind: "value" }
+  | { kind: "object"; fields: ReadonlyMap<string, Shape> }
+  | { kind: "list"; max: number; item: Shape };
+
+/** The shape of a schema, read from the schema itself so a new field is a valid path the day it is added. */
+function shapeOf(schema: z.core.$ZodType): Shape {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "object": {
+      const { shape } = def as z.core.$ZodObjectDef;
+      return { kind: "object", fields: new Map(Object.entries(shape).map(([key, field]) => [key, shapeOf(field)])) };
+    }
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+      return shapeOf((def as z.core.$ZodOptionalDef).innerType);
+    case "pipe":
+      return shapeOf((def as z.core.$ZodPipeDef).in);
+    case "array": {
+      let max = Number.POSITIVE_INFINITY;
+      for (const check of def.checks ?? []) {
+        const d = check._zod.def as { check: string; maximum?: number };
+        if (d.check === "max_length" && d.maximum !== undefined) max = Math.min(max, d.maximum);
+      }
+      return { kind: "list", max, item: shapeOf((def as z.core.$ZodArrayDef).element) };
+    }
+    default:
+      return { kind: "value" };
+  }
+}
+
+const SUBMISSION_SHAPE = shapeOf(FilingSubmissionSchema);
+const CANCEL_SHAPE = shapeOf(CancelSubmissionSchema);
+
+/** `a.b[0].c`, as `joinPath` writes every `errors[].path`: names, dots, indexes without leading zeros. */
+const PATH_SYNTAX = /^[A-Za-z][A-Za-z0-9]*(?:\[(?:0|[1-9]\d*)\])*(?:\.[A-Za-z][A-Za-z0-9]*(?:\[(?:0|[1-9]\d*)\])*)*$/;
+
+/**
+ * Whether `path` names a part of a request of `type` (docs/rules.md#lifecycle): `""` (the whole request), any
+ * property its schema has at any depth, whether or not this request filled it in (a reviewer may ask for a missing
+ * legal representative at `organizer.legalRepresentative`), and list items by index within the list's size bound
+ * (`service.serviceContentTypes[4]`, `service.preApprovals[0].type`), written as `errors[].path` writes them.
+ */
+export function isRequestPath(type: FilingRequest["type"], path: string): boolean {
+  if (path === "") return true;
+  if (!PATH_SYNTAX.test(path)) return false;
+  let shape: Shape | undefined = type === "cancel" ? CANCEL_SHAPE : SUBMISSION_SHAPE;
+  for (const [, name, index] of path.matchAll(/([A-Za-z][A-Za-z0-9]*)|\[(\d+)\]/g)) {
+    if (name !== undefined) shape = shape?.kind === "object" ? shape.fields.get(name) : undefined;
+    else shape = shape?.kind === "list" && Number(index) < shape.max ? shape.item : undefined;
+    if (shape === undefined) return false;
+  }
+  return true;
+}
+
+/** A reason as reviewers and the regulator give it: the part of the request it is about, what is wrong, what to do. */
+export type Reason = { field: string; error: string; suggest: string };
+
+/** `UNKNOWN_REQUEST_FIELD` at `reasons[i].field` for each reason that points at no part of a request of `type`. */
+export function reasonFieldProblems(reasons: readonly Reason[], type: FilingRequest["type"]): Problem[] {
+  return reasons.flatMap((reason, i) =>
+    isRequestPath(type, reason.field) ? [] : [problem(joinPath("reasons", i, "field"), "UNKNOWN_REQUEST_FIELD")],
+  );
 }

@@ -42,6 +42,28 @@ const EARLIEST_BIRTH_DATE = "1800-01-01";
 const fail = (code: IdentifierCode): { ok: false; code: IdentifierCode } => ({ ok: false, code });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Spelling: how every identifier (certificate numbers, mobiles, emails, registration numbers) is read
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Full-width ASCII (U+FF01–U+FF5E) sits at a fixed offset from ASCII; U+3000 is the ideographic space. */
+const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/g;
+
+/**
+ * The width folding of NFKC and nothing else: full-width letters, digits and signs (`３４０５２４…`, `ｘ`, `＠`, `－`)
+ * become their ASCII forms and the ideographic space a space, as Chinese input methods type them. Other
+ * compatibility characters (circled digits, superscripts, ligatures) are left alone, so they stay errors rather than
+ * silently becoming digits (docs/rules.md#identifiers).
+ */
+export function foldWidth(raw: string): string {
+  return raw.replace(FULL_WIDTH, (c) => (c === "\u3000" ? " " : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+}
+
+/** An identifier as typed, ready for its pattern: width-folded and trimmed. */
+function identifierInput(raw: string): string {
+  return foldWidth(raw).trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // ISO 7064 MOD 11-2 (resident ID, GB 11643-1999; foreign permanent residence card, 2023 form)
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -84,7 +106,7 @@ export function checkResidentId(raw: string, today?: string): IdentifierCheck {
   if (typeof raw !== "string") return fail("INVALID_FORMAT");
   const bound = resolveToday(today);
   // GB 11643-1999 writes the check value 10 as "X"; people often type it in lowercase.
-  const id = raw.trim().replace(/x$/, "X");
+  const id = identifierInput(raw).replace(/x$/, "X");
   if (!/^\d{17}[\dX]$/.test(id)) return fail("INVALID_FORMAT");
   if (!PROVINCE_CODE_SET.has(id.slice(0, 2))) return fail("INVALID_REGION_CODE");
   const birth = birthDateAt(id, bound);
@@ -122,14 +144,38 @@ export function usccCheckCharacter(first17: string): string {
   return USCC_ALPHABET.charAt(c === 31 ? 0 : c);
 }
 
+/** Mainland province-level codes: every one that exists or existed since GB/T 2260 took its present form. */
+const MAINLAND_PROVINCE_SET: ReadonlySet<string> = new Set(RESIDENT_ID_PROVINCE_CODES.filter((c) => c < "80"));
+
 /**
- * Unified Social Credit Code (GB 32100-2015). Only the character set and the check character are verified here;
- * whether the registration-authority/type prefix fits the organizer's nature is a separate rule.
+ * Characters 3–8 of a USCC: the registration authority's GB/T 2260 administrative-division code, judged by the
+ * standard's structure rather than against one edition's table (docs/decisions.md, "USCC region codes"):
+ * - `100000` for the national authorities;
+ * - otherwise a mainland province that exists or existed (two digits), then the prefecture: `00` only for the
+ *   province's own authority (`440000`), else 01–70 (prefecture-level cities, prefectures, leagues) or 90 (counties
+ *   governed by the province, 仙桃 429004); the last two digits are free, because authorities of development zones
+ *   use county digits no edition lists (320594 苏州工业园区, 610131 西安高新区) and counties merged since keep theirs.
+ * Every code of every edition from 2002 to the current one fits; Hong Kong, Macau and Taiwan (81, 82, 71) do not.
+ */
+export function isUsccRegion(code: string): boolean {
+  if (!/^\d{6}$/.test(code)) return false;
+  if (code === "100000") return true;
+  if (!MAINLAND_PROVINCE_SET.has(code.slice(0, 2))) return false;
+  const prefecture = Number(code.slice(2, 4));
+  if (prefecture === 0) return code.slice(4) === "00";
+  return prefecture <= 70 || prefecture === 90;
+}
+
+/**
+ * Unified Social Credit Code (GB 32100-2015): 18 characters of its alphabet, a registration authority's region in
+ * characters 3–8 (`isUsccRegion`), and the check character, checked in that order. Whether the
+ * registration-authority/type prefix fits the organizer's nature is a separate rule.
  */
 export function checkUscc(raw: string): IdentifierCheck {
   if (typeof raw !== "string") return fail("INVALID_FORMAT");
-  const code = raw.trim().toUpperCase();
+  const code = identifierInput(raw).toUpperCase();
   if (!USCC_PATTERN.test(code)) return fail("INVALID_FORMAT");
+  if (!isUsccRegion(code.slice(2, 8))) return fail("INVALID_REGION_CODE");
   if (usccCheckCharacter(code.slice(0, 17)) !== code.charAt(17)) return fail("INVALID_CHECK_CHARACTER");
   return { ok: true, value: code };
 }
@@ -141,7 +187,7 @@ export function checkUscc(raw: string): IdentifierCheck {
 
 function checkPattern(raw: string, pattern: RegExp): IdentifierCheck {
   if (typeof raw !== "string") return fail("INVALID_FORMAT");
-  const value = raw.trim().toUpperCase();
+  const value = identifierInput(raw).toUpperCase();
   return pattern.test(value) ? { ok: true, value } : fail("INVALID_FORMAT");
 }
 
@@ -176,7 +222,7 @@ export function checkTaiwanPermit(raw: string): IdentifierCheck {
 export function checkForeignPermanentResidence(raw: string, today?: string): IdentifierCheck {
   if (typeof raw !== "string") return fail("INVALID_FORMAT");
   const bound = resolveToday(today);
-  const id = raw.trim().toUpperCase();
+  const id = identifierInput(raw).toUpperCase();
   if (/^[A-Z]{3}\d{12}$/.test(id)) return { ok: true, value: id };
   if (!/^9\d{16}[\dX]$/.test(id)) return fail("INVALID_FORMAT");
   const birth = birthDateAt(id, bound);
@@ -220,7 +266,7 @@ export function checkCertificate(type: CertificateType, raw: string, today?: str
  */
 export function checkMobile(raw: string): { ok: true; value: string } | { ok: false; code: "INVALID_FORMAT" } {
   if (typeof raw !== "string") return { ok: false, code: "INVALID_FORMAT" };
-  const m = /^(?:\+?86[ -]?)?(1[3-9]\d{9})$/.exec(raw.trim());
+  const m = /^(?:\+?86[ -]?)?(1[3-9]\d{9})$/.exec(identifierInput(raw));
   const value = m?.[1];
   return value === undefined ? { ok: false, code: "INVALID_FORMAT" } : { ok: true, value };
 }
@@ -239,7 +285,7 @@ const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 export function checkEmail(raw: string): { ok: true; value: string } | { ok: false; code: "INVALID_FORMAT" } {
   const bad = { ok: false, code: "INVALID_FORMAT" } as const;
   if (typeof raw !== "string") return bad;
-  const s = raw.trim();
+  const s = identifierInput(raw);
   if (s.length > 254) return bad;
   const at = s.lastIndexOf("@");
   if (at <= 0) return bad;

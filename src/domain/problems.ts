@@ -9,6 +9,7 @@ export const FIELD_CODES = [
   "REQUIRED",
   "INVALID_TYPE",
   "UNKNOWN_FIELD",
+  "UNKNOWN_REQUEST_FIELD",
   "INVALID_VALUE",
   "TOO_SHORT",
   "TOO_LONG",
@@ -86,6 +87,31 @@ export type Problem = {
 
 export function problem(path: string, code: FieldCode, params?: Problem["params"]): Problem {
   return params ? { path, code, params } : { path, code };
+}
+
+/** Codes that only say a value is outside its size bounds: any other problem at the same path says more. */
+const SIZE_CODES: ReadonlySet<FieldCode> = new Set([
+  "TOO_SHORT",
+  "TOO_LONG",
+  "TOO_FEW",
+  "TOO_MANY",
+  "TOO_SMALL",
+  "TOO_BIG",
+]);
+
+/**
+ * At most one problem per path (docs/rules.md#error-codes): the most specific one, which is any problem but a size
+ * bound over a size bound (an empty required `mediaId` is `REQUIRED`, not `TOO_SHORT`), and otherwise the first
+ * reported, so the schema's word comes before the rules' and the rules' before the stored-data checks'. Paths keep
+ * the order in which they were first reported.
+ */
+export function onePerPath(problems: readonly Problem[]): Problem[] {
+  const chosen = new Map<string, Problem>();
+  for (const p of problems) {
+    const held = chosen.get(p.path);
+    if (held === undefined || (SIZE_CODES.has(held.code) && !SIZE_CODES.has(p.code))) chosen.set(p.path, p);
+  }
+  return [...chosen.values()];
 }
 
 /** Joins path segments the way every `errors[].path` is written. */

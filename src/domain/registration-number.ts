@@ -31,6 +31,7 @@
  * facts the caller read (docs/rules.md#bureau-numbers).
  */
 
+import { foldWidth } from "./identifiers";
 import { inBeijing } from "./time";
 
 export type ServiceKind = "mini_program" | "app" | "website";
@@ -174,10 +175,9 @@ function currentBeijingYear(): number {
 // Whitespace (\s covers U+3000, NBSP and U+FEFF) and zero-width characters copied along from web pages.
 const INVISIBLE = /[\s\u200B-\u200D\u2060]/g;
 // Hyphen look-alikes: hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus sign,
-// small hyphen-minus, small em dash. The full-width hyphen-minus is handled with the other full-width forms.
+// small hyphen-minus, small em dash. The full-width hyphen-minus is folded with the other full-width forms
+// (`foldWidth`).
 const DASHES = /[\u2010-\u2015\u2212\uFE63\uFE58]/g;
-// Full-width ASCII (U+FF01–U+FF5E) sits at a fixed offset from ASCII.
-const FULL_WIDTH = /[\uFF01-\uFF5E]/g;
 // Only ASCII letters are upper-cased: toUpperCase on the whole string would turn e.g. the dotless `ı` into `I`.
 const LOWER_ASCII = /[a-z]/g;
 
@@ -189,9 +189,7 @@ const LOWER_ASCII = /[a-z]/g;
 const GRAMMAR = /^(.)ICP[备備](\d{10}|\d{8})[号號](?:-([1-9]\d{0,3})([XA]?))?$/;
 
 function normalizeSpelling(input: string): string {
-  return input
-    .replace(INVISIBLE, "")
-    .replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+  return foldWidth(input.replace(INVISIBLE, ""))
     .replace(DASHES, "-")
     .replace(LOWER_ASCII, (c) => c.toUpperCase());
 }

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Problem } from "../domain/problems";
+import { onePerPath, type Problem } from "../domain/problems";
 import { ERROR_STATUS, type ErrorCode } from "./error-codes";
 import type { Lang } from "./i18n";
 import { renderProblem, titleFor } from "./messages";
@@ -47,7 +47,8 @@ export function problemBody(err: ApiError, lang: Lang, requestId?: string): Prob
     detail: err.detail ?? title,
   };
   if (err.problems.length > 0 || err.code === "VALIDATION_FAILED") {
-    body.errors = err.problems.map((p) => renderProblem(p, lang));
+    // One entry per path, however the problems were gathered (docs/rules.md#error-codes).
+    body.errors = onePerPath(err.problems).map((p) => renderProblem(p, lang));
   }
   if (requestId) body.requestId = requestId;
   return body;

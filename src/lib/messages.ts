@@ -46,7 +46,8 @@ const TITLES: Record<ErrorCode, Text> = {
 };
 
 /**
- * Field-level codes and their messages. `{name}` placeholders are filled from the problem's params.
+ * Field-level codes and their messages. `{name}` placeholders are filled from the problem's params, `{name|one|other}`
+ * with the word for that count.
  * Codes are stable API; messages may be reworded.
  */
 const FIELDS: Record<FieldCode, FieldText> = {
@@ -56,15 +57,29 @@ const FIELDS: Record<FieldCode, FieldText> = {
     message: { en: "Unknown field", zh: "未知字段" },
     suggest: { en: "Remove it; field names are case-sensitive", zh: "请删除该字段；字段名区分大小写" },
   },
+  UNKNOWN_REQUEST_FIELD: {
+    message: { en: "Names no field of the filing's request", zh: "备案申请中没有该字段" },
+    suggest: {
+      en: 'Use a path such as organizer.certificate.number or service.preApprovals[0].type, or "" for the whole filing',
+      zh: "请填写字段路径，如 organizer.certificate.number、service.preApprovals[0].type；针对整份申请请填空字符串",
+    },
+  },
   INVALID_VALUE: { message: { en: "Must be one of: {allowed}", zh: "取值须为：{allowed}" } },
-  TOO_SHORT: { message: { en: "Must be at least {min} characters", zh: "长度至少 {min} 个字符" } },
-  TOO_LONG: { message: { en: "Must be at most {max} characters", zh: "长度至多 {max} 个字符" } },
-  TOO_FEW: { message: { en: "Needs at least {min} items", zh: "至少需要 {min} 项" } },
-  TOO_MANY: { message: { en: "Allows at most {max} items", zh: "至多允许 {max} 项" } },
+  TOO_SHORT: { message: { en: "Must be at least {min} {min|character|characters}", zh: "长度至少 {min} 个字符" } },
+  TOO_LONG: { message: { en: "Must be at most {max} {max|character|characters}", zh: "长度至多 {max} 个字符" } },
+  TOO_FEW: { message: { en: "Needs at least {min} {min|item|items}", zh: "至少需要 {min} 项" } },
+  TOO_MANY: { message: { en: "Allows at most {max} {max|item|items}", zh: "至多允许 {max} 项" } },
   TOO_SMALL: { message: { en: "Must be at least {min}", zh: "不得小于 {min}" } },
   TOO_BIG: { message: { en: "Must be at most {max}", zh: "不得大于 {max}" } },
   INVALID_CHARACTERS: {
-    message: { en: "Contains control characters or broken Unicode", zh: "包含控制字符或无效的 Unicode 字符" },
+    message: {
+      en: "Contains a control character, a lone surrogate or a bidirectional control",
+      zh: "包含控制字符、无效的 Unicode 代理项或文字方向控制符",
+    },
+    suggest: {
+      en: "Remove them; line breaks are kept only in descriptions and reasons",
+      zh: "请删除这些字符；仅描述和驳回理由可以换行",
+    },
   },
   INVALID_FORMAT: {
     message: { en: "The format is not valid", zh: "格式不正确" },
@@ -75,7 +90,10 @@ const FIELDS: Record<FieldCode, FieldText> = {
     suggest: { en: "Re-enter the number as printed on the certificate", zh: "请按证件原样重新输入号码" },
   },
   INVALID_REGION_CODE: {
-    message: { en: "The number does not start with a valid region code", zh: "号码开头的行政区划代码无效" },
+    message: {
+      en: "The region code in the number is not valid (a resident ID's first 2 digits, a USCC's characters 3–8)",
+      zh: "号码中的行政区划代码无效（身份证号前 2 位，统一社会信用代码第 3–8 位）",
+    },
   },
   INVALID_BIRTH_DATE: {
     message: { en: "The birth date in the number is not a real date", zh: "号码中的出生日期无效" },
@@ -151,7 +169,7 @@ const FIELDS: Record<FieldCode, FieldText> = {
   },
   ORGANIZER_QUOTA_EXCEEDED: {
     message: {
-      en: "The organizer may have at most {limit} mini programs",
+      en: "The organizer may have at most {limit} {limit|mini program|mini programs}",
       zh: "该主办者最多可备案 {limit} 个小程序",
     },
   },
@@ -285,11 +303,17 @@ const FIELDS: Record<FieldCode, FieldText> = {
   INVALID_CURSOR: { message: { en: "The cursor is not valid", zh: "分页游标无效" } },
 };
 
+/**
+ * Fills `{name}` from the params, and `{name|one|other}` with the word for that count: "1 character",
+ * "2 characters" (English needs it; Chinese messages have no plural).
+ */
 function fill(template: string, params: Problem["params"]): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : String(params[name]),
-  );
+  return template
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) =>
+      params[name] === undefined ? whole : Number(params[name]) === 1 ? one : other,
+    )
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 }
 
 export function titleFor(code: ErrorCode, lang: Lang): string {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problem } from "../domain/problems";
+import { textSchema } from "../domain/text";
 import { listRuns } from "../jobs/enforcement";
 
 import { ApiError, validationFailed } from "../lib/errors";
@@ -16,6 +17,7 @@ import {
   toPolicyView,
   updatePolicy,
 } from "../repositories/policies";
+import { AppNameSchema } from "./apps.schemas";
 
 /** The platform's side of deadlines (docs/rules.md#enforcement): its catalogue, its policies, and what enforcement did. */
 /** Mounted inside adminRoutes, whose key and role checks it shares. */
@@ -61,9 +63,11 @@ const PolicySchema = z
   })
   .openapi("Policy");
 
+const PolicyName = textSchema({ max: 100 });
+
 const CreatePolicySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: PolicyName,
     listedBefore: OffsetDateTime,
     deadline: OffsetDateTime,
     reminderDays: ReminderDays.default([30, 7, 1]),
@@ -73,7 +77,7 @@ const CreatePolicySchema = z
 
 const PatchPolicySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: PolicyName.optional(),
     listedBefore: OffsetDateTime.optional(),
     deadline: OffsetDateTime.optional(),
     reminderDays: ReminderDays.optional(),
@@ -183,7 +187,7 @@ const ImportSchema = z
             .string()
             .trim()
             .regex(/^[A-Za-z0-9_-]{4,64}$/),
-          name: z.string().trim().min(1).max(30),
+          name: AppNameSchema,
           ownerAccountId: z.string().min(1).max(64),
           listingStatus: z.enum(["listed", "unlisted"]),
           listedAt: OffsetDateTime.nullable().optional(),

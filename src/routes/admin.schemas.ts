@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../domain/roles";
+import { textSchema } from "../domain/text";
 
 export const AccountSchema = z
   .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), createdAt: z.string() })
@@ -7,7 +8,7 @@ export const AccountSchema = z
 
 export const CreateAccountSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).openapi({ example: "深圳市示例科技有限公司" }),
+    name: textSchema({ max: 100 }).openapi({ example: "深圳市示例科技有限公司" }),
     role: z.enum(ROLES),
   })
   .openapi("CreateAccount");

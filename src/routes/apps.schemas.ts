@@ -1,9 +1,13 @@
 import { z } from "@hono/zod-openapi";
+import { textSchema } from "../domain/text";
 
 export const AppIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{4,64}$/, { error: "INVALID_FORMAT" })
   .openapi({ example: "wx1234567890abcdef", description: "The host platform's mini program id" });
+
+/** An app's name as the platform shows it: one line of free text (docs/rules.md#text). */
+export const AppNameSchema = textSchema({ max: 30 });
 
 export const AppSchema = z
   .object({
@@ -23,7 +27,7 @@ export const AppSchema = z
 export const CreateAppSchema = z
   .strictObject({
     appId: AppIdSchema,
-    name: z.string().trim().min(1).max(30).openapi({ example: "示例生活助手" }),
+    name: AppNameSchema.openapi({ example: "示例生活助手" }),
   })
   .openapi("CreateApp");
 

@@ -9,7 +9,7 @@ import {
 import { type Reason, toFilingView } from "../domain/filing-view";
 import { mayCancelOrganizer, mayFileFor, mayWithdrawFiling } from "../domain/permissions";
 import { type BlindFacts, judgePreflight, type PreflightResult } from "../domain/preflight";
-import { type Problem, problem } from "../domain/problems";
+import { onePerPath, type Problem, problem } from "../domain/problems";
 import { beijingToday } from "../domain/time";
 
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
@@ -123,7 +123,11 @@ filingsRoutes.openapi(
     const organizerCancel = await organizerCancelChecks(c, checked.request, preflight);
     const conflicts = [...preflight.conflicts];
     if (organizerCancel.inFlight && !conflicts.includes("FILING_IN_PROGRESS")) conflicts.push("FILING_IN_PROGRESS");
-    const all = [...conflicts.map((code) => problem("appId", code)), ...problems, ...organizerCancel.problems];
+    const all = onePerPath([
+      ...conflicts.map((code) => problem("appId", code)),
+      ...problems,
+      ...organizerCancel.problems,
+    ]);
     return c.json({ valid: all.length === 0, errors: all.map((p) => renderProblem(p, c.get("lang"))) }, 200);
   },
 );

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { FilingRequest } from "../domain/filing-request";
+import { type FilingRequest, reasonFieldProblems } from "../domain/filing-request";
 import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import {
@@ -265,10 +265,13 @@ regulatorRoutes.openapi(
     const parsed = parseRegistrationNumber(c.req.valid("param").number);
     const registration = parsed ? await findRegistration(c.get("db"), parsed.normalized) : undefined;
     if (!registration) throw new ApiError("NOT_FOUND", "No such registration");
+    const { reasons } = c.req.valid("json");
+    // A registration holds the data of a `new` or `change` filing: its reasons point into that shape.
+    const unknown = reasonFieldProblems(reasons, "new");
+    if (unknown.length > 0) throw validationFailed(unknown);
     if (registration.status !== "active") {
       throw new ApiError("INVALID_TRANSITION", `The registration is already ${registration.status}`);
     }
-    const { reasons } = c.req.valid("json");
     const now = new Date();
     const db = c.get("db");
     // Built from a fresh read on every attempt: a revocation that lost the race finds nothing active any more.

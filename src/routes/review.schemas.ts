@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { FILING_STATUSES } from "../domain/filing-state";
+import { textSchema } from "../domain/text";
 import { FilingSchema, ReasonSchema } from "./filings.schemas";
 
 /** Staff see the request unmasked (they verify identities); every such read is audited. */
@@ -26,9 +27,12 @@ export const RejectBodySchema = z
     reasons: z
       .array(
         z.strictObject({
-          field: z.string().trim().min(1).max(200),
-          error: z.string().trim().min(1).max(500),
-          suggest: z.string().trim().min(1).max(500),
+          field: z.string().max(200).openapi({
+            description:
+              'A path of the filing\'s request, as errors[].path writes them (organizer.certificate.number, service.preApprovals[0].type), or "" for the whole filing',
+          }),
+          error: textSchema({ max: 500, multiline: true }),
+          suggest: textSchema({ max: 500, multiline: true }),
         }),
       )
       .min(1)

@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Db } from "../db/client";
+import { reasonFieldProblems } from "../domain/filing-request";
 import { FILING_STATUSES, type FilingAction, type FilingStatus } from "../domain/filing-state";
 import { toFilingView, toUnmaskedView } from "../domain/filing-view";
 import type { Role } from "../domain/roles";
 
 import { vaultFor } from "../lib/crypto";
-import { ApiError } from "../lib/errors";
+import { ApiError, validationFailed } from "../lib/errors";
 import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { audit } from "../repositories/audit";
@@ -110,11 +111,14 @@ export function staffRoutes(staff: {
       const db = c.get("db");
       // A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
       const filing = await staffFiling(db, c.req.valid("param").id, FILING_STATUSES);
+      const { reasons } = c.req.valid("json");
+      const unknown = reasonFieldProblems(reasons, filing.type);
+      if (unknown.length > 0) throw validationFailed(unknown);
       const updated = await moveFiling(db, {
         filing,
         action: staff.reject,
         actor: c.get("principal"),
-        reasons: c.req.valid("json").reasons,
+        reasons,
         now: new Date(),
         recipients: await filingRecipients(db, filing),
       });

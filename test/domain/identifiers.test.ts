@@ -13,7 +13,9 @@ import {
   checkResidentId,
   checkTaiwanPermit,
   checkUscc,
+  foldWidth,
   isRealDate,
+  isUsccRegion,
   RESIDENT_ID_PROVINCE_CODES,
   residentIdCheckCharacter,
   usccCheckCharacter,
@@ -27,6 +29,7 @@ import {
   residentIdArb,
   USCC_ALPHABET,
   usccArb,
+  usccRegionArb,
 } from "../support/identifiers";
 
 const TODAY = "2025-06-01";
@@ -34,6 +37,10 @@ const TODAY = "2025-06-01";
 /** Replaces the character at `pos` (one UTF-16 unit) with `replacement`. */
 /** Completes 17 digits with their MOD 11-2 check character. */
 const withCheck = (first17: string) => first17 + residentIdCheckCharacter(first17);
+
+/** Full-width ASCII as its ASCII form, written out here rather than taken from the code under test. */
+const fold = (s: string) =>
+  s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 
 const substitute = (s: string, pos: number, replacement: string) => s.slice(0, pos) + replacement + s.slice(pos + 1);
 
@@ -87,7 +94,7 @@ describe("resident ID (GB 11643-1999)", () => {
     ["1101051949 1231002X", "inner space"],
     ["11010519491231OO2X", "letters O for zeros"],
     ["110105194912310O2x", "letter inside plus lowercase x"],
-    ["１１０１０５１９４９１２３１００２Ｘ", "full-width digits"],
+    ["１１０１０５１９４９１２３１００２Ｙ", "full-width digits, then a letter other than X"],
     ["110105-19491231-002X", "dashes"],
   ])("refuses %s (%s) as INVALID_FORMAT", (id) => {
     expect(checkResidentId(id, TODAY)).toEqual({ ok: false, code: "INVALID_FORMAT" });
@@ -243,9 +250,9 @@ describe("resident ID (GB 11643-1999)", () => {
         fc.pre(r !== id.charAt(pos));
         const mutated = substitute(id, pos, r);
         const result = checkResidentId(mutated, TODAY);
-        const normalized = mutated.trim().replace(/x$/, "X");
+        const normalized = fold(mutated).trim().replace(/x$/, "X");
         if (normalized === id) {
-          // the only case-only change: x for X in the check position
+          // x for X in the check position, or a full-width form of the character replaced
           expect(result).toMatchObject({ ok: true, value: id });
           return;
         }
@@ -304,7 +311,8 @@ describe("Unified Social Credit Code (GB 32100-2015)", () => {
     expect(usccCheckCharacter("91440300ma5g35xk4")).toBe("R");
     // Σ ≡ 0 (mod 31) gives 31 − 0 = 31, written as 0: an all-zero body is the simplest such case.
     expect(usccCheckCharacter("00000000000000000")).toBe("0");
-    expect(checkUscc("000000000000000000")).toEqual({ ok: true, value: "000000000000000000" });
+    // (as a code it is refused: 000000 is no registration authority's region)
+    expect(checkUscc("000000000000000000")).toEqual({ ok: false, code: "INVALID_REGION_CODE" });
     expect(() => usccCheckCharacter("91350100M000100Y")).toThrow(RangeError);
     expect(() => usccCheckCharacter("91350100I000100Y4")).toThrow(RangeError);
   });
@@ -340,20 +348,86 @@ describe("Unified Social Credit Code (GB 32100-2015)", () => {
     );
   });
 
-  it("property: any single-character substitution fails, except a change of case", () => {
+  it("property: any single-character substitution fails, except a change of case or width", () => {
     fc.assert(
       fc.property(usccArb, fc.integer({ min: 0, max: 17 }), replacementArb, (code, pos, r) => {
         fc.pre(r !== code.charAt(pos));
         const mutated = substitute(code, pos, r);
-        const normalized = mutated.trim().toUpperCase();
+        const normalized = fold(mutated).trim().toUpperCase();
         const result = checkUscc(mutated);
         if (normalized === code) expect(result).toEqual({ ok: true, value: code });
         else if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(normalized))
           expect(result).toEqual({ ok: false, code: "INVALID_FORMAT" });
+        else if (pos >= 2 && pos < 8 && !isUsccRegion(normalized.slice(2, 8)))
+          expect(result).toEqual({ ok: false, code: "INVALID_REGION_CODE" });
         else expect(result).toEqual({ ok: false, code: "INVALID_CHECK_CHARACTER" });
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("USCC region (characters 3–8, GB 32100-2015 with GB/T 2260)", () => {
+  it.each([
+    ["91320594MA1Q2A0X1Y", "a development zone's authority (苏州工业园区 320594), in no GB/T 2260 edition"],
+    ["91610131MA6U98210U", "a development zone's authority (西安高新区 610131)"],
+    ["91371202MA3C4K5L6Q", "a county since merged (莱芜 371202, defunct since 2019)"],
+    ["91100000100012345G", "a national authority (100000)"],
+    ["511000005000001238", "a national authority registering a social organization"],
+    ["91440000190354345W", "a province's own authority"],
+    ["91440101MA59ABCDEM", "a city's own authority (the former 市辖区 code 440101)"],
+    ["91429004MA4F12345D", "a county governed by its province (仙桃 429004)"],
+  ])("accepts %s: %s", (code) => {
+    expect(checkUscc(code)).toEqual({ ok: true, value: code });
+  });
+
+  it.each([
+    ["91MA0300MA5G35XK4L", "letters in characters 3–8"],
+    ["91720000MA5G35XK46", "no province 72"],
+    ["91810000MA5G35XK4Q", "Hong Kong (81) registers no USCCs"],
+    ["91449900MA5G35XK48", "prefecture 99"],
+    ["91447100MA5G35XK46", "prefecture 71"],
+    ["91440012MA5G35XK4N", "a province code with county digits"],
+  ])("refuses %s (%s) as INVALID_REGION_CODE, before the check character", (code) => {
+    expect(checkUscc(code)).toEqual({ ok: false, code: "INVALID_REGION_CODE" });
+  });
+
+  it("accepts every current GB/T 2260 code of the mainland as a region", () => {
+    for (const code of ["110000", "110101", "500200", "441900", "460400", "620200", "659001", "419001", "540600"]) {
+      expect(isUsccRegion(code), code).toBe(true);
+    }
+  });
+
+  it("property: the generators' regions are regions, and the makers' codes are valid", () => {
+    fc.assert(fc.property(usccRegionArb, (region) => isUsccRegion(region)));
+    expect(checkUscc(makeUscc()).ok).toBe(true);
+    expect(checkUscc(makeUscc("12")).ok).toBe(true);
+  });
+});
+
+describe("full-width identifiers (docs/rules.md#identifiers)", () => {
+  it("folds full-width letters, digits and signs, and only those", () => {
+    expect(foldWidth("３４０５２４１９８００１０１００１ｘ")).toBe("34052419800101001x");
+    expect(foldWidth("ＡＢＣ＋８６　１３８")).toBe("ABC+86 138");
+    expect(foldWidth("①²ﬁ")).toBe("①²ﬁ");
+  });
+
+  it("reads full-width resident IDs, USCCs, other certificates, mobiles and emails as their ASCII forms", () => {
+    expect(checkResidentId("３４０５２４１９８００１０１００１ｘ", TODAY)).toEqual({
+      ok: true,
+      value: "34052419800101001X",
+      birthDate: "1980-01-01",
+    });
+    expect(checkUscc("　９１３５０１００Ｍ０００１００Ｙ４３　")).toEqual({ ok: true, value: "91350100M000100Y43" });
+    expect(checkUscc("９１４４０３００ｍａ５ｇ３５ｘｋ４ｒ")).toEqual({ ok: true, value: "91440300MA5G35XK4R" });
+    expect(checkPassport("Ｅ１２３４５６７８")).toEqual({ ok: true, value: "E12345678" });
+    expect(checkMobile("＋８６　１３８００１３８０００")).toEqual({ ok: true, value: "13800138000" });
+    expect(checkEmail("ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ")).toEqual({ ok: true, value: "zhang@example.com" });
+  });
+
+  it("leaves circled and superscript digits errors", () => {
+    expect(checkResidentId("①1010519491231002X", TODAY)).toEqual({ ok: false, code: "INVALID_FORMAT" });
+    expect(checkMobile("1380013800²")).toEqual({ ok: false, code: "INVALID_FORMAT" });
   });
 });
 
@@ -504,12 +578,12 @@ describe("foreign permanent residence card", () => {
     );
   });
 
-  it("property: any single-character substitution of a 2023-form card fails, except x for X", () => {
+  it("property: any single-character substitution of a 2023-form card fails, except x for X and full-width forms", () => {
     fc.assert(
       fc.property(foreignPermanentResidenceArb, fc.integer({ min: 0, max: 17 }), replacementArb, (id, pos, r) => {
         fc.pre(r !== id.charAt(pos));
         const mutated = substitute(id, pos, r);
-        const normalized = mutated.trim().toUpperCase();
+        const normalized = fold(mutated).trim().toUpperCase();
         const result = checkForeignPermanentResidence(mutated, TODAY);
         if (normalized === id) {
           expect(result).toMatchObject({ ok: true, value: id });
@@ -616,7 +690,7 @@ describe("mobile", () => {
     ["+86+13800138000", "doubled sign"],
     ["138 0013 8000", "inner spaces"],
     ["1380013800a", "letter"],
-    ["１3800138000", "full-width digit"],
+    ["１380013800", "a full-width digit, one digit short"],
     ["010-12345678", "landline"],
   ])("refuses %j (%s)", (raw) => {
     expect(checkMobile(raw)).toEqual({ ok: false, code: "INVALID_FORMAT" });

@@ -48,6 +48,23 @@ describe("attachments a filing needs", () => {
     expect(problemsOf(submitted.body)).toContainEqual({ path: "commitment.letter", code: "REQUIRED" });
   });
 
+  it("reports an empty mediaId of a required attachment once, as REQUIRED", async () => {
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const body = await fullyAttached(dev.key, appId);
+    body.organizer.certificate.photo = "";
+    body.commitment.letter = "";
+    const dry = await validate(dev.key, body);
+    const submitted = await callJson("/v1/filings", { key: dev.key, body, materials: false });
+    expect(submitted.status).toBe(422);
+    for (const errors of [problemsOf(dry.body), problemsOf(submitted.body)]) {
+      expect(errors).toEqual([
+        { path: "organizer.certificate.photo", code: "REQUIRED" },
+        { path: "commitment.letter", code: "REQUIRED" },
+      ]);
+    }
+  });
+
   it("accepts a filing with all of them, and one photo of a person serves both principals", async () => {
     const dev = await newAccount("developer");
     const appId = await newApp(dev.key);

@@ -252,6 +252,17 @@ describe("contact details", () => {
   });
 });
 
+describe("USCC region (characters 3–8)", () => {
+  it("refuses letters there, and a region no authority has, at the number", async () => {
+    for (const number of ["91MA0300MA5G35XK4L", "91449900MA5G35XK48"]) {
+      const entries = await check((f) => {
+        f.organizer.certificate.number = number;
+      });
+      expect(entries).toEqual([{ path: "organizer.certificate.number", code: "INVALID_REGION_CODE" }]);
+    }
+  });
+});
+
 describe("regions", () => {
   const withRegion = (region: Record<string, string>) =>
     check((f) => {
@@ -427,6 +438,25 @@ describe("normalization", () => {
     expect(request.organizer.principal.certificate.number).toMatch(/X$/);
     expect(request.organizer.principal.mobile).toBe(`${m.slice(0, 3)}****${m.slice(-4)}`);
     expect(request.service.principal.mobile).toBe(`${m.slice(0, 3)}****${m.slice(-4)}`);
+  });
+
+  it("reads full-width certificate numbers and mobiles as ASCII, and stores them so", async () => {
+    const { dev, appId } = await developerWithApp();
+    const wide = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const id = makeResidentId();
+    const uscc = makeUscc("91");
+    const m = mobile();
+    const filing = validFiling(appId);
+    filing.organizer.certificate.number = wide(uscc.toLowerCase());
+    filing.organizer.principal = person({ certificate: residentCertificate(wide(id)), mobile: wide(`+86${m}`) });
+    filing.service.principal = filing.organizer.principal;
+    expect((await validateFiling(dev.key, filing)).body).toEqual({ valid: true, errors: [] });
+    const res = await submitFiling(dev.key, filing);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const request = res.body.request;
+    expect(request.organizer.certificate.number).toBe(`${uscc.slice(0, 4)}**********${uscc.slice(-4)}`);
+    expect(request.organizer.principal.certificate.number).toBe(`${id.slice(0, 4)}**********${id.slice(-4)}`);
+    expect(request.organizer.principal.mobile).toBe(`${m.slice(0, 3)}****${m.slice(-4)}`);
   });
 
   it("trims the appId: padded with spaces, it still names the app and is stored trimmed", async () => {

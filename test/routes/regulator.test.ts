@@ -376,6 +376,25 @@ describe("bureau rejection and illegal moves", () => {
     const partial = await bureauReject(f.id, keys.regulator, { reasons: [{ field: "a", suggest: "b" }] });
     expect(partial.status).toBe(422);
     expect(problemsOf(partial.body)).toEqual([{ path: "reasons[0].error", code: "REQUIRED" }]);
+    const nowhere = await bureauReject(f.id, keys.regulator, { reasons: [REASONS[0], { ...REASONS[0], field: "a" }] });
+    expect(nowhere.status).toBe(422);
+    expect(problemsOf(nowhere.body)).toEqual([{ path: "reasons[1].field", code: "UNKNOWN_REQUEST_FIELD" }]);
+    expect((await callJson(`/v1/regulator/filings/${f.id}`, { key: keys.regulator })).body.status).toBe(
+      "bureau_review",
+    );
+  });
+
+  it("reasons for a cancellation point into a cancellation's request", async () => {
+    const { keys } = await staffAccounts();
+    const f = await registered(keys);
+    const c = await cancel(f.dev.key, f.appId, "service");
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    expect((await smsVerified(c.body.id, keys.regulator)).status).toBe(200);
+    const reason = (field: string) => ({ field, error: "注销原因不符", suggest: "核实后重新申请" });
+    const wrong = await bureauReject(c.body.id, keys.regulator, { reasons: [reason("organizer.name")] });
+    expect(problemsOf(wrong.body)).toEqual([{ path: "reasons[0].field", code: "UNKNOWN_REQUEST_FIELD" }]);
+    const res = await bureauReject(c.body.id, keys.regulator, { reasons: [reason("reason"), reason("scope")] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
 
   it("approving a filing in sms_verification is 409", async () => {
@@ -598,6 +617,9 @@ describe("revocation", () => {
     const empty = await revoke(f.number, keys.regulator, { reasons: [] });
     expect(empty.status).toBe(422);
     expect(problemsOf(empty.body)).toEqual([{ path: "reasons", code: "TOO_FEW" }]);
+    const nowhere = await revoke(f.number, keys.regulator, { reasons: [{ ...REASONS[0], field: "scope" }] });
+    expect(nowhere.status).toBe(422);
+    expect(problemsOf(nowhere.body)).toEqual([{ path: "reasons[0].field", code: "UNKNOWN_REQUEST_FIELD" }]);
     expect(await registrationStatus(f.number)).toBe("active");
 
     const res = await revoke(f.number, keys.regulator);

@@ -234,7 +234,25 @@ describe("review decisions", () => {
     [
       "a blank field",
       { reasons: [REASONS[0], { field: "  ", error: "x", suggest: "y" }] },
-      [{ path: "reasons[1].field", code: "TOO_SHORT" }],
+      [{ path: "reasons[1].field", code: "UNKNOWN_REQUEST_FIELD" }],
+    ],
+    [
+      "fields that are no path of the request",
+      {
+        reasons: [
+          { field: "organizer.nickname", error: "x", suggest: "y" },
+          { field: "organizer.certificate.number", error: "x", suggest: "y" },
+          { field: "service.serviceContentTypes.0", error: "x", suggest: "y" },
+          { field: "service.serviceContentTypes[5]", error: "x", suggest: "y" },
+          { field: "scope", error: "x", suggest: "y" },
+        ],
+      },
+      [
+        { path: "reasons[0].field", code: "UNKNOWN_REQUEST_FIELD" },
+        { path: "reasons[2].field", code: "UNKNOWN_REQUEST_FIELD" },
+        { path: "reasons[3].field", code: "UNKNOWN_REQUEST_FIELD" },
+        { path: "reasons[4].field", code: "UNKNOWN_REQUEST_FIELD" },
+      ],
     ],
   ])("reject with %s is 422 with paths, and the filing stays in review", async (_name, body, expected) => {
     const reviewer = await newAccount("reviewer");
@@ -245,6 +263,25 @@ describe("review decisions", () => {
     expect(problemsOf(res.body)).toEqual(expected);
     const detail = await callJson(`/v1/review/filings/${id}`, { key: reviewer.key });
     expect(detail.body.status).toBe("platform_review");
+  });
+
+  it('reject takes any path of the request, list items within their bounds, and "" for the whole filing', async () => {
+    const reviewer = await newAccount("reviewer");
+    const { id } = await submitted();
+    const reasons = [
+      "",
+      "organizer",
+      "organizer.certificate.number",
+      "organizer.legalRepresentative.name",
+      "service.principal.mobile",
+      "service.serviceContentTypes[0]",
+      "service.serviceContentTypes[4]",
+      "service.preApprovals[11].document",
+      "commitment.letter",
+    ].map((field) => ({ field, error: "需修改", suggest: "请按要求修改" }));
+    const res = await reviewReject(id, reviewer.key, { reasons });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.reasons).toEqual(reasons);
   });
 
   it("reject without a body is refused (415), not a move", async () => {

@@ -87,11 +87,30 @@ export const residentIdArb: fc.Arbitrary<string> = fc
   })
   .map(({ province, county, birthDate, seq }) => makeResidentId({ region: `${province}${county}`, birthDate, seq }));
 
-/** Valid USCCs: 17 random characters from the GB 32100 alphabet plus the computed check character. */
+/**
+ * Registration authorities' region codes (USCC characters 3–8, docs/rules.md#identifiers): the national `100000`, a
+ * province's own `PP0000`, or a province, a prefecture 01–70 or 90, and any county digits.
+ */
+export const usccRegionArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constant("100000"),
+  fc.constantFrom(...MAINLAND_PROVINCE_CODES).map((p) => `${p}0000`),
+  fc
+    .record({
+      province: fc.constantFrom(...MAINLAND_PROVINCE_CODES),
+      prefecture: fc.oneof(fc.integer({ min: 1, max: 70 }), fc.constant(90)),
+      county: digits(2),
+    })
+    .map(({ province, prefecture, county }) => `${province}${String(prefecture).padStart(2, "0")}${county}`),
+);
+
+const usccChars = (n: number) =>
+  fc.array(fc.constantFrom(...USCC_ALPHABET), { minLength: n, maxLength: n }).map((a) => a.join(""));
+
+/** Valid USCCs: any two-character prefix, a registration authority's region, 9 random code characters and the check. */
 export const usccArb: fc.Arbitrary<string> = fc
-  .array(fc.constantFrom(...USCC_ALPHABET), { minLength: 17, maxLength: 17 })
-  .map((chars) => {
-    const first17 = chars.join("");
+  .tuple(usccChars(2), usccRegionArb, usccChars(9))
+  .map(([prefix, region, body]) => {
+    const first17 = `${prefix}${region}${body}`;
     return first17 + usccCheckCharacter(first17);
   });
 

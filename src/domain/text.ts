@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/**
+ * The one rule for free text (docs/rules.md#text): every name, address, description and reason the API accepts is
+ * trimmed and put in Unicode normalization form C (NFC), then refused with `INVALID_CHARACTERS` if it holds
+ * - a control character: C0 (U+0000–U+001F), DEL (U+007F) or C1 (U+0080–U+009F), except the line feed in multi-line
+ *   fields (whose CR LF and lone CR are first made LF);
+ * - a lone surrogate (UTF-16 that encodes no character; JSON can carry one as a `\ud800` escape);
+ * - a bidirectional embedding, override or isolate control (U+202A–U+202E, U+2066–U+2069), which can make text
+ *   read differently from how it is stored (an address shown backwards, a reason that hides words).
+ * Lengths are counted in code points (what JSON Schema's `minLength`/`maxLength` count), after normalization.
+ * The normalized value is what is stored and handed on.
+ */
+
+export type TextRule = {
+  /** Fewest code points after normalization (default 1). */
+  min?: number;
+  /** Most code points after normalization. */
+  max: number;
+  /** Whether line feeds may stay (descriptions, reasons); everywhere else they are refused like other controls. */
+  multiline?: boolean;
+};
+
+export type TextCheck =
+  | { ok: true; value: string }
+  | { ok: false; code: "INVALID_CHARACTERS" }
+  | { ok: false; code: "TOO_SHORT"; min: number }
+  | { ok: false; code: "TOO_LONG"; max: number };
+
+const FORBIDDEN = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
+
+/** Characters as people count them (code points), not UTF-16 units: `𠮷` is one. */
+export function charCount(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/** Trimmed and NFC; in multi-line text every line break is a line feed. */
+export function normalizeText(raw: string, multiline = false): string {
+  const text = multiline ? raw.replace(/\r\n?/g, "\n") : raw;
+  return text.trim().normalize("NFC");
+}
+
+/** Whether normalized text holds a character the rule refuses. */
+export function hasForbiddenCharacters(text: string, multiline = false): boolean {
+  return FORBIDDEN.test(multiline ? text.replaceAll("\n", "") : text);
+}
+
+/** The text rule on one value: its normalized form, or the first thing wrong with it (characters, then length). */
+export function checkText(raw: string, rule: TextRule): TextCheck {
+  const value = normalizeText(raw, rule.multiline);
+  if (hasForbiddenCharacters(value, rule.multiline)) return { ok: false, code: "INVALID_CHARACTERS" };
+  const min = rule.min ?? 1;
+  const n = charCount(value);
+  if (n < min) return { ok: false, code: "TOO_SHORT", min };
+  if (n > rule.max) return { ok: false, code: "TOO_LONG", max: rule.max };
+  return { ok: true, value };
+}
+
+/**
+ * The text rule as a schema: a string, parsed to its normalized form, with one issue naming the first thing wrong
+ * (mapped to field codes by `issuesToProblems`). Its published bounds are the rule's, in code points.
+ */
+export function textSchema(rule: TextRule) {
+  const min = rule.min ?? 1;
+  return z
+    .string()
+    .overwrite((raw) => normalizeText(raw, rule.multiline))
+    .check((ctx) => {
+      const checked = checkText(ctx.value, rule);
+      if (checked.ok) return;
+      const base = { input: ctx.value, message: checked.code };
+      if (checked.code === "INVALID_CHARACTERS") {
+        ctx.issues.push({ ...base, code: "custom", params: { code: "INVALID_CHARACTERS" } });
+      } else if (checked.code === "TOO_SHORT") {
+        ctx.issues.push({ ...base, code: "too_small", origin: "string", minimum: checked.min, inclusive: true });
+      } else {
+        ctx.issues.push({ ...base, code: "too_big", origin: "string", maximum: checked.max, inclusive: true });
+      }
+    })
+    .meta({ minLength: min, maxLength: rule.max });
+}
