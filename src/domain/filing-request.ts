@@ -44,7 +44,7 @@ const MediaId = z.string().min(1).max(64);
 
 const CertificateSchema = z.strictObject({
   type: z.enum(certificateTypeCodes),
-  number: z.string().trim().min(1).max(32),
+  number: z.string().trim().min(1).max(32).meta({ pattern: "\\S" }),
   validFrom: dateText.optional(),
   validTo: z.string().max(10).optional(),
   /** The organization's licence photo (non-individual organizers). */
@@ -53,7 +53,7 @@ const CertificateSchema = z.strictObject({
 
 const PersonCertificateSchema = z.strictObject({
   type: z.enum(certificateTypeCodes),
-  number: z.string().trim().min(1).max(32),
+  number: z.string().trim().min(1).max(32).meta({ pattern: "\\S" }),
   validFrom: dateText,
   validTo: z.string().max(10),
   /** Photos of the certificate: the front, and the back of two-sided cards. */
@@ -108,7 +108,7 @@ const ServiceSchema = z.strictObject({
 
 export const FilingSubmissionSchema = z.strictObject({
   type: z.enum(["new", "change"]),
-  appId: z.string().trim().min(1).max(64),
+  appId: z.string().trim().min(1).max(64).meta({ pattern: "\\S" }),
   organizer: OrganizerSchema,
   service: ServiceSchema,
   commitment: z.strictObject({ accepted: z.boolean(), letter: MediaId.optional() }),
@@ -116,7 +116,7 @@ export const FilingSubmissionSchema = z.strictObject({
 
 export const CancelSubmissionSchema = z.strictObject({
   type: z.literal("cancel"),
-  appId: z.string().trim().min(1).max(64),
+  appId: z.string().trim().min(1).max(64).meta({ pattern: "\\S" }),
   scope: z.enum(["service", "organizer", "access"]),
   reason: z.enum(["no_longer_operated", "subject_changed"]),
 });

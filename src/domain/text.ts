@@ -64,20 +64,24 @@ export function checkText(raw: string, rule: TextRule): TextCheck {
  */
 export function textSchema(rule: TextRule) {
   const min = rule.min ?? 1;
-  return z
-    .string()
-    .overwrite((raw) => normalizeText(raw, rule.multiline))
-    .check((ctx) => {
-      const checked = checkText(ctx.value, rule);
-      if (checked.ok) return;
-      const base = { input: ctx.value, message: checked.code };
-      if (checked.code === "INVALID_CHARACTERS") {
-        ctx.issues.push({ ...base, code: "custom", params: { code: "INVALID_CHARACTERS" } });
-      } else if (checked.code === "TOO_SHORT") {
-        ctx.issues.push({ ...base, code: "too_small", origin: "string", minimum: checked.min, inclusive: true });
-      } else {
-        ctx.issues.push({ ...base, code: "too_big", origin: "string", maximum: checked.max, inclusive: true });
-      }
-    })
-    .meta({ minLength: min, maxLength: rule.max });
+  return (
+    z
+      .string()
+      .overwrite((raw) => normalizeText(raw, rule.multiline))
+      .check((ctx) => {
+        const checked = checkText(ctx.value, rule);
+        if (checked.ok) return;
+        const base = { input: ctx.value, message: checked.code };
+        if (checked.code === "INVALID_CHARACTERS") {
+          ctx.issues.push({ ...base, code: "custom", params: { code: "INVALID_CHARACTERS" } });
+        } else if (checked.code === "TOO_SHORT") {
+          ctx.issues.push({ ...base, code: "too_small", origin: "string", minimum: checked.min, inclusive: true });
+        } else {
+          ctx.issues.push({ ...base, code: "too_big", origin: "string", maximum: checked.max, inclusive: true });
+        }
+      })
+      // Bounds hold after trimming, so a text of spaces alone is too short: the document says so with `\S` (some
+      // character that is not white space), which is what trimming leaves at least one of.
+      .meta({ minLength: min, maxLength: rule.max, ...(min > 0 ? { pattern: "\\S" } : {}) })
+  );
 }

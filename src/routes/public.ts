@@ -92,12 +92,11 @@ publicRoutes.openapi(
 );
 
 const SearchQuerySchema = z.object({
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(50)
-    .openapi({ example: "示例", description: "A number, an organizer number or a name" }),
+  q: z.string().trim().min(1).max(50).openapi({
+    example: "示例",
+    description: "A number, an organizer number or a name; trimmed first",
+    pattern: "\\S",
+  }),
   page: z.coerce.number().int().min(1).max(1000).default(1),
   pageSize: z.coerce.number().int().min(1).max(50).default(20),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAgainstDocument, operationFor } from "../support/contract";
+import { checkAgainstDocument, documentAcceptsBody, operationFor } from "../support/contract";
 
 const json = (body: unknown, status = 200, type = "application/json") =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": type } });
@@ -53,5 +53,27 @@ describe("the answers' check against the OpenAPI document", () => {
     await expect(checkAgainstDocument("GET", "/v1/filings/fil_1", json(problem, 404))).rejects.toThrow(
       /as application\/json, not application\/problem\+json/,
     );
+  });
+});
+
+// Text is trimmed before its bounds are checked (docs/rules.md#text): the document must refuse what is blank after
+// trimming, as the server does, so a client validating against it is not surprised by a 422.
+describe("the document's bounds hold after trimming, as the server's do", () => {
+  const reason = (over: Record<string, string>) => ({
+    reasons: [{ field: "", error: "证件照片模糊", suggest: "请重新上传", ...over }],
+  });
+
+  it.each([
+    ["a reason's suggest", "POST", "/v1/review/filings/fil_1/reject", reason({ suggest: "\t" })],
+    ["a reason's error", "POST", "/v1/regulator/filings/fil_1/reject", reason({ error: "  " })],
+    ["an app name", "POST", "/v1/apps", { appId: "wx1234567890abcdef", name: "\u3000" }],
+    ["an account name", "POST", "/v1/admin/accounts", { name: " ", role: "developer" }],
+  ])("%s of white space alone is refused by the document", (_, method, path, body) => {
+    expect(documentAcceptsBody(method, path, body)).toBe(false);
+  });
+
+  it("and the same bodies with text in them are accepted", () => {
+    expect(documentAcceptsBody("POST", "/v1/review/filings/fil_1/reject", reason({}))).toBe(true);
+    expect(documentAcceptsBody("POST", "/v1/apps", { appId: "wx1234567890abcdef", name: " 示例 " })).toBe(true);
   });
 });

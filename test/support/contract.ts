@@ -9,7 +9,11 @@ import { type OutputUnit, Validator } from "@cfworker/json-schema";
 import published from "../../public/openapi.json";
 
 type MediaTypes = Record<string, { schema?: unknown }>;
-type Operation = { operationId?: string; responses: Record<string, { content?: MediaTypes }> };
+type Operation = {
+  operationId?: string;
+  requestBody?: { content?: MediaTypes };
+  responses: Record<string, { content?: MediaTypes }>;
+};
 type Document = { paths: Record<string, Record<string, Operation>> };
 
 const document = published as unknown as Document;
@@ -98,4 +102,22 @@ export async function checkAgainstDocument(method: string, path: string, res: Re
   if (!result.valid) {
     throw new Error(`${where} answered ${status} outside its schema:\n  ${leafErrors(result.errors).join("\n  ")}`);
   }
+}
+
+/** Whether the document's request schema for `method path` accepts `body` as JSON: what a generated client checks. */
+export function documentAcceptsBody(method: string, path: string, body: unknown): boolean {
+  const found = operationFor(method, path);
+  if (!found?.operation.requestBody?.content?.["application/json"]) {
+    throw new Error(`${method} ${path} takes no JSON body in the document`);
+  }
+  const pointer = [
+    "paths",
+    found.template,
+    method.toLowerCase(),
+    "requestBody",
+    "content",
+    "application/json",
+    "schema",
+  ];
+  return validatorFor(pointer).validate(body).valid;
 }
