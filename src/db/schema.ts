@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { FILING_STATUSES, IN_FLIGHT } from "../domain/filing-state";
+import { FILING_STATUSES, FILING_TYPES, IN_FLIGHT } from "../domain/filing-state";
 import { REGISTRATION_STATUSES } from "../domain/registration-state";
 import { sqlLiteralList } from "./sql";
 
@@ -234,7 +234,7 @@ export const filings = sqliteTable(
   "filings",
   {
     id: text("id").primaryKey(),
-    type: text("type", { enum: ["new", "change", "cancel"] }).notNull(),
+    type: text("type", { enum: FILING_TYPES }).notNull(),
     appId: text("app_id")
       .notNull()
       .references(() => apps.appId),

@@ -3,6 +3,10 @@
  * `nextStatus` or `transitionOf`, and every list of statuses (in flight, ended) is read off the same table, so a
  * rule about who may move a filing where lives here and nowhere else.
  */
+/** What a filing asks for: a new registration, a change of one, or its cancellation (docs/rules.md#requests). */
+export const FILING_TYPES = ["new", "change", "cancel"] as const;
+export type FilingType = (typeof FILING_TYPES)[number];
+
 export const FILING_STATUSES = [
   "platform_review",
   "platform_rejected",

@@ -1,4 +1,5 @@
 import { type FilingFacts, serviceNameKey } from "./filing-request";
+import type { FilingType } from "./filing-state";
 import { materialFits } from "./materials";
 import { mayUseMaterial } from "./permissions";
 import { type Problem, problem } from "./problems";
@@ -75,7 +76,12 @@ export function judgePreflight(
   stored: StoredFacts,
   context: PreflightContext,
 ): PreflightResult {
-  const result: PreflightResult = { conflicts: stateConflicts(facts, stored), problems: [] };
+  const state: StateFacts = {
+    filingInFlight: stored.inFlight !== undefined,
+    organizerCancellationOpen: stored.organizerFilings.some((f) => f.type === "cancel" && f.scope === "organizer"),
+    registered: stored.registration !== undefined,
+  };
+  const result: PreflightResult = { conflicts: stateConflicts(facts.type, state), problems: [] };
   if (stored.app) result.app = stored.app;
   result.inFlight = stored.inFlight;
   result.registration = stored.registration;
@@ -98,16 +104,26 @@ function liveIdempotency(stored: StoredFacts, now: string): StoredFacts["idempot
   return record && record.expiresAt > now ? record : undefined;
 }
 
+/** The state a filing's type is judged against: the app's, and its organizer's when it has a registration. */
+export type StateFacts = {
+  /** A filing of the app is in flight. */
+  filingInFlight: boolean;
+  /** The organizer has a cancellation of all its services in flight, which holds every one of its apps. */
+  organizerCancellationOpen: boolean;
+  /** The app has an active registration. */
+  registered: boolean;
+};
+
 /**
  * One filing in flight per app, and an open cancellation of a whole organizer holds every one of its apps; a `new`
- * filing is for an app without an active registration, a `change` or `cancel` for one with.
+ * filing is for an app without an active registration, a `change` or `cancel` for one with. Submissions and the
+ * app's filing status (docs/rules.md#filing-status) both ask this.
  */
-function stateConflicts(facts: FilingFacts, stored: StoredFacts): StateConflict[] {
+export function stateConflicts(type: FilingType | string | undefined, state: StateFacts): StateConflict[] {
   const out: StateConflict[] = [];
-  const organizerCancel = stored.organizerFilings.some((f) => f.type === "cancel" && f.scope === "organizer");
-  if (stored.inFlight || organizerCancel) out.push("FILING_IN_PROGRESS");
-  if (facts.type === "new" && stored.registration) out.push("REGISTRATION_EXISTS");
-  if ((facts.type === "change" || facts.type === "cancel") && !stored.registration) out.push("REGISTRATION_REQUIRED");
+  if (state.filingInFlight || state.organizerCancellationOpen) out.push("FILING_IN_PROGRESS");
+  if (type === "new" && state.registered) out.push("REGISTRATION_EXISTS");
+  if ((type === "change" || type === "cancel") && !state.registered) out.push("REGISTRATION_REQUIRED");
   return out;
 }
 

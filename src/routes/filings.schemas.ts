@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { FILING_STATUSES } from "../domain/filing-state";
+import { FILING_STATUSES, FILING_TYPES } from "../domain/filing-state";
 import { PageQuery, pageSchema } from "../lib/router";
 
 export const ReasonSchema = z
@@ -13,7 +13,7 @@ export const ReasonSchema = z
 export const FilingSchema = z
   .object({
     id: z.string().openapi({ example: "fil_01JD8X3K5M2N4P6Q8R0S2T4V6W" }),
-    type: z.enum(["new", "change", "cancel"]),
+    type: z.enum(FILING_TYPES),
     appId: z.string(),
     status: z.enum(FILING_STATUSES),
     registrationNumber: z.string().nullable(),

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { FILING_STATUSES } from "../domain/filing-state";
+import { FILING_STATUSES, FILING_TYPES } from "../domain/filing-state";
 import { textSchema } from "../domain/text";
 import { FilingSchema, ReasonSchema } from "./filings.schemas";
 
@@ -11,7 +11,7 @@ export const StaffFilingSchema = FilingSchema.extend({
 export const QueueItemSchema = z
   .object({
     id: z.string(),
-    type: z.enum(["new", "change", "cancel"]),
+    type: z.enum(FILING_TYPES),
     appId: z.string(),
     status: z.enum(FILING_STATUSES),
     serviceName: z.string().nullable(),
