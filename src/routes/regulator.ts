@@ -4,6 +4,7 @@ import { type FilingRequest, reasonFieldProblems } from "../domain/filing-reques
 import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import {
+  type BureauNumberRefusal,
   judgeBureauNumber,
   MAX_SEQUENCE,
   type ParsedServiceNumber,
@@ -172,9 +173,11 @@ regulatorRoutes.openapi(
   },
 );
 
-function numberRefused(reason: string): ApiError {
-  return new ApiError("REGISTRATION_NUMBER_INVALID", reason, {
-    problems: [{ path: "registrationNumber", code: "REGISTRATION_NUMBER_INVALID", params: { reason } }],
+function numberRefused(refusal: BureauNumberRefusal): ApiError {
+  const params: Record<string, string> =
+    refusal.code === "MAIN_LICENCE_TAKEN" ? { mainLicence: refusal.mainLicence } : { reason: refusal.reason };
+  return new ApiError("REGISTRATION_NUMBER_INVALID", refusal.reason, {
+    problems: [{ path: "registrationNumber", code: refusal.code, params }],
   });
 }
 
@@ -218,7 +221,10 @@ async function approvalEffects(
   const registration = await activeRegistrationOfApp(db, filing.appId);
   if (!registration) throw new ApiError("REGISTRATION_REQUIRED", "The app's registration is no longer active");
   if (bureauNumber && bureauNumber.normalized !== registration.number) {
-    throw numberRefused(`this filing concerns ${registration.number}`);
+    throw numberRefused({
+      code: "REGISTRATION_NUMBER_INVALID",
+      reason: `this filing concerns ${registration.number}`,
+    });
   }
   if (request.type !== "cancel") {
     const statements = await changeRegistrationStatements(db, vault, {
