@@ -87,7 +87,7 @@ publicRoutes.openapi(
     summary: "Look up a registration number (full-width and variant forms accepted)",
     operationId: "lookupRegistration",
     description:
-      "Anyone may check a registration number (备案号): its organizer, service and status. Full-width characters and variant forms are accepted; an ETag makes repeated checks cheap.",
+      "Anyone may check a registration number (备案号) of any form — under a filing number (ICP备), an ICP licence (ICP证) or a B1/B2 licence: its organizer, service and status. Full-width characters and variant forms are accepted; an ETag makes repeated checks cheap.",
     request: { params: z.object({ number: z.string().max(200).openapi({ example: "粤ICP备2024012345号-1X" }) }) },
     ok: { ...ok(200, "The public record", PublicRecordSchema), ...ok(304, "Not modified (If-None-Match)") },
     errors: [404, 429],

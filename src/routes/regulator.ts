@@ -113,7 +113,8 @@ regulatorRoutes.openapi(
     summary: "The bureau approved: apply the filing (issue, change or cancel the registration)",
     operationId: "approveFilingAtBureau",
     description:
-      "Send `{registrationNumber}` as the bureau issued it; beian checks it against the organizer. In development mode " +
+      "Send `{registrationNumber}` as the bureau issued it, under a filing number (`粤ICP备…号-1X`), an ICP licence " +
+      "(`京ICP证…号-1X`) or a B1/B2 licence (`粤B2-…-1X`); beian checks it against the organizer's main licences. In development mode " +
       "`{}` makes beian allocate the next number itself.",
     request: { params: FilingParams, body: { required: false, content: jsonContent(ApproveBodySchema) } },
     ok: ok(200, "The filing, approved", FilingSchema),
