@@ -40,7 +40,8 @@ import type { FilingRow } from "./filings";
  * What an approved filing does to registrations (docs/rules.md#numbers), as statements for the
  * approval's db.batch(). A new registration's number is decided before the batch (allocated by counters that move
  * at once, or the bureau's, checked) and written into it as a literal; the unique indexes on numbers, organizer
- * numbers and organizers catch a concurrent approval that took the same one, and the approval is tried again.
+ * numbers, operating licences and organizers catch a concurrent approval that took the same one, and the approval
+ * is tried again.
  */
 
 type Statement = BatchItem<"sqlite">;

@@ -596,6 +596,22 @@ describe("property: every family, formatted, respelled and parsed back", () => {
     );
   });
 
+  it("a main licence is among those its bare digits name, and a number without its suffix finds its mini program", () => {
+    fc.assert(
+      fc.property(licenceArb, fc.integer({ min: 1, max: MAX_SEQUENCE }), (licence, sequence) => {
+        const mainLicence = formatMainLicence(licence);
+        expect(mainLicencesOfDigits(licence.digits, YEAR)).toContain(mainLicence);
+        const bare = parseRegistrationNumber(formatServiceNumber({ ...licence, sequence, kind: "website" }), YEAR);
+        expect(bare && numbersFoundBy(bare)).toEqual([
+          `${mainLicence}-${sequence}`,
+          formatServiceNumber({ ...licence, sequence }),
+          formatServiceNumber({ ...licence, sequence, kind: "app" }),
+        ]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("a digit dropped from or added to a main licence's digits is refused", () => {
     fc.assert(
       fc.property(licenceArb, fc.boolean(), (licence, drop) => {
