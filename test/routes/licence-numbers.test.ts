@@ -169,7 +169,7 @@ describe("a B2 licence number from the bureau", () => {
     const number = await approvedWith(keys, f.id, `粤B2-${digits}-3X`);
     const res = await callJson(`/v1/regulator/registrations/${encodeURIComponent(`粤b2－${digits}－3x`)}/revoke`, {
       key: keys.regulator,
-      body: { reasons: [{ field: "licence", error: "许可证已吊销", suggest: "重新办理许可" }] },
+      body: { reasons: [{ field: "", error: "许可证已吊销", suggest: "重新办理许可" }] },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ number, status: "revoked" });
