@@ -131,7 +131,7 @@ export interface paths {
         };
         /**
          * Look up a registration number (full-width and variant forms accepted)
-         * @description Anyone may check a registration number (备案号): its organizer, service and status. Full-width characters and variant forms are accepted; an ETag makes repeated checks cheap.
+         * @description Anyone may check a registration number (备案号) of any form — under a filing number (ICP备), an ICP licence (ICP证) or a B1/B2 licence: its organizer, service and status. Full-width characters and variant forms are accepted; an ETag makes repeated checks cheap.
          */
         get: operations["lookupRegistration"];
         put?: never;
@@ -151,7 +151,7 @@ export interface paths {
         };
         /**
          * Search registrations by number, organizer number, service name or organization name
-         * @description Anyone may search registrations: `q` is read as a service number, an organizer number (主体备案号), or else a service or organizer name. Exact number matches come first; an ETag makes repeated searches cheap.
+         * @description Anyone may search registrations: `q` is read as a service number (one typed without its suffix finds the suffixed ones too), a main licence (主体备案号, ICP证 or B1/B2 licence), the bare digits of a main licence, or else a service or organizer name. Exact number matches come first; an ETag makes repeated searches cheap.
          */
         get: operations["searchRegistrations"];
         put?: never;
@@ -797,7 +797,7 @@ export interface paths {
         put?: never;
         /**
          * The bureau approved: apply the filing (issue, change or cancel the registration)
-         * @description Send `{registrationNumber}` as the bureau issued it; beian checks it against the organizer. In development mode `{}` makes beian allocate the next number itself.
+         * @description Send `{registrationNumber}` as the bureau issued it, under a filing number (`粤ICP备…号-1X`), an ICP licence (`京ICP证…号-1X`) or a B1/B2 licence (`粤B2-…-1X`); beian checks it against the organizer's main licences. In development mode `{}` makes beian allocate the next number itself.
          */
         post: operations["approveFilingAtBureau"];
         delete?: never;
@@ -1102,19 +1102,19 @@ export interface components {
                  * @example INVALID_CHECK_CHARACTER
                  * @enum {string}
                  */
-                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
+                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
                 message: string;
                 suggest?: string;
             }[];
         };
         PublicRecord: {
             /**
-             * @description The registration number
+             * @description The registration number: under a filing number, an ICP licence (ICP证) or a B1/B2 licence
              * @example 粤ICP备2024012345号-1X
              */
             serviceLicence: string;
             /**
-             * @description The organizer's number
+             * @description The main licence it is numbered under: the organizer's filing number or operating licence
              * @example 粤ICP备2024012345号
              */
             mainLicence: string;
@@ -1655,7 +1655,7 @@ export interface operations {
     searchRegistrations: {
         parameters: {
             query: {
-                /** @description A number, an organizer number or a name; trimmed first */
+                /** @description A registration number (with or without its suffix), a main licence (主体备案号 or operating licence), the bare digits of one, or a name; trimmed first */
                 q: string;
                 page?: number;
                 pageSize?: number;

@@ -122,6 +122,24 @@ export const organizers = sqliteTable(
 );
 
 /**
+ * The operating licences an organizer's services are numbered under (ICP证, B1, B2: docs/rules.md#numbers), beside
+ * its filing number in `organizers.organizer_number`. A main licence belongs to one organizer only; one organizer
+ * may hold several.
+ */
+export const organizerLicences = sqliteTable(
+  "organizer_licences",
+  {
+    /** Canonical main licence, e.g. `粤B2-20090059` or `京ICP证030173号`. */
+    mainLicence: text("main_licence").primaryKey(),
+    organizerId: text("organizer_id")
+      .notNull()
+      .references(() => organizers.id),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("organizer_licences_organizer").on(t.organizerId)],
+);
+
+/**
  * Development-mode allocation of organizer numbers, beian acting as the bureau (docs/rules.md#numbers): the last
  * organizer sequence of each province and year, bureau-issued 10-digit numbers included, so that allocation
  * continues after every number of that province and year.
@@ -170,7 +188,10 @@ export const registrations = sqliteTable(
     serviceName: text("service_name").notNull(),
     /** NFKC, trimmed, case-folded service name, for SERVICE_NAME_TAKEN. */
     serviceNameKey: text("service_name_key").notNull(),
-    /** The service sequence within the organizer (the `-N` of the number). */
+    /**
+     * The service sequence under the organizer's filing number (the `-N` of the number), unique per organizer; null
+     * for a number under an operating licence, whose sequences are the licence's (the number itself is unique).
+     */
     sequence: integer("sequence"),
     version: integer("version").notNull().default(1),
     approvedAt: text("approved_at").notNull(),

@@ -220,6 +220,13 @@ const FIELDS: Record<FieldCode, FieldText> = {
     message: { en: "The number does not fit: {reason}", zh: "备案号不符：{reason}" },
     suggest: { en: "Send the number exactly as the bureau issued it", zh: "请按管局下发的备案号原样填写" },
   },
+  MAIN_LICENCE_TAKEN: {
+    message: {
+      en: "{mainLicence} is another organizer's main licence",
+      zh: "{mainLicence} 属于其他主办者",
+    },
+    suggest: { en: "Send the number exactly as the bureau issued it", zh: "请按管局下发的备案号原样填写" },
+  },
   WEBHOOK_URL_NOT_HTTPS: { message: { en: "Webhook URLs must use https", zh: "回调地址须使用 https" } },
   WEBHOOK_URL_PRIVATE: {
     message: {

@@ -60,19 +60,31 @@ function ftsPhrase(text: string): string {
 }
 
 export type SearchQuery =
-  | { kind: "number"; number: string }
-  | { kind: "organizer"; mainLicence: string }
+  /** Service numbers, the one typed first (ranked first). */
+  | { kind: "number"; numbers: string[] }
+  /** Main licences: one typed, or every one bare digits could be. */
+  | { kind: "organizer"; mainLicences: string[] }
   | { kind: "name"; text: string };
 
 /**
- * Search by number, organizer number, service name (prefix, then contains) or organization name (prefix or contains).
+ * Search by numbers, main licences, service name (prefix, then contains) or organization name (prefix or contains).
  * Exact matches rank first. Individuals carry no `unit_name_key`, so their names are never matched. Every path is
  * an index: primary key, the name indexes' ranges, or the trigram index (migration 0006).
  */
 function searchConditions(query: SearchQuery) {
-  // Exact name first, then prefix, then contains; number queries match exactly and need no rank.
-  if (query.kind === "number") return { where: eq(publicRecords.serviceLicence, query.number) };
-  if (query.kind === "organizer") return { where: eq(publicRecords.mainLicence, query.mainLicence) };
+  // Exact name first, then prefix, then contains; numbers match exactly, the one typed first. Lists travel as one
+  // JSON parameter, each item a key lookup.
+  if (query.kind === "number") {
+    return {
+      where: sql`${publicRecords.serviceLicence} in (select value from json_each(${JSON.stringify(query.numbers)}))`,
+      rank: sql<number>`case when ${publicRecords.serviceLicence} = ${query.numbers[0] ?? ""} then 0 else 1 end`,
+    };
+  }
+  if (query.kind === "organizer") {
+    return {
+      where: sql`${publicRecords.mainLicence} in (select value from json_each(${JSON.stringify(query.mainLicences)}))`,
+    };
+  }
   const key = serviceNameKey(query.text);
   // Prefixes as index ranges (LIKE is case-insensitive and would not use the index).
   const upper = `${key}\u{10FFFF}`;

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import {
   apps,
   events,
+  organizerLicences,
   organizerNumberClaims,
   organizerNumberCounters,
   organizers,
@@ -22,7 +23,9 @@ import {
   formatRegistrationNumber,
   MAX_ORGANIZER_SEQUENCE,
   MAX_SEQUENCE,
+  type NumberFamily,
   newOrganizerNumber,
+  numbersWithSequence,
   type ParsedServiceNumber,
   splitOrganizerNumber,
 } from "../domain/registration-number";
@@ -37,7 +40,8 @@ import type { FilingRow } from "./filings";
  * What an approved filing does to registrations (docs/rules.md#numbers), as statements for the
  * approval's db.batch(). A new registration's number is decided before the batch (allocated by counters that move
  * at once, or the bureau's, checked) and written into it as a literal; the unique indexes on numbers, organizer
- * numbers and organizers catch a concurrent approval that took the same one, and the approval is tried again.
+ * numbers, operating licences and organizers catch a concurrent approval that took the same one, and the approval
+ * is tried again.
  */
 
 type Statement = BatchItem<"sqlite">;
@@ -77,14 +81,18 @@ export async function activeRegistrationOfApp(db: Db, appId: string) {
 
 /** A service number a `new` approval issues, and the organizer row it goes under (null: the approval creates it). */
 export type NumberToIssue = {
-  /** Canonical service number, e.g. `粤ICP备2024012345号-1X`. */
+  /** Canonical service number, e.g. `粤ICP备2024012345号-1X` or `粤B2-20090059-1626X`. */
   number: string;
-  /** The organizer-level number, e.g. `粤ICP备2024012345号`. */
-  organizerNumber: string;
+  family: NumberFamily;
+  /** Its main licence, e.g. `粤ICP备2024012345号` or `粤B2-20090059`. */
+  mainLicence: string;
   provinceCode: string;
-  organizerDigits: string;
+  /** The main licence's digits. */
+  digits: string;
   sequence: number;
   organizer: { id: string } | null;
+  /** For an operating licence: the organizer holds it already (else the approval records it as the organizer's). */
+  licenceHeld: boolean;
 };
 
 /** The organizer `blind` names and what the bureau-number rule needs to know about `parsed`, in one batched read. */
@@ -93,12 +101,18 @@ export async function bureauNumberFacts(
   parsed: ParsedServiceNumber,
   organizer: { blind: string; provinceCode: string },
 ): Promise<{ facts: BureauNumberFacts; issue: NumberToIssue }> {
-  const [own, taken, holder, used] = await db.batch([
+  const sameSequence = JSON.stringify(numbersWithSequence(parsed.mainLicence, parsed.sequence));
+  const [own, licences, taken, filingHolder, licenceHolder, used] = await db.batch([
     db
-      .select({ id: organizers.id, digits: organizers.organizerDigits, number: organizers.organizerNumber })
+      .select({ id: organizers.id, number: organizers.organizerNumber })
       .from(organizers)
       .where(eq(organizers.certificateBlind, organizer.blind))
       .limit(1),
+    db
+      .select({ mainLicence: organizerLicences.mainLicence })
+      .from(organizerLicences)
+      .innerJoin(organizers, eq(organizers.id, organizerLicences.organizerId))
+      .where(eq(organizers.certificateBlind, organizer.blind)),
     db
       .select({ number: registrations.number })
       .from(registrations)
@@ -107,37 +121,41 @@ export async function bureauNumberFacts(
     db
       .select({ id: organizers.id })
       .from(organizers)
+      .where(and(eq(organizers.organizerNumber, parsed.mainLicence), ne(organizers.certificateBlind, organizer.blind)))
+      .limit(1),
+    db
+      .select({ id: organizers.id })
+      .from(organizerLicences)
+      .innerJoin(organizers, eq(organizers.id, organizerLicences.organizerId))
       .where(
-        and(
-          eq(organizers.province, parsed.provinceCode),
-          eq(organizers.organizerDigits, parsed.organizerNumber),
-          ne(organizers.certificateBlind, organizer.blind),
-        ),
+        and(eq(organizerLicences.mainLicence, parsed.mainLicence), ne(organizers.certificateBlind, organizer.blind)),
       )
       .limit(1),
     db
       .select({ number: registrations.number })
       .from(registrations)
-      .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
-      .where(and(eq(organizers.certificateBlind, organizer.blind), eq(registrations.sequence, parsed.sequence)))
+      .where(sql`${registrations.number} in (select value from json_each(${sameSequence}))`)
       .limit(1),
   ]);
   const row = own[0];
+  const mainLicences = [...(row?.number ? [row.number] : []), ...licences.map((l) => l.mainLicence)];
   return {
     facts: {
       provinceCode: organizer.provinceCode,
-      organizer: row?.digits && row.number ? { digits: row.digits, number: row.number } : null,
+      mainLicences,
       numberTaken: taken.length > 0,
-      digitsHeldByAnother: holder.length > 0,
+      mainLicenceHeldByAnother: filingHolder.length > 0 || licenceHolder.length > 0,
       sequenceUsed: used.length > 0,
     },
     issue: {
       number: parsed.normalized,
-      organizerNumber: parsed.organizer,
+      family: parsed.family,
+      mainLicence: parsed.mainLicence,
       provinceCode: parsed.provinceCode,
-      organizerDigits: parsed.organizerNumber,
+      digits: parsed.digits,
       sequence: parsed.sequence,
       organizer: row ? { id: row.id } : null,
+      licenceHeld: mainLicences.includes(parsed.mainLicence),
     },
   };
 }
@@ -182,11 +200,13 @@ export async function allocateNumber(
   return {
     issue: {
       number: formatRegistrationNumber({ provinceCode, organizerNumber: digits, sequence }),
-      organizerNumber: formatOrganizerNumber({ provinceCode, organizerNumber: digits }),
+      family: "icp_filing",
+      mainLicence: formatOrganizerNumber({ provinceCode, organizerNumber: digits }),
       provinceCode,
-      organizerDigits: digits,
+      digits,
       sequence,
       organizer: row ? { id: row.id } : null,
+      licenceHeld: false,
     },
   };
 }
@@ -232,8 +252,9 @@ async function claimOrganizerNumber(
 }
 
 /**
- * A `new` filing approved: the organizer (created on its first approval, numbered if it was not), the
- * registration with the number decided before the batch, its first version and its public record.
+ * A `new` filing approved: the organizer (created on its first approval; numbered if it was not and the number is
+ * a filing number; holding the number's operating licence if it is one), the registration with the number decided
+ * before the batch, its first version and its public record.
  */
 export async function newRegistrationStatements(
   db: Db,
@@ -251,6 +272,7 @@ export async function newRegistrationStatements(
   const blind = filing.organizerBlind ?? "";
   const fields = publicFields(request, input.at);
   const sealedOrganizer = await vault.seal(canonicalJson(request.organizer));
+  const filingNumber = issue.family === "icp_filing";
   const statements: Statement[] = [];
   if (issue.organizer === null) {
     // A concurrent first approval of the same organizer makes this insert fail on the certificate: tried again.
@@ -261,22 +283,22 @@ export async function newRegistrationStatements(
         nature: request.organizer.nature,
         name: request.organizer.name,
         province: request.organizer.region.province.slice(0, 2),
-        organizerNumber: issue.organizerNumber,
-        organizerDigits: issue.organizerDigits,
-        lastSequence: issue.sequence,
+        organizerNumber: filingNumber ? issue.mainLicence : null,
+        organizerDigits: filingNumber ? issue.digits : null,
+        lastSequence: filingNumber ? issue.sequence : 0,
         dataSealed: sealedOrganizer,
         createdAt: at,
         updatedAt: at,
       }),
     );
-  } else {
+  } else if (filingNumber) {
     statements.push(
       db
         .update(organizers)
         .set({
           // An organizer known without its digits is numbered now; once numbered, it keeps its number for good.
-          organizerNumber: sql`case when ${organizers.organizerDigits} is null then ${issue.organizerNumber} else ${organizers.organizerNumber} end`,
-          organizerDigits: sql`coalesce(${organizers.organizerDigits}, ${issue.organizerDigits})`,
+          organizerNumber: sql`case when ${organizers.organizerDigits} is null then ${issue.mainLicence} else ${organizers.organizerNumber} end`,
+          organizerDigits: sql`coalesce(${organizers.organizerDigits}, ${issue.digits})`,
           // A bureau-issued sequence may skip ahead; later allocations continue after the highest.
           lastSequence: sql`max(${organizers.lastSequence}, ${issue.sequence})`,
           updatedAt: at,
@@ -284,7 +306,73 @@ export async function newRegistrationStatements(
         .where(eq(organizers.id, issue.organizer.id)),
     );
   }
-  const split = splitOrganizerNumber(issue.organizerDigits);
+  if (filingNumber) statements.push(...filingNumberStatements(db, { blind, issue }));
+  else if (!issue.licenceHeld) {
+    // The licence's primary key refuses a concurrent approval that gave it to another organizer: tried again,
+    // and then judged taken.
+    statements.push(
+      db.insert(organizerLicences).values({
+        mainLicence: issue.mainLicence,
+        organizerId: sql`(select ${organizers.id} from ${organizers} where ${organizers.certificateBlind} = ${blind})`,
+        createdAt: at,
+      }),
+    );
+  }
+  // Null, failing the batch, unless the organizer holds the number's main licence.
+  const organizerId = filingNumber
+    ? sql`(select ${organizers.id} from ${organizers}
+        where ${organizers.certificateBlind} = ${blind} and ${organizers.organizerDigits} = ${issue.digits})`
+    : sql`(select ${organizers.id} from ${organizers} join ${organizerLicences} on ${organizerLicences.organizerId} = ${organizers.id}
+        where ${organizers.certificateBlind} = ${blind} and ${organizerLicences.mainLicence} = ${issue.mainLicence})`;
+  statements.push(
+    db.insert(registrations).values({
+      number: issue.number,
+      appId: filing.appId,
+      organizerId,
+      filingId: filing.id,
+      status: "active",
+      serviceName: fields.serviceName,
+      serviceNameKey: fields.serviceNameKey,
+      sequence: filingNumber ? issue.sequence : null,
+      version: 1,
+      approvedAt: at,
+      updatedAt: at,
+    }),
+    db.insert(registrationVersions).values({
+      number: issue.number,
+      version: 1,
+      filingId: filing.id,
+      serviceName: fields.serviceName,
+      approvedAt: at,
+    }),
+    db.insert(publicRecords).values({
+      serviceLicence: issue.number,
+      mainLicence: issue.mainLicence,
+      unitName: fields.unitName,
+      unitNameKey: fields.unitNameKey,
+      natureName: fields.natureName,
+      serviceName: fields.serviceName,
+      serviceNameKey: fields.serviceNameKey,
+      serviceType: 7,
+      contentTypeName: fields.contentTypeName,
+      updateRecordTime: fields.updateRecordTime,
+      status: "active",
+      redacted: fields.redacted,
+      version: 1,
+    }),
+    ...registrationEvents(db, input.recipients, "registration.issued", at, filing.id),
+    ...relistStatements(db, filing.appId, at),
+  );
+  return statements;
+}
+
+/**
+ * A filing number issued: province counters continue after it, and claims on it (or the organizer's own) are void.
+ */
+function filingNumberStatements(db: Db, input: { blind: string; issue: NumberToIssue }): Statement[] {
+  const { blind, issue } = input;
+  const statements: Statement[] = [];
+  const split = splitOrganizerNumber(issue.digits);
   if (split !== null) {
     // Allocation continues after every organizer number of the province and year, the bureau's included.
     statements.push(
@@ -315,47 +403,6 @@ export async function newRegistrationStatements(
               ),
         ),
       ),
-  );
-  statements.push(
-    db.insert(registrations).values({
-      number: issue.number,
-      appId: filing.appId,
-      // Null, failing the batch, unless the organizer carries the number's organizer digits.
-      organizerId: sql`(select ${organizers.id} from ${organizers}
-        where ${organizers.certificateBlind} = ${blind} and ${organizers.organizerDigits} = ${issue.organizerDigits})`,
-      filingId: filing.id,
-      status: "active",
-      serviceName: fields.serviceName,
-      serviceNameKey: fields.serviceNameKey,
-      sequence: issue.sequence,
-      version: 1,
-      approvedAt: at,
-      updatedAt: at,
-    }),
-    db.insert(registrationVersions).values({
-      number: issue.number,
-      version: 1,
-      filingId: filing.id,
-      serviceName: fields.serviceName,
-      approvedAt: at,
-    }),
-    db.insert(publicRecords).values({
-      serviceLicence: issue.number,
-      mainLicence: issue.organizerNumber,
-      unitName: fields.unitName,
-      unitNameKey: fields.unitNameKey,
-      natureName: fields.natureName,
-      serviceName: fields.serviceName,
-      serviceNameKey: fields.serviceNameKey,
-      serviceType: 7,
-      contentTypeName: fields.contentTypeName,
-      updateRecordTime: fields.updateRecordTime,
-      status: "active",
-      redacted: fields.redacted,
-      version: 1,
-    }),
-    ...registrationEvents(db, input.recipients, "registration.issued", at, filing.id),
-    ...relistStatements(db, filing.appId, at),
   );
   return statements;
 }

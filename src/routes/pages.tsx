@@ -1,7 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { replicaDb } from "../db/client";
-import { MAX_NUMBER_INPUT_LENGTH, parseRegistrationNumber } from "../domain/registration-number";
+import { MAX_NUMBER_INPUT_LENGTH, parseMainLicence, parseRegistrationNumber } from "../domain/registration-number";
 import { ApiError } from "../lib/errors";
 import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
 import { publicRateLimit } from "../lib/rate-limit";
@@ -25,7 +25,7 @@ const CACHE_CONTROL = `public, max-age=${BROWSER_MAX_AGE_S}`;
  * Pages and badges reuse the lookup's ETag with a suffix per representation. Bump the version when the markup
  * changes, so a browser holding an old page gets the new one instead of a 304.
  */
-const MARKUP_VERSION = "1";
+const MARKUP_VERSION = "2";
 
 export const STATUS_LABELS: Record<PublicRecord["status"], string> = {
   active: "正常",
@@ -300,7 +300,11 @@ function pageNumber(raw: string | undefined): number {
 pagesRoutes.get("/", pageLimit, async (c) => {
   const q = (c.req.query("q") ?? "").trim();
   const page = pageNumber(c.req.query("page"));
-  const hint = <p class="hint">可输入备案号、主体备案号、小程序名称或主办单位名称；个人主体不支持按姓名查询。</p>;
+  const hint = (
+    <p class="hint">
+      可输入备案号、主体备案号或经营许可证编号（可只输入数字）、小程序名称或主办单位名称；个人主体不支持按姓名查询。
+    </p>
+  );
   if (q === "") {
     return renderPage(
       c,
@@ -371,6 +375,12 @@ const Snippet: FC<{ id: string; label: string; value: string }> = ({ id, label, 
   </>
 );
 
+/** A filing number is a 主体备案号; an ICP证 or B1/B2 licence is named as the licence it is (docs/rules.md#numbers). */
+function mainLicenceLabel(mainLicence: string): string {
+  const family = parseMainLicence(mainLicence)?.family;
+  return family === undefined || family === "icp_filing" ? "主体备案号" : "经营许可证编号";
+}
+
 const Field: FC<PropsWithChildren<{ label: string }>> = ({ label, children }) => (
   <div>
     <dt>{label}</dt>
@@ -392,7 +402,7 @@ const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, o
       <h1>{r.serviceName}</h1>
       <dl class="fields">
         <Field label="备案号">{r.serviceLicence}</Field>
-        <Field label="主体备案号">
+        <Field label={mainLicenceLabel(r.mainLicence)}>
           <a href={searchHref(r.mainLicence, 1)}>{r.mainLicence}</a>
         </Field>
         <Field label="主办单位名称">

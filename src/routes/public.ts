@@ -2,7 +2,12 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { replicaDb } from "../db/client";
-import { parseAnyNumber, parseRegistrationNumber } from "../domain/registration-number";
+import {
+  mainLicencesOfDigits,
+  numbersFoundBy,
+  parseMainLicence,
+  parseRegistrationNumber,
+} from "../domain/registration-number";
 import { REGISTRATION_STATUSES } from "../domain/registration-state";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
@@ -26,8 +31,14 @@ publicRoutes.use(
 
 export const PublicRecordSchema = z
   .object({
-    serviceLicence: z.string().openapi({ example: "粤ICP备2024012345号-1X", description: "The registration number" }),
-    mainLicence: z.string().openapi({ example: "粤ICP备2024012345号", description: "The organizer's number" }),
+    serviceLicence: z.string().openapi({
+      example: "粤ICP备2024012345号-1X",
+      description: "The registration number: under a filing number, an ICP licence (ICP证) or a B1/B2 licence",
+    }),
+    mainLicence: z.string().openapi({
+      example: "粤ICP备2024012345号",
+      description: "The main licence it is numbered under: the organizer's filing number or operating licence",
+    }),
     unitName: z.string().openapi({ description: "Organizer name; first character then * for individuals" }),
     natureName: z.string().openapi({ example: "企业" }),
     serviceName: z.string(),
@@ -76,7 +87,7 @@ publicRoutes.openapi(
     summary: "Look up a registration number (full-width and variant forms accepted)",
     operationId: "lookupRegistration",
     description:
-      "Anyone may check a registration number (备案号): its organizer, service and status. Full-width characters and variant forms are accepted; an ETag makes repeated checks cheap.",
+      "Anyone may check a registration number (备案号) of any form — under a filing number (ICP备), an ICP licence (ICP证) or a B1/B2 licence: its organizer, service and status. Full-width characters and variant forms are accepted; an ETag makes repeated checks cheap.",
     request: { params: z.object({ number: z.string().max(200).openapi({ example: "粤ICP备2024012345号-1X" }) }) },
     ok: { ...ok(200, "The public record", PublicRecordSchema), ...ok(304, "Not modified (If-None-Match)") },
     errors: [404, 429],
@@ -94,18 +105,26 @@ publicRoutes.openapi(
 const SearchQuerySchema = z.object({
   q: z.string().trim().min(1).max(50).openapi({
     example: "示例",
-    description: "A number, an organizer number or a name; trimmed first",
+    description:
+      "A registration number (with or without its suffix), a main licence (主体备案号 or operating licence), the bare digits of one, or a name; trimmed first",
     pattern: "\\S",
   }),
   page: z.coerce.number().int().min(1).max(1000).default(1),
   pageSize: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-/** How the search reads `q`, shared by the JSON search and the search page. */
+/**
+ * How the search reads `q`, shared by the JSON search and the search page (docs/rules.md#public-lookup): a service
+ * number (typed without its suffix, it finds the suffixed ones too), a main licence, the bare digits of a main
+ * licence, or else a name.
+ */
 export function searchQuery(q: string): SearchQuery {
-  const parsed = parseAnyNumber(q);
-  if (parsed?.sequence !== null && parsed?.sequence !== undefined) return { kind: "number", number: parsed.normalized };
-  if (parsed) return { kind: "organizer", mainLicence: parsed.organizer };
+  const service = parseRegistrationNumber(q);
+  if (service) return { kind: "number", numbers: numbersFoundBy(service) };
+  const main = parseMainLicence(q);
+  if (main) return { kind: "organizer", mainLicences: [main.mainLicence] };
+  const licences = mainLicencesOfDigits(q);
+  if (licences) return { kind: "organizer", mainLicences: licences };
   return { kind: "name", text: q };
 }
 
@@ -114,7 +133,8 @@ publicRoutes.openapi(
     summary: "Search registrations by number, organizer number, service name or organization name",
     operationId: "searchRegistrations",
     description:
-      "Anyone may search registrations: `q` is read as a service number, an organizer number (主体备案号), or " +
+      "Anyone may search registrations: `q` is read as a service number (one typed without its suffix finds the " +
+      "suffixed ones too), a main licence (主体备案号, ICP证 or B1/B2 licence), the bare digits of a main licence, or " +
       "else a service or organizer name. Exact number matches come first; an ETag makes repeated searches cheap.",
     request: { query: SearchQuerySchema },
     ok: {

@@ -4,6 +4,7 @@ import { type FilingRequest, reasonFieldProblems } from "../domain/filing-reques
 import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import {
+  type BureauNumberRefusal,
   judgeBureauNumber,
   MAX_SEQUENCE,
   type ParsedServiceNumber,
@@ -112,7 +113,8 @@ regulatorRoutes.openapi(
     summary: "The bureau approved: apply the filing (issue, change or cancel the registration)",
     operationId: "approveFilingAtBureau",
     description:
-      "Send `{registrationNumber}` as the bureau issued it; beian checks it against the organizer. In development mode " +
+      "Send `{registrationNumber}` as the bureau issued it, under a filing number (`粤ICP备…号-1X`), an ICP licence " +
+      "(`京ICP证…号-1X`) or a B1/B2 licence (`粤B2-…-1X`); beian checks it against the organizer's main licences. In development mode " +
       "`{}` makes beian allocate the next number itself.",
     request: { params: FilingParams, body: { required: false, content: jsonContent(ApproveBodySchema) } },
     ok: ok(200, "The filing, approved", FilingSchema),
@@ -172,9 +174,11 @@ regulatorRoutes.openapi(
   },
 );
 
-function numberRefused(reason: string): ApiError {
-  return new ApiError("REGISTRATION_NUMBER_INVALID", reason, {
-    problems: [{ path: "registrationNumber", code: "REGISTRATION_NUMBER_INVALID", params: { reason } }],
+function numberRefused(refusal: BureauNumberRefusal): ApiError {
+  const params: Record<string, string> =
+    refusal.code === "MAIN_LICENCE_TAKEN" ? { mainLicence: refusal.mainLicence } : { reason: refusal.reason };
+  return new ApiError("REGISTRATION_NUMBER_INVALID", refusal.reason, {
+    problems: [{ path: "registrationNumber", code: refusal.code, params }],
   });
 }
 
@@ -218,7 +222,10 @@ async function approvalEffects(
   const registration = await activeRegistrationOfApp(db, filing.appId);
   if (!registration) throw new ApiError("REGISTRATION_REQUIRED", "The app's registration is no longer active");
   if (bureauNumber && bureauNumber.normalized !== registration.number) {
-    throw numberRefused(`this filing concerns ${registration.number}`);
+    throw numberRefused({
+      code: "REGISTRATION_NUMBER_INVALID",
+      reason: `this filing concerns ${registration.number}`,
+    });
   }
   if (request.type !== "cancel") {
     const statements = await changeRegistrationStatements(db, vault, {

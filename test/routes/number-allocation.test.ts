@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_ORGANIZER_SEQUENCE,
   MAX_SEQUENCE,
-  parseOrganizerNumber,
+  parseMainLicence,
   parseRegistrationNumber,
   splitOrganizerNumber,
 } from "../../src/domain/registration-number";
@@ -60,9 +60,9 @@ async function issued(keys: Keys, id: string) {
   expect(stored).toEqual({
     number,
     sequence: parsed.sequence,
-    organizerNumber: parsed.organizer,
-    digits: parsed.organizerNumber,
-    mainLicence: parsed.organizer,
+    organizerNumber: parsed.mainLicence,
+    digits: parsed.digits,
+    mainLicence: parsed.mainLicence,
   });
   return parsed;
 }
@@ -104,9 +104,9 @@ describe("allocated numbers parse back to what was allocated", () => {
       const province = region.province.slice(0, 2);
       expect(parsed.provinceCode).toBe(province);
       expect(parsed.sequence).toBe(1);
-      const split = splitOrganizerNumber(parsed.organizerNumber);
+      const split = splitOrganizerNumber(parsed.digits);
       expect(split?.year).toBe(YEAR);
-      expect(parseOrganizerNumber(parsed.organizer)?.organizerNumber).toBe(parsed.organizerNumber);
+      expect(parseMainLicence(parsed.mainLicence)?.digits).toBe(parsed.digits);
       const counter = await env.DB.prepare(
         "select last_sequence as last from organizer_number_counters where province = ? and year = ?",
       )
@@ -134,11 +134,11 @@ describe("allocated numbers parse back to what was allocated", () => {
       await env.DB.prepare("update organizers set last_sequence = ? where id = ?").bind(last, organizer.id).run();
       for (const sequence of expected) {
         const parsed = await next();
-        expect(parsed.organizer).toBe(one.organizer);
-        expect(parsed.organizerNumber).toBe(one.organizerNumber);
+        expect(parsed.mainLicence).toBe(one.mainLicence);
+        expect(parsed.digits).toBe(one.digits);
         expect(parsed.provinceCode).toBe("44");
         expect(parsed.sequence).toBe(sequence);
-        expect(parsed.normalized).toBe(`${one.organizer}-${sequence}X`);
+        expect(parsed.normalized).toBe(`${one.mainLicence}-${sequence}X`);
       }
     }
 
@@ -165,8 +165,8 @@ describe("allocated numbers parse back to what was allocated", () => {
       await setCounter("54", last);
       const parsed = await issued(keys, (await toBureau(keys, dev, { region: XIZANG })).id);
       expect(parsed.provinceCode).toBe("54");
-      expect(splitOrganizerNumber(parsed.organizerNumber)).toEqual({ year: YEAR, sequence: expected });
-      expect(parsed.organizerNumber).toBe(`${YEAR}${String(expected).padStart(6, "0")}`);
+      expect(splitOrganizerNumber(parsed.digits)).toEqual({ year: YEAR, sequence: expected });
+      expect(parsed.digits).toBe(`${YEAR}${String(expected).padStart(6, "0")}`);
       expect(parsed.sequence).toBe(1);
     }
 
@@ -197,7 +197,7 @@ describe("races", () => {
     const won = a.status === 200 ? a : b;
     expect((a.status === 409 ? a : b).body.code).toBe("INVALID_TRANSITION");
     const parsed = parseRegistrationNumber(won.body.registrationNumber as string);
-    expect(parsed?.organizer).toBe(one.organizer);
+    expect(parsed?.mainLicence).toBe(one.mainLicence);
     const { results } = await env.DB.prepare("select number from registrations where app_id = ?")
       .bind(f.appId)
       .all<{ number: string }>();
@@ -221,7 +221,7 @@ describe("organizer number claims", () => {
       .bind(blind, YEAR, new Date().toISOString())
       .run();
     const parsed = await issued(keys, f.id);
-    expect(splitOrganizerNumber(parsed.organizerNumber)).toEqual({ year: YEAR, sequence: 480 });
+    expect(splitOrganizerNumber(parsed.digits)).toEqual({ year: YEAR, sequence: 480 });
     const left = await env.DB.prepare("select count(*) as n from organizer_number_claims where certificate_blind = ?")
       .bind(blind)
       .first<{ n: number }>();
@@ -256,8 +256,8 @@ describe("organizer number claims", () => {
     expect(given.status, JSON.stringify(given.body)).toBe(200);
 
     const parsed = await issued(keys, claimant.id);
-    expect(parsed.organizerNumber).not.toBe(taken);
-    expect(splitOrganizerNumber(parsed.organizerNumber)).toEqual({ year: YEAR, sequence: 602 });
+    expect(parsed.digits).not.toBe(taken);
+    expect(splitOrganizerNumber(parsed.digits)).toEqual({ year: YEAR, sequence: 602 });
   });
 
   it("a bureau number past the counter moves it: allocation continues after it", async () => {
@@ -268,10 +268,10 @@ describe("organizer number claims", () => {
     const res = await approve(keys, given.id, { registrationNumber: `藏ICP备${YEAR}000750号-3X` });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const parsed = await issued(keys, (await toBureau(keys, dev, { region: XIZANG })).id);
-    expect(splitOrganizerNumber(parsed.organizerNumber)).toEqual({ year: YEAR, sequence: 751 });
+    expect(splitOrganizerNumber(parsed.digits)).toEqual({ year: YEAR, sequence: 751 });
     // And that organizer's own next number continues after the bureau's sequence.
     const again = await issued(keys, (await toBureau(keys, dev, { sameOrganizerAs: given.body })).id);
-    expect(again.organizerNumber).toBe(`${YEAR}000750`);
+    expect(again.digits).toBe(`${YEAR}000750`);
     expect(again.sequence).toBe(4);
   });
 });

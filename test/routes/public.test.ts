@@ -1,6 +1,12 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
+import {
+  mainLicencesOfDigits,
+  numbersFoundBy,
+  type ParsedServiceNumber,
+  parseRegistrationNumber,
+} from "../../src/domain/registration-number";
 import { type SearchQuery, searchPageQuery } from "../../src/repositories/public-records";
 import { call, callJson, mobile, newAccount, newApp, person, unique, validFiling } from "../support/api";
 import { makeResidentId } from "../support/identifiers";
@@ -10,6 +16,12 @@ import { approve, approveAtBureau, staff } from "../support/lifecycle";
 const client = () => ({ "cf-connecting-ip": `203.0.113.${unique() % 250}` });
 const get = (path: string, headers: Record<string, string> = {}) =>
   callJson(path, { headers: { ...client(), ...headers } });
+
+function parsedNumber(input: string): ParsedServiceNumber {
+  const parsed = parseRegistrationNumber(input);
+  if (!parsed) throw new Error(`not a number: ${input}`);
+  return parsed;
+}
 
 type Registered = { number: string; appId: string; body: ReturnType<typeof validFiling> };
 let enterprise: Registered;
@@ -301,8 +313,10 @@ describe("search plans", () => {
 
   it("never scans every record: numbers by key, names by index ranges or the trigram index", async () => {
     for (const query of [
-      { kind: "number", number: enterprise.number },
-      { kind: "organizer", mainLicence: enterprise.number.replace(/-\d+X$/, "") },
+      { kind: "number", numbers: [enterprise.number] },
+      { kind: "number", numbers: numbersFoundBy(parsedNumber(enterprise.number.replace(/X$/, ""))) },
+      { kind: "organizer", mainLicences: [enterprise.number.replace(/-\d+X$/, "")] },
+      { kind: "organizer", mainLicences: mainLicencesOfDigits("20090059") ?? [] },
       { kind: "name", text: "生活助手" },
       { kind: "name", text: "示例" },
       { kind: "name", text: "示" },

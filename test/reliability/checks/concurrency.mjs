@@ -129,7 +129,9 @@ export async function check({ quick, log }) {
       )
       .all(JSON.stringify(toApprove));
     const orgNumbers = check
-      .prepare("select organizer_number as n, count(*) as c from organizers group by organizer_number having c > 1")
+      .prepare(
+        "select organizer_number as n, count(*) as c from organizers where organizer_number is not null group by organizer_number having c > 1",
+      )
       .all();
     check.close();
     const duplicates = numbers.length - new Set(numbers).size + orgNumbers.length;
