@@ -462,6 +462,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{appId}/filing-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What may be filed for the app now, and why not
+         * @description One call for the app's filing state: its listing, its registration, its filing in flight, the filing types a submission may have now (`allowed`) and, for the others, the code the submission would answer (`blockers`), and the deadlines that cover it. For the app's owner and the providers it is granted to.
+         */
+        get: operations["getFilingStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/filings/validate": {
         parameters: {
             query?: never;
@@ -1284,6 +1304,61 @@ export interface components {
         CreateGrant: {
             accountId: string;
         };
+        FilingStatus: {
+            appId: string;
+            /** @enum {string} */
+            listingStatus: "unlisted" | "listed" | "delisted";
+            delistReason: string | null;
+            /** @description The active registration, else the latest one the app had; null if it never had one */
+            registration: {
+                number: string;
+                /** @enum {string} */
+                status: "active" | "cancelled" | "revoked" | "access_removed";
+                approvedAt: string;
+                /**
+                 * @description `beian`: issued on a filing made here; `imported`: taken in from the platform's catalogue
+                 * @enum {string}
+                 */
+                source: "beian" | "imported";
+            } | null;
+            /** @description The app's filing in flight, if any */
+            openFiling: {
+                id: string;
+                /** @enum {string} */
+                type: "new" | "change" | "cancel";
+                /** @enum {string} */
+                status: "platform_review" | "platform_rejected" | "sms_verification" | "bureau_review" | "bureau_rejected" | "approved" | "withdrawn" | "expired";
+                smsDeadline: string | null;
+                reasons: components["schemas"]["Reason"][];
+            } | null;
+            /** @description The filing types a submission may have now, as far as the app's state goes */
+            allowed: ("new" | "change" | "cancel")[];
+            /** @description Why each type not allowed is refused; empty when every type is allowed */
+            blockers: {
+                /** @enum {string} */
+                type: "new" | "change" | "cancel";
+                /**
+                 * @description The code a submission of this type would answer now
+                 * @enum {string}
+                 */
+                code: "FILING_IN_PROGRESS" | "REGISTRATION_EXISTS" | "REGISTRATION_REQUIRED";
+                message: string;
+            }[];
+            /** @description The active deadline policies that cover the app while it has no active registration */
+            deadlines: {
+                policyId: string;
+                name: string;
+                deadline: string;
+                /** @description Whole days left, rounded up; 0 or less once passed */
+                daysLeft: number;
+            }[];
+        };
+        Reason: {
+            /** @example organizer.certificate.number */
+            field: string;
+            error: string;
+            suggest: string;
+        };
         ValidationResult: {
             valid: boolean;
             errors: {
@@ -1312,12 +1387,6 @@ export interface components {
             request: {
                 [key: string]: unknown;
             };
-        };
-        Reason: {
-            /** @example organizer.certificate.number */
-            field: string;
-            error: string;
-            suggest: string;
         };
         /** @description One move of the filing through its lifecycle (`from` is null for the submission). Only moves are recorded here: when the filing's materials are deleted after it ended, its submitter and the app's owner get a `filing.materials_deleted` event instead. */
         HistoryEntry: {
@@ -3050,6 +3119,64 @@ export interface operations {
             };
             /** @description Body is not JSON (or missing where one is needed) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFilingStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app's filing status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingStatus"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { apps, enforcementActions, events } from "../db/schema";
-import type { PolicyRow } from "../repositories/policies";
+import { coveredAndUnfiled, type PolicyRow } from "../repositories/policies";
 import { initialDispatch } from "../webhooks/outbox";
-import { coveredAndUnfiled, sqlEventId } from "./policy-sql";
+import { sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
 
 /** 清退: after a policy's deadline, every covered, listed app without an active registration is delisted. */

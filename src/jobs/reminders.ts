@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { enforcementActions, events } from "../db/schema";
-import type { PolicyRow } from "../repositories/policies";
+import { coveredAndUnfiled, type PolicyRow } from "../repositories/policies";
 import { initialDispatch } from "../webhooks/outbox";
-import { coveredAndUnfiled, sqlEventId } from "./policy-sql";
+import { sqlEventId } from "./policy-sql";
 import type { SweepJob } from "./sweep";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -162,6 +162,11 @@ type RouteSpec = {
   /** Stable and verb-first (`submitFiling`, `listEvents`): generated clients name their methods after it. */
   operationId: string;
   middleware?: RouteConfig["middleware"];
+  /**
+   * The roles that may call this route (403 for the others), checked before `middleware` and validation; for a
+   * sub-app whose routes differ in who may call them. A sub-app of one audience names it in createKeyHolderRouter.
+   */
+  roles?: Role[];
   request?: RouteConfig["request"];
   ok: Record<number, Answer>;
   errors?: ErrorStatus[];
@@ -191,11 +196,23 @@ function impliedErrors(method: RouteConfig["method"], request: RouteConfig["requ
 
 function declareMethod<M extends RouteConfig["method"]>(method: M, tag: Tag, access: Access) {
   return <const P extends string, const S extends RouteSpec>(path: P, spec: S) => {
-    const { ok: answers, errors, ...rest } = spec;
-    const statuses = [...new Set([...(errors ?? []), ...impliedErrors(method, spec.request, access)])].sort();
+    const { ok: answers, errors, roles, middleware, ...rest } = spec;
+    const implied = impliedErrors(method, spec.request, access);
+    if (roles) implied.push(403);
+    const statuses = [...new Set([...(errors ?? []), ...implied])].sort();
+    const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware];
+    const chain = roles ? [requireRole(...roles), ...own] : own;
     // The implied statuses are thrown (ApiError), never returned by handlers, so the handlers' types need not know.
     const responses = { ...answers, ...errorResponses(...statuses) } as ResponsesOf<S>;
-    return createRoute({ method, path, tags: [tag], ...rest, security: access.security, responses });
+    return createRoute({
+      method,
+      path,
+      tags: [tag],
+      ...rest,
+      ...(chain.length > 0 ? { middleware: chain } : {}),
+      security: access.security,
+      responses,
+    });
   };
 }
 

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { policies } from "../db/schema";
 
@@ -37,4 +37,28 @@ export function insertPolicy(db: Db, row: PolicyRow) {
 
 export function updatePolicy(db: Db, id: string, change: Partial<PolicyRow>) {
   return db.update(policies).set(change).where(eq(policies.id, id));
+}
+
+/**
+ * The apps a policy covers and that have not filed (docs/rules.md#enforcement), as SQL over the apps row `a`: listed,
+ * listed before the policy's cutoff, and without an active registration. The deadline jobs and an app's filing
+ * status both ask it; `listedBefore` is a value, or a column of the policy row being read.
+ */
+export function coveredAndUnfiled(listedBefore: string | SQL) {
+  return sql`a.listing_status = 'listed' and a.listed_at is not null and a.listed_at < ${listedBefore}
+    and not exists (select 1 from registrations r where r.app_id = a.app_id and r.status = 'active')`;
+}
+
+/** The active policies whose deadline applies to `appId`, the nearest deadline first (a query, for a batch). */
+export function selectDeadlinesOfApp(db: Db, appId: string) {
+  return db
+    .select({ id: policies.id, name: policies.name, deadline: policies.deadline })
+    .from(policies)
+    .where(
+      and(
+        eq(policies.active, true),
+        sql`exists (select 1 from apps a where a.app_id = ${appId} and ${coveredAndUnfiled(sql`"policies"."listed_before"`)})`,
+      ),
+    )
+    .orderBy(policies.deadline);
 }

@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { FILING_STATUSES, FILING_TYPES } from "../domain/filing-state";
+import { REGISTRATION_STATUSES } from "../domain/registration-state";
 import { textSchema } from "../domain/text";
+import { ReasonSchema } from "./filings.schemas";
 
 export const AppIdSchema = z
   .string()
@@ -38,3 +41,56 @@ export const GrantSchema = z
 export const CreateGrantSchema = z.strictObject({ accountId: z.string().min(1).max(64) }).openapi("CreateGrant");
 
 export const AppParams = z.object({ appId: z.string().max(64) });
+
+const StateConflictSchema = z.enum(["FILING_IN_PROGRESS", "REGISTRATION_EXISTS", "REGISTRATION_REQUIRED"]);
+
+export const FilingStatusSchema = z
+  .object({
+    appId: z.string(),
+    listingStatus: z.enum(["unlisted", "listed", "delisted"]),
+    delistReason: z.string().nullable(),
+    registration: z
+      .object({
+        number: z.string(),
+        status: z.enum(REGISTRATION_STATUSES),
+        approvedAt: z.string(),
+        source: z.enum(["beian", "imported"]).openapi({
+          description: "`beian`: issued on a filing made here; `imported`: taken in from the platform's catalogue",
+        }),
+      })
+      .nullable()
+      .openapi({ description: "The active registration, else the latest one the app had; null if it never had one" }),
+    openFiling: z
+      .object({
+        id: z.string(),
+        type: z.enum(FILING_TYPES),
+        status: z.enum(FILING_STATUSES),
+        smsDeadline: z.string().nullable(),
+        reasons: z.array(ReasonSchema),
+      })
+      .nullable()
+      .openapi({ description: "The app's filing in flight, if any" }),
+    allowed: z
+      .array(z.enum(FILING_TYPES))
+      .openapi({ description: "The filing types a submission may have now, as far as the app's state goes" }),
+    blockers: z
+      .array(
+        z.object({
+          type: z.enum(FILING_TYPES),
+          code: StateConflictSchema.openapi({ description: "The code a submission of this type would answer now" }),
+          message: z.string(),
+        }),
+      )
+      .openapi({ description: "Why each type not allowed is refused; empty when every type is allowed" }),
+    deadlines: z
+      .array(
+        z.object({
+          policyId: z.string(),
+          name: z.string(),
+          deadline: z.string(),
+          daysLeft: z.number().int().openapi({ description: "Whole days left, rounded up; 0 or less once passed" }),
+        }),
+      )
+      .openapi({ description: "The active deadline policies that cover the app while it has no active registration" }),
+  })
+  .openapi("FilingStatus");

@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { mayManageApp } from "../domain/permissions";
+import { daysLeft, filingOptions } from "../domain/filing-status";
+import { mayFileFor, mayManageApp } from "../domain/permissions";
 import { ApiError, validationFailed } from "../lib/errors";
+import { titleFor } from "../lib/messages";
 import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
 import { getAccount } from "../repositories/accounts";
@@ -17,10 +19,19 @@ import {
   setListing,
 } from "../repositories/apps";
 import { audit } from "../repositories/audit";
+import { readFilingStatusFacts } from "../repositories/filing-status";
 import type { AppEnv } from "../types";
-import { AppParams, AppSchema, CreateAppSchema, CreateGrantSchema, GrantSchema } from "./apps.schemas";
+import {
+  AppParams,
+  AppSchema,
+  CreateAppSchema,
+  CreateGrantSchema,
+  FilingStatusSchema,
+  GrantSchema,
+} from "./apps.schemas";
 
-export const appsRoutes = createKeyHolderRouter(["developer"]);
+// Developers manage their apps; a granted provider may also read an app's filing status, so roles are per route.
+export const appsRoutes = createKeyHolderRouter();
 const route = declareKeyRoutes("apps");
 
 /** The caller's own app, or 404 whether it does not exist or belongs to someone else (docs/rules.md#permissions). */
@@ -49,6 +60,7 @@ appsRoutes.openapi(
   route.post("/", {
     summary: "Register a mini program (unlisted)",
     operationId: "createApp",
+    roles: ["developer"],
     description:
       "Registers a mini program under the caller (a developer). It starts unlisted and may go live once it has an active registration.",
     middleware: [requireJsonBody()],
@@ -72,6 +84,7 @@ appsRoutes.openapi(
   route.get("/", {
     summary: "List own apps",
     operationId: "listApps",
+    roles: ["developer"],
     description: "The caller's own apps, a page at a time.",
     request: { query: PageQuery },
     ok: ok(200, "A page of apps", pageSchema(AppSchema)),
@@ -91,6 +104,7 @@ appsRoutes.openapi(
   route.get("/{appId}", {
     summary: "Read an own app",
     operationId: "getApp",
+    roles: ["developer"],
     description: "One of the caller's apps, with its registration and listing state.",
     request: { params: AppParams },
     ok: ok(200, "The app", AppSchema),
@@ -103,6 +117,7 @@ appsRoutes.openapi(
   route.post("/{appId}/list", {
     summary: "Go live (needs an active registration)",
     operationId: "listApp",
+    roles: ["developer"],
     description: "Puts the app live. Refused (409 REGISTRATION_REQUIRED) until the app has an active registration.",
     request: { params: AppParams },
     ok: ok(200, "The app, listed", AppSchema),
@@ -121,6 +136,7 @@ appsRoutes.openapi(
   route.post("/{appId}/unlist", {
     summary: "Take down (unlisted by the owner)",
     operationId: "unlistApp",
+    roles: ["developer"],
     description: "Takes the app down by its owner's choice; listing it again needs only its registration.",
     request: { params: AppParams },
     ok: ok(200, "The app, unlisted", AppSchema),
@@ -138,6 +154,7 @@ appsRoutes.openapi(
   route.post("/{appId}/grants", {
     summary: "Let a provider file for this app",
     operationId: "grantProvider",
+    roles: ["developer"],
     description:
       "Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant.",
     middleware: [requireJsonBody()],
@@ -175,6 +192,7 @@ appsRoutes.openapi(
   route.get("/{appId}/grants", {
     summary: "List the providers granted this app",
     operationId: "listGrants",
+    roles: ["developer"],
     description: "The providers that may file for this app.",
     request: { params: AppParams },
     ok: ok(200, "Grants", z.object({ items: z.array(GrantSchema), nextCursor: z.null() })),
@@ -190,6 +208,7 @@ appsRoutes.openapi(
   route.delete("/{appId}/grants/{accountId}", {
     summary: "Revoke a provider's grant",
     operationId: "revokeGrant",
+    roles: ["developer"],
     description: "The provider can no longer file for this app nor read its filings; filings it made stay.",
     request: { params: AppParams.extend({ accountId: z.string().max(64) }) },
     ok: ok(204, "Revoked"),
@@ -212,5 +231,52 @@ appsRoutes.openapi(
       [removeGrant(db, app.appId, accountId)],
     );
     return c.body(null, 204);
+  },
+);
+
+appsRoutes.openapi(
+  route.get("/{appId}/filing-status", {
+    summary: "What may be filed for the app now, and why not",
+    operationId: "getFilingStatus",
+    description:
+      "One call for the app's filing state: its listing, its registration, its filing in flight, the filing types a " +
+      "submission may have now (`allowed`) and, for the others, the code the submission would answer " +
+      "(`blockers`), and the deadlines that cover it. For the app's owner and the providers it is granted to.",
+    roles: ["developer", "provider"],
+    request: { params: AppParams },
+    ok: ok(200, "The app's filing status", FilingStatusSchema),
+    errors: [404],
+  }),
+  async (c) => {
+    const principal = c.get("principal");
+    const facts = await readFilingStatusFacts(c.get("db"), c.req.valid("param").appId, principal.accountId);
+    // Whoever may file for the app may ask (docs/rules.md#permissions); to anyone else it does not exist.
+    if (!facts || !mayFileFor(principal, facts.app)) throw new ApiError("NOT_FOUND", "No such app");
+    const { app, inFlight, registration } = facts;
+    const { allowed, blockers } = filingOptions({
+      filingInFlight: inFlight !== undefined,
+      organizerCancellationOpen: facts.organizerCancellationOpen,
+      registered: registration?.status === "active",
+    });
+    const now = new Date().toISOString();
+    const lang = c.get("lang");
+    return c.json(
+      {
+        appId: app.appId,
+        listingStatus: app.listingStatus,
+        delistReason: app.delistReason,
+        registration: registration ?? null,
+        openFiling: inFlight ?? null,
+        allowed,
+        blockers: blockers.map((b) => ({ ...b, message: titleFor(b.code, lang) })),
+        deadlines: facts.deadlines.map((p) => ({
+          policyId: p.id,
+          name: p.name,
+          deadline: p.deadline,
+          daysLeft: daysLeft(p.deadline, now),
+        })),
+      },
+      200,
+    );
   },
 );

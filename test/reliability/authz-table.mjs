@@ -91,6 +91,12 @@ export const AUTHZ_TABLE = [
   { method: "POST", path: "/v1/apps/{appId}/grants", who: only(["developer"], { otherDeveloper: 404 }) },
   { method: "GET", path: "/v1/apps/{appId}/grants", who: only(["developer"], { otherDeveloper: 404 }) },
   { method: "DELETE", path: "/v1/apps/{appId}/grants/{accountId}", who: only(["developer"], { otherDeveloper: 404 }) },
+  // An app's filing status: whoever may file for it, the owner and a granted provider.
+  {
+    method: "GET",
+    path: "/v1/apps/{appId}/filing-status",
+    who: only(["developer", "provider"], { otherDeveloper: 404 }),
+  },
 
   // Filings: developers and providers; reads by the submitter or the app's owner (a provider through a grant).
   // Admins have no implicit access to filings (docs/rules.md#permissions): 403.

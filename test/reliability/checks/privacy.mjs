@@ -192,6 +192,13 @@ export async function check({ quick, log }) {
     }
     log(`${responses} public responses scanned`);
 
+    // (c) The filing status an owner reads holds state, never the filing's personal data.
+    const statusHits = [];
+    for (const appId of dev.appIds.slice(0, bodies.length)) {
+      const res = await must(url, `/v1/apps/${appId}/filing-status`, { key: dev.key }, 200);
+      statusHits.push(...hitsIn(JSON.stringify(res), [...planted, ...names], `filing-status ${appId}`));
+    }
+
     // (a) Every file of the state directory, with the server stopped so the WAL is as it left it.
     await service.stop();
     stopped = true;
@@ -218,6 +225,7 @@ export async function check({ quick, log }) {
       ok:
         diskHits.length === 0 &&
         publicHits.length === 0 &&
+        statusHits.length === 0 &&
         hiddenVisible.length === 0 &&
         controlsOnDisk > 0 &&
         controlsInPublic > 0,
@@ -228,11 +236,17 @@ export async function check({ quick, log }) {
         "hits on disk": expectEq(diskHits.length, 0),
         "public responses scanned": responses,
         "hits in public responses": expectEq(publicHits.length, 0),
+        "hits in filing statuses": expectEq(statusHits.length, 0),
         "in-review or rejected filings found publicly": expectEq(hiddenVisible.length, 0),
         "control: public service names found on disk": expectMin(controlsOnDisk, 1),
         "control: public service names found in public responses": expectMin(controlsInPublic, 1),
       },
-      notes: [...show(diskHits), ...show(publicHits), ...hiddenVisible.map((n) => `visible: ${n}`)],
+      notes: [
+        ...show(diskHits),
+        ...show(publicHits),
+        ...show(statusHits),
+        ...hiddenVisible.map((n) => `visible: ${n}`),
+      ],
     };
   } finally {
     if (!stopped) await service.stop();
