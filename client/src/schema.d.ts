@@ -846,6 +846,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/regulator/registrations/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply changes the bureau made outside this platform (≤ 1,000 a call)
+         * @description For each registration named: `cancelled`, `revoked` or `access_removed` ends an active one with the same effects as inside beian (public record, delisting with the matching reason, events, audit); `active` brings an ended one back when its app holds no other. Each change answers on its own (`applied`, `unchanged`, `unknown_number`, `refused` with a code): one that cannot apply blocks no other, and replaying a sync changes nothing.
+         */
+        post: operations["syncRegistrations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1464,10 +1484,38 @@ export interface components {
                 suggest: string;
             }[];
         };
+        RegistrationSyncResult: {
+            results: {
+                /** @description As sent */
+                number: string;
+                /** @enum {string} */
+                outcome: "applied" | "unchanged" | "unknown_number" | "refused";
+                /**
+                 * @description Why a change was refused
+                 * @enum {string}
+                 */
+                code?: "INVALID_TRANSITION" | "REGISTRATION_EXISTS" | "REGISTRATION_NUMBER_INVALID";
+            }[];
+        };
+        RegistrationSync: {
+            changes: {
+                /** @example 粤B2-20090059-1626X */
+                number: string;
+                /** @enum {string} */
+                status: "active" | "cancelled" | "revoked" | "access_removed";
+                reason?: string;
+                /**
+                 * Format: date-time
+                 * @description When the bureau made the change (RFC 3339 with an offset)
+                 * @example 2024-03-31T23:59:59+08:00
+                 */
+                at: string;
+            }[];
+        };
         Event: {
             id: string;
             /**
-             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `app.deadline_reminder`, `app.delisted`, `app.relisted`
+             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `registration.reinstated` (the bureau brought an ended registration back), `app.deadline_reminder`, `app.delisted`, `app.relisted`
              * @example filing.status_changed
              */
             type: string;
@@ -4743,6 +4791,84 @@ export interface operations {
             };
             /** @description State conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (or missing where one is needed) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    syncRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationSync"];
+            };
+        };
+        responses: {
+            /** @description What became of each change, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationSyncResult"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

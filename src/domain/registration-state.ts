@@ -16,3 +16,33 @@ export const REGISTRATION_ENDING = {
   revoked: { delistReason: "registration_revoked", event: "registration.revoked" },
   access_removed: { delistReason: "access_removed", event: "registration.cancelled" },
 } as const satisfies Record<EndedRegistrationStatus, { delistReason: string; event: string }>;
+
+/** What the bureau may report of a registration it changed outside this platform (docs/rules.md#bureau-sync). */
+export type SyncOutcome =
+  | { outcome: "applied"; move: "end"; status: EndedRegistrationStatus }
+  | { outcome: "applied"; move: "reinstate" }
+  | { outcome: "unchanged" }
+  | { outcome: "unknown_number" }
+  | { outcome: "refused"; code: "INVALID_TRANSITION" | "REGISTRATION_EXISTS" };
+
+/**
+ * One change the bureau reports, judged against the registration as beian holds it: an active registration may end
+ * (cancelled, revoked, access removed) as the transitions inside beian end it; an ended one may come back to active
+ * when its app holds no other active registration. One ended status never turns into another: why a registration
+ * ended is the bureau's record of that event, not something a later sync rewrites. Reporting the status it already
+ * has changes nothing, so a replayed sync is harmless.
+ */
+export function judgeSyncChange(
+  current: { status: RegistrationStatus; appHasOtherActive: boolean } | undefined,
+  target: RegistrationStatus,
+): SyncOutcome {
+  if (!current) return { outcome: "unknown_number" };
+  if (current.status === target) return { outcome: "unchanged" };
+  if (target !== "active") {
+    return current.status === "active"
+      ? { outcome: "applied", move: "end", status: target }
+      : { outcome: "refused", code: "INVALID_TRANSITION" };
+  }
+  if (current.appHasOtherActive) return { outcome: "refused", code: "REGISTRATION_EXISTS" };
+  return { outcome: "applied", move: "reinstate" };
+}

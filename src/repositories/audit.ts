@@ -1,4 +1,4 @@
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { auditLog } from "../db/schema";
@@ -90,6 +90,51 @@ export async function audit(
     try {
       const results = await db.batch([db.insert(auditLog).values(row), ...statements]);
       return results.slice(1);
+    } catch (e) {
+      if (attempt >= 4 || !isUniqueViolation(e, "audit_log")) throw e;
+    }
+  }
+}
+
+/**
+ * `audit` for a change of many subjects at once (a bureau sync ends hundreds of registrations): one audit row per
+ * entry, each chained to its own subject's head, all inserted with the change in one db.batch(). The heads are read
+ * in one query and the rows inserted in one statement (a JSON list), so the number of queries does not grow with the
+ * number of subjects. `plan` is called for every attempt, as `audit`'s function form is, and answers the entries and
+ * the statements from a fresh read (null when, read again, nothing is left to do). At most one entry per subject.
+ */
+export async function auditMany(
+  db: Db,
+  plan: () => Promise<{ entries: AuditedChange[]; statements: Statement[] } | null>,
+): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    const planned = await plan();
+    if (planned === null || planned.entries.length === 0) return false;
+    const subjects = JSON.stringify(planned.entries.map((e) => e.subject));
+    const heads = await db.all<{ subject: string; seq: number; hash: string }>(
+      sql`select l.subject, l.seq, l.hash from audit_log l
+        join (select subject, max(seq) as seq from audit_log
+              where subject in (select value from json_each(${subjects})) group by subject) h
+          on h.subject = l.subject and h.seq = l.seq`,
+    );
+    const headOf = new Map(heads.map((h) => [h.subject, { seq: h.seq, hash: h.hash }]));
+    const at = new Date().toISOString();
+    const rows = await Promise.all(
+      planned.entries.map((e) =>
+        nextAuditRow(
+          { subject: e.subject, action: e.action, actorAccountId: e.actor, at: e.at ?? at, data: e.data ?? {} },
+          headOf.get(e.subject) ?? null,
+        ),
+      ),
+    );
+    const insert = db.insert(auditLog).select(
+      sql`select r.value ->> 'subject', r.value ->> 'seq', r.value ->> 'action', r.value ->> 'actorAccountId',
+        r.value ->> 'at', r.value ->> 'data', r.value ->> 'prevHash', r.value ->> 'hash'
+      from json_each(${JSON.stringify(rows)}) r`,
+    );
+    try {
+      await db.batch([insert, ...planned.statements]);
+      return true;
     } catch (e) {
       if (attempt >= 4 || !isUniqueViolation(e, "audit_log")) throw e;
     }

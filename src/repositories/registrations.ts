@@ -29,7 +29,11 @@ import {
   type ParsedServiceNumber,
   splitOrganizerNumber,
 } from "../domain/registration-number";
-import { type EndedRegistrationStatus, REGISTRATION_ENDING } from "../domain/registration-state";
+import {
+  type EndedRegistrationStatus,
+  REGISTRATION_ENDING,
+  type RegistrationStatus,
+} from "../domain/registration-state";
 import { beijingDateTime } from "../domain/time";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -629,4 +633,80 @@ export function endRegistrationStatements(
     ),
   );
   return statements;
+}
+
+/** A registration a bureau sync names, with its app and whether that app holds another active registration. */
+export type SyncedRegistration = EndedRegistration & {
+  status: RegistrationStatus;
+  appHasOtherActive: boolean;
+};
+
+/** The registrations of `numbers` (normalized), read in one query (docs/rules.md#bureau-sync). */
+export async function readSyncFacts(db: Db, numbers: readonly string[]): Promise<Map<string, SyncedRegistration>> {
+  const rows = await db.all<{
+    number: string;
+    status: RegistrationStatus;
+    app_id: string;
+    owner_account_id: string;
+    listing_status: string;
+    other_active: number;
+  }>(sql`select r.number, r.status, r.app_id, a.owner_account_id, a.listing_status,
+      exists (select 1 from registrations o where o.app_id = r.app_id and o.number != r.number
+              and o.status = 'active') as other_active
+    from registrations r join apps a on a.app_id = r.app_id
+    where r.number in (select value from json_each(${JSON.stringify(numbers)}))`);
+  return new Map(
+    rows.map((r) => [
+      r.number,
+      {
+        number: r.number,
+        status: r.status,
+        appId: r.app_id,
+        ownerAccountId: r.owner_account_id,
+        listed: r.listing_status === "listed",
+        appHasOtherActive: r.other_active === 1,
+      },
+    ]),
+  );
+}
+
+/**
+ * Brings ended registrations back to active, as the bureau reported (docs/rules.md#bureau-sync): the registration
+ * and its public record are active again and the app's owner is told with `registration.reinstated`. The app stays
+ * as it is (a delisted app is listed again by its owner, the listing gate now passing). Each registration moves only
+ * if it is still ended and its app still holds no other active one.
+ */
+export function reinstateStatements(db: Db, reinstated: readonly EndedRegistration[], at: Date): Statement[] {
+  if (reinstated.length === 0) return [];
+  const when = at.toISOString();
+  const numbers = JSON.stringify(reinstated.map((r) => r.number));
+  const rows = reinstated.map((r) => ({
+    id: newId("evt", at.getTime()),
+    accountId: r.ownerAccountId,
+    type: "registration.reinstated",
+    data: JSON.stringify({ number: r.number, appId: r.appId, status: "active" }),
+  }));
+  return [
+    db
+      .update(registrations)
+      .set({ status: "active", updatedAt: when })
+      .where(
+        and(
+          sql`${registrations.number} in (select value from json_each(${numbers}))`,
+          ne(registrations.status, "active"),
+          // Qualified by hand: inside the subquery, a bare column would name the alias's.
+          sql`not exists (select 1 from registrations o where o.app_id = "registrations"."app_id"
+                and o.number != "registrations"."number" and o.status = 'active')`,
+        ),
+      ),
+    db
+      .update(publicRecords)
+      .set({ status: "active", updateRecordTime: beijingDateTime(at), version: sql`${publicRecords.version} + 1` })
+      .where(sql`${publicRecords.serviceLicence} in (select value from json_each(${numbers}))`),
+    db.insert(events).select(
+      sql`select null, e.value ->> 'id', e.value ->> 'accountId', e.value ->> 'type', e.value ->> 'data', ${when},
+        ${initialDispatch(sql`e.value ->> 'accountId'`, when)}
+      from json_each(${JSON.stringify(rows)}) e`,
+    ),
+  ];
 }

@@ -20,6 +20,7 @@ export const EventSchema = z
         "`filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the " +
         "filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), " +
         "`registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, " +
+        "`registration.reinstated` (the bureau brought an ended registration back), " +
         "`app.deadline_reminder`, `app.delisted`, `app.relisted`",
     }),
     createdAt: z.string(),

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { type FilingRequest, reasonFieldProblems } from "../domain/filing-request";
 import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
+import { problem } from "../domain/problems";
 import {
   type BureauNumberRefusal,
   judgeBureauNumber,
@@ -10,12 +11,19 @@ import {
   type ParsedServiceNumber,
   parseRegistrationNumber,
 } from "../domain/registration-number";
+import {
+  type EndedRegistrationStatus,
+  judgeSyncChange,
+  REGISTRATION_STATUSES,
+  type SyncOutcome,
+} from "../domain/registration-state";
+import { textSchema } from "../domain/text";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { forgetNumbers } from "../lib/lookup-cache";
 import { declareKeyRoutes, jsonBody, jsonContent, ok } from "../lib/router";
 import { requireJsonBody } from "../lib/validation";
-import { audit } from "../repositories/audit";
+import { type AuditedChange, audit, auditMany } from "../repositories/audit";
 import {
   type FilingRow,
   filingRecipients,
@@ -32,13 +40,16 @@ import {
   findRegistration,
   type NumberToIssue,
   newRegistrationStatements,
+  readSyncFacts,
   registrationsToEnd,
+  reinstateStatements,
 } from "../repositories/registrations";
 import type { AppEnv } from "../types";
 import { handOn } from "../webhooks/outbox";
 import { lifecycleConflict, moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
 import { ApproveBodySchema, RevokeBodySchema } from "./review.schemas";
+import { OffsetDateTime } from "./shared.schemas";
 import { staffFiling, staffRoutes } from "./staff";
 
 /**
@@ -301,5 +312,149 @@ regulatorRoutes.openapi(
     handOn(c.env, db, c.executionCtx);
     forgetNumbers([registration.number]);
     return c.json({ number: registration.number, appId: registration.appId, status: "revoked", reasons }, 200);
+  },
+);
+
+/** How many changes one sync call may carry: one batch per chunk keeps each statement and batch small. */
+const SYNC_MAX = 1000;
+const SYNC_CHUNK = 200;
+
+const SyncBodySchema = z
+  .strictObject({
+    changes: z
+      .array(
+        z.strictObject({
+          number: z.string().min(1).max(80).openapi({ example: "粤B2-20090059-1626X" }),
+          status: z.enum(REGISTRATION_STATUSES),
+          reason: textSchema({ max: 500, multiline: true }).optional(),
+          at: OffsetDateTime.openapi({ description: "When the bureau made the change (RFC 3339 with an offset)" }),
+        }),
+      )
+      .min(1)
+      .max(SYNC_MAX),
+  })
+  .openapi("RegistrationSync");
+
+const SyncResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        number: z.string().openapi({ description: "As sent" }),
+        outcome: z.enum(["applied", "unchanged", "unknown_number", "refused"]),
+        code: z
+          .enum(["INVALID_TRANSITION", "REGISTRATION_EXISTS", "REGISTRATION_NUMBER_INVALID"])
+          .optional()
+          .openapi({ description: "Why a change was refused" }),
+      }),
+    ),
+  })
+  .openapi("RegistrationSyncResult");
+
+type SyncChange = { number: string; status: (typeof REGISTRATION_STATUSES)[number]; reason?: string; at: string };
+type SyncResult = z.infer<typeof SyncResultSchema>["results"][number];
+
+/**
+ * One chunk of a sync: read the registrations, judge each change, and apply the ones that move in one audited batch
+ * (a fresh read on every attempt, so a change that raced another writer is judged again).
+ */
+async function applySyncChunk(
+  c: Context<AppEnv>,
+  chunk: { change: SyncChange; normalized: string }[],
+): Promise<SyncOutcome[]> {
+  const db = c.get("db");
+  const actor = c.get("principal").accountId;
+  let outcomes: SyncOutcome[] = [];
+  await auditMany(db, async () => {
+    const facts = await readSyncFacts(
+      db,
+      chunk.map((x) => x.normalized),
+    );
+    outcomes = chunk.map((x) => judgeSyncChange(facts.get(x.normalized), x.change.status));
+    const now = new Date();
+    const entries: AuditedChange[] = [];
+    const ending = new Map<EndedRegistrationStatus, NonNullable<ReturnType<typeof facts.get>>[]>();
+    const reinstating: NonNullable<ReturnType<typeof facts.get>>[] = [];
+    chunk.forEach((x, i) => {
+      const outcome = outcomes[i];
+      const registration = facts.get(x.normalized);
+      if (outcome?.outcome !== "applied" || !registration) return;
+      const status = outcome.move === "end" ? outcome.status : "active";
+      if (outcome.move === "end") ending.set(outcome.status, [...(ending.get(outcome.status) ?? []), registration]);
+      else reinstating.push(registration);
+      entries.push({
+        subject: `registration:${registration.number}`,
+        action: outcome.move === "end" ? `registration.${outcome.status}` : "registration.reinstated",
+        actor,
+        at: now.toISOString(),
+        data: {
+          source: "bureau_sync",
+          from: registration.status,
+          to: status,
+          bureauAt: x.change.at,
+          reason: x.change.reason ?? null,
+        },
+      });
+    });
+    if (entries.length === 0) return null;
+    const statements = [
+      ...[...ending].flatMap(([status, ended]) =>
+        endRegistrationStatements(db, { ended, status, at: now, extraRecipients: [] }),
+      ),
+      ...reinstateStatements(db, reinstating, now),
+    ];
+    return { entries, statements };
+  });
+  return outcomes;
+}
+
+regulatorRoutes.openapi(
+  route.post("/registrations/sync", {
+    summary: "Apply changes the bureau made outside this platform (≤ 1,000 a call)",
+    operationId: "syncRegistrations",
+    description:
+      "For each registration named: `cancelled`, `revoked` or `access_removed` ends an active one with the same " +
+      "effects as inside beian (public record, delisting with the matching reason, events, audit); `active` brings " +
+      "an ended one back when its app holds no other. Each change answers on its own (`applied`, `unchanged`, " +
+      "`unknown_number`, `refused` with a code): one that cannot apply blocks no other, and replaying a sync " +
+      "changes nothing.",
+    middleware: [requireJsonBody()],
+    request: { body: jsonBody(SyncBodySchema) },
+    ok: ok(200, "What became of each change, in order", SyncResultSchema),
+    errors: [403],
+  }),
+  async (c) => {
+    const { changes } = c.req.valid("json");
+    // A number named twice could answer two ways; the whole call is refused instead (422, every repeat named).
+    const normalized = changes.map((ch) => parseRegistrationNumber(ch.number)?.normalized);
+    const firstAt = new Map<string, number>();
+    const repeats = normalized.flatMap((n, i) => {
+      if (n === undefined) return [];
+      if (firstAt.has(n)) return [problem(`changes[${i}].number`, "DUPLICATE")];
+      firstAt.set(n, i);
+      return [];
+    });
+    if (repeats.length > 0) throw validationFailed(repeats);
+
+    const results: SyncResult[] = changes.map((ch, i) =>
+      normalized[i] === undefined
+        ? { number: ch.number, outcome: "refused", code: "REGISTRATION_NUMBER_INVALID" }
+        : { number: ch.number, outcome: "unchanged" },
+    );
+    const valid = changes.flatMap((change, i) => {
+      const n = normalized[i];
+      return n === undefined ? [] : [{ change, normalized: n, index: i }];
+    });
+    for (let start = 0; start < valid.length; start += SYNC_CHUNK) {
+      const chunk = valid.slice(start, start + SYNC_CHUNK);
+      const outcomes = await applySyncChunk(c, chunk);
+      chunk.forEach((x, i) => {
+        const o = outcomes[i];
+        if (!o) return;
+        results[x.index] = { number: x.change.number, outcome: o.outcome, ...("code" in o ? { code: o.code } : {}) };
+      });
+    }
+    handOn(c.env, c.get("db"), c.executionCtx);
+    forgetNumbers(valid.map((x) => x.normalized));
+    return c.json({ results }, 200);
   },
 );

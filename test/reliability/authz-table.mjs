@@ -159,6 +159,7 @@ export const AUTHZ_TABLE = [
   { method: "POST", path: "/v1/regulator/filings/{id}/reject", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/filings/{id}/approve", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/registrations/{number}/revoke", who: only(["regulator"]) },
+  { method: "POST", path: "/v1/regulator/registrations/sync", who: only(["regulator"]) },
 
   // Events and webhooks: any account, its own (docs/rules.md#permissions).
   { method: "GET", path: "/v1/events", who: anyAccount() },

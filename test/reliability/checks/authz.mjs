@@ -187,6 +187,11 @@ function probes(f) {
       path: `/v1/regulator/registrations/${enc(f.number)}/revoke`,
       body: {},
     },
+    // Reports the status the registration has: allowed callers get 200 "unchanged" and nothing moves.
+    "POST /v1/regulator/registrations/sync": {
+      path: "/v1/regulator/registrations/sync",
+      body: { changes: [{ number: f.number, status: "active", at: "2026-01-01T00:00:00+08:00" }] },
+    },
 
     "GET /v1/events": { path: "/v1/events" },
     "PUT /v1/webhook": { path: "/v1/webhook", method: "PUT", body: { url: "http://127.0.0.1:9/hook" } },

@@ -482,6 +482,9 @@ async function setUp(url, log) {
     "POST /v1/regulator/filings/{id}/reject": () => reasons,
     "POST /v1/regulator/registrations/{number}/revoke": () => reasons,
     "POST /v1/regulator/filings/{id}/approve": () => ({ registrationNumber: "粤ICP备2026000001号-9X" }),
+    "POST /v1/regulator/registrations/sync": () => ({
+      changes: [{ number: numbers[0], status: "active", at: "2026-01-01T00:00:00+08:00" }],
+    }),
   };
   log(`fixtures: ${appIds.length} apps, ${filings.length} filings, ${numbers.length} registrations`);
   return {
