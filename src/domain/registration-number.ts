@@ -442,6 +442,17 @@ export type BureauNumberRefusal =
 const refused = (reason: string): BureauNumberRefusal => ({ code: "REGISTRATION_NUMBER_INVALID", reason });
 
 /**
+ * For a `change` or `cancel` approval the bureau may name the number, but only the one the filing concerns: the
+ * app's active registration keeps its number through a change and ends with it (docs/rules.md#bureau-numbers).
+ */
+export function judgeNumberOfExisting(
+  parsed: ParsedServiceNumber,
+  registrationNumber: string,
+): BureauNumberRefusal | null {
+  return parsed.normalized === registrationNumber ? null : refused(`this filing concerns ${registrationNumber}`);
+}
+
+/**
  * Why a bureau-issued service number does not fit the organizer it is issued to, or null when it does
  * (docs/rules.md#bureau-numbers): a mini program's number (`X`), in the organizer's province, under one of the
  * organizer's main licences (or, for an organizer holding none, a main licence no other organizer holds), with a

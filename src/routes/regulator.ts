@@ -7,6 +7,7 @@ import { problem } from "../domain/problems";
 import {
   type BureauNumberRefusal,
   judgeBureauNumber,
+  judgeNumberOfExisting,
   MAX_SEQUENCE,
   type ParsedServiceNumber,
   parseRegistrationNumber,
@@ -232,12 +233,8 @@ async function approvalEffects(
   }
   const registration = await activeRegistrationOfApp(db, filing.appId);
   if (!registration) throw new ApiError("REGISTRATION_REQUIRED", "The app's registration is no longer active");
-  if (bureauNumber && bureauNumber.normalized !== registration.number) {
-    throw numberRefused({
-      code: "REGISTRATION_NUMBER_INVALID",
-      reason: `this filing concerns ${registration.number}`,
-    });
-  }
+  const refusal = bureauNumber ? judgeNumberOfExisting(bureauNumber, registration.number) : null;
+  if (refusal !== null) throw numberRefused(refusal);
   if (request.type !== "cancel") {
     const statements = await changeRegistrationStatements(db, vault, {
       filing,

@@ -9,6 +9,7 @@ import {
   formatRegistrationNumber,
   formatServiceNumber,
   judgeBureauNumber,
+  judgeNumberOfExisting,
   MAX_NUMBER_INPUT_LENGTH,
   MAX_ORGANIZER_SEQUENCE,
   MAX_SEQUENCE,
@@ -949,5 +950,24 @@ describe("property: every number the allocator can issue parses back to what was
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("judgeNumberOfExisting: the number a change or cancel approval may name", () => {
+  const number = "粤ICP备2024012345号-1X";
+  const parse = (s: string) => {
+    const parsed = parseRegistrationNumber(s, 2026);
+    if (!parsed) throw new Error(`does not parse: ${s}`);
+    return parsed;
+  };
+  it("the registration's own number, in any spelling, passes", () => {
+    expect(judgeNumberOfExisting(parse(number), number)).toBeNull();
+    expect(judgeNumberOfExisting(parse("粤ｉｃｐ备2024012345号－1x"), number)).toBeNull();
+  });
+  it("any other number is refused, naming the one the filing concerns", () => {
+    expect(judgeNumberOfExisting(parse("粤ICP备2024012345号-2X"), number)).toEqual({
+      code: "REGISTRATION_NUMBER_INVALID",
+      reason: `this filing concerns ${number}`,
+    });
   });
 });
