@@ -271,6 +271,7 @@ export class ErrorsFile {
     this.path = path;
     this.kind = kind;
     this.rows = 0;
+    this.pending = [];
     const keep = keepBytes > 0 && existsSync(path) ? Math.min(keepBytes, statSync(path).size) : 0;
     this.fd = openSync(path, keep > 0 ? "r+" : "w");
     ftruncateSync(this.fd, keep);
@@ -281,16 +282,25 @@ export class ErrorsFile {
     const text = stringify(records);
     this.at += writeSync(this.fd, text, this.at);
   }
-  /** Sets a row aside with every problem the service (or the reader) found in it. */
+  /**
+   * Sets a row aside with every problem the service (or the reader) found in it. A batch's rows may be refused over
+   * several answers (the request's shape first, then the facts in the database): `flush` writes them in file order.
+   */
   reject(r, problems) {
     this.rows++;
-    this.write(problems.map((p) => [r.row, columnOfPath(this.kind, p.path), p.path, p.code, p.message]));
+    this.pending.push(...problems.map((p) => [r.row, columnOfPath(this.kind, p.path), p.path, p.code, p.message]));
+  }
+  flush() {
+    if (this.pending.length === 0) return;
+    this.write(this.pending.sort((a, b) => a[0] - b[0]));
+    this.pending = [];
   }
   get bytes() {
     return fstatSync(this.fd).size;
   }
   /** Closes it, removing it when it holds no rejected row at all. */
   close() {
+    this.flush();
     const empty = this.bytes <= stringify([ERROR_COLUMNS]).length;
     closeSync(this.fd);
     if (empty) rmSync(this.path, { force: true });
@@ -405,6 +415,7 @@ export async function importFile({
       const last = batch[batch.length - 1];
       rowsThisRun += batch.length;
       position = { rows: last.ordinal, bytes: last.bytes };
+      errors.flush();
       counts.rejected = checkpoint.counts.rejected + errors.rows;
       writeCheckpoint(checkpointPath, {
         ...checkpoint,

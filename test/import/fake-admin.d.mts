@@ -9,4 +9,5 @@ export type FakeAdmin = {
 export function startFakeAdmin(opts?: {
   key?: string;
   fault?: (call: number) => { status: number; retryAfter?: number | string } | undefined;
+  afterStore?: (store: Map<string, string>) => void;
 }): Promise<FakeAdmin>;

@@ -36,9 +36,10 @@ function problemsOf(r, i) {
 
 /**
  * Starts the fake on a free port. `fault(n)` may answer the n-th call (from 1) with `{ status, retryAfter }`
- * instead. Resolves with `{ url, key, store, calls, rowsReceived, close }`: `store` maps number → row.
+ * instead; `afterStore(store)` runs once a call's rows are stored, before the answer goes out (a test kills the
+ * client there: the rows are in, the client never learns it). Resolves with `{ url, key, store, calls, rowsReceived, close }`: `store` maps number → row.
  */
-export async function startFakeAdmin({ key = "bk_fake_admin", fault = () => undefined } = {}) {
+export async function startFakeAdmin({ key = "bk_fake_admin", fault = () => undefined, afterStore } = {}) {
   const store = new Map();
   const state = { calls: 0, rowsReceived: 0 };
   const server = createServer(async (req, res) => {
@@ -89,6 +90,7 @@ export async function startFakeAdmin({ key = "bk_fake_admin", fault = () => unde
       else counts.updated++;
       store.set(r.number, json);
     }
+    afterStore?.(store);
     return answer(200, counts);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
