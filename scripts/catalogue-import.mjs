@@ -373,45 +373,57 @@ export async function importFile({
     onProgress?.({ ...position, rowsThisRun, totalBytes: size, seconds: (Date.now() - started) / 1000, note });
   progress();
 
+  /**
+   * Sends `rows` until the service has taken all it accepts: rows a 422 names are set aside and the rest sent again;
+   * a 413 (the call's body over the service's limit) splits them in two.
+   */
+  const deliver = async (rows) => {
+    let pending = rows;
+    while (pending.length > 0) {
+      const res = await send(
+        endpoint,
+        key,
+        { [spec.list]: pending.map((p) => p.value) },
+        {
+          fetch,
+          retries,
+          sleep,
+          onRetry: ({ status, reason, ms }) =>
+            progress(`retrying in ${(ms / 1000).toFixed(1)} s (${status || reason})`),
+        },
+      );
+      if (res.status === 200) {
+        counts.imported += res.body?.imported ?? 0;
+        counts.updated += res.body?.updated ?? 0;
+        counts.unchanged += res.body?.unchanged ?? 0;
+        return;
+      }
+      if (res.status === 413 && pending.length > 1) {
+        const half = Math.ceil(pending.length / 2);
+        await deliver(pending.slice(0, half));
+        await deliver(pending.slice(half));
+        return;
+      }
+      if (res.status === 422) {
+        const { byIndex, other } = rowProblems(spec.list, res.body?.errors);
+        if (other.length > 0 || byIndex.size === 0) {
+          throw new ImportError(`the service refused a batch as a whole: ${describe(res)}`);
+        }
+        for (const [i, problems] of byIndex) if (pending[i]) errors.reject(pending[i], problems);
+        pending = pending.filter((_, i) => !byIndex.has(i));
+        continue;
+      }
+      if (res.status === 404) {
+        throw new ImportError(`${endpoint} answered 404: this service has no ${kind} import route`);
+      }
+      throw new ImportError(`${endpoint} answered ${res.status || res.reason}: ${describe(res)}`);
+    }
+  };
+
   try {
     for await (const batch of batchesOf(readRows(kind, file, { format: fmt, skip: checkpoint.rows }), batchSize)) {
       for (const r of batch.filter((b) => b.problem)) errors.reject(r, [r.problem]);
-      let pending = batch.filter((b) => b.value !== undefined);
-      while (pending.length > 0) {
-        const res = await send(
-          endpoint,
-          key,
-          { [spec.list]: pending.map((p) => p.value) },
-          {
-            fetch,
-            retries,
-            sleep,
-            onRetry: ({ status, reason, ms }) =>
-              progress(`retrying in ${(ms / 1000).toFixed(1)} s (${status || reason})`),
-          },
-        );
-        if (res.status === 200) {
-          counts.imported += res.body?.imported ?? 0;
-          counts.updated += res.body?.updated ?? 0;
-          counts.unchanged += res.body?.unchanged ?? 0;
-          break;
-        }
-        if (res.status === 422) {
-          const { byIndex, other } = rowProblems(spec.list, res.body?.errors);
-          if (other.length > 0 || byIndex.size === 0) {
-            throw new ImportError(`the service refused a batch as a whole: ${describe(res)}`);
-          }
-          for (const [i, problems] of [...byIndex].sort(([a], [b]) => a - b)) {
-            if (pending[i]) errors.reject(pending[i], problems);
-          }
-          pending = pending.filter((_, i) => !byIndex.has(i));
-          continue;
-        }
-        if (res.status === 404) {
-          throw new ImportError(`${endpoint} answered 404: this service has no ${kind} import route`);
-        }
-        throw new ImportError(`${endpoint} answered ${res.status || res.reason}: ${describe(res)}`);
-      }
+      await deliver(batch.filter((b) => b.value !== undefined));
       const last = batch[batch.length - 1];
       rowsThisRun += batch.length;
       position = { rows: last.ordinal, bytes: last.bytes };

@@ -1,8 +1,8 @@
 // A stand-in for the service's registrations import (`POST /v1/admin/registrations/import`) on 127.0.0.1, for
 // testing `npm run import` before and apart from the real route: the same contract (≤ 1,000 rows a call, all or
 // nothing, every problem a 422 entry at `registrations[i].…`, idempotent by number, `{imported, updated,
-// unchanged}`), a few of the real rules (docs/rules.md#identifiers, #numbers), and faults on demand: 429 with
-// Retry-After and 503.
+// unchanged}`), the service's 256 KiB limit on a body, a few of the real rules (docs/rules.md#identifiers,
+// #numbers), and faults on demand: 429 with Retry-After and 503.
 import { createServer } from "node:http";
 import { checkCertificate } from "../../src/domain/identifiers.ts";
 
@@ -49,12 +49,15 @@ export async function startFakeAdmin({ key = "bk_fake_admin", fault = () => unde
     };
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const bytes = Buffer.concat(chunks);
+    const text = bytes.toString("utf8");
     if (req.method !== "POST" || req.url !== "/v1/admin/registrations/import") {
       return answer(404, { code: "NOT_FOUND", status: 404 });
     }
     if (req.headers.authorization !== `Bearer ${key}`) return answer(401, { code: "UNAUTHORIZED", status: 401 });
     state.calls++;
+    // The service's limit on a JSON body (docs/decisions.md, "Requests and errors").
+    if (bytes.length > 256 * 1024) return answer(413, { code: "PAYLOAD_TOO_LARGE", status: 413 });
     const f = fault(state.calls);
     if (f) {
       const headers = f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : {};

@@ -4,7 +4,7 @@
 //     run killed (SIGKILL) halfway and resumed with --resume, which must end with every valid row exactly once and
 //     each bad row named once in <file>.errors.csv.
 //  2. apps, against the service itself (wrangler dev on private state and its own port): the same kill and resume,
-//     counted in D1.
+//     counted in D1; then the same file again in one run, every row an update.
 // Quick sizes (CI): 20,000 registrations and 5,000 apps. --full: 100,000 of each. Exits 1 when an expectation fails.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -161,6 +161,16 @@ function freePort() {
     expect("resumed: each bad row named, in file order", sameList(rejectedRows(file), spoiled), true);
     expect("resumed: errors file lines written twice", linesTwice(file), 0);
     console.log(`   resumed run: ${rowsPerSecond(resumed.out)} rows/s`);
+
+    // The same file again, in one run: every row an update, none added.
+    const again = await startImport(args).done;
+    console.log(again.out.trim().replace(/^/gm, "   | "));
+    const after = new DatabaseSync(d1File(state), { readOnly: true });
+    const { m } = after.prepare("SELECT count(*) AS m FROM apps WHERE app_id LIKE 'wx5a3c%'").get();
+    after.close();
+    expect("again: apps in D1", m, APPS - BAD);
+    expect("again: updated", /([\d,]+) updated/.exec(again.out)?.[1], (APPS - BAD).toLocaleString("en"));
+    console.log(`   again, one run: ${rowsPerSecond(again.out)} rows/s`);
   } finally {
     await service.stop();
   }
