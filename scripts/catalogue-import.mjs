@@ -373,9 +373,11 @@ export async function importFile({
     onProgress?.({ ...position, rowsThisRun, totalBytes: size, seconds: (Date.now() - started) / 1000, note });
   progress();
 
+  // Rows a call carries: the batch, until a 413 (the body over the service's limit) halves it for the rest of the run.
+  let callRows = batchSize;
   /**
    * Sends `rows` until the service has taken all it accepts: rows a 422 names are set aside and the rest sent again;
-   * a 413 (the call's body over the service's limit) splits them in two.
+   * a 413 splits them in two.
    */
   const deliver = async (rows) => {
     let pending = rows;
@@ -399,9 +401,8 @@ export async function importFile({
         return;
       }
       if (res.status === 413 && pending.length > 1) {
-        const half = Math.ceil(pending.length / 2);
-        await deliver(pending.slice(0, half));
-        await deliver(pending.slice(half));
+        callRows = Math.ceil(pending.length / 2);
+        await deliverAll(pending);
         return;
       }
       if (res.status === 422) {
@@ -420,10 +421,19 @@ export async function importFile({
     }
   };
 
+  /** `rows` in calls of `callRows` (which a 413 on the way may lower). */
+  const deliverAll = async (rows) => {
+    for (let i = 0; i < rows.length; ) {
+      const part = rows.slice(i, i + callRows);
+      await deliver(part);
+      i += part.length;
+    }
+  };
+
   try {
     for await (const batch of batchesOf(readRows(kind, file, { format: fmt, skip: checkpoint.rows }), batchSize)) {
       for (const r of batch.filter((b) => b.problem)) errors.reject(r, [r.problem]);
-      await deliver(batch.filter((b) => b.value !== undefined));
+      await deliverAll(batch.filter((b) => b.value !== undefined));
       const last = batch[batch.length - 1];
       rowsThisRun += batch.length;
       position = { rows: last.ordinal, bytes: last.bytes };

@@ -8,7 +8,7 @@ import { ImportError, importFile } from "./catalogue-import.mjs";
 import { readDevVars } from "./lib.mjs";
 
 const usage = `usage: npm run import -- <apps|registrations> <file.csv|file.jsonl> [options]
-  --url <url>       the service (default http://127.0.0.1:8787, or BEIAN_URL)
+  --url <url>       the service (default BEIAN_URL, or http://localhost:8787)
   --key <key>       an admin key (default BEIAN_ADMIN_KEY, or the development bootstrap key of .dev.vars)
   --resume          continue from <file>.checkpoint.json after an interrupted run
   --format <f>      csv or jsonl (default: from the file's extension)
@@ -17,7 +17,7 @@ const usage = `usage: npm run import -- <apps|registrations> <file.csv|file.json
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    url: { type: "string", default: process.env.BEIAN_URL ?? "http://127.0.0.1:8787" },
+    url: { type: "string", default: process.env.BEIAN_URL ?? "http://localhost:8787" },
     key: { type: "string" },
     resume: { type: "boolean", default: false },
     format: { type: "string" },
@@ -75,6 +75,13 @@ if (process.stderr.isTTY) {
     console.error(`${pct}% | ${fmt(p.rows)} rows | ${fmt(rate(p))} rows/s ${p.note}`.trimEnd());
   };
 }
+
+// Ctrl-C: every acknowledged batch is in the checkpoint already; only the terminal needs putting back.
+process.once("SIGINT", () => {
+  stopBar();
+  console.error(`\ninterrupted: run the same command with --resume to continue`);
+  process.exit(130);
+});
 
 try {
   const r = await importFile({
