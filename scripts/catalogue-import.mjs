@@ -125,16 +125,15 @@ export async function* readRows(kind, file, { format = formatOf(file), skip = 0 
     );
     let names;
     let ordinal = 0;
-    let row = 1;
     for await (const { record, info } of parser) {
       if (!names) {
         names = checkHeader(kind, record);
         continue;
       }
       ordinal++;
-      row++;
       if (ordinal <= skip) continue;
-      const at = { row, ordinal, bytes: info.bytes };
+      // A spreadsheet shows blank lines as rows (and a cell's line breaks inside its row).
+      const at = { row: 1 + ordinal + info.empty_lines, ordinal, bytes: info.bytes };
       if (record.length !== names.length) {
         yield {
           ...at,

@@ -77,17 +77,17 @@ describe("columns", () => {
 });
 
 describe("reading", () => {
-  it("reads CSV with a BOM, quoted commas and line breaks; numbers rows as a spreadsheet does", async () => {
+  it("reads CSV with a BOM, quoted commas and line breaks, a blank line; numbers rows as a spreadsheet", async () => {
     const file = join(dir(), "apps.csv");
     writeFileSync(
       file,
-      '\uFEFFappId,name,ownerAccountId,listingStatus\r\nwx1,"a, b",acc,unlisted\r\nwx2,"two\nlines",acc,unlisted\r\nwx3,short\r\n',
+      '\uFEFFappId,name,ownerAccountId,listingStatus\r\nwx1,"a, b",acc,unlisted\r\nwx2,"two\nlines",acc,unlisted\r\n\r\nwx3,short\r\n',
     );
     const rows = await collect(readRows("apps", file));
     expect(rows.map((r) => [r.row, r.ordinal, r.value?.name ?? r.problem?.code])).toEqual([
       [2, 1, "a, b"],
       [3, 2, "two\nlines"],
-      [4, 3, "INVALID_ROW"],
+      [5, 3, "INVALID_ROW"],
     ]);
     expect(rows.at(-1)?.bytes).toBe(byteLength(file));
     expect((await collect(readRows("apps", file, { skip: 2 }))).map((r) => r.ordinal)).toEqual([3]);
