@@ -32,13 +32,17 @@ export default defineConfig(async () => {
             // Real webhook receivers on loopback (test/webhooks/receivers.global.mjs).
             globalSetup: ["./test/webhooks/receivers.global.mjs"],
             include: ["test/**/*.test.ts"],
-            exclude: ["test/build/**"],
+            exclude: ["test/build/**", "test/scripts/**"],
           },
         },
         {
           // The build, in Node, as scripts/ run it: the full zod and zod-to-openapi (the OpenAPI document is
           // generated with them), and the bundle check.
           test: { name: "build", environment: "node", include: ["test/build/**/*.test.ts"] },
+        },
+        {
+          // The command-line tools in scripts/ (the catalogue import), in Node as `npm run …` runs them.
+          test: { name: "scripts", environment: "node", include: ["test/scripts/**/*.test.ts"] },
         },
         {
           // The typed client (client/) against a fake fetch; `npm run client:test` adds its runs against the service.

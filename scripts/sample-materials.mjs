@@ -1,8 +1,9 @@
 // Sample attachments for trying the API by hand (README's walk-through): samples/licence.png, samples/id-card.png
 // (1280 × 720, as a card photo must be) and samples/commitment.pdf. `npm start` writes them; `npm run samples`
-// writes them alone.
+// writes them alone; `npm run samples -- catalogue <n>` writes a catalogue to import instead (scripts/sample-catalogue.mjs).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { root } from "./lib.mjs";
 import { pdf, png } from "./material-files.mjs";
 
@@ -18,5 +19,25 @@ export function writeSampleMaterials(dir = samplesDir) {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  console.log(`Wrote licence.png, id-card.png and commitment.pdf to ${writeSampleMaterials()}`);
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      bad: { type: "string", default: "0" },
+      jsonl: { type: "boolean", default: false },
+      owner: { type: "string", default: "acc_demo_developer" },
+    },
+  });
+  if (positionals[0] === "catalogue") {
+    const n = Number(positionals[1] ?? 1000);
+    const bad = Number(values.bad);
+    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(bad) || bad < 0 || bad > n) {
+      console.error("usage: npm run samples -- catalogue <rows> [--bad <rows>] [--jsonl] [--owner <accountId>]");
+      process.exit(1);
+    }
+    const { writeSampleCatalogue } = await import("./sample-catalogue.mjs");
+    const files = writeSampleCatalogue(samplesDir, n, { bad, jsonl: values.jsonl, owner: values.owner });
+    console.log(`Wrote ${files.join(" and ")} (${n} rows each, ${bad} of them spoiled)`);
+  } else {
+    console.log(`Wrote licence.png, id-card.png and commitment.pdf to ${writeSampleMaterials()}`);
+  }
 }
