@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { FILING_STATUSES, FILING_TYPES, IN_FLIGHT } from "../domain/filing-state";
-import { REGISTRATION_STATUSES } from "../domain/registration-state";
+import { REGISTRATION_SOURCES, REGISTRATION_STATUSES } from "../domain/registration-state";
 import { sqlLiteralList } from "./sql";
 
 /**
@@ -177,13 +177,15 @@ export const registrations = sqliteTable(
   "registrations",
   {
     number: text("number").primaryKey(),
-    appId: text("app_id")
-      .notNull()
-      .references(() => apps.appId),
+    /** Null for a registration imported without its app (docs/rules.md#registration-import). */
+    appId: text("app_id").references(() => apps.appId),
     organizerId: text("organizer_id")
       .notNull()
       .references(() => organizers.id),
-    filingId: text("filing_id").notNull(),
+    /** The filing last approved for it; null for an imported registration no filing has changed yet. */
+    filingId: text("filing_id"),
+    /** `beian` issued the number itself; `imported` came with the platform's catalogue (docs/rules.md#registration-import). */
+    source: text("source", { enum: REGISTRATION_SOURCES }).notNull().default("beian"),
     status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
     serviceName: text("service_name").notNull(),
     /** NFKC, trimmed, case-folded service name, for SERVICE_NAME_TAKEN. */
@@ -212,7 +214,8 @@ export const registrationVersions = sqliteTable(
   {
     number: text("number").notNull(),
     version: integer("version").notNull(),
-    filingId: text("filing_id").notNull(),
+    /** Null for the version an import wrote. */
+    filingId: text("filing_id"),
     serviceName: text("service_name").notNull(),
     approvedAt: text("approved_at").notNull(),
   },

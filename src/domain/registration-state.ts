@@ -8,6 +8,13 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 export type EndedRegistrationStatus = Exclude<RegistrationStatus, "active">;
 
 /**
+ * Where a registration's number comes from: `beian` issued it (allocated, or the bureau's number on an approval
+ * here), or it was `imported` with the platform's catalogue (docs/rules.md#registration-import).
+ */
+export const REGISTRATION_SOURCES = ["beian", "imported"] as const;
+export type RegistrationSource = (typeof REGISTRATION_SOURCES)[number];
+
+/**
  * What the end of a registration does to its app (docs/rules.md#apps): the app is delisted with this reason, and its
  * owner is told with this event.
  */

@@ -304,6 +304,10 @@ const FIELDS: Record<FieldCode, FieldText> = {
     suggest: { en: "Compress the image or scan at a lower resolution", zh: "请压缩图片或降低扫描分辨率" },
   },
   UNKNOWN_ACCOUNT: { message: { en: "No such account", zh: "账号不存在" } },
+  UNKNOWN_APP: {
+    message: { en: "No such app", zh: "小程序不存在" },
+    suggest: { en: "Import the app first, or leave appId out", zh: "请先导入该小程序，或不填 appId" },
+  },
   NOT_A_PROVIDER: {
     message: { en: "Grants are for provider accounts", zh: "只能授权给服务商账号" },
   },

@@ -14,8 +14,9 @@ export function createRouter() {
 /**
  * A sub-app for key holders (docs/rules.md#roles): the body's transport checks (413, 415, 400), then the API key
  * (401), then the role (403; any role when none is named). Public sub-apps use `createRouter` and check no key.
+ * `maxBytes` raises the JSON body limit for a sub-app whose bodies are larger (docs/rules.md#limits).
  */
-export function createKeyHolderRouter(roles: Role[] = [], opts: { multipart?: boolean } = {}) {
+export function createKeyHolderRouter(roles: Role[] = [], opts: { multipart?: boolean; maxBytes?: number } = {}) {
   const router = createRouter();
   router.use("*", jsonBodyGuard(opts), authenticate());
   if (roles.length > 0) router.use("*", requireRole(...roles));

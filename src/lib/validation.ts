@@ -13,6 +13,12 @@ export function validationHook(result: { success: boolean; error?: z.ZodError; d
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * The admin routes' limit: a catalogue import call carries up to 1,000 rows, and 1,000 registrations are about
+ * 300 KB (docs/rules.md#limits).
+ */
+export const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
+
 function hasBody(c: Context): boolean {
   const length = c.req.header("content-length");
   if (length !== undefined) return Number(length) > 0;
@@ -64,7 +70,8 @@ export async function readBodyCapped(request: Request, max: number): Promise<Uin
  * A request without a body passes; routes that need one say so with `requireJsonBody`. Mounted by each sub-app that
  * takes bodies (`createKeyHolderRouter`), before the key is checked.
  */
-export function jsonBodyGuard(opts: { multipart?: boolean } = {}): MiddlewareHandler<AppEnv> {
+export function jsonBodyGuard(opts: { multipart?: boolean; maxBytes?: number } = {}): MiddlewareHandler<AppEnv> {
+  const max = opts.maxBytes ?? MAX_BODY_BYTES;
   return async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS" || !hasBody(c)) {
       return next();
@@ -72,14 +79,13 @@ export function jsonBodyGuard(opts: { multipart?: boolean } = {}): MiddlewareHan
     // A sub-app that takes files reads its multipart bodies itself, under its own limit.
     if (opts.multipart && mediaTypeOf(c.req.header("content-type")) === "multipart/form-data") return next();
     const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES)
-      throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);
+    if (declared > max) throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${max} bytes`);
     if (!isJsonType(c.req.header("content-type"))) {
       throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body with Content-Type: application/json");
     }
     // Read once with a hard cap, then parse.
-    const bytes = await readBodyCapped(c.req.raw, MAX_BODY_BYTES);
-    if (!bytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes`);
+    const bytes = await readBodyCapped(c.req.raw, max);
+    if (!bytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The body may be at most ${max} bytes`);
     let text: string;
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -40,10 +40,8 @@ export async function readFilingStatusFacts(db: Db, appId: string, accountId: st
         number: registrations.number,
         status: registrations.status,
         approvedAt: registrations.approvedAt,
-        // Registrations issued here come from an approved filing; one taken in from the platform's catalogue has none.
-        source: sql<
-          "beian" | "imported"
-        >`case when ${registrations.filingId} is null or ${registrations.filingId} = '' then 'imported' else 'beian' end`,
+        // Issued here, or taken in from the platform's catalogue (docs/rules.md#registration-import).
+        source: registrations.source,
       })
       .from(registrations)
       .where(eq(registrations.appId, appId))

@@ -175,7 +175,8 @@ export async function readPreflightFacts(
     knownOrganizer: organizerRows[0],
     organizerFilings: organizerFilingRows,
     activeRegistrations: Number(activeCountRows[0]?.count ?? 0),
-    serviceNameHolders: nameRows,
+    // A registration imported without its app holds no app's name.
+    serviceNameHolders: nameRows.flatMap((r) => (r.appId === null ? [] : [{ appId: r.appId }])),
     mobileHolders: mobileRows,
     idempotency: idemRows[0],
     materials: materialRows,

@@ -520,7 +520,13 @@ export async function changeRegistrationStatements(
   ];
 }
 
-export type EndedRegistration = { number: string; appId: string; ownerAccountId: string; listed: boolean };
+/** `appId` and `ownerAccountId` are null for a registration imported without its app. */
+export type EndedRegistration = {
+  number: string;
+  appId: string | null;
+  ownerAccountId: string | null;
+  listed: boolean;
+};
 
 /** The registrations a cancellation or revocation ends, with their apps. */
 export async function registrationsToEnd(
@@ -535,7 +541,7 @@ export async function registrationsToEnd(
       listingStatus: apps.listingStatus,
     })
     .from(registrations)
-    .innerJoin(apps, eq(apps.appId, registrations.appId))
+    .leftJoin(apps, eq(apps.appId, registrations.appId))
     .where(
       and(
         "number" in scope ? eq(registrations.number, scope.number) : eq(registrations.organizerId, scope.organizerId),
@@ -567,7 +573,7 @@ export function endRegistrationStatements(
   const at = input.at.toISOString();
   // One JSON parameter per list, however many registrations an organizer holds (D1 binds at most 100).
   const numbers = JSON.stringify(input.ended.map((e) => e.number));
-  const listedApps = input.ended.filter((e) => e.listed).map((e) => e.appId);
+  const listedApps = input.ended.flatMap((e) => (e.listed && e.appId !== null ? [e.appId] : []));
   const statements: Statement[] = [
     db
       .update(registrations)
@@ -607,7 +613,8 @@ export function endRegistrationStatements(
   }
   const rows: { id: string; accountId: string; type: string; data: string }[] = [];
   for (const e of input.ended) {
-    for (const accountId of new Set([e.ownerAccountId, ...input.extraRecipients])) {
+    const owner = e.ownerAccountId === null ? [] : [e.ownerAccountId];
+    for (const accountId of new Set([...owner, ...input.extraRecipients])) {
       rows.push({
         id: newId("evt", input.at.getTime()),
         accountId,
@@ -646,14 +653,14 @@ export async function readSyncFacts(db: Db, numbers: readonly string[]): Promise
   const rows = await db.all<{
     number: string;
     status: RegistrationStatus;
-    app_id: string;
-    owner_account_id: string;
-    listing_status: string;
+    app_id: string | null;
+    owner_account_id: string | null;
+    listing_status: string | null;
     other_active: number;
   }>(sql`select r.number, r.status, r.app_id, a.owner_account_id, a.listing_status,
       exists (select 1 from registrations o where o.app_id = r.app_id and o.number != r.number
               and o.status = 'active') as other_active
-    from registrations r join apps a on a.app_id = r.app_id
+    from registrations r left join apps a on a.app_id = r.app_id
     where r.number in (select value from json_each(${JSON.stringify(numbers)}))`);
   return new Map(
     rows.map((r) => [
@@ -680,12 +687,15 @@ export function reinstateStatements(db: Db, reinstated: readonly EndedRegistrati
   if (reinstated.length === 0) return [];
   const when = at.toISOString();
   const numbers = JSON.stringify(reinstated.map((r) => r.number));
-  const rows = reinstated.map((r) => ({
-    id: newId("evt", at.getTime()),
-    accountId: r.ownerAccountId,
-    type: "registration.reinstated",
-    data: JSON.stringify({ number: r.number, appId: r.appId, status: "active" }),
-  }));
+  // A registration imported without its app has no owner to tell.
+  const rows = reinstated
+    .flatMap((r) => (r.ownerAccountId === null ? [] : [{ ...r, ownerAccountId: r.ownerAccountId }]))
+    .map((r) => ({
+      id: newId("evt", at.getTime()),
+      accountId: r.ownerAccountId,
+      type: "registration.reinstated",
+      data: JSON.stringify({ number: r.number, appId: r.appId, status: "active" }),
+    }));
   return [
     db
       .update(registrations)

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ROLES } from "../domain/roles";
 import { ApiError } from "../lib/errors";
 import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
-import { requireJsonBody } from "../lib/validation";
+import { ADMIN_MAX_BODY_BYTES, requireJsonBody } from "../lib/validation";
 import {
   getAccount,
   getKey,
@@ -17,8 +17,10 @@ import {
 import { audit, verifyAuditChains } from "../repositories/audit";
 import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
 import { adminEnforcementRoutes } from "./admin-enforcement";
+import { adminRegistrationRoutes } from "./admin-registrations";
 
-export const adminRoutes = createKeyHolderRouter(["admin"]);
+// Catalogue imports carry up to 1,000 rows a call: the admin routes take larger bodies (docs/rules.md#limits).
+export const adminRoutes = createKeyHolderRouter(["admin"], { maxBytes: ADMIN_MAX_BODY_BYTES });
 const route = declareKeyRoutes("admin");
 
 adminRoutes.openapi(
@@ -175,3 +177,4 @@ adminRoutes.openapi(
 );
 
 adminRoutes.route("/", adminEnforcementRoutes);
+adminRoutes.route("/", adminRegistrationRoutes);

@@ -272,7 +272,12 @@ regulatorRoutes.openapi(
     ok: ok(
       200,
       "The registration, revoked",
-      z.object({ number: z.string(), appId: z.string(), status: z.string(), reasons: z.array(z.unknown()) }),
+      z.object({
+        number: z.string(),
+        appId: z.string().nullable().openapi({ description: "Null for a registration imported without its app" }),
+        status: z.string(),
+        reasons: z.array(z.unknown()),
+      }),
     ),
     errors: [400, 401, 403, 404, 409, 415, 422],
   }),

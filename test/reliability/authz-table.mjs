@@ -79,6 +79,7 @@ export const AUTHZ_TABLE = [
   { method: "GET", path: "/v1/admin/policies", who: only(["admin"]) },
   { method: "PATCH", path: "/v1/admin/policies/{id}", who: only(["admin"]) },
   { method: "POST", path: "/v1/admin/apps/import", who: only(["admin"]) },
+  { method: "POST", path: "/v1/admin/registrations/import", who: only(["admin"]) },
   { method: "GET", path: "/v1/admin/enforcement/runs", who: only(["admin"]) },
 
   // Apps: developers, each its own (docs/rules.md#permissions); providers file for granted apps but do not manage them

@@ -312,6 +312,7 @@ describe("authentication and roles", () => {
       { method: "DELETE", path: `/v1/admin/accounts/${target.id}/keys/${targetKey.id}` },
       { method: "GET", path: "/v1/admin/audit/verify" },
       { method: "POST", path: "/v1/admin/apps/import", body: { apps: [] } },
+      { method: "POST", path: "/v1/admin/registrations/import", body: { registrations: [] } },
       { method: "GET", path: "/v1/admin/policies" },
       { method: "GET", path: "/v1/admin/enforcement/runs" },
     ];

@@ -141,6 +141,7 @@ function probes(f) {
     "GET /v1/admin/policies": { path: "/v1/admin/policies" },
     "PATCH /v1/admin/policies/{id}": { path: `/v1/admin/policies/${f.policyId}`, method: "PATCH", body: {} },
     "POST /v1/admin/apps/import": { path: "/v1/admin/apps/import", body: { apps: [] } },
+    "POST /v1/admin/registrations/import": { path: "/v1/admin/registrations/import", body: { registrations: [] } },
     "GET /v1/admin/enforcement/runs": { path: "/v1/admin/enforcement/runs" },
 
     "POST /v1/apps": { path: "/v1/apps", body: {} },

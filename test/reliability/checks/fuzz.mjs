@@ -477,6 +477,16 @@ async function setUp(url, log) {
         },
       ],
     }),
+    "POST /v1/admin/registrations/import": () => ({
+      registrations: [
+        {
+          number: `粤ICP备${2023000000 + Math.floor(Math.random() * 900000)}号-1X`,
+          organizer: { nature: "enterprise", name: "模糊测试导入有限公司" },
+          service: { name: "模糊测试导入" },
+          approvedAt: "2023-05-01T10:00:00+08:00",
+        },
+      ],
+    }),
     "PUT /v1/webhook": () => ({ url: "http://127.0.0.1:9/hook" }),
     "POST /v1/review/filings/{id}/reject": () => reasons,
     "POST /v1/regulator/filings/{id}/reject": () => reasons,
