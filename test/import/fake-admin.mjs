@@ -1,8 +1,8 @@
 // A stand-in for the service's registrations import (`POST /v1/admin/registrations/import`) on 127.0.0.1, for
-// testing `npm run import` before and apart from the real route: the same contract (≤ 1,000 rows a call, all or
-// nothing, every problem a 422 entry at `registrations[i].…`, idempotent by number, `{imported, updated,
-// unchanged}`), the service's 256 KiB limit on a body, a few of the real rules (docs/rules.md#identifiers,
-// #numbers), and faults on demand: 429 with Retry-After and 503.
+// testing `npm run import` apart from the real route: the same contract (≤ 1,000 rows a call, all or nothing,
+// every problem a 422 entry at `registrations[i].…`, idempotent by number, `{imported, updated, unchanged}`), a
+// 256 KiB limit on a body (smaller than the service's 1 MiB on admin routes), a few of the real rules
+// (docs/rules.md#identifiers, #numbers), and faults on demand: 429 with Retry-After and 503.
 import { createServer } from "node:http";
 import { checkCertificate } from "../../src/domain/identifiers.ts";
 
@@ -56,7 +56,8 @@ export async function startFakeAdmin({ key = "bk_fake_admin", fault = () => unde
     }
     if (req.headers.authorization !== `Bearer ${key}`) return answer(401, { code: "UNAUTHORIZED", status: 401 });
     state.calls++;
-    // The service's limit on a JSON body (docs/decisions.md, "Requests and errors").
+    // The service's limit on a JSON body outside its admin routes (docs/decisions.md, "Requests and errors"): kept
+    // here, under the admin routes' 1 MiB, so that the importer's halving after a 413 is exercised.
     if (bytes.length > 256 * 1024) return answer(413, { code: "PAYLOAD_TOO_LARGE", status: 413 });
     const f = fault(state.calls);
     if (f) {
