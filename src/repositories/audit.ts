@@ -96,6 +96,8 @@ export async function audit(
   }
 }
 
+const AUDIT_ROWS_PER_STATEMENT = 250;
+
 /**
  * `audit` for a change of many subjects at once (a bureau sync ends hundreds of registrations): one audit row per
  * entry, each chained to its own subject's head, all inserted with the change in one db.batch(). The heads are read
@@ -127,13 +129,21 @@ export async function auditMany(
         ),
       ),
     );
-    const insert = db.insert(auditLog).select(
-      sql`select r.value ->> 'subject', r.value ->> 'seq', r.value ->> 'action', r.value ->> 'actorAccountId',
-        r.value ->> 'at', r.value ->> 'data', r.value ->> 'prevHash', r.value ->> 'hash'
-      from json_each(${JSON.stringify(rows)}) r`,
-    );
+    // A few hundred rows a statement, so that no one JSON parameter grows with the call (an import audits 1,000).
+    const inserts = [];
+    for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_STATEMENT) {
+      inserts.push(
+        db.insert(auditLog).select(
+          sql`select r.value ->> 'subject', r.value ->> 'seq', r.value ->> 'action', r.value ->> 'actorAccountId',
+            r.value ->> 'at', r.value ->> 'data', r.value ->> 'prevHash', r.value ->> 'hash'
+          from json_each(${JSON.stringify(rows.slice(i, i + AUDIT_ROWS_PER_STATEMENT))}) r`,
+        ),
+      );
+    }
+    const [first, ...more] = inserts;
+    if (first === undefined) return false;
     try {
-      await db.batch([insert, ...planned.statements]);
+      await db.batch([first, ...more, ...planned.statements]);
       return true;
     } catch (e) {
       if (attempt >= 4 || !isUniqueViolation(e, "audit_log")) throw e;
