@@ -16,6 +16,7 @@ import type { FilingSubmission } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { maskName } from "../domain/masking";
 import { NATURES, PRE_APPROVAL_TYPES } from "../domain/reference";
+import { organizerKeyOfLicence } from "../domain/registration-import";
 import {
   type BureauNumberFacts,
   beijingYear,
@@ -463,6 +464,8 @@ export async function changeRegistrationStatements(
   const at = input.at.toISOString();
   const fields = publicFields(request, input.at);
   const sealedOrganizer = await vault.seal(canonicalJson(request.organizer));
+  const blind = filing.organizerBlind ?? "";
+  const knownByName = sql`${organizers.certificateBlind} like ${`${organizerKeyOfLicence("")}%`}`;
   return [
     db
       .update(organizers)
@@ -470,6 +473,10 @@ export async function changeRegistrationStatements(
         name: request.organizer.name,
         nature: request.organizer.nature,
         dataSealed: sealedOrganizer,
+        // An organizer imported without its certificate is known by it from now on, unless another holds it
+        // (docs/rules.md#registration-import).
+        certificateBlind: sql`case when ${knownByName} and ${blind} <> '' and not exists
+          (select 1 from ${organizers} o where o.certificate_blind = ${blind}) then ${blind} else ${organizers.certificateBlind} end`,
         updatedAt: at,
       })
       .where(eq(organizers.id, registration.organizerId)),

@@ -243,6 +243,25 @@ describe("POST /v1/admin/registrations/import", () => {
     expect(ended.body.status).toBe("cancelled");
   });
 
+  it("an organizer imported without its certificate is known by it after a change filing", async () => {
+    const keys = await staff();
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const filing = validFiling(appId);
+    const { row } = rowOf("icp_filing", { appId, certificate: false });
+    expect((await importRegistrations([row])).status).toBe(200);
+    const change = await callJson("/v1/filings", { key: dev.key, body: { ...filing, type: "change" } });
+    expect(change.status, JSON.stringify(change.body)).toBe(201);
+    expect((await approve(change.body.id, keys)).status).toBe(200);
+    const organizer = await env.DB.prepare(
+      `select o.certificate_blind as k from organizers o join registrations r on r.organizer_id = o.id
+       where r.number = ?`,
+    )
+      .bind(row.number)
+      .first<{ k: string }>();
+    expect(organizer?.k).not.toMatch(/^licence:/);
+  });
+
   it("holds its free text to the text rule", async () => {
     const { row } = rowOf("icp_filing");
     const bad = {
