@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Problem } from "../domain/problems";
+import { type Problem, problem } from "../domain/problems";
 import { CERTIFICATE_TYPES, type CertificateType, NATURES } from "../domain/reference";
 import {
   checkImportCertificate,
@@ -175,23 +175,37 @@ adminRegistrationRoutes.openapi(
       counts.imported = 0;
       counts.updated = 0;
       counts.unchanged = 0;
-      for (const x of checked) {
-        const { row, parsed } = x;
-        const judged = judgeRegistrationImport(
-          row,
-          parsed,
+      const judgements = checked.map((x) => ({
+        x,
+        judged: judgeRegistrationImport(
+          x.row,
+          x.parsed,
           x.key,
           {
-            existing: facts.existing.get(parsed.normalized),
-            holder: facts.holders.get(parsed.mainLicence),
+            existing: facts.existing.get(x.parsed.normalized),
+            holder: facts.holders.get(x.parsed.mainLicence),
             organizer: facts.organizers.get(x.key),
             app:
-              row.appId === undefined
+              x.row.appId === undefined
                 ? undefined
-                : (facts.apps.get(row.appId) ?? { exists: false, activeNumber: null }),
+                : (facts.apps.get(x.row.appId) ?? { exists: false, activeNumber: null }),
           },
           `registrations[${x.index}]`,
-        );
+        ),
+      }));
+      // One stored organizer per key: rows naming one certificate must not join two organizers known by name.
+      const storedIds = new Map<string, string>();
+      for (const { x, judged } of judgements) {
+        if ("problems" in judged || judged.outcome === "unchanged" || judged.organizer === null) continue;
+        const id = storedIds.get(judged.key);
+        if (id !== undefined && id !== judged.organizer.id) {
+          refused.push(
+            problem(`registrations[${x.index}].number`, "MAIN_LICENCE_TAKEN", { mainLicence: x.parsed.mainLicence }),
+          );
+        } else storedIds.set(judged.key, judged.organizer.id);
+      }
+      for (const { x, judged } of judgements) {
+        const { row, parsed } = x;
         if ("problems" in judged) {
           refused.push(...judged.problems);
           continue;
@@ -212,7 +226,7 @@ adminRegistrationRoutes.openapi(
             }),
           ));
         organizers.set(judged.key, {
-          id: before?.id ?? judged.organizer?.id ?? newId("org", now.getTime()),
+          id: before?.id ?? storedIds.get(judged.key) ?? newId("org", now.getTime()),
           key: judged.key,
           nature: row.organizer.nature,
           name: row.organizer.name,

@@ -262,6 +262,23 @@ describe("POST /v1/admin/registrations/import", () => {
     expect(organizer?.k).not.toMatch(/^licence:/);
   });
 
+  it("an organizer known by name gains its certificate, and rows of that certificate join it", async () => {
+    const byName = rowOf("telecom_licence", { certificate: false });
+    expect((await importRegistrations([byName.row])).status).toBe(200);
+    const certificate = { type: "uscc", number: makeUscc() };
+    const organizer = { ...byName.row.organizer, certificate };
+    const elsewhere = { ...rowOf("telecom_licence").row, organizer };
+    const same = { ...byName.row, number: `${byName.mainLicence}-2X`, organizer };
+    const res = await importRegistrations([elsewhere, same]);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const ids = await env.DB.prepare(
+      "select count(distinct organizer_id) as n from registrations where number in (?, ?, ?)",
+    )
+      .bind(byName.row.number, elsewhere.number, same.number)
+      .first<{ n: number }>();
+    expect(ids?.n).toBe(1);
+  });
+
   it("holds its free text to the text rule", async () => {
     const { row } = rowOf("icp_filing");
     const bad = {
