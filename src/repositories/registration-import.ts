@@ -149,6 +149,11 @@ export type ImportedOrganizer = {
   lastSequence: number;
   /** The organizer part of the row, sealed (it may carry a certificate number). */
   dataSealed: string;
+  /** How every public record of the organizer shows it (docs/rules.md#public-lookup). */
+  unitName: string;
+  unitNameKey: string | null;
+  natureName: string;
+  redacted: string;
 };
 
 /** A registration an import writes, with its public record's fields. */
@@ -319,6 +324,37 @@ export function registrationImportStatements(
             version: sql`${publicRecords.version} + 1`,
           },
         }),
+    );
+  }
+  for (const chunk of chunks(input.organizers)) {
+    // The organizer's name and nature as the import gives them, on every public record of the organizer (its
+    // registrations outside this call included), as a change filing does.
+    const shown = JSON.stringify(
+      chunk.map((o) => ({
+        key: o.key,
+        unitName: o.unitName,
+        unitNameKey: o.unitNameKey,
+        natureName: o.natureName,
+        redacted: o.redacted,
+      })),
+    );
+    statements.push(
+      db
+        .update(publicRecords)
+        .set({
+          unitName: sql`x.unit_name`,
+          unitNameKey: sql`x.unit_name_key`,
+          natureName: sql`x.nature_name`,
+          redacted: sql`x.redacted`,
+        })
+        .from(
+          sql`(select r.number as number, j.value ->> 'unitName' as unit_name, j.value ->> 'unitNameKey' as unit_name_key,
+                j.value ->> 'natureName' as nature_name, j.value ->> 'redacted' as redacted
+              from json_each(${shown}) j
+              join ${organizers} o on o.certificate_blind = j.value ->> 'key'
+              join ${registrations} r on r.organizer_id = o.id) x`,
+        )
+        .where(sql`${publicRecords.serviceLicence} = x.number`),
     );
   }
   const relisting = input.registrations.flatMap((r) =>

@@ -225,6 +225,7 @@ adminRegistrationRoutes.openapi(
                 : {}),
             }),
           ));
+        const shown = importedPublicFields(row);
         organizers.set(judged.key, {
           id: before?.id ?? storedIds.get(judged.key) ?? newId("org", now.getTime()),
           key: judged.key,
@@ -235,6 +236,10 @@ adminRegistrationRoutes.openapi(
           organizerDigits: filingNumber ? parsed.digits : (before?.organizerDigits ?? null),
           lastSequence: Math.max(before?.lastSequence ?? 0, filingNumber ? parsed.sequence : 0),
           dataSealed: sealed,
+          unitName: shown.unitName,
+          unitNameKey: shown.unitNameKey,
+          natureName: shown.natureName,
+          redacted: shown.redacted,
         });
         if (!filingNumber && !facts.holders.has(parsed.mainLicence)) {
           licences.set(parsed.mainLicence, { mainLicence: parsed.mainLicence, key: judged.key });

@@ -170,6 +170,11 @@ describe("POST /v1/admin/registrations/import", () => {
       .bind(first.row.number, second.number)
       .first<{ n: number; last: number }>();
     expect(organizers).toEqual({ n: 1, last: 2 });
+    // The organizer renamed on one row is renamed on every public record of it.
+    const renamed = { ...second, organizer: { ...second.organizer, name: `改名后的主体${unique()}有限公司` } };
+    expect((await importRegistrations([renamed])).body).toEqual({ imported: 0, updated: 1, unchanged: 0 });
+    const record = await get(`/v1/public/registrations/${encodeURIComponent(first.row.number)}`);
+    expect(record.body.unitName).toBe(renamed.organizer.name);
   });
 
   it("relists an app delisted for its deadline, with app.relisted, and its filing status says imported", async () => {
