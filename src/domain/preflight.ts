@@ -57,7 +57,9 @@ export type PreflightContext = {
   now: string;
 };
 
-export type StateConflict = "FILING_IN_PROGRESS" | "REGISTRATION_EXISTS" | "REGISTRATION_REQUIRED";
+/** The app's state refusing a filing type: the submission's 409s, and the filing status's blockers. */
+export const STATE_CONFLICTS = ["FILING_IN_PROGRESS", "REGISTRATION_EXISTS", "REGISTRATION_REQUIRED"] as const;
+export type StateConflict = (typeof STATE_CONFLICTS)[number];
 
 export type PreflightResult = {
   app?: StoredFacts["app"];

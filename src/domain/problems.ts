@@ -91,6 +91,21 @@ export function problem(path: string, code: FieldCode, params?: Problem["params"
   return params ? { path, code, params } : { path, code };
 }
 
+/**
+ * `DUPLICATE` at every repeat of a key in a list (the first stays unmarked): a row named twice in one call. Keys
+ * left undefined (rows that have none, or whose key did not parse) are never repeats.
+ */
+export function duplicateProblems(keys: readonly (string | undefined)[], pathOf: (index: number) => string): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  keys.forEach((key, i) => {
+    if (key === undefined) return;
+    if (seen.has(key)) out.push(problem(pathOf(i), "DUPLICATE"));
+    seen.add(key);
+  });
+  return out;
+}
+
 /** Codes that only say a value is outside its size bounds: any other problem at the same path says more. */
 const SIZE_CODES: ReadonlySet<FieldCode> = new Set([
   "TOO_SHORT",

@@ -33,6 +33,14 @@ export function insertApp(db: Db, app: { appId: string; name: string; ownerAccou
   return db.insert(apps).values({ ...app, listingStatus: "unlisted", createdAt: now, updatedAt: now });
 }
 
+/**
+ * Whether `accountId` holds a grant for the app of the `apps` row being selected, as a column of that select.
+ * Qualified by hand: drizzle leaves select-list columns of a single-table query unqualified.
+ */
+export function grantedTo(accountId: string) {
+  return sql<number>`exists (select 1 from "app_grants" where "app_grants"."app_id" = "apps"."app_id" and "app_grants"."account_id" = ${accountId})`;
+}
+
 /** Registers an app, audited on its own chain; `exists` when its id is registered already (by anyone). */
 export async function registerApp(
   db: Db,

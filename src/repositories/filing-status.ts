@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { apps, filings, registrations } from "../db/schema";
 import { IN_FLIGHT } from "../domain/filing-state";
 import type { Reason } from "../domain/filing-view";
+import { grantedTo } from "./apps";
 import { selectDeadlinesOfApp } from "./policies";
 
 /**
@@ -19,8 +20,7 @@ export async function readFilingStatusFacts(db: Db, appId: string, accountId: st
         listingStatus: apps.listingStatus,
         listedAt: apps.listedAt,
         delistReason: apps.delistReason,
-        // Qualified by hand: drizzle leaves select-list columns of a single-table query unqualified.
-        granted: sql<number>`exists (select 1 from "app_grants" where "app_grants"."app_id" = "apps"."app_id" and "app_grants"."account_id" = ${accountId})`,
+        granted: grantedTo(accountId),
       })
       .from(apps)
       .where(eq(apps.appId, appId)),

@@ -5,6 +5,7 @@ import { type FilingFacts, serviceNameKey } from "../domain/filing-request";
 import { IN_FLIGHT } from "../domain/filing-state";
 import type { BlindFacts, StoredFacts } from "../domain/preflight";
 import type { Vault } from "../lib/crypto";
+import { grantedTo } from "./apps";
 import { findMaterials } from "./materials";
 
 /**
@@ -58,8 +59,7 @@ export async function readPreflightFacts(
         appId: apps.appId,
         name: apps.name,
         ownerAccountId: apps.ownerAccountId,
-        // Qualified by hand: drizzle leaves select-list columns of a single-table query unqualified.
-        granted: sql<number>`exists (select 1 from "app_grants" where "app_grants"."app_id" = "apps"."app_id" and "app_grants"."account_id" = ${accountId})`,
+        granted: grantedTo(accountId),
       })
       .from(apps)
       .where(eq(apps.appId, appId)),

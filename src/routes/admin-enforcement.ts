@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { problem } from "../domain/problems";
+import { duplicateProblems, problem } from "../domain/problems";
 import { textSchema } from "../domain/text";
 import { listRuns } from "../jobs/enforcement";
 
@@ -199,11 +199,12 @@ adminEnforcementRoutes.openapi(
     const problems = rows.flatMap((r, i) =>
       r.listingStatus === "listed" && !r.listedAt ? [problem(`apps[${i}].listedAt`, "REQUIRED")] : [],
     );
-    const seen = new Map<string, number>();
-    rows.forEach((r, i) => {
-      if (seen.has(r.appId)) problems.push(problem(`apps[${i}].appId`, "DUPLICATE"));
-      seen.set(r.appId, i);
-    });
+    problems.push(
+      ...duplicateProblems(
+        rows.map((r) => r.appId),
+        (i) => `apps[${i}].appId`,
+      ),
+    );
     const { developers, existing } = await readImportFacts(db, {
       owners: [...new Set(rows.map((r) => r.ownerAccountId))],
       appIds: rows.map((r) => r.appId),

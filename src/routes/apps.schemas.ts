@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { FILING_STATUSES, FILING_TYPES } from "../domain/filing-state";
+import { STATE_CONFLICTS } from "../domain/preflight";
 import { REGISTRATION_STATUSES } from "../domain/registration-state";
 import { textSchema } from "../domain/text";
 import { ReasonSchema } from "./filings.schemas";
@@ -42,7 +43,7 @@ export const CreateGrantSchema = z.strictObject({ accountId: z.string().min(1).m
 
 export const AppParams = z.object({ appId: z.string().max(64) });
 
-const StateConflictSchema = z.enum(["FILING_IN_PROGRESS", "REGISTRATION_EXISTS", "REGISTRATION_REQUIRED"]);
+const StateConflictSchema = z.enum(STATE_CONFLICTS);
 
 export const FilingStatusSchema = z
   .object({

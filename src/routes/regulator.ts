@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { type FilingRequest, reasonFieldProblems } from "../domain/filing-request";
 import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
-import { problem } from "../domain/problems";
+import { duplicateProblems } from "../domain/problems";
 import {
   type BureauNumberRefusal,
   judgeBureauNumber,
@@ -428,13 +428,7 @@ regulatorRoutes.openapi(
     const { changes } = c.req.valid("json");
     // A number named twice could answer two ways; the whole call is refused instead (422, every repeat named).
     const normalized = changes.map((ch) => parseRegistrationNumber(ch.number)?.normalized);
-    const firstAt = new Map<string, number>();
-    const repeats = normalized.flatMap((n, i) => {
-      if (n === undefined) return [];
-      if (firstAt.has(n)) return [problem(`changes[${i}].number`, "DUPLICATE")];
-      firstAt.set(n, i);
-      return [];
-    });
+    const repeats = duplicateProblems(normalized, (i) => `changes[${i}].number`);
     if (repeats.length > 0) throw validationFailed(repeats);
 
     const results: SyncResult[] = changes.map((ch, i) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { onePerPath, type Problem } from "../../src/domain/problems";
+import { duplicateProblems, onePerPath, type Problem } from "../../src/domain/problems";
 
 describe("one problem per path (docs/rules.md#error-codes)", () => {
   it("prefers any other code to a size bound, whichever came first", () => {
@@ -26,5 +26,15 @@ describe("one problem per path (docs/rules.md#error-codes)", () => {
       { path: "a", code: "TOO_LONG", params: { max: 5 } },
       { path: "c", code: "INVALID_FORMAT" },
     ]);
+  });
+});
+
+describe("duplicateProblems", () => {
+  it("marks every repeat of a key, never the first, and skips rows without one", () => {
+    expect(duplicateProblems(["a", "b", "a", undefined, undefined, "a"], (i) => `rows[${i}].id`)).toEqual([
+      { path: "rows[2].id", code: "DUPLICATE" },
+      { path: "rows[5].id", code: "DUPLICATE" },
+    ]);
+    expect(duplicateProblems([], (i) => `rows[${i}]`)).toEqual([]);
   });
 });
