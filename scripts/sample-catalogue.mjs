@@ -31,9 +31,10 @@ function uscc(region, n) {
   return first17 + usccCheckCharacter(first17);
 }
 
+/** One person per row up to ten million rows: the birth date takes n's last four digits, the sequence the rest. */
 function residentId(region, n) {
   const birth = new Date(Date.UTC(1970, 0, 1) + (n % 10_000) * 86_400_000).toISOString().slice(0, 10);
-  const first17 = `${region}${birth.replaceAll("-", "")}${String(n % 1000).padStart(3, "0")}`;
+  const first17 = `${region}${birth.replaceAll("-", "")}${String(Math.floor(n / 10_000) % 1000).padStart(3, "0")}`;
   return first17 + residentIdCheckCharacter(first17);
 }
 

@@ -5,7 +5,7 @@
 //     each bad row named once in <file>.errors.csv.
 //  2. apps, against the service itself (wrangler dev on private state and its own port): the same kill and resume,
 //     counted in D1; then the same file again in one run, every row an update; then registrations for those apps,
-//     counted in D1.
+//     killed and resumed the same way and counted in D1, then again in one run, every row unchanged.
 // Quick sizes (CI): 20,000 registrations and 5,000 apps. --full: 100,000 of each. Exits 1 when an expectation fails.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -166,31 +166,49 @@ function freePort() {
     // The same file again, in one run: every row an update, none added.
     const again = await startImport(args).done;
     console.log(again.out.trim().replace(/^/gm, "   | "));
-    const after = new DatabaseSync(d1File(state), { readOnly: true });
-    const { m } = after.prepare("SELECT count(*) AS m FROM apps WHERE app_id LIKE 'wx5a3c%'").get();
-    after.close();
+    const appsAfter = new DatabaseSync(d1File(state), { readOnly: true });
+    const { m } = appsAfter.prepare("SELECT count(*) AS m FROM apps WHERE app_id LIKE 'wx5a3c%'").get();
+    appsAfter.close();
     expect("again: apps in D1", m, APPS - BAD);
     expect("again: updated", /([\d,]+) updated/.exec(again.out)?.[1], (APPS - BAD).toLocaleString("en"));
     console.log(`   again, one run: ${rowsPerSecond(again.out)} rows/s`);
 
-    // Registrations against the service, for the apps just imported: every row either in D1 or named in the errors
-    // file.
+    // Registrations against the service, for the apps just imported: killed halfway and resumed, every valid row
+    // in D1 once and each bad row named once; then the same file again in one run, every row unchanged.
     const rfile = join(dir, "registrations-service.csv");
-    writeCatalogue("registrations", APPS, rfile, { bad: BAD });
+    const rspoiled = writeCatalogue("registrations", APPS, rfile, { bad: BAD });
     const rargs = ["registrations", rfile, "--url", service.url, "--key", ADMIN_BOOTSTRAP_KEY];
-    const count = () => {
+    const imported = () => {
       const d = new DatabaseSync(d1File(state), { readOnly: true });
-      const { c } = d.prepare("SELECT count(*) AS c FROM registrations").get();
+      const row = d
+        .prepare(
+          "SELECT count(*) AS n, count(DISTINCT number) AS \"distinct\" FROM registrations WHERE source = 'imported'",
+        )
+        .get();
       d.close();
-      return c;
+      return row;
     };
-    const before = count();
-    const reg = await startImport(rargs).done;
-    console.log(reg.out.trim().replace(/^/gm, "   | "));
-    const set = existsSync(`${rfile}.errors.csv`) ? rejectedRows(rfile).length : 0;
-    expect("registrations: exit status 0 or 2", reg.code === 0 || reg.code === 2, true);
-    expect("registrations: rows in D1 plus rows set aside", count() - before + set, APPS);
-    console.log(`   registrations, one run: ${rowsPerSecond(reg.out)} rows/s`);
+    const rat = await killPast(rfile, APPS / 2, startImport(rargs), 150);
+    console.log(`   registrations killed at checkpoint row ${rat.rows}`);
+    const rresumed = await startImport([...rargs, "--resume"]).done;
+    console.log(rresumed.out.trim().replace(/^/gm, "   | "));
+    expect("registrations resumed: exit status", rresumed.code, 2);
+    const after = imported();
+    expect("registrations resumed: imported registrations in D1", after.n, APPS - BAD);
+    expect("registrations resumed: none twice", after.distinct, after.n);
+    expect("registrations resumed: each bad row named, in file order", sameList(rejectedRows(rfile), rspoiled), true);
+    expect("registrations resumed: errors file lines written twice", linesTwice(rfile), 0);
+    console.log(`   registrations, resumed run: ${rowsPerSecond(rresumed.out)} rows/s`);
+
+    const ragain = await startImport(rargs).done;
+    console.log(ragain.out.trim().replace(/^/gm, "   | "));
+    expect("registrations again: imported registrations in D1", imported().n, APPS - BAD);
+    expect(
+      "registrations again: unchanged",
+      /([\d,]+) unchanged/.exec(ragain.out)?.[1],
+      (APPS - BAD).toLocaleString("en"),
+    );
+    console.log(`   registrations again, one run: ${rowsPerSecond(ragain.out)} rows/s`);
   } finally {
     await service.stop();
   }
