@@ -4,6 +4,20 @@ import { ApiError } from "./errors";
 
 type RouteEntry = { method: string; path: string };
 type KnownPath = { pattern: RegExp; methods: Set<string> };
+/**
+ * Patterns grouped by their path's first two segments (`v1/filings`), so a request is matched against the few that
+ * share its prefix; `loose` holds those whose first two segments are not both fixed (`/health`, `/r/:number`).
+ */
+type KnownPaths = { byPrefix: Map<string, KnownPath[]>; loose: KnownPath[] };
+
+const isFixed = (segment: string | undefined): segment is string =>
+  segment !== undefined && segment !== "" && !segment.includes(":") && !segment.includes("*");
+
+/** `/v1/filings/fil_1` → `v1/filings`; undefined for paths of fewer than two segments. */
+function prefixOf(path: string): string | undefined {
+  const [, first, second] = path.split("/");
+  return isFixed(first) && isFixed(second) ? `${first}/${second}` : undefined;
+}
 
 /** `/v1/filings/:id` → a pattern matching `/v1/filings/fil_…` whole. */
 function patternOf(path: string): RegExp {
@@ -16,7 +30,7 @@ function patternOf(path: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function knownPaths(routes: readonly RouteEntry[]): KnownPath[] {
+function knownPaths(routes: readonly RouteEntry[]): KnownPaths {
   const byPath = new Map<string, Set<string>>();
   for (const { method, path } of routes) {
     // Middleware is registered for every method ("ALL") and says nothing about what a path takes.
@@ -27,7 +41,14 @@ function knownPaths(routes: readonly RouteEntry[]): KnownPath[] {
     if (method === "GET") methods.add("HEAD");
     byPath.set(path, methods);
   }
-  return [...byPath].map(([path, methods]) => ({ pattern: patternOf(path), methods }));
+  const known: KnownPaths = { byPrefix: new Map(), loose: [] };
+  for (const [path, methods] of byPath) {
+    const entry = { pattern: patternOf(path), methods };
+    const prefix = prefixOf(path);
+    if (prefix === undefined) known.loose.push(entry);
+    else known.byPrefix.set(prefix, [...(known.byPrefix.get(prefix) ?? []), entry]);
+  }
+  return known;
 }
 
 /**
@@ -37,7 +58,7 @@ function knownPaths(routes: readonly RouteEntry[]): KnownPath[] {
  * once every sub-app is mounted.
  */
 export function allowedMethods(routes: () => readonly RouteEntry[]): MiddlewareHandler<AppEnv> {
-  let known: KnownPath[] | undefined;
+  let known: KnownPaths | undefined;
   return async (c, next) => {
     const method = c.req.method;
     // OPTIONS is CORS's preflight, answered by the sub-apps that allow other origins.
@@ -46,7 +67,9 @@ export function allowedMethods(routes: () => readonly RouteEntry[]): MiddlewareH
     const path = c.req.path;
     let matched = false;
     const allowed = new Set<string>();
-    for (const { pattern, methods } of known) {
+    const prefix = prefixOf(path);
+    const candidates = [...((prefix !== undefined && known.byPrefix.get(prefix)) || []), ...known.loose];
+    for (const { pattern, methods } of candidates) {
       if (!pattern.test(path)) continue;
       if (methods.has(method)) return next();
       matched = true;
