@@ -188,8 +188,13 @@ export const registrations = sqliteTable(
     source: text("source", { enum: REGISTRATION_SOURCES }).notNull().default("beian"),
     status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
     serviceName: text("service_name").notNull(),
-    /** NFKC, trimmed, case-folded service name, for SERVICE_NAME_TAKEN. */
+    /** NFKC, trimmed, case-folded service name (`serviceNameKey`). */
     serviceNameKey: text("service_name_key").notNull(),
+    /**
+     * The service name's skeleton (`nameSkeleton`, UTS #39), what SERVICE_NAME_TAKEN compares. Null only on rows
+     * written before it existed, until the cron fills it (src/jobs/name-skeletons.ts).
+     */
+    serviceNameSkeleton: text("service_name_skeleton"),
     /**
      * The service sequence under the organizer's filing number (the `-N` of the number), unique per organizer; null
      * for a number under an operating licence, whose sequences are the licence's (the number itself is unique).
@@ -205,6 +210,7 @@ export const registrations = sqliteTable(
     index("registrations_app").on(t.appId, t.status),
     index("registrations_organizer").on(t.organizerId, t.status),
     index("registrations_service_name").on(t.serviceNameKey, t.status),
+    index("registrations_service_name_skeleton").on(t.serviceNameSkeleton, t.status),
   ],
 );
 
@@ -272,6 +278,8 @@ export const filings = sqliteTable(
     organizerProvince: text("organizer_province"),
     serviceName: text("service_name"),
     serviceNameKey: text("service_name_key"),
+    /** As on registrations: the skeleton SERVICE_NAME_TAKEN compares; null for cancellations and older rows. */
+    serviceNameSkeleton: text("service_name_skeleton"),
     /** For cancellations: `service`, `organizer` or `access` (docs/rules.md#cancellation). */
     cancelScope: text("cancel_scope", { enum: ["service", "organizer", "access"] }),
     /** The whole request as submitted, sealed. */
@@ -295,6 +303,7 @@ export const filings = sqliteTable(
     index("filings_status").on(t.status, t.id),
     index("filings_organizer").on(t.organizerBlind, t.status),
     index("filings_service_name").on(t.serviceNameKey, t.status),
+    index("filings_service_name_skeleton").on(t.serviceNameSkeleton, t.status),
   ],
 );
 

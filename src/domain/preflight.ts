@@ -1,6 +1,7 @@
-import { type FilingFacts, serviceNameKey } from "./filing-request";
+import type { FilingFacts } from "./filing-request";
 import type { FilingType } from "./filing-state";
 import { materialFits } from "./materials";
+import { nameSkeleton } from "./name-skeleton";
 import { mayUseMaterial } from "./permissions";
 import { type Problem, problem } from "./problems";
 
@@ -162,9 +163,9 @@ function organizerMismatch(facts: FilingFacts, stored: StoredFacts): Problem[] {
   return differing.length > 0 ? [problem("organizer", "ORGANIZER_MISMATCH", { fields: differing.join(", ") })] : [];
 }
 
-/** A service name (compared as `serviceNameKey` reads it) belongs to one organizer. */
+/** A service name (compared by its skeleton, `nameSkeleton`) belongs to one organizer. */
 function serviceNameTaken(facts: FilingFacts, stored: StoredFacts): Problem[] {
-  const key = facts.serviceName ? serviceNameKey(facts.serviceName) : "";
+  const key = facts.serviceName ? nameSkeleton(facts.serviceName) : "";
   return key && stored.serviceNameHolders.length > 0 ? [problem("service.name", "SERVICE_NAME_TAKEN")] : [];
 }
 

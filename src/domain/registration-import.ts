@@ -11,6 +11,7 @@
 import { serviceNameKey } from "./filing-request";
 import { checkCertificate } from "./identifiers";
 import { maskName } from "./masking";
+import { nameSkeleton } from "./name-skeleton";
 import { type Problem, problem } from "./problems";
 import { type CertificateType, certificateTypesFor, isNature, NATURES, usccPrefixFits } from "./reference";
 import { type ParsedServiceNumber, parseRegistrationNumber } from "./registration-number";
@@ -295,6 +296,7 @@ export function importedPublicFields(row: RegistrationImportRow) {
     natureName: NATURES.find((n) => n.code === row.organizer.nature)?.name ?? row.organizer.nature,
     serviceName: row.service.name,
     serviceNameKey: serviceNameKey(row.service.name),
+    serviceNameSkeleton: nameSkeleton(row.service.name),
     contentTypeName: row.service.contentTypeName ?? "",
     updateRecordTime: beijingDateTime(new Date(row.approvedAt)),
     redacted: JSON.stringify(individual ? ["unitName"] : []),

@@ -9,6 +9,7 @@ import { Budget, type BudgetLimits, DEFAULT_LIMITS } from "./budget";
 import { delistDeadlineJob } from "./delist-deadline";
 import { delistEndedJob } from "./delist-ended";
 import { expireVerificationsJob } from "./expire-verifications";
+import { fillNameSkeletons } from "./name-skeletons";
 import { purgeMaterialsJob } from "./purge-materials";
 import { dueReminderOffset, reminderJob } from "./reminders";
 import { resendOutbox } from "./resend-outbox";
@@ -118,6 +119,7 @@ export async function runEnforcement(env: Env, scheduledTime: Date, options: Run
         break;
       }
     }
+    if (completed) ctx.counts.name_skeletons = await fillNameSkeletons(db, budget);
     if (completed && env.DELIVERY_QUEUE) {
       ctx.counts.events_resent = await resendOutbox(env, db, budget);
     }

@@ -309,7 +309,8 @@ const FIELDS: Record<FieldCode, FieldText> = {
     suggest: { en: "Import the app first, or leave appId out", zh: "请先导入该小程序，或不填 appId" },
   },
   NOT_A_PROVIDER: {
-    message: { en: "Grants are for provider accounts", zh: "只能授权给服务商账号" },
+    message: { en: "No provider account has this id", zh: "不存在该服务商账号" },
+    suggest: { en: "Ask the provider for its account id", zh: "请向服务商确认其账号 ID" },
   },
   INVALID_CURSOR: { message: { en: "The cursor is not valid", zh: "分页游标无效" } },
 };

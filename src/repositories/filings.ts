@@ -22,6 +22,7 @@ import {
   smsDeadlineFor,
 } from "../domain/filing-state";
 import { type FilingView, maskRequest, type Reason, toFilingView } from "../domain/filing-view";
+import { nameSkeleton } from "../domain/name-skeleton";
 import { FILING_READERS, type FilingRelation } from "../domain/permissions";
 import type { BlindFacts } from "../domain/preflight";
 import { canonicalJson, type Vault } from "../lib/crypto";
@@ -81,6 +82,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     organizerProvince: isCancel ? (input.organizerProvince ?? null) : request.organizer.region.province.slice(0, 2),
     serviceName: isCancel ? null : request.service.name,
     serviceNameKey: isCancel ? null : serviceNameKey(request.service.name),
+    serviceNameSkeleton: isCancel ? null : nameSkeleton(request.service.name),
     cancelScope: isCancel ? request.scope : null,
     requestSealed: await vault.seal(canonicalJson(request)),
     requestMasked: JSON.stringify(maskRequest(request)),

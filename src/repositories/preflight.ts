@@ -1,8 +1,9 @@
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { appGrants, apps, filingPeople, filings, idempotencyKeys, organizers, registrations } from "../db/schema";
 import { type FilingFacts, serviceNameKey } from "../domain/filing-request";
 import { IN_FLIGHT } from "../domain/filing-state";
+import { nameSkeleton } from "../domain/name-skeleton";
 import type { BlindFacts, StoredFacts } from "../domain/preflight";
 import type { Vault } from "../lib/crypto";
 import { grantedTo } from "./apps";
@@ -40,6 +41,7 @@ export async function readPreflightFacts(
   const appId = facts.appId ?? "";
   const organizerBlind = blind.organizer ?? "";
   const nameKey = facts.serviceName ? serviceNameKey(facts.serviceName) : "";
+  const skeleton = facts.serviceName ? nameSkeleton(facts.serviceName) : "";
   const mobiles = [...new Set(blind.people.map((p) => p.mobile).filter((m): m is string => !!m))];
 
   const [
@@ -110,14 +112,18 @@ export async function readPreflightFacts(
       .from(registrations)
       .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
       .where(and(eq(organizers.certificateBlind, organizerBlind), eq(registrations.status, "active"))),
-    // A service name held by another organizer, through an active registration or an open filing.
+    // A service name held by another organizer, through an active registration or an open filing, compared by
+    // skeleton; a row written before skeletons were stored (until the cron fills it) by its key, as it was then.
     db
       .select({ appId: registrations.appId })
       .from(registrations)
       .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
       .where(
         and(
-          eq(registrations.serviceNameKey, nameKey),
+          or(
+            eq(registrations.serviceNameSkeleton, skeleton),
+            and(isNull(registrations.serviceNameSkeleton), eq(registrations.serviceNameKey, nameKey)),
+          ),
           eq(registrations.status, "active"),
           ne(organizers.certificateBlind, organizerBlind),
           ne(registrations.appId, appId),
@@ -129,7 +135,10 @@ export async function readPreflightFacts(
           .from(filings)
           .where(
             and(
-              eq(filings.serviceNameKey, nameKey),
+              or(
+                eq(filings.serviceNameSkeleton, skeleton),
+                and(isNull(filings.serviceNameSkeleton), eq(filings.serviceNameKey, nameKey)),
+              ),
               inArray(filings.status, [...IN_FLIGHT]),
               ne(filings.organizerBlind, organizerBlind),
               ne(filings.appId, appId),

@@ -168,6 +168,7 @@ export type ImportedRegistration = {
   status: RegistrationStatus;
   serviceName: string;
   serviceNameKey: string;
+  serviceNameSkeleton: string;
   approvedAt: string;
   /** The public record (docs/rules.md#public-lookup): unit name masked for individuals. */
   unitName: string;
@@ -272,7 +273,7 @@ export function registrationImportStatements(
           sql`select j.value ->> 'number', j.value ->> 'appId',
             (select o.id from ${organizers} o where o.certificate_blind = j.value ->> 'organizerKey'),
             null, ${SOURCE}, j.value ->> 'status', j.value ->> 'serviceName', j.value ->> 'serviceNameKey',
-            j.value ->> 'sequence', 1, j.value ->> 'approvedAt', ${at}
+            j.value ->> 'serviceNameSkeleton', j.value ->> 'sequence', 1, j.value ->> 'approvedAt', ${at}
           from json_each(${rows}) j where true`,
         )
         .onConflictDoUpdate({
@@ -283,6 +284,7 @@ export function registrationImportStatements(
             status: sql`excluded.status`,
             serviceName: sql`excluded.service_name`,
             serviceNameKey: sql`excluded.service_name_key`,
+            serviceNameSkeleton: sql`excluded.service_name_skeleton`,
             sequence: sql`excluded.sequence`,
             approvedAt: sql`excluded.approved_at`,
             updatedAt: at,

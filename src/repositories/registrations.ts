@@ -15,6 +15,7 @@ import {
 import type { FilingSubmission } from "../domain/filing-request";
 import { serviceNameKey } from "../domain/filing-request";
 import { maskName } from "../domain/masking";
+import { nameSkeleton } from "../domain/name-skeleton";
 import { NATURES, PRE_APPROVAL_TYPES } from "../domain/reference";
 import { organizerKeyOfLicence } from "../domain/registration-import";
 import {
@@ -64,6 +65,7 @@ function publicFields(request: FilingSubmission, at: Date) {
     natureName: nature?.name ?? request.organizer.nature,
     serviceName: request.service.name,
     serviceNameKey: serviceNameKey(request.service.name),
+    serviceNameSkeleton: nameSkeleton(request.service.name),
     contentTypeName: preApprovalNames.join(","),
     updateRecordTime: beijingDateTime(at),
     redacted: JSON.stringify(individual ? ["unitName"] : []),
@@ -338,6 +340,7 @@ export async function newRegistrationStatements(
       status: "active",
       serviceName: fields.serviceName,
       serviceNameKey: fields.serviceNameKey,
+      serviceNameSkeleton: fields.serviceNameSkeleton,
       sequence: filingNumber ? issue.sequence : null,
       version: 1,
       approvedAt: at,
@@ -485,6 +488,7 @@ export async function changeRegistrationStatements(
       .set({
         serviceName: fields.serviceName,
         serviceNameKey: fields.serviceNameKey,
+        serviceNameSkeleton: fields.serviceNameSkeleton,
         version: sql`${registrations.version} + 1`,
         filingId: filing.id,
         approvedAt: at,

@@ -156,7 +156,9 @@ appsRoutes.openapi(
     operationId: "grantProvider",
     roles: ["developer"],
     description:
-      "Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant.",
+      "Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant. " +
+      "An `accountId` that names no provider account, whether it names no account or one of another role, is 422 " +
+      "`NOT_A_PROVIDER` either way, so a grant tells nothing about other accounts.",
     middleware: [requireJsonBody()],
     request: { params: AppParams, body: jsonBody(CreateGrantSchema) },
     ok: ok(201, "Granted", GrantSchema),
@@ -167,8 +169,8 @@ appsRoutes.openapi(
     const { accountId } = c.req.valid("json");
     const db = c.get("db");
     const grantee = await getAccount(db, accountId);
-    if (!grantee) throw validationFailed([{ path: "accountId", code: "UNKNOWN_ACCOUNT" }]);
-    if (grantee.role !== "provider") throw validationFailed([{ path: "accountId", code: "NOT_A_PROVIDER" }]);
+    // One answer for an unknown account and for one of another role: no existence or role oracle for developers.
+    if (grantee?.role !== "provider") throw validationFailed([{ path: "accountId", code: "NOT_A_PROVIDER" }]);
     const now = new Date().toISOString();
     if (!(await hasGrant(db, app.appId, accountId))) {
       await audit(

@@ -2,6 +2,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { replicaDb } from "../db/client";
 import { MAX_NUMBER_INPUT_LENGTH, parseMainLicence, parseRegistrationNumber } from "../domain/registration-number";
+import { displayText } from "../domain/text";
 import { ApiError } from "../lib/errors";
 import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
 import { publicRateLimit } from "../lib/rate-limit";
@@ -123,7 +124,7 @@ const Layout: FC<PropsWithChildren<{ title: string; brand?: boolean; withScript?
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{title}</title>
+      <title>{displayText(title)}</title>
       <link rel="icon" href="data:," />
       <style dangerouslySetInnerHTML={{ __html: CSS }} />
     </head>
@@ -240,7 +241,7 @@ const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
     <input
       type="search"
       name="q"
-      value={q}
+      value={displayText(q)}
       placeholder="备案号或名称"
       aria-label="查询内容"
       aria-invalid={invalid ? "true" : undefined}
@@ -342,15 +343,16 @@ pagesRoutes.get("/", pageLimit, async (c) => {
         </a>
       </h1>
       <SearchForm q={q} />
-      <h2>“{q}”的查询结果</h2>
-      <Results q={q} page={page} items={items} total={total} />
+      <h2>“{displayText(q)}”的查询结果</h2>
+      <Results q={q} page={page} items={items.map(shownRecord)} total={total} />
     </Layout>,
   );
 });
 
 /** The 404 page echoes what was asked for (escaped), cut to the length a number can have. */
 const NotFoundPage: FC<{ input: string }> = ({ input }) => {
-  const asked = input.length > MAX_NUMBER_INPUT_LENGTH ? `${input.slice(0, MAX_NUMBER_INPUT_LENGTH)}…` : input;
+  const cut = input.length > MAX_NUMBER_INPUT_LENGTH ? `${input.slice(0, MAX_NUMBER_INPUT_LENGTH)}…` : input;
+  const asked = displayText(cut);
   return (
     <Layout title="未找到 - 小程序备案查询">
       <h1>未找到该备案号</h1>
@@ -360,6 +362,20 @@ const NotFoundPage: FC<{ input: string }> = ({ input }) => {
     </Layout>
   );
 };
+
+/**
+ * A record's names as a page shows them: without bidirectional controls or invisible characters (docs/rules.md#text),
+ * even for a name stored before the text rule refused them or imported from the platform's catalogue.
+ */
+function shownRecord(r: PublicRecord): PublicRecord {
+  return {
+    ...r,
+    unitName: displayText(r.unitName),
+    natureName: displayText(r.natureName),
+    serviceName: displayText(r.serviceName),
+    contentTypeName: displayText(r.contentTypeName),
+  };
+}
 
 const Snippet: FC<{ id: string; label: string; value: string }> = ({ id, label, value }) => (
   <>
@@ -460,7 +476,7 @@ pagesRoutes.get(
     if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
     const etag = derivedEtag(answer.etag, "page");
     if (clientHolds(c, etag)) return notModified(etag);
-    const record = PublicRecordSchema.parse(JSON.parse(answer.body));
+    const record = shownRecord(PublicRecordSchema.parse(JSON.parse(answer.body)));
     return renderPage(c, <RecordPage record={record} origin={new URL(c.req.url).origin} />, { etag });
   }),
 );
@@ -542,7 +558,7 @@ pagesRoutes.get(
     if (answer?.status !== 200) return svgResponse(badgeSvg("未找到", BADGE_COLORS.unknown), 404);
     const etag = derivedEtag(answer.etag, "badge");
     if (clientHolds(c, etag)) return notModified(etag);
-    const record = PublicRecordSchema.parse(JSON.parse(answer.body));
+    const record = shownRecord(PublicRecordSchema.parse(JSON.parse(answer.body)));
     const svg = badgeSvg(`${record.serviceLicence} ${STATUS_LABELS[record.status]}`, BADGE_COLORS[record.status]);
     return svgResponse(svg, 200, { etag });
   }),

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type FilingRequest, reasonFieldProblems } from "../domain/filing-request";
-import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
+import { STAFF_QUEUES, STAFF_VISIBLE, smsWindowClosed } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import { duplicateProblems } from "../domain/problems";
 import {
@@ -88,8 +88,9 @@ export const regulatorRoutes = staffRoutes({
 });
 const route = declareKeyRoutes("regulator");
 
-// A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
-const ANY = FILING_STATUSES;
+// A filing outside what the regulator may read is 404, as reading it is (docs/rules.md#permissions): no answer tells it
+// exists. One it sees but whose status the move does not leave is refused by the lifecycle (409).
+const SEEN = STAFF_VISIBLE.regulator;
 
 regulatorRoutes.openapi(
   route.post("/filings/{id}/sms-verified", {
@@ -102,7 +103,7 @@ regulatorRoutes.openapi(
     errors: [401, 403, 404, 409],
   }),
   async (c) => {
-    const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
+    const filing = await staffFiling(c.get("db"), c.req.valid("param").id, SEEN);
     const now = new Date();
     // The window is the rule, whether or not the cron has expired the filing yet.
     if (smsWindowClosed(filing, now)) {
@@ -133,7 +134,7 @@ regulatorRoutes.openapi(
     errors: [400, 401, 403, 404, 409, 415, 422],
   }),
   async (c) => {
-    const filing = await staffFiling(c.get("db"), c.req.valid("param").id, ANY);
+    const filing = await staffFiling(c.get("db"), c.req.valid("param").id, SEEN);
     const body = (c.get("body") ?? {}) as { registrationNumber?: string };
     const given = body.registrationNumber;
     const parsed = given === undefined ? undefined : parseRegistrationNumber(given);

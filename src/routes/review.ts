@@ -1,4 +1,4 @@
-import { FILING_STATUSES, STAFF_QUEUES, STAFF_VISIBLE, smsDeadlineFor } from "../domain/filing-state";
+import { STAFF_QUEUES, STAFF_VISIBLE, smsDeadlineFor } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
 import { declareKeyRoutes, ok } from "../lib/router";
 import { filingRecipients } from "../repositories/filings";
@@ -49,8 +49,8 @@ reviewRoutes.openapi(
   }),
   async (c) => {
     const db = c.get("db");
-    // A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
-    const filing = await staffFiling(db, c.req.valid("param").id, FILING_STATUSES);
+    // Outside what reviewers may read, 404 as a read is (docs/rules.md#permissions); else the lifecycle decides.
+    const filing = await staffFiling(db, c.req.valid("param").id, STAFF_VISIBLE.reviewer);
     const updated = await moveFiling(db, {
       filing,
       action: "platform_approve",

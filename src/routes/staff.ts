@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Db } from "../db/client";
 import { reasonFieldProblems } from "../domain/filing-request";
-import { FILING_STATUSES, type FilingAction, type FilingStatus } from "../domain/filing-state";
+import type { FilingAction, FilingStatus } from "../domain/filing-state";
 import { toFilingView, toUnmaskedView } from "../domain/filing-view";
 import type { Role } from "../domain/roles";
 
@@ -109,8 +109,9 @@ export function staffRoutes(staff: {
     }),
     async (c) => {
       const db = c.get("db");
-      // A move asked of a filing in another status is refused by the lifecycle (409), not hidden (404).
-      const filing = await staffFiling(db, c.req.valid("param").id, FILING_STATUSES);
+      // A filing outside what the role may read is 404, as reading it is: no answer tells it exists. One the role
+      // sees but whose status the move does not leave is refused by the lifecycle (409).
+      const filing = await staffFiling(db, c.req.valid("param").id, staff.visible);
       const { reasons } = c.req.valid("json");
       const unknown = reasonFieldProblems(reasons, filing.type);
       if (unknown.length > 0) throw validationFailed(unknown);

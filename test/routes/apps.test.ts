@@ -329,30 +329,22 @@ describe("grants", () => {
     expect(list.body.items.map((g: { accountId: string }) => g.accountId).sort()).toEqual([p1.id, p2.id].sort());
   });
 
-  it("granting to a developer account is 422 NOT_A_PROVIDER at accountId", async () => {
+  it("granting to an account that is not a provider and to an unknown account answer the same 422 NOT_A_PROVIDER", async () => {
     const dev = await newAccount("developer");
     const otherDev = await newAccount("developer");
+    const reviewer = await newAccount("reviewer");
     const appId = await newApp(dev.key);
-    for (const target of [otherDev.id, dev.id]) {
+    const answers = [];
+    for (const target of [otherDev.id, dev.id, reviewer.id, "acc_does_not_exist", "acc_bootstrap"]) {
       const res = await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: target } });
-      expect(res.status).toBe(422);
+      expect(res.status, target).toBe(422);
       expect(res.body.code).toBe("VALIDATION_FAILED");
       expect(res.body.errors).toEqual([expect.objectContaining({ path: "accountId", code: "NOT_A_PROVIDER" })]);
+      answers.push(JSON.stringify(res.body.errors));
     }
-    const reviewer = await newAccount("reviewer");
-    const r = await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: reviewer.id } });
-    expect(r.status).toBe(422);
-    expect(r.body.errors).toEqual([expect.objectContaining({ path: "accountId", code: "NOT_A_PROVIDER" })]);
+    // Word for word the same: nothing tells an existing account from an unknown one, or one role from another.
+    expect(new Set(answers).size).toBe(1);
     expect((await callJson(`/v1/apps/${appId}/grants`, { key: dev.key })).body.items).toEqual([]);
-  });
-
-  it("granting to an unknown account is 422 UNKNOWN_ACCOUNT at accountId", async () => {
-    const dev = await newAccount("developer");
-    const appId = await newApp(dev.key);
-    const res = await callJson(`/v1/apps/${appId}/grants`, { key: dev.key, body: { accountId: "acc_does_not_exist" } });
-    expect(res.status).toBe(422);
-    expect(res.body.code).toBe("VALIDATION_FAILED");
-    expect(res.body.errors).toEqual([expect.objectContaining({ path: "accountId", code: "UNKNOWN_ACCOUNT" })]);
   });
 
   it("422 for a grant body without accountId or with extra fields", async () => {

@@ -2,8 +2,13 @@
  * The rules of docs/rules.md#identifiers and #preflight, each through the real entry (mostly the dry
  * run, which reports exactly what a submission would). Every test makes its own accounts, apps and people.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { nameSkeleton } from "../../src/domain/name-skeleton";
 import { beijingToday } from "../../src/domain/time";
+import { Budget } from "../../src/jobs/budget";
+import { fillNameSkeletons } from "../../src/jobs/name-skeletons";
 import {
   callJson,
   countFilings,
@@ -562,6 +567,59 @@ describe("pre-flight rules on stored data", () => {
       200,
     );
     expect((await validateFiling(dev.key, rival)).body).toEqual({ valid: true, errors: [] });
+  });
+
+  it("SERVICE_NAME_TAKEN: look-alike names collide by their skeleton (UTS #39 confusables, ignorables)", async () => {
+    const dev = await newAccount("developer");
+    const n = unique();
+    const registered = validFiling(await newApp(dev.key));
+    registered.service.name = `Paypal出行${n}`;
+    await seedRegistration(registered);
+    // Cyrillic Р, а, у; a digit 1 for l; full-width letters: each reads as the registered name.
+    const lookAlikes = [`\u0420\u0430\u0443pal出行${n}`, `Paypa1出行${n}`, `ＰＡＹＰＡＬ出行${n}`];
+    for (const name of lookAlikes) {
+      const other = validFiling(await newApp(dev.key));
+      other.service.name = name;
+      expect(problemsOf((await validateFiling(dev.key, other)).body), name).toEqual([
+        { path: "service.name", code: "SERVICE_NAME_TAKEN" },
+      ]);
+    }
+    // With an invisible character inside, the text rule refuses the name outright.
+    const hidden = validFiling(await newApp(dev.key));
+    hidden.service.name = `Paypal\u200b出行${n}`;
+    expect(problemsOf((await validateFiling(dev.key, hidden)).body)).toEqual([
+      { path: "service.name", code: "INVALID_CHARACTERS" },
+    ]);
+    const differs = validFiling(await newApp(dev.key));
+    differs.service.name = `Paypal出游${n}`;
+    expect((await validateFiling(dev.key, differs)).body).toEqual({ valid: true, errors: [] });
+  });
+
+  it("SERVICE_NAME_TAKEN: a registration stored before skeletons collides by its key, and by its skeleton once the cron filled it", async () => {
+    const dev = await newAccount("developer");
+    const n = unique();
+    const registered = validFiling(await newApp(dev.key));
+    registered.service.name = `Mall出行${n}`;
+    const { number } = await seedRegistration(registered, { withoutSkeleton: true });
+    const same = validFiling(await newApp(dev.key));
+    same.service.name = `mall出行${n}`;
+    const lookAlike = validFiling(await newApp(dev.key));
+    lookAlike.service.name = `rnall出行${n}`;
+    expect(problemsOf((await validateFiling(dev.key, same)).body)).toEqual([
+      { path: "service.name", code: "SERVICE_NAME_TAKEN" },
+    ]);
+    expect((await validateFiling(dev.key, lookAlike)).body.valid).toBe(true);
+
+    expect(await fillNameSkeletons(createDb(env.DB), new Budget())).toBeGreaterThanOrEqual(1);
+    const row = await env.DB.prepare("select service_name_skeleton as s from registrations where number = ?")
+      .bind(number)
+      .first<{ s: string }>();
+    expect(row?.s).toBe(nameSkeleton(`Mall出行${n}`));
+    for (const f of [same, lookAlike]) {
+      expect(problemsOf((await validateFiling(dev.key, f)).body), f.service.name).toEqual([
+        { path: "service.name", code: "SERVICE_NAME_TAKEN" },
+      ]);
+    }
   });
 
   it("ORGANIZER_QUOTA_EXCEEDED: an individual with 5 active registrations files a 6th", async () => {

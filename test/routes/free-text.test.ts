@@ -1,6 +1,6 @@
 /**
  * The text rule (docs/rules.md#text) on every free-text field the API accepts: control characters (NUL, ESC), lone
- * surrogates and bidirectional overrides are refused with INVALID_CHARACTERS at the field's path, and decomposed
+ * surrogates, bidirectional controls and default-ignorable characters are refused with INVALID_CHARACTERS at the field's path, and decomposed
  * text is stored and answered in NFC.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +25,8 @@ const BAD: [string, string][] = [
   ["ESC (ANSI clear screen)", "\u001b[2J"],
   ["a lone surrogate", LONE],
   ["a bidi override", "\u202e"],
+  ["a zero-width space (default-ignorable)", "\u200b"],
+  ["a right-to-left mark", "\u200f"],
 ];
 /** "Café" with a combining acute accent, and its NFC form. */
 const DECOMPOSED = "Cafe\u0301";

@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, newAccount, newApp, person, unique, validFiling } from "../support/api";
 import { approve, approveAtBureau, staff } from "../support/lifecycle";
@@ -175,6 +175,26 @@ describe("record page", () => {
     expect(text).toContain(`href="https://beian.miit.gov.cn/"`);
     expect(text).toContain(`/badge/${number}.svg`);
     expect(text).toContain("复制");
+  });
+
+  it("never shows a bidirectional override or an invisible character, even in names stored before the text rule", async () => {
+    const { number, serviceName, unitName } = await enterprise();
+    // As a record written before the rule refused them (or imported) would hold them.
+    await env.DB.prepare("update public_records set service_name = ?, unit_name = ? where service_licence = ?")
+      .bind(`${serviceName}\u202e`, `\u2067${unitName}\u200b`, number)
+      .run();
+    const record = await page(recordPath(number));
+    expect(record.status).toBe(200);
+    const found = await search(number);
+    for (const text of [record.text, found.text]) {
+      expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]/);
+      expect(text).toContain(serviceName);
+      expect(text).toContain(unitName);
+    }
+    expect(record.text).toContain(`<h1>${serviceName}</h1>`);
+    expect(record.text).toContain(`<title>${number} ${serviceName} - 小程序备案查询</title>`);
+    const query = await search(`示例\u202e助手`);
+    expect(query.text).not.toContain("\u202e");
   });
 
   it("notes the redacted name of an individual and never shows the full name", async () => {

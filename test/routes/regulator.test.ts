@@ -183,12 +183,19 @@ describe("SMS verification", () => {
     expect(owner.body.status).toBe("sms_verification");
   });
 
-  it("is 409 INVALID_TRANSITION for a filing in platform review, and when repeated", async () => {
+  it("is 404 for a filing in platform review, as reading it is; 409 INVALID_TRANSITION when repeated", async () => {
     const { keys } = await staffAccounts();
     const f = await submitNew();
-    const early = await smsVerified(f.id, keys.regulator);
-    expect(early.status).toBe(409);
-    expect(early.body.code).toBe("INVALID_TRANSITION");
+    const read = await callJson(`/v1/regulator/filings/${f.id}`, { key: keys.regulator });
+    expect(read.status).toBe(404);
+    for (const early of [
+      await smsVerified(f.id, keys.regulator),
+      await bureauApprove(f.id, keys.regulator),
+      await bureauReject(f.id, keys.regulator, { reasons: REASONS }),
+    ]) {
+      expect(early.status).toBe(404);
+      expect(early.body.code).toBe(read.body.code);
+    }
 
     const g = await inBureau(keys);
     const twice = await smsVerified(g.id, keys.regulator);

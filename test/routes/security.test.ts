@@ -36,6 +36,38 @@ describe("security headers", () => {
     }
   });
 
+  it("HTML turns off unused browser features and opens no window to other sites", async () => {
+    for (const path of ["/", "/?q=%E7%A4%BA%E4%BE%8B", "/r/%E7%B2%A4ICP%E5%A4%872099999999%E5%8F%B7-1X", "/docs"]) {
+      const res = await call(path);
+      await res.text();
+      expect(res.headers.get("cross-origin-opener-policy"), path).toBe("same-origin");
+      const policy = res.headers.get("permissions-policy") ?? "";
+      for (const feature of ["camera", "microphone", "geolocation", "payment", "usb"]) {
+        expect(policy, path).toContain(`${feature}=()`);
+      }
+      // The record page's copy button writes to the clipboard: that stays allowed.
+      expect(policy, path).not.toContain("clipboard-write");
+    }
+  });
+
+  it("Strict-Transport-Security in production only, on every answer", async () => {
+    const fetchAs = async (environment: "production" | "development", path: string) => {
+      const res = await createApp().fetch(
+        new Request(`https://beian.test${path}`),
+        { ...env, ENVIRONMENT: environment },
+        createExecutionContext(),
+      );
+      await res.text();
+      return res;
+    };
+    for (const path of ["/", "/health", "/v1/apps"]) {
+      expect((await fetchAs("production", path)).headers.get("strict-transport-security"), path).toBe(
+        "max-age=31536000",
+      );
+      expect((await fetchAs("development", path)).headers.get("strict-transport-security"), path).toBeNull();
+    }
+  });
+
   it("the API reference may load only this Worker's own scripts and styles, and call only this origin", async () => {
     const res = await call("/docs");
     const html = await res.text();

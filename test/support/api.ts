@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { serviceNameKey } from "../../src/domain/filing-request";
 import { hasBackSide, PERSONAL_CERTIFICATES } from "../../src/domain/materials";
+import { nameSkeleton } from "../../src/domain/name-skeleton";
 import { canonicalJson, vaultFor } from "../../src/lib/crypto";
 import { checkAgainstDocument } from "./contract";
 import { makeResidentId, makeUscc } from "./identifiers";
@@ -161,7 +162,11 @@ type SeedFiling = {
  */
 export async function seedRegistration(
   filing: SeedFiling,
-  opts: { status?: "active" | "cancelled" | "revoked" | "access_removed" } = {},
+  opts: {
+    status?: "active" | "cancelled" | "revoked" | "access_removed";
+    /** As a row written before skeletons were stored (migration 0010) holds it: none. */
+    withoutSkeleton?: boolean;
+  } = {},
 ): Promise<{ number: string; organizerId: string }> {
   const vault = vaultFor(env);
   const { organizer } = filing;
@@ -190,8 +195,9 @@ export async function seedRegistration(
   if (!org) throw new Error("seedRegistration: organizer row missing");
   const number = `${org.number}-${unique()}X`;
   await env.DB.prepare(
-    `insert into registrations (number, app_id, organizer_id, filing_id, status, service_name, service_name_key, version, approved_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+    `insert into registrations (number, app_id, organizer_id, filing_id, status, service_name, service_name_key,
+       service_name_skeleton, version, approved_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   )
     .bind(
       number,
@@ -201,6 +207,7 @@ export async function seedRegistration(
       opts.status ?? "active",
       filing.service.name,
       serviceNameKey(filing.service.name),
+      opts.withoutSkeleton ? null : nameSkeleton(filing.service.name),
       at,
       at,
     )
