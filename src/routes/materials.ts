@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { detectContentType, FORMAT_NAMES, readImageSize } from "../domain/material-files";
+import { detectContentType, FORMAT_NAMES, imageFileProblem, readImageSize } from "../domain/material-files";
 import {
   findMaterialField,
   imageProblem,
@@ -11,6 +11,7 @@ import {
   MIN_LONG_SIDE,
   MIN_SHORT_SIDE,
 } from "../domain/materials";
+import { pdfActiveContent, pdfHasTrailingData } from "../domain/pdf-content";
 import { materialReadAccess } from "../domain/permissions";
 import { type Problem, problem } from "../domain/problems";
 import { requireRole } from "../lib/auth";
@@ -135,10 +136,18 @@ async function checkUpload(form: FormData): Promise<CheckedUpload> {
       problems.push(
         problem("file", "UNSUPPORTED_FILE_TYPE", { allowed: accepts.map((t) => FORMAT_NAMES[t]).join(" / ") }),
       );
-    } else if (contentType !== "application/pdf") {
+    } else if (contentType === "application/pdf") {
+      const active = pdfActiveContent(bytes);
+      if (active) problems.push(problem("file", "ACTIVE_CONTENT", { name: `/${active.name}` }));
+      else if (pdfHasTrailingData(bytes)) problems.push(problem("file", "TRAILING_DATA", { format: "PDF" }));
+    } else {
       size = readImageSize(bytes, contentType);
+      const format = FORMAT_NAMES[contentType];
+      const fileProblem = size && imageFileProblem(bytes, contentType, size);
       if (!size) {
-        problems.push(problem("file", "INVALID_IMAGE", { format: FORMAT_NAMES[contentType] }));
+        problems.push(problem("file", "INVALID_IMAGE", { format }));
+      } else if (fileProblem) {
+        problems.push(problem("file", fileProblem.code, { ...size, format, ...fileProblem.params }));
       } else if (spec) {
         const code = imageProblem(spec, size.width, size.height);
         if (code === "IMAGE_TOO_SMALL") {
