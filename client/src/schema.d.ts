@@ -655,7 +655,7 @@ export interface paths {
         };
         /**
          * Download a material (decrypted); staff reads are audited
-         * @description The file itself, decrypted, for its uploader, the owner of an app whose filing uses it, and staff handling that filing. Staff reads are written to the filing's audit chain.
+         * @description The file itself, decrypted, for its uploader, the owner of an app whose filing uses it, and staff handling that filing. Staff reads are written to the filing's audit chain. Served as an attachment under `Content-Security-Policy: sandbox; default-src 'none'`; `?disposition=inline` shows an image in place.
          */
         get: operations["downloadMaterial"];
         put?: never;
@@ -4113,7 +4113,10 @@ export interface operations {
     };
     downloadMaterial: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `inline` asks for an image to be shown in place (a console's preview); PDFs are always attachments */
+                disposition?: "attachment" | "inline";
+            };
             header?: never;
             path: {
                 mediaId: string;

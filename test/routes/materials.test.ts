@@ -538,6 +538,35 @@ describe("access to materials", () => {
     expect((await call(`/v1/materials/${mediaId}/content`, { key: dev.key })).status).toBe(200);
   });
 
+  it("serves files as sandboxed attachments; an image is inline only when a console asks, a PDF never", async () => {
+    const dev = await newAccount("developer");
+    const image = await uploadMaterial(dev.key, PERSON_FRONT);
+    const letter = await uploadMaterial(dev.key, "commitment.letter", { kind: "pdf" });
+    const sandbox = "sandbox; default-src 'none'";
+    const get = (path: string) => call(path, { key: dev.key });
+
+    const plain = await get(`/v1/materials/${image}/content`);
+    expect(plain.headers.get("content-disposition")).toBe(`attachment; filename="${image}.png"`);
+    expect(plain.headers.get("content-security-policy")).toBe(sandbox);
+    expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
+    const preview = await get(`/v1/materials/${image}/content?disposition=inline`);
+    expect(preview.headers.get("content-disposition")).toBe(`inline; filename="${image}.png"`);
+    expect(preview.headers.get("content-security-policy")).toBe(sandbox);
+    const pdf = await get(`/v1/materials/${letter}/content?disposition=inline`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-disposition")).toBe(`attachment; filename="${letter}.pdf"`);
+    expect(pdf.headers.get("content-security-policy")).toBe(sandbox);
+
+    // Every material answer carries the policy: metadata, a refused query, an unknown material.
+    expect((await get(`/v1/materials/${image}`)).headers.get("content-security-policy")).toBe(sandbox);
+    const bad = await get(`/v1/materials/${image}/content?disposition=open`);
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get("content-security-policy")).toBe(sandbox);
+    const missing = await get("/v1/materials/med_nothing/content");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-security-policy")).toBe(sandbox);
+  });
+
   it("hides a material from every other account until a filing in their queue references it", async () => {
     const owner = await newAccount("developer");
     const mediaId = await uploadMaterial(owner.key, PERSON_FRONT);
