@@ -1603,7 +1603,7 @@ export interface components {
         PutWebhook: {
             /**
              * Format: uri
-             * @description An absolute https URL on a public address (http and private addresses only in development)
+             * @description An absolute https URL of a public host: no internal name, no name spelling or resolving to a non-public address (http and loopback only in development)
              * @example https://example.com/beian/webhooks
              */
             url: string;
