@@ -14,6 +14,11 @@ export type Config = {
   /** The public rate limiter's period in seconds: what `Retry-After` tells a limited client. */
   publicRateLimitPeriodS: 10 | 60;
   delivery: DeliverySchedule;
+  /**
+   * The DNS-over-HTTPS service webhook hosts are resolved through (`WEBHOOK_DOH_URL`); null for the default, which
+   * production uses and development skips (src/webhooks/resolver.ts).
+   */
+  dohUrl: string | null;
 };
 
 const quota = (fallback: number) =>
@@ -30,6 +35,11 @@ const VarsSchema = z.object({
   QUOTA_INDIVIDUAL: quota(5),
   QUOTA_ORGANIZATION: quota(50),
   PUBLIC_RATE_LIMIT_PERIOD: z.enum(["10", "60"]).optional(),
+  WEBHOOK_DOH_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, "an http(s) URL")
+    .refine((v) => URL.canParse(v), "an http(s) URL")
+    .optional(),
 });
 
 /** The vars the settings are read from (a subset of the Worker's bindings). */
@@ -40,6 +50,7 @@ type Vars = {
   PUBLIC_RATE_LIMIT_PERIOD?: string;
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
   WEBHOOK_TIMEOUT_MS?: string;
+  WEBHOOK_DOH_URL?: string;
 };
 
 export class ConfigError extends Error {
@@ -58,6 +69,7 @@ export function configOf(env: Vars): Config {
     env.PUBLIC_RATE_LIMIT_PERIOD,
     env.WEBHOOK_RETRY_DELAYS_SECONDS,
     env.WEBHOOK_TIMEOUT_MS,
+    env.WEBHOOK_DOH_URL,
   ].join("\u0000");
   const known = parsed.get(key);
   if (known) return known;
@@ -66,6 +78,7 @@ export function configOf(env: Vars): Config {
     QUOTA_INDIVIDUAL: env.QUOTA_INDIVIDUAL,
     QUOTA_ORGANIZATION: env.QUOTA_ORGANIZATION,
     PUBLIC_RATE_LIMIT_PERIOD: env.PUBLIC_RATE_LIMIT_PERIOD,
+    WEBHOOK_DOH_URL: env.WEBHOOK_DOH_URL,
   });
   if (!vars.success) {
     const problems = vars.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -82,6 +95,7 @@ export function configOf(env: Vars): Config {
     quotas: { individual: vars.data.QUOTA_INDIVIDUAL, organization: vars.data.QUOTA_ORGANIZATION },
     publicRateLimitPeriodS: vars.data.PUBLIC_RATE_LIMIT_PERIOD === "10" ? 10 : 60,
     delivery,
+    dohUrl: vars.data.WEBHOOK_DOH_URL ?? null,
   };
   if (parsed.size >= 16) parsed.clear();
   parsed.set(key, config);

@@ -23,6 +23,8 @@ export interface Env extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS"
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
   /** How long one delivery attempt waits for the receiver's answer; unset: 10000. */
   WEBHOOK_TIMEOUT_MS?: string;
+  /** The DNS-over-HTTPS service webhook hosts are resolved through; unset: Cloudflare's in production, none in development. */
+  WEBHOOK_DOH_URL?: string;
 }
 
 export type AppEnv = {

@@ -655,7 +655,7 @@ export interface paths {
         };
         /**
          * Download a material (decrypted); staff reads are audited
-         * @description The file itself, decrypted, for its uploader, the owner of an app whose filing uses it, and staff handling that filing. Staff reads are written to the filing's audit chain.
+         * @description The file itself, decrypted, for its uploader, the owner of an app whose filing uses it, and staff handling that filing. Staff reads are written to the filing's audit chain. Served as an attachment under `Content-Security-Policy: sandbox; default-src 'none'`; `?disposition=inline` shows an image in place.
          */
         get: operations["downloadMaterial"];
         put?: never;
@@ -1162,7 +1162,7 @@ export interface components {
                  * @example INVALID_CHECK_CHARACTER
                  * @enum {string}
                  */
-                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
+                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_LARGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA" | "ACTIVE_CONTENT" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
                 message: string;
                 suggest?: string;
             }[];
@@ -1603,7 +1603,7 @@ export interface components {
         PutWebhook: {
             /**
              * Format: uri
-             * @description An absolute https URL on a public address (http and private addresses only in development)
+             * @description An absolute https URL of a public host: no internal name, no name spelling or resolving to a non-public address (http and loopback only in development)
              * @example https://example.com/beian/webhooks
              */
             url: string;
@@ -4113,7 +4113,10 @@ export interface operations {
     };
     downloadMaterial: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `inline` asks for an image to be shown in place (a console's preview); PDFs are always attachments */
+                disposition?: "attachment" | "inline";
+            };
             header?: never;
             path: {
                 mediaId: string;

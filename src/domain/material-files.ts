@@ -45,3 +45,119 @@ export const FORMAT_NAMES: Record<MaterialContentType, string> = {
   "image/png": "PNG",
   "application/pdf": "PDF",
 };
+
+/**
+ * The largest image accepted (docs/rules.md#materials): 10,000 pixels on a side and 40 megapixels. A phone's
+ * camera writes at most about 50 MP at full resolution and a document scan at 600 dpi of A3 is 7,000 × 9,900; what
+ * is larger is a decompression bomb for the reviewers' and the regulator's viewers.
+ */
+export const MAX_IMAGE_SIDE = 10_000;
+export const MAX_IMAGE_PIXELS = 40_000_000;
+
+/**
+ * The best compression either format can reach, which bounds how few bytes an image of a given size can take:
+ * deflate (PNG's IDAT) codes at most 258 bytes in 2 bits, so 1,032 : 1; a Huffman-coded JPEG codes at least one
+ * bit of scan data (the DC difference) for every 8 × 8 block of each component. A file with less data than that
+ * cannot hold its declared image: it is cut short or forged to make a viewer allocate the pixels.
+ */
+const DEFLATE_MAX_RATIO = 1032;
+
+/** Where an image's structure ends and how much compressed data it carries, or why it cannot be walked. */
+type Layout = { kind: "ok"; dataBytes: number; trailingBytes: number; bitsPerPixel: number } | { kind: "truncated" };
+
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** Walks a PNG's chunks from the signature to IEND: the IDAT bytes, and what follows IEND. */
+function pngLayout(bytes: Uint8Array): Layout {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 8;
+  let dataBytes = 0;
+  let bitsPerPixel = 1;
+  while (pos + 12 <= bytes.length) {
+    const length = view.getUint32(pos);
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+    const end = pos + 12 + length;
+    if (end > bytes.length) break;
+    if (type === "IHDR" && length >= 13) {
+      bitsPerPixel = (bytes[pos + 16] ?? 8) * (PNG_CHANNELS[bytes[pos + 17] ?? 6] ?? 4);
+    } else if (type === "IDAT") {
+      dataBytes += length;
+    } else if (type === "IEND") {
+      return { kind: "ok", dataBytes, trailingBytes: bytes.length - end, bitsPerPixel };
+    }
+    pos = end;
+  }
+  return { kind: "truncated" };
+}
+
+/**
+ * Walks a JPEG's segments from SOI to EOI, skipping each scan's entropy-coded data (stuffed `FF 00` and restart
+ * markers belong to it): the scan bytes, and what follows EOI. Bytes that are not a marker where one must be make
+ * the file unreadable (null).
+ */
+function jpegLayout(bytes: Uint8Array): Layout | null {
+  let pos = 2;
+  let dataBytes = 0;
+  while (pos + 1 < bytes.length) {
+    if (bytes[pos] !== 0xff) return null;
+    let marker = bytes[pos + 1] as number;
+    while (marker === 0xff && pos + 2 < bytes.length) marker = bytes[++pos + 1] as number; // fill bytes
+    if (marker === 0xd9) return { kind: "ok", dataBytes, trailingBytes: bytes.length - (pos + 2), bitsPerPixel: 0 };
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      pos += 2;
+      continue;
+    }
+    if (pos + 4 > bytes.length) break;
+    const end = pos + 2 + (((bytes[pos + 2] as number) << 8) | (bytes[pos + 3] as number));
+    if (end > bytes.length) break;
+    pos = end;
+    if (marker !== 0xda) continue;
+    // Entropy-coded data runs to the next marker other than a stuffed zero or a restart marker.
+    while (pos < bytes.length) {
+      if (bytes[pos] === 0xff) {
+        const next = bytes[pos + 1];
+        if (next === undefined) break;
+        if (next !== 0x00 && !(next >= 0xd0 && next <= 0xd7)) break;
+        pos += 2;
+        dataBytes += 2;
+        continue;
+      }
+      pos++;
+      dataBytes++;
+    }
+  }
+  return { kind: "truncated" };
+}
+
+/** The fewest compressed bytes that can hold a `width` × `height` image (see DEFLATE_MAX_RATIO). */
+function minDataBytes(type: "image/jpeg" | "image/png", size: ImageSize, bitsPerPixel: number): number {
+  if (type === "image/png") return Math.floor((size.width * size.height * bitsPerPixel) / 8 / DEFLATE_MAX_RATIO);
+  return Math.floor((Math.ceil(size.width / 8) * Math.ceil(size.height / 8)) / 8);
+}
+
+export type ImageFileProblem =
+  | { code: "IMAGE_TOO_LARGE"; params: { maxSide: number; maxMegapixels: number } }
+  | { code: "INVALID_IMAGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA"; params: Record<string, never> };
+
+/**
+ * What is wrong with an image file whose header reads as `size`, beyond its size and orientation for a field
+ * (docs/rules.md#materials), or null: too many pixels (`IMAGE_TOO_LARGE`); a structure that does not chain
+ * (`INVALID_IMAGE`); too little data for the declared pixels, or no end (`IMAGE_TRUNCATED`); bytes after the
+ * image's end, where a polyglot keeps its other document (`TRAILING_DATA`).
+ */
+export function imageFileProblem(
+  bytes: Uint8Array,
+  type: "image/jpeg" | "image/png",
+  size: ImageSize,
+): ImageFileProblem | null {
+  if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE || size.width * size.height > MAX_IMAGE_PIXELS) {
+    return { code: "IMAGE_TOO_LARGE", params: { maxSide: MAX_IMAGE_SIDE, maxMegapixels: MAX_IMAGE_PIXELS / 1e6 } };
+  }
+  const layout = type === "image/png" ? pngLayout(bytes) : jpegLayout(bytes);
+  if (layout === null) return { code: "INVALID_IMAGE", params: {} };
+  if (layout.kind === "truncated" || layout.dataBytes < minDataBytes(type, size, layout.bitsPerPixel)) {
+    return { code: "IMAGE_TRUNCATED", params: {} };
+  }
+  if (layout.trailingBytes > 0) return { code: "TRAILING_DATA", params: {} };
+  return null;
+}

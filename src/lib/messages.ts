@@ -282,6 +282,37 @@ const FIELDS: Record<FieldCode, FieldText> = {
     },
     suggest: { en: "Photograph the document at a higher resolution", zh: "请以更高分辨率拍摄证件" },
   },
+  IMAGE_TOO_LARGE: {
+    message: {
+      en: "The image is {width} × {height} pixels; at most {maxSide} on a side and {maxMegapixels} megapixels are accepted",
+      zh: "图片为 {width} × {height} 像素，每边至多 {maxSide} 像素、总计至多 {maxMegapixels} 百万像素",
+    },
+    suggest: { en: "Scale the image down and upload it again", zh: "请缩小图片后重新上传" },
+  },
+  IMAGE_TRUNCATED: {
+    message: {
+      en: "The file is too short to hold the {width} × {height} {format} image its header declares",
+      zh: "文件过短，容纳不下其头部声明的 {width} × {height} {format} 图片",
+    },
+    suggest: { en: "Export the image again and upload the new file", zh: "请重新导出图片后上传" },
+  },
+  TRAILING_DATA: {
+    message: {
+      en: "The file carries data after the end of its {format} content",
+      zh: "文件在 {format} 内容结束后仍附有其他数据",
+    },
+    suggest: { en: "Export the document again and upload the new file", zh: "请重新导出文件后上传" },
+  },
+  ACTIVE_CONTENT: {
+    message: {
+      en: "The PDF carries active content ({name}: script, launch actions, embedded files or media), which materials may not",
+      zh: "该 PDF 含有可执行内容（{name}：脚本、启动操作、嵌入文件或多媒体），备案材料不接受",
+    },
+    suggest: {
+      en: "Print the document to a new PDF, or upload a photo of it",
+      zh: "请将文件打印为新的 PDF，或上传其照片",
+    },
+  },
   WRONG_ORIENTATION: {
     message: {
       en: "This material must be a {orientation} image; this one is {width} × {height}",

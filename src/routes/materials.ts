@@ -1,6 +1,6 @@
-import type { z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { detectContentType, FORMAT_NAMES, readImageSize } from "../domain/material-files";
+import { detectContentType, FORMAT_NAMES, imageFileProblem, readImageSize } from "../domain/material-files";
 import {
   findMaterialField,
   imageProblem,
@@ -11,6 +11,7 @@ import {
   MIN_LONG_SIDE,
   MIN_SHORT_SIDE,
 } from "../domain/materials";
+import { pdfActiveContent, pdfHasTrailingData } from "../domain/pdf-content";
 import { materialReadAccess } from "../domain/permissions";
 import { type Problem, problem } from "../domain/problems";
 import { requireRole } from "../lib/auth";
@@ -33,6 +34,16 @@ import { MaterialSchema, MediaParams, UploadFormDoc } from "./materials.schemas"
 
 export const materialsRoutes = createKeyHolderRouter([], { multipart: true });
 const route = declareKeyRoutes("materials");
+
+/**
+ * Every material answer, errors included, is a sandboxed document that may load nothing: a file a staff console
+ * opens on the service's origin can run no script and reach nothing, whatever it turns out to hold.
+ */
+export const MATERIAL_CSP = "sandbox; default-src 'none'";
+materialsRoutes.use("*", async (c, next) => {
+  await next();
+  c.header("content-security-policy", MATERIAL_CSP);
+});
 
 /** Room for the multipart framing and the text fields around a file of the largest size allowed. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -135,10 +146,18 @@ async function checkUpload(form: FormData): Promise<CheckedUpload> {
       problems.push(
         problem("file", "UNSUPPORTED_FILE_TYPE", { allowed: accepts.map((t) => FORMAT_NAMES[t]).join(" / ") }),
       );
-    } else if (contentType !== "application/pdf") {
+    } else if (contentType === "application/pdf") {
+      const active = pdfActiveContent(bytes);
+      if (active) problems.push(problem("file", "ACTIVE_CONTENT", { name: `/${active.name}` }));
+      else if (pdfHasTrailingData(bytes)) problems.push(problem("file", "TRAILING_DATA", { format: "PDF" }));
+    } else {
       size = readImageSize(bytes, contentType);
+      const format = FORMAT_NAMES[contentType];
+      const fileProblem = size && imageFileProblem(bytes, contentType, size);
       if (!size) {
-        problems.push(problem("file", "INVALID_IMAGE", { format: FORMAT_NAMES[contentType] }));
+        problems.push(problem("file", "INVALID_IMAGE", { format }));
+      } else if (fileProblem) {
+        problems.push(problem("file", fileProblem.code, { ...size, format, ...fileProblem.params }));
       } else if (spec) {
         const code = imageProblem(spec, size.width, size.height);
         if (code === "IMAGE_TOO_SMALL") {
@@ -268,6 +287,11 @@ materialsRoutes.openapi(
   },
 );
 
+/** Files are downloaded, never opened on the service's origin, except an image a console asks to preview. */
+function dispositionOf(contentType: string, asked: "attachment" | "inline"): "attachment" | "inline" {
+  return asked === "inline" && contentType.startsWith("image/") ? "inline" : "attachment";
+}
+
 const binary = { schema: { type: "string" as const, format: "binary" } };
 
 materialsRoutes.openapi(
@@ -276,18 +300,28 @@ materialsRoutes.openapi(
     operationId: "downloadMaterial",
     description:
       "The file itself, decrypted, for its uploader, the owner of an app whose filing uses it, and staff handling " +
-      "that filing. Staff reads are written to the filing's audit chain.",
-    request: { params: MediaParams },
+      "that filing. Staff reads are written to the filing's audit chain. Served as an attachment under " +
+      "`Content-Security-Policy: sandbox; default-src 'none'`; `?disposition=inline` shows an image in place.",
+    request: {
+      params: MediaParams,
+      query: z.object({
+        disposition: z.enum(["attachment", "inline"]).default("attachment").openapi({
+          description:
+            "`inline` asks for an image to be shown in place (a console's preview); PDFs are always attachments",
+        }),
+      }),
+    },
     ok: {
       200: {
         description: "The file as uploaded, with its detected content type; never cached",
         content: { "image/jpeg": binary, "image/png": binary, "application/pdf": binary },
       },
     },
-    errors: [401, 404],
+    errors: [401, 404, 422],
   }),
   async (c) => {
     const { row, staffFilingId } = await readableMaterial(c, c.req.valid("param").mediaId);
+    const { disposition } = c.req.valid("query");
     const object = await materialsBucket(c.env).get(row.objectKey);
     // The clean-up job deletes the object before it marks the row: in between, the material is gone.
     if (!object) throw new ApiError("NOT_FOUND", "No such material");
@@ -313,7 +347,7 @@ materialsRoutes.openapi(
       "content-type": row.contentType,
       "cache-control": "private, no-store",
       "x-content-type-options": "nosniff",
-      "content-disposition": `inline; filename="${row.id}.${extension}"`,
+      "content-disposition": `${dispositionOf(row.contentType, disposition)}; filename="${row.id}.${extension}"`,
     });
   },
 );

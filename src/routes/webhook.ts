@@ -15,8 +15,8 @@ import {
 } from "../repositories/webhooks";
 import { pingEndpoint } from "../webhooks/delivery";
 import { DELIVERY_FAILURE_KINDS } from "../webhooks/failure";
+import { resolverFor, webhookUrlRefusal } from "../webhooks/resolver";
 import { newWebhookSecret } from "../webhooks/signing";
-import { webhookUrlProblem } from "../webhooks/url";
 
 /** An account's webhook endpoint, its secret, a test ping and its dead deliveries (docs/rules.md#webhooks). */
 export const webhookRoutes = createKeyHolderRouter();
@@ -38,11 +38,17 @@ const EndpointSchema = z
 
 const PutSchema = z
   .strictObject({
-    url: z.string().min(1).max(2048).openapi({
-      example: "https://example.com/beian/webhooks",
-      format: "uri",
-      description: "An absolute https URL on a public address (http and private addresses only in development)",
-    }),
+    url: z
+      .string()
+      .min(1)
+      .max(2048)
+      .openapi({
+        example: "https://example.com/beian/webhooks",
+        format: "uri",
+        description:
+          "An absolute https URL of a public host: no internal name, no name spelling or resolving to a non-public " +
+          "address (http and loopback only in development)",
+      }),
     rotateSecret: z.boolean().optional(),
   })
   .openapi("PutWebhook");
@@ -94,8 +100,10 @@ webhookRoutes.openapi(
   }),
   async (c) => {
     const { url, rotateSecret } = c.req.valid("json");
-    const problem = webhookUrlProblem(url, c.get("config").development);
-    if (problem) throw validationFailed([{ path: "url", code: problem }]);
+    const config = c.get("config");
+    // A name the resolver could not answer for is stored: every delivery checks it again before it goes out.
+    const refusal = await webhookUrlRefusal(url, { development: config.development, resolver: resolverFor(config) });
+    if (refusal && "code" in refusal) throw validationFailed([{ path: "url", code: refusal.code }]);
     const db = c.get("db");
     const vault = vaultFor(c.env);
     const accountId = c.get("principal").accountId;
@@ -205,6 +213,7 @@ webhookRoutes.openapi(
     const { status, failure, webhookId } = await pingEndpoint(c.env, c.get("db"), endpoint, {
       development: config.development,
       timeoutMs: config.delivery.timeoutMs,
+      resolver: resolverFor(config),
     });
     return c.json({ delivered: !failure, status, webhookId, ...(failure ? { error: failure } : {}) }, 200);
   },

@@ -17,9 +17,9 @@ import {
   lookupProbeUrl,
   refusedAddress,
 } from "./failure";
+import { type HostResolver, resolverFor, webhookUrlRefusal } from "./resolver";
 import { DELIVERY_TIMEOUT_MS, type DeliverySchedule, deliverySchedule } from "./schedule";
 import { signatureHeaders } from "./signing";
-import { webhookUrlProblem } from "./url";
 
 /**
  * Delivery of one event to its account's endpoint (docs/rules.md#webhooks). A non-2xx answer or a timeout is retried through the
@@ -80,10 +80,17 @@ export async function post(
   messageId: string,
   body: string,
   secrets: string[],
-  { timeoutMs = DELIVERY_TIMEOUT_MS, development }: { timeoutMs?: number; development: boolean },
+  {
+    timeoutMs = DELIVERY_TIMEOUT_MS,
+    development,
+    resolver = null,
+  }: { timeoutMs?: number; development: boolean; resolver?: HostResolver | null },
 ): Promise<PostResult> {
-  const problem = webhookUrlProblem(url, development);
-  if (problem) return { status: 0, failure: refusedAddress(problem) };
+  const refusal = await webhookUrlRefusal(url, { development, resolver });
+  if (refusal && "code" in refusal) return { status: 0, failure: refusedAddress(refusal.code) };
+  // A host whose addresses could not be checked is not sent to: the attempt fails and is retried.
+  if (refusal)
+    return { status: 0, failure: { kind: "dns", message: `the host could not be checked: ${refusal.unresolved}` } };
   // Signing is beian's own work: a failure there is not the endpoint's, and is not reported as one.
   const signature = await signatureHeaders(messageId, body, secrets);
   try {
@@ -130,7 +137,7 @@ export async function pingEndpoint(
   env: Env,
   db: Db,
   endpoint: typeof webhookEndpoints.$inferSelect,
-  { development, timeoutMs }: { development: boolean; timeoutMs: number },
+  { development, timeoutMs, resolver }: { development: boolean; timeoutMs: number; resolver: HostResolver | null },
   now = new Date(),
 ): Promise<PostResult & { webhookId: string }> {
   const webhookId = newId("msg", now.getTime());
@@ -141,7 +148,7 @@ export async function pingEndpoint(
     data: JSON.stringify({ ping: true }),
   });
   const secrets = await signingSecrets(env, endpoint, now);
-  const result = await post(endpoint.url, webhookId, body, secrets, { timeoutMs, development });
+  const result = await post(endpoint.url, webhookId, body, secrets, { timeoutMs, development, resolver });
   if (disablesEndpoint(result.status)) await disableEndpoint(db, endpoint.accountId, new Date().toISOString());
   return { ...result, webhookId };
 }
@@ -161,6 +168,7 @@ export async function attemptDelivery(
   now = new Date(),
   schedule: DeliverySchedule = deliverySchedule(env),
   development = configOf(env).development,
+  resolver: HostResolver | null = resolverFor(configOf(env)),
 ): Promise<{ outcome: Outcome; delaySeconds?: number }> {
   const [event] = await db.select().from(events).where(eq(events.id, eventId)).limit(1);
   if (!event) return { outcome: "skipped" };
@@ -189,6 +197,7 @@ export async function attemptDelivery(
   const result = await post(endpoint.url, event.id, eventPayload(event), await signingSecrets(env, endpoint, now), {
     timeoutMs: schedule.timeoutMs,
     development,
+    resolver,
   });
   const attempts = delivery.attempts + 1;
   const base = {

@@ -1,7 +1,8 @@
 import type { FieldCode } from "../domain/problems";
 /**
- * Where a webhook may point (docs/rules.md#webhooks): https only; never `localhost` or a literal private, loopback, link-local or
- * otherwise non-public address. In development mode http and loopback are allowed, private ranges never.
+ * Where a webhook may point, by the URL's spelling (docs/rules.md#webhooks): https only; never a host that is or
+ * names a private, loopback, link-local or otherwise non-public address (`hostKind`). In development mode http and
+ * loopback are allowed, private ranges never. What the name resolves to is `webhookUrlRefusal`'s part.
  * Returns the problem code, or null when the URL is acceptable.
  *
  * Literal addresses are classified from the URL parser's own serialization: WHATWG URL parsing turns every IPv4
@@ -17,15 +18,81 @@ export function webhookUrlProblem(raw: string, development: boolean): FieldCode 
   }
   if (url.protocol !== "https:" && !(development && url.protocol === "http:")) return "WEBHOOK_URL_NOT_HTTPS";
   if (url.username || url.password) return "INVALID_FORMAT";
-  // A trailing dot ("localhost.") names the same host.
-  const host = url.hostname.replace(/\.+$/, "").toLowerCase();
-  const kind = host.startsWith("[") ? ipv6Kind(host.slice(1, -1)) : ipv4Kind(host);
-  const loopback = kind === "loopback" || (kind === null && (host === "localhost" || host.endsWith(".localhost")));
-  if (loopback) return development ? null : "WEBHOOK_URL_PRIVATE";
+  const kind = hostKind(webhookHost(url));
+  if (kind === "loopback") return development ? null : "WEBHOOK_URL_PRIVATE";
   return kind === "non-public" ? "WEBHOOK_URL_PRIVATE" : null;
 }
 
-type AddressKind = "public" | "loopback" | "non-public";
+/** The URL's host as the rules read it: lower-case, without the trailing dot that names the same host. */
+export function webhookHost(url: URL): string {
+  return url.hostname.replace(/\.+$/, "").toLowerCase();
+}
+
+/** Whether the host is an address literal (IPv4 as the parser serializes it, or bracketed IPv6), not a name. */
+export function isAddressLiteral(host: string): boolean {
+  return host.startsWith("[") || ipv4Number(host) !== null;
+}
+
+export type AddressKind = "public" | "loopback" | "non-public";
+
+/**
+ * Names for private networks, never public (RFC 6761, RFC 6762, RFC 8375, ICANN's `.internal`, and the suffixes
+ * RFC 6762 Appendix G lists as in private use): a webhook host under one is internal whatever it resolves to.
+ */
+const INTERNAL_SUFFIXES = ["local", "internal", "home.arpa", "corp", "home", "lan", "intranet", "localdomain"];
+
+/**
+ * What a host is by its spelling: an address literal's kind; `localhost` and `*.localhost` are loopback; a
+ * single-label name or one under an internal suffix is non-public; a name whose labels spell an address
+ * (`10.0.0.1.nip.io`, `10-0-0-1.sslip.io`, `a9fea9fe.nip.io`, `app-7f000001.nip.io`, `fd00--1.sslip.io`, as
+ * wildcard DNS services resolve them) has that address's kind, the least public one when it spells several.
+ * Other names are public as far as their spelling tells.
+ */
+export function hostKind(host: string): AddressKind {
+  if (host.startsWith("[")) return ipv6Kind(host.slice(1, -1)) ?? "non-public";
+  const literal = ipv4Kind(host);
+  if (literal) return literal;
+  if (host === "localhost" || host.endsWith(".localhost")) return "loopback";
+  if (!host.includes(".")) return "non-public";
+  if (INTERNAL_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`))) return "non-public";
+  return leastPublic(embeddedAddresses(host.split(".")));
+}
+
+const RANK: Record<AddressKind, number> = { public: 0, loopback: 1, "non-public": 2 };
+
+function leastPublic(kinds: AddressKind[]): AddressKind {
+  return kinds.reduce<AddressKind>((worst, k) => (RANK[k] > RANK[worst] ? k : worst), "public");
+}
+
+const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** The kinds of every address a name's labels spell, in the forms wildcard DNS services read. */
+function embeddedAddresses(labels: string[]): AddressKind[] {
+  const out: AddressKind[] = [];
+  // Four decimal labels in a row: 10.0.0.1.nip.io, app.192.168.1.2.sslip.io.
+  for (let i = 0; i + 4 <= labels.length; i++) {
+    const quad = labels.slice(i, i + 4);
+    if (quad.every((l) => OCTET.test(l))) out.push(classifyIpv4(ipv4Number(quad.join(".")) as number));
+  }
+  for (const label of labels) {
+    const parts = label.split("-");
+    // Four decimal parts in a row within a label: 10-0-0-1, app-10-0-0-1, 10-0-0-1-app.
+    for (let i = 0; i + 4 <= parts.length; i++) {
+      const quad = parts.slice(i, i + 4);
+      if (quad.every((p) => OCTET.test(p))) out.push(classifyIpv4(ipv4Number(quad.join(".")) as number));
+    }
+    // Eight hex digits: a9fea9fe, app-a9fea9fe.
+    for (const part of parts) {
+      if (/^[0-9a-f]{8}$/.test(part)) out.push(classifyIpv4(Number.parseInt(part, 16)));
+    }
+    // IPv6 with dashes for colons (sslip.io): fd00--1, 2001-db8--1, --1.
+    if (/^[0-9a-f-]+$/.test(label) && (label.includes("--") || parts.length === 8)) {
+      const kind = ipv6Kind(label.replace(/-/g, ":"));
+      if (kind) out.push(kind);
+    }
+  }
+  return out;
+}
 
 /** IPv4 blocks that are not public unicast (IANA special-purpose registry): [first octets as a number, prefix]. */
 const IPV4_NON_PUBLIC: readonly (readonly [string, number])[] = [
@@ -51,7 +118,7 @@ function ipv4Number(dotted: string): number | null {
   return parts.reduce((n, p) => n * 256 + Number(p), 0);
 }
 
-function ipv4Kind(host: string): AddressKind | null {
+export function ipv4Kind(host: string): AddressKind | null {
   const n = ipv4Number(host);
   return n === null ? null : classifyIpv4(n);
 }
@@ -76,7 +143,7 @@ function ipv6Groups(text: string): number[] | null {
   return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
 }
 
-function ipv6Kind(text: string): AddressKind | null {
+export function ipv6Kind(text: string): AddressKind | null {
   const g = ipv6Groups(text);
   if (!g) return null;
   const zeros = (count: number) => g.slice(0, count).every((x) => x === 0);

@@ -12,6 +12,7 @@ describe("configOf", () => {
       quotas: { individual: 5, organization: 50 },
       publicRateLimitPeriodS: 60,
       delivery: DEFAULT_SCHEDULE,
+      dohUrl: null,
     });
   });
 
@@ -22,12 +23,14 @@ describe("configOf", () => {
       QUOTA_ORGANIZATION: " 200 ",
       PUBLIC_RATE_LIMIT_PERIOD: "10",
       WEBHOOK_TIMEOUT_MS: "1500",
+      WEBHOOK_DOH_URL: "https://dns.google/resolve",
     });
     expect(config).toMatchObject({
       development: true,
       quotas: { individual: 3, organization: 200 },
       publicRateLimitPeriodS: 10,
       delivery: { timeoutMs: 1500 },
+      dohUrl: "https://dns.google/resolve",
     });
   });
 
@@ -39,6 +42,7 @@ describe("configOf", () => {
     [{ ENVIRONMENT: "dev" }, "ENVIRONMENT"],
     [{ PUBLIC_RATE_LIMIT_PERIOD: "30" }, "PUBLIC_RATE_LIMIT_PERIOD"],
     [{ WEBHOOK_TIMEOUT_MS: "fast" }, "WEBHOOK_TIMEOUT_MS"],
+    [{ WEBHOOK_DOH_URL: "dns.google" }, "WEBHOOK_DOH_URL"],
   ])("refuses %o, naming the variable", (vars, name) => {
     expect(() => configOf(vars)).toThrow(ConfigError);
     expect(() => configOf(vars)).toThrow(name);

@@ -5,10 +5,14 @@ import { MAX_MATERIAL_BYTES } from "../../src/domain/materials";
 import { sha256HexOfBytes, Vault } from "../../src/lib/crypto";
 import { adminKey, call, callJson, developerWithApp, newAccount, problemsOf, unique } from "../support/api";
 import {
+  ascii,
+  concat,
   containsBytes,
   jpegBytes,
   pdfBytes,
+  pdfWithObjectStream,
   pngBytes,
+  pngDeclaring,
   postMaterial,
   postRaw,
   uploadForm,
@@ -298,6 +302,100 @@ describe("POST /v1/materials: checks at upload", () => {
   });
 });
 
+describe("POST /v1/materials: hostile files", () => {
+  const html = ascii("<html><script>alert(document.domain)</script></html>");
+  async function upload(bytes: Uint8Array<ArrayBuffer>, field = "commitment.letter") {
+    const dev = await newAccount("developer");
+    const certificateType = field === PERSON_FRONT ? "resident_id" : undefined;
+    return postMaterial(dev.key, { file: { bytes }, field, certificateType });
+  }
+  const codeOf = (res: { body: Record<string, unknown> }) => problemsOf(res.body);
+
+  it("refuses pixel bombs: a 74-byte PNG declaring 100000 × 60000, and 4294967295 × 4294967280", async () => {
+    const bomb = pngDeclaring(100000, 60000);
+    expect(bomb.length).toBeLessThan(100);
+    const res = await upload(bomb);
+    expect(res.status).toBe(422);
+    expect(codeOf(res)).toEqual([{ path: "file", code: "IMAGE_TOO_LARGE" }]);
+    const errors = res.body.errors as { message: string }[];
+    expect(errors[0]?.message).toContain("10000");
+    expect(codeOf(await upload(pngDeclaring(4294967295, 4294967280)))).toEqual([
+      { path: "file", code: "IMAGE_TOO_LARGE" },
+    ]);
+  });
+
+  it("refuses a header-only JPEG declaring 65500 × 40000, and takes 40 megapixels but no more", async () => {
+    expect(codeOf(await upload(jpegBytes(65500, 40000, { scanBytes: 0 })))).toEqual([
+      { path: "file", code: "IMAGE_TOO_LARGE" },
+    ]);
+    expect(codeOf(await upload(jpegBytes(10001, 3000)))).toEqual([{ path: "file", code: "IMAGE_TOO_LARGE" }]);
+    expect(codeOf(await upload(jpegBytes(6000, 6667)))).toEqual([{ path: "file", code: "IMAGE_TOO_LARGE" }]);
+    expect((await upload(jpegBytes(5000, 8000))).status).toBe(201);
+  });
+
+  it("refuses a file too small to hold the image its header declares", async () => {
+    // 1280 × 720 at one bit per 8 × 8 block needs 1,800 bytes of scan; 100 cannot be a real image.
+    expect(codeOf(await upload(jpegBytes(1280, 720, { scanBytes: 100 }), PERSON_FRONT))).toEqual([
+      { path: "file", code: "IMAGE_TRUNCATED" },
+    ]);
+    // 4000 × 4000 RGBA is 64 MB of pixels: even deflate's best (1,032 : 1) needs 62 KB of IDAT.
+    expect(codeOf(await upload(pngDeclaring(4000, 4000)))).toEqual([{ path: "file", code: "IMAGE_TRUNCATED" }]);
+    // A PNG cut off before IEND.
+    const png = await pngBytes(1280, 720);
+    expect(codeOf(await upload(png.slice(0, png.length - 12), PERSON_FRONT))).toEqual([
+      { path: "file", code: "IMAGE_TRUNCATED" },
+    ]);
+  });
+
+  it("refuses a PNG with an HTML document after IEND, and a JPEG with one after EOI (polyglots)", async () => {
+    const png = concat([await pngBytes(1280, 720), html]);
+    expect(codeOf(await upload(png, PERSON_FRONT))).toEqual([{ path: "file", code: "TRAILING_DATA" }]);
+    const jpeg = jpegBytes(1280, 720, { trailing: html });
+    expect(codeOf(await upload(jpeg, PERSON_FRONT))).toEqual([{ path: "file", code: "TRAILING_DATA" }]);
+    expect(codeOf(await upload(jpegBytes(1280, 720, { trailing: new Uint8Array(1) }), PERSON_FRONT))).toEqual([
+      { path: "file", code: "TRAILING_DATA" },
+    ]);
+  });
+
+  it('refuses a "PDF" whose body is HTML, and a PDF with anything after its last %%EOF', async () => {
+    const fake = ascii("%PDF-1.4\n<html><body><script>fetch('/v1/apps')</script></body></html>\n");
+    expect(codeOf(await upload(fake))).toEqual([{ path: "file", code: "TRAILING_DATA" }]);
+    expect(codeOf(await upload(concat([pdfBytes(), html])))).toEqual([{ path: "file", code: "TRAILING_DATA" }]);
+    // White space after %%EOF is how many producers end the file.
+    expect((await upload(concat([pdfBytes(), ascii("\r\n\n")]))).status).toBe(201);
+  });
+
+  it("refuses PDFs with script, launch actions, embedded files or media", async () => {
+    const cases: [string, string][] = [
+      [" /OpenAction << /S /JavaScript /JS (app.alert(1)) >>", "/JavaScript"],
+      [" /OpenAction 4 0 R", "/JS"],
+      [" /AA << /O << /S /Launch /F (cmd.exe) >> >>", "/Launch"],
+      [" /Names << /EmbeddedFiles 4 0 R >>", "/EmbeddedFiles"],
+      [" /Names << /J#61vaScript 4 0 R >>", "/JavaScript"],
+      [" /AcroForm << /XFA 4 0 R >>", "/XFA"],
+    ];
+    for (const [catalogExtra, name] of cases) {
+      const objects = ["<< /S /JS /JS (app.alert(2)) >>"];
+      const bytes = pdfBytes({ catalogExtra, objects: name === "/JS" ? objects : [] });
+      const res = await upload(bytes);
+      expect(codeOf(res), catalogExtra).toEqual([{ path: "file", code: "ACTIVE_CONTENT" }]);
+      expect((res.body.errors as { message: string }[])[0]?.message).toContain(name);
+    }
+    // An OpenAction that only sets the view is no script.
+    expect((await upload(pdfBytes({ catalogExtra: " /OpenAction [3 0 R /Fit]" }))).status).toBe(201);
+  });
+
+  it("reads inside compressed object streams, and refuses one it cannot read", async () => {
+    expect((await upload(await pdfWithObjectStream())).status).toBe(201);
+    const hidden = await pdfWithObjectStream({ catalogExtra: " /OpenAction << /S /JavaScript /JS (x) >>" });
+    expect(containsBytes(hidden, ascii("JavaScript"))).toBe(false);
+    const res = await upload(hidden);
+    expect(codeOf(res)).toEqual([{ path: "file", code: "ACTIVE_CONTENT" }]);
+    const unreadable = await pdfWithObjectStream({ streamDictExtra: " /DecodeParms << /Predictor 12 >>" });
+    expect(codeOf(await upload(unreadable))).toEqual([{ path: "file", code: "ACTIVE_CONTENT" }]);
+  });
+});
+
 describe("POST /v1/materials: size and transport", () => {
   it("refuses a 3 MB file with 413 and the problem at file", async () => {
     const dev = await newAccount("developer");
@@ -438,6 +536,35 @@ describe("access to materials", () => {
     expect(meta.status).toBe(200);
     expect(meta.body).toMatchObject({ mediaId, contentType: "image/jpeg", width: 1280, height: 720 });
     expect((await call(`/v1/materials/${mediaId}/content`, { key: dev.key })).status).toBe(200);
+  });
+
+  it("serves files as sandboxed attachments; an image is inline only when a console asks, a PDF never", async () => {
+    const dev = await newAccount("developer");
+    const image = await uploadMaterial(dev.key, PERSON_FRONT);
+    const letter = await uploadMaterial(dev.key, "commitment.letter", { kind: "pdf" });
+    const sandbox = "sandbox; default-src 'none'";
+    const get = (path: string) => call(path, { key: dev.key });
+
+    const plain = await get(`/v1/materials/${image}/content`);
+    expect(plain.headers.get("content-disposition")).toBe(`attachment; filename="${image}.png"`);
+    expect(plain.headers.get("content-security-policy")).toBe(sandbox);
+    expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
+    const preview = await get(`/v1/materials/${image}/content?disposition=inline`);
+    expect(preview.headers.get("content-disposition")).toBe(`inline; filename="${image}.png"`);
+    expect(preview.headers.get("content-security-policy")).toBe(sandbox);
+    const pdf = await get(`/v1/materials/${letter}/content?disposition=inline`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-disposition")).toBe(`attachment; filename="${letter}.pdf"`);
+    expect(pdf.headers.get("content-security-policy")).toBe(sandbox);
+
+    // Every material answer carries the policy: metadata, a refused query, an unknown material.
+    expect((await get(`/v1/materials/${image}`)).headers.get("content-security-policy")).toBe(sandbox);
+    const bad = await get(`/v1/materials/${image}/content?disposition=open`);
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get("content-security-policy")).toBe(sandbox);
+    const missing = await get("/v1/materials/med_nothing/content");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-security-policy")).toBe(sandbox);
   });
 
   it("hides a material from every other account until a filing in their queue references it", async () => {

@@ -22,7 +22,7 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+export function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -32,11 +32,11 @@ function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-const ascii = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(new TextEncoder().encode(text));
+export const ascii = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(new TextEncoder().encode(text));
 const u16 = (n: number) => [(n >>> 8) & 0xff, n & 0xff];
 const u32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const typed = concat([ascii(type), data]);
   return concat([new Uint8Array(u32(data.length)), typed, new Uint8Array(u32(crc32(typed)))]);
 }
@@ -74,13 +74,15 @@ export function pngBytes(width: number, height: number): Promise<Uint8Array<Arra
 }
 
 /**
- * A JPEG's header as readers see it: SOI, a JFIF APP0, optionally an EXIF APP1 carrying an orientation, a
- * baseline SOF0 with the dimensions, EOI. `padTo` appends bytes after EOI to reach a given size.
+ * A JPEG as its structure reads: SOI, a JFIF APP0, optionally an EXIF APP1 carrying an orientation, a baseline
+ * SOF0 with the dimensions, an SOS and its scan (zero bytes, as many as the smallest plausible scan of that many
+ * 8 × 8 blocks needs, one bit each), EOI. `padTo` lengthens the scan to reach a given size; `trailing` is appended
+ * after EOI.
  */
 export function jpegBytes(
   width: number,
   height: number,
-  opts: { exifOrientation?: number; padTo?: number } = {},
+  opts: { exifOrientation?: number; padTo?: number; trailing?: Uint8Array; scanBytes?: number } = {},
 ): Uint8Array<ArrayBuffer> {
   const soi = [0xff, 0xd8];
   const app0 = [0xff, 0xe0, ...u16(16), ...ascii("JFIF\0"), 1, 1, 0, ...u16(1), ...u16(1), 0, 0];
@@ -94,20 +96,40 @@ export function jpegBytes(
   }
   const components = [1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
   const sof0 = [0xff, 0xc0, ...u16(8 + components.length), 8, ...u16(height), ...u16(width), 3, ...components];
-  const eoi = [0xff, 0xd9];
-  const header = new Uint8Array([...soi, ...app0, ...app1, ...sof0, ...eoi]);
-  if (!opts.padTo || opts.padTo <= header.length) return header;
-  const padded = new Uint8Array(opts.padTo);
-  padded.set(header);
-  return padded;
+  const sos = [0xff, 0xda, ...u16(12), 3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0];
+  const header = new Uint8Array([...soi, ...app0, ...app1, ...sof0, ...sos]);
+  const eoi = new Uint8Array([0xff, 0xd9]);
+  const trailing = opts.trailing ?? new Uint8Array();
+  const minScan = opts.scanBytes ?? Math.ceil((Math.ceil(width / 8) * Math.ceil(height / 8)) / 8);
+  const scan = Math.max(minScan, (opts.padTo ?? 0) - header.length - eoi.length - trailing.length);
+  return concat([header, new Uint8Array(scan), eoi, trailing]);
+}
+
+/**
+ * A PNG whose header declares `width` × `height` (8-bit RGBA) but whose IDAT is `idat` as given: the shape of a
+ * decompression bomb, or of a truncated file.
+ */
+export function pngDeclaring(
+  width: number,
+  height: number,
+  idat = new Uint8Array([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]),
+) {
+  const header = new Uint8Array([...u32(width), ...u32(height), 8, 6, 0, 0, 0]);
+  return concat([
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", idat),
+    pngChunk("IEND", new Uint8Array()),
+  ]);
 }
 
 /** A one-page PDF 1.4 with a correct cross-reference table. */
-export function pdfBytes(): Uint8Array<ArrayBuffer> {
+export function pdfBytes(opts: { catalogExtra?: string; objects?: string[] } = {}): Uint8Array<ArrayBuffer> {
   const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
+    `<< /Type /Catalog /Pages 2 0 R${opts.catalogExtra ?? ""} >>`,
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ...(opts.objects ?? []),
   ];
   let body = "%PDF-1.4\n";
   const offsets: number[] = [];
@@ -194,4 +216,23 @@ export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean
 /** Raw `POST /v1/materials` with any body and headers (for the transport checks). */
 export function postRaw(key: string, body: BodyInit | undefined, headers: Record<string, string> = {}) {
   return call("/v1/materials", { key, rawBody: body, method: "POST", headers });
+}
+
+/**
+ * A PDF 1.5 whose catalog sits compressed in an object stream (`/Type /ObjStm`, FlateDecode), the way current
+ * producers write dictionaries; `catalogExtra` goes inside the compressed catalog, `streamDictExtra` into the
+ * object stream's own dictionary.
+ */
+export async function pdfWithObjectStream(
+  opts: { catalogExtra?: string; streamDictExtra?: string } = {},
+): Promise<Uint8Array<ArrayBuffer>> {
+  const catalog = `<< /Type /Catalog /Pages 2 0 R${opts.catalogExtra ?? ""} >>`;
+  const index = "1 0 ";
+  const compressed = await zlibDeflate(ascii(index + catalog));
+  const head = ascii(
+    "%PDF-1.5\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n" +
+      `3 0 obj\n<< /Type /ObjStm /N 1 /First ${index.length} /Filter /FlateDecode${opts.streamDictExtra ?? ""} /Length ${compressed.length} >>\nstream\n`,
+  );
+  const tail = ascii("\nendstream\nendobj\ntrailer\n<< /Size 4 /Root 1 0 R >>\n%%EOF\n");
+  return concat([head, compressed, tail]);
 }

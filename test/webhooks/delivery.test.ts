@@ -105,6 +105,39 @@ function verify(secret: string, req: Received | undefined) {
 }
 
 describe("attemptDelivery", () => {
+  it("checks the host's addresses before each POST: a name that rebinds to a private address fails the attempt", async () => {
+    const { dev, eventId } = await hookedDeveloper("/rebind");
+    const receiver = stubReceiver(RECEIVER);
+    let answer = ["10.0.0.7"];
+    const resolver = { addresses: async () => answer };
+    const schedule = deliverySchedule(appEnv);
+
+    expect(await attemptDelivery(appEnv, db(), eventId, new Date(), schedule, true, resolver)).toEqual({
+      outcome: "retry",
+      delaySeconds: RETRY_DELAYS_S[0],
+    });
+    expect(receiver.received).toHaveLength(0);
+    const refused = await deliveryRow(eventId);
+    expect(refused).toMatchObject({ status: "pending", attempts: 1, last_status: null });
+    expect(refused?.last_error).toMatch(/^refused_address: .*private/);
+    const listed = await callJson("/v1/webhook/deliveries", { key: dev.key });
+    expect(listed.body.items[0]).toMatchObject({ eventId, attempts: 1, lastError: refused?.last_error });
+
+    // The resolver could not answer: nothing is sent either, and the attempt says why.
+    const down = { addresses: async (): Promise<string[]> => Promise.reject(new Error("DNS over HTTPS answered 503")) };
+    await attemptDelivery(appEnv, db(), eventId, new Date(), schedule, true, down);
+    expect(receiver.received).toHaveLength(0);
+    expect((await deliveryRow(eventId))?.last_error).toBe(
+      "dns: the host could not be checked: DNS over HTTPS answered 503",
+    );
+
+    answer = ["93.184.216.34"];
+    expect(await attemptDelivery(appEnv, db(), eventId, new Date(), schedule, true, resolver)).toEqual({
+      outcome: "delivered",
+    });
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it("a 2xx marks the delivery delivered after one signed POST carrying the event", async () => {
     const { dev, secret, eventId, filingIds } = await hookedDeveloper("/ok");
     // The outbox handed the committed event to the queue.

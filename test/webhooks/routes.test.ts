@@ -172,6 +172,52 @@ describe("PUT / GET / DELETE /v1/webhook", () => {
     expect(await vault.open(row?.secret_sealed ?? "")).toBe(competitor);
   });
 
+  it("in production refuses internal names, names spelling private addresses and names resolving to them", async () => {
+    const dev = await newAccount("developer");
+    // The DNS-over-HTTPS service, stubbed: `*.private.example` answers 10.0.0.7, `*.public.example` a public address.
+    const doh = stubReceiver("https://doh.test", (req) => {
+      const url = new URL(req.url);
+      const name = url.searchParams.get("name") ?? "";
+      const type = url.searchParams.get("type");
+      const address = name.endsWith(".private.example") ? "10.0.0.7" : "93.184.216.34";
+      return Response.json({ Status: 0, Answer: type === "A" ? [{ name, type: 1, data: address }] : [] });
+    });
+    const production = { ENVIRONMENT: "production", WEBHOOK_DOH_URL: "https://doh.test/dns-query" };
+    async function putIn(vars: Record<string, string>, url: string) {
+      const ctx = createExecutionContext();
+      const body = JSON.stringify({ url });
+      const headers = {
+        authorization: `Bearer ${dev.key}`,
+        "content-type": "application/json",
+        "content-length": String(new TextEncoder().encode(body).length),
+      };
+      const res = await createApp().fetch(
+        new Request("http://beian.test/v1/webhook", { method: "PUT", headers, body }),
+        { ...env, ...vars },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return { status: res.status, body: (await res.json()) as { errors?: { path: string; code: string }[] } };
+    }
+    for (const url of [
+      "https://10.0.0.1.nip.io/x",
+      "https://169.254.169.254.nip.io/latest",
+      "https://a9fea9fe.nip.io/",
+      "https://metadata.google.internal/x",
+      "https://internal.corp/x",
+      "https://hooks.private.example/x",
+    ]) {
+      const res = await putIn(production, url);
+      expect(res.status, `${url} ${JSON.stringify(res.body)}`).toBe(422);
+      expect(res.body.errors, url).toMatchObject([{ path: "url", code: "WEBHOOK_URL_PRIVATE" }]);
+    }
+    expect(doh.received.map((r) => new URL(r.url).searchParams.get("name"))).toEqual([
+      "hooks.private.example",
+      "hooks.private.example",
+    ]);
+    expect((await putIn(production, "https://hooks.public.example/x")).status).toBe(201);
+  });
+
   it("refuses a private URL with a 422 entry at url, on creation and on update", async () => {
     const dev = await newAccount("developer");
     for (const url of [
@@ -181,7 +227,7 @@ describe("PUT / GET / DELETE /v1/webhook", () => {
       "https://169.254.169.254/",
     ]) {
       const res = await put(dev.key, { url });
-      expect(res.status, url).toBe(422);
+      expect(res.status, `${url} ${JSON.stringify(res.body)}`).toBe(422);
       expect(res.res.headers.get("content-type")).toContain("application/problem+json");
       expect(res.body.code).toBe("VALIDATION_FAILED");
       expect(res.body.errors.map((e: { path: string; code: string }) => ({ path: e.path, code: e.code }))).toEqual([

@@ -127,8 +127,10 @@ describe("webhookUrlProblem: private, link-local and other non-public addresses"
     }
   });
 
-  it("only refuses literal addresses: a name is not resolved", () => {
-    expect(webhookUrlProblem("https://10.0.0.1.example.com/h", PROD)).toBeNull();
+  it("reads names by their spelling only (resolving them is webhookUrlRefusal's part)", () => {
+    // Any label sequence spelling a private address is refused, under any domain: wildcard DNS is everywhere.
+    expect(webhookUrlProblem("https://10.0.0.1.example.com/h", PROD)).toBe("WEBHOOK_URL_PRIVATE");
+    // `localhost` is a suffix, not a label anywhere.
     expect(webhookUrlProblem("https://localhost.example.com/h", PROD)).toBeNull();
   });
 });
@@ -204,5 +206,56 @@ describe("webhookUrlProblem: special-purpose blocks", () => {
     expect(webhookUrlProblem("https://[::ffff:93.184.216.34]/h", PROD)).toBeNull();
     expect(webhookUrlProblem("https://[::ffff:7f00:1]/h", PROD)).toBe("WEBHOOK_URL_PRIVATE");
     expect(webhookUrlProblem("http://[::ffff:7f00:1]:8080/h", DEV)).toBeNull();
+  });
+});
+
+describe("webhookUrlProblem: names that are or spell internal addresses", () => {
+  // The URLs an attacker's probe got stored, and their kin: refused in both modes.
+  const internal = [
+    "https://10.0.0.1.nip.io/x",
+    "https://169.254.169.254.nip.io/latest",
+    "https://a9fea9fe.nip.io/",
+    "https://app-a9fea9fe.nip.io/",
+    "https://metadata.google.internal/x",
+    "https://internal.corp/x",
+    "https://10-0-0-1.sslip.io/x",
+    "https://hooks-192-168-1-20.sslip.io/x",
+    "https://www.172.16.5.4.sslip.io/x",
+    "https://fd00--1.sslip.io/x",
+    "https://printer.local/x",
+    "https://router.home.arpa/x",
+    "https://nas.lan/x",
+    "https://wiki.intranet/x",
+    "https://box.home/x",
+    "https://intranet/x",
+    "https://receiver/x",
+    "https://host.localdomain/x",
+  ];
+
+  it("refuses internal names, single labels and names spelling a private address, in both modes", () => {
+    for (const url of internal) {
+      expect(webhookUrlProblem(url, PROD), url).toBe("WEBHOOK_URL_PRIVATE");
+      expect(webhookUrlProblem(url, DEV), url).toBe("WEBHOOK_URL_PRIVATE");
+    }
+  });
+
+  it("treats a name spelling a loopback address as loopback: development only", () => {
+    for (const url of ["https://127.0.0.1.nip.io/x", "https://7f000001.nip.io/x", "https://127-0-0-1.sslip.io/x"]) {
+      expect(webhookUrlProblem(url, PROD), url).toBe("WEBHOOK_URL_PRIVATE");
+      expect(webhookUrlProblem(url, DEV), url).toBeNull();
+    }
+  });
+
+  it("accepts names that spell a public address or none", () => {
+    for (const url of [
+      "https://8.8.8.8.nip.io/x",
+      "https://hooks.example.com/x",
+      "https://xn--fiqs8s.example.cn/x",
+      "https://api-v2.example.com/x",
+      "https://2024-01-15.example.com/x",
+      "https://local.example.com/x",
+    ]) {
+      expect(webhookUrlProblem(url, PROD), url).toBeNull();
+    }
   });
 });
