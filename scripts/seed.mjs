@@ -270,8 +270,16 @@ export async function seedFilings(baseUrl) {
     let result = { appId, status: submitted.body.status };
     if (filing.approve) {
       const id = submitted.body.id;
-      await call(`/v1/review/filings/${id}/approve`, keys.acc_demo_reviewer);
-      await call(`/v1/regulator/filings/${id}/sms-verified`, keys.acc_demo_regulator);
+      const reviewed = await call(`/v1/review/filings/${id}/approve`, keys.acc_demo_reviewer);
+      // Each person listed confirms MIIT's SMS (docs/rules.md#sms-confirmation).
+      for (const { role } of reviewed.body.smsVerifications ?? []) {
+        const step = await call(`/v1/regulator/filings/${id}/sms-verifications`, keys.acc_demo_regulator, {
+          role,
+          result: "verified",
+        });
+        if (step.status !== 200)
+          throw new Error(`demo SMS step for ${appId}: ${step.status} ${JSON.stringify(step.body)}`);
+      }
       const approved = await call(`/v1/regulator/filings/${id}/approve`, keys.acc_demo_regulator, {});
       if (approved.status !== 200)
         throw new Error(`demo approval for ${appId}: ${approved.status} ${JSON.stringify(approved.body)}`);

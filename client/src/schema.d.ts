@@ -826,6 +826,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/regulator/filings/{id}/sms-verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One person's SMS confirmation step: verified, a wrong code, or the message sent again
+         * @description Reports one step of one person's SMS confirmation (短信核验) within the filing's 24-hour window. When everyone listed has verified, the filing goes to bureau review; the 5th wrong code fails the person and ends the filing `bureau_rejected`, with a reason at that person's mobile. A role not on the filing's list is 422 at `role`; a step after the window is 409 SMS_WINDOW_EXPIRED; a filing not in SMS verification, or a person already verified or failed, is 409 INVALID_TRANSITION (`verified` again for a verified person changes nothing and answers 200).
+         */
+        post: operations["reportSmsVerificationStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/regulator/filings/{id}/approve": {
         parameters: {
             query?: never;
@@ -1045,6 +1065,7 @@ export interface components {
                         validFrom: string;
                         validTo: string;
                     };
+                    mobile?: string;
                 };
                 authorizationLetter?: string;
             };
@@ -1467,12 +1488,29 @@ export interface components {
             submitterAccountId: string;
             /** @description End of the 24 h SMS window, while in sms_verification */
             smsDeadline: string | null;
+            /** @description Who must confirm MIIT's SMS and how far each is: listed when the filing enters sms_verification and kept afterwards; empty before (and for a filing that entered it before per-person confirmation existed) */
+            smsVerifications: components["schemas"]["SmsVerification"][];
             createdAt: string;
             updatedAt: string;
             /** @description The submitted request, personal data masked */
             request: {
                 [key: string]: unknown;
             };
+        };
+        /** @description One person who must confirm MIIT's SMS (短信核验). A person holding several roles is listed once, under the first of organizer_principal, service_principal, legal_representative. */
+        SmsVerification: {
+            /** @enum {string} */
+            role: "organizer_principal" | "service_principal" | "legal_representative";
+            /**
+             * @description Masked
+             * @example 138****5678
+             */
+            mobile: string;
+            /** @enum {string} */
+            status: "pending" | "verified" | "failed";
+            /** @description Wrong codes so far; the 5th fails the person */
+            wrongAttempts: number;
+            updatedAt: string;
         };
         /** @description One move of the filing through its lifecycle (`from` is null for the submission). Only moves are recorded here: when the filing's materials are deleted after it ended, its submitter and the app's owner get a `filing.materials_deleted` event instead. */
         HistoryEntry: {
@@ -1538,6 +1576,18 @@ export interface components {
                 suggest: string;
             }[];
         };
+        SmsVerificationStep: {
+            /**
+             * @description Whose step it is: a role on the filing's `smsVerifications`
+             * @enum {string}
+             */
+            role: "organizer_principal" | "service_principal" | "legal_representative";
+            /**
+             * @description `verified` (the person confirmed), `wrong_code` (the 5th fails the person), `resent`
+             * @enum {string}
+             */
+            result: "verified" | "wrong_code" | "resent";
+        };
         RegulatorApproveBody: {
             /** @example 粤ICP备2024012345号-1X */
             registrationNumber?: string;
@@ -1581,7 +1631,7 @@ export interface components {
         Event: {
             id: string;
             /**
-             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `registration.reinstated` (the bureau brought an ended registration back), `app.deadline_reminder`, `app.delisted`, `app.relisted`
+             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.sms_updated` (one person's SMS confirmation: `data.role`, `data.status`, `data.wrongAttempts`, never a mobile), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `registration.reinstated` (the bureau brought an ended registration back), `app.deadline_reminder`, `app.delisted`, `app.relisted`
              * @example filing.status_changed
              */
             type: string;
@@ -4691,6 +4741,104 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The filing, now in bureau review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Filing"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (or missing where one is needed) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportSmsVerificationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsVerificationStep"];
+            };
+        };
+        responses: {
+            /** @description The filing, with the person's step recorded */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { FILING_STATUSES, FILING_TYPES, IN_FLIGHT } from "../domain/filing-state";
 import { REGISTRATION_SOURCES, REGISTRATION_STATUSES } from "../domain/registration-state";
+import { SMS_PERSON_STATUSES, SMS_ROLES } from "../domain/sms-verification";
 import { sqlLiteralList } from "./sql";
 
 /**
@@ -290,6 +291,11 @@ export const filings = sqliteTable(
     reasons: text("reasons").notNull().default("[]"),
     registrationNumber: text("registration_number"),
     smsDeadline: text("sms_deadline"),
+    /**
+     * The SMS confirmations as owners see them (`[{role, mobile (masked), status, wrongAttempts, updatedAt}]`, JSON),
+     * written with every change of `filing_sms_verifications`, as `request_masked` is beside the sealed request.
+     */
+    smsVerifications: text("sms_verifications").notNull().default("[]"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -322,6 +328,26 @@ export const filingPeople = sqliteTable(
     mobileBlind: text("mobile_blind"),
   },
   (t) => [primaryKey({ columns: [t.filingId, t.role] }), index("filing_people_mobile").on(t.mobileBlind)],
+);
+
+/**
+ * Who must confirm MIIT's SMS for a filing in `sms_verification` (docs/rules.md#sms-confirmation): one row per
+ * person, written when the filing enters that status. The mobile is sealed; the masked form is what answers show.
+ */
+export const filingSmsVerifications = sqliteTable(
+  "filing_sms_verifications",
+  {
+    filingId: text("filing_id")
+      .notNull()
+      .references(() => filings.id),
+    role: text("role", { enum: SMS_ROLES }).notNull(),
+    mobileSealed: text("mobile_sealed").notNull(),
+    mobileMasked: text("mobile_masked").notNull(),
+    status: text("status", { enum: SMS_PERSON_STATUSES }).notNull(),
+    wrongAttempts: integer("wrong_attempts").notNull().default(0),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.filingId, t.role] })],
 );
 
 /** Append-only transitions of a filing. */

@@ -73,6 +73,8 @@ const PersonSchemaPlain = z.strictObject({
 const LegalRepresentativeSchema = z.strictObject({
   name: text(50),
   certificate: PersonCertificateSchema.omit({ front: true, back: true }),
+  /** Texted by MIIT for the SMS confirmation; required when the legal representative is neither principal. */
+  mobile: z.string().max(20).optional(),
 });
 
 const RegionSchema = z.strictObject({
@@ -269,7 +271,10 @@ function checkPerson(person: unknown, base: string, ctx: RuleContext): { problem
   return { problems, facts };
 }
 
-function checkOrganizer(organizer: unknown, ctx: RuleContext): { problems: Problem[]; people: PersonFacts[] } {
+function checkOrganizer(
+  organizer: unknown,
+  ctx: RuleContext,
+): { problems: Problem[]; people: PersonFacts[]; legal?: PersonFacts } {
   const out: Problem[] = [];
   const people: PersonFacts[] = [];
   if (!isObject(organizer)) return { problems: out, people };
@@ -301,13 +306,36 @@ function checkOrganizer(organizer: unknown, ctx: RuleContext): { problems: Probl
   const principal = checkPerson(organizer.principal, "organizer.principal", ctx);
   out.push(...principal.problems);
   people.push(principal.facts);
-  if (isObject(organizer.legalRepresentative)) {
-    const legal = checkPersonCertificate(organizer.legalRepresentative, "organizer.legalRepresentative", ctx, {
-      checkAge: false,
-    });
-    out.push(...legal.problems);
+  let legal: PersonFacts | undefined;
+  const representative = organizer.legalRepresentative;
+  if (isObject(representative)) {
+    const base = "organizer.legalRepresentative";
+    const checked = checkPersonCertificate(representative, base, ctx, { checkAge: false });
+    out.push(...checked.problems);
+    legal = {
+      path: base,
+      certificate: checked.number,
+      certificateType: isObject(representative.certificate) ? str(representative.certificate.type) : undefined,
+    };
+    const mobileRaw = str(representative.mobile);
+    if (mobileRaw !== undefined) {
+      const m = checkMobile(mobileRaw);
+      if (m.ok) legal.mobile = m.value;
+      else out.push(problem(joinPath(base, "mobile"), m.code));
+    }
   }
-  return { problems: out, people };
+  return { problems: out, people, legal };
+}
+
+/**
+ * MIIT texts the legal representative too (docs/rules.md#sms-confirmation): one who is neither principal (by
+ * certificate) must give a mobile. One who is a principal confirms once, on that principal's mobile.
+ */
+function legalMobileProblems(legal: PersonFacts | undefined, representative: unknown, principals: PersonFacts[]) {
+  if (!legal?.certificate || !isObject(representative) || representative.mobile !== undefined) return [];
+  const key = (p: PersonFacts) => `${p.certificateType}:${p.certificate}`;
+  if (principals.some((p) => p.certificate !== undefined && key(p) === key(legal))) return [];
+  return [problem(joinPath(legal.path, "mobile"), "REQUIRED")];
 }
 
 function checkService(service: unknown, ctx: RuleContext): { problems: Problem[]; people: PersonFacts[] } {
@@ -403,10 +431,13 @@ export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFil
   if (!isCancel) {
     const organizer = checkOrganizer(input.organizer, ctx);
     const service = checkService(input.service, ctx);
-    facts.people = [...organizer.people, ...service.people];
+    const principals = [...organizer.people, ...service.people];
+    facts.people = [...principals, ...(organizer.legal ? [organizer.legal] : [])];
     facts.organizer = organizerFacts(input.organizer, ctx);
     facts.serviceName = isObject(input.service) ? textFact(input.service.name) : undefined;
     problems.push(...organizer.problems, ...service.problems, ...checkSharedMobiles(facts.people));
+    const representative = isObject(input.organizer) ? input.organizer.legalRepresentative : undefined;
+    problems.push(...legalMobileProblems(organizer.legal, representative, principals));
     facts.materials = materialReferences(input);
     const referenced = new Set(facts.materials.map((m) => m.path));
     for (const required of requiredMaterials(input)) {
@@ -448,7 +479,12 @@ type Certificate = { type: CertificateType; number: string };
  */
 export function mapPersonalData<R extends FilingRequest>(
   request: R,
-  fns: { certificate: <T extends Certificate>(cert: T) => T; person: (p: Person) => Person },
+  fns: {
+    certificate: <T extends Certificate>(cert: T) => T;
+    person: (p: Person) => Person;
+    /** The legal representative's mobile, the one contact outside a principal. */
+    mobile: (mobile: string) => string;
+  },
 ): R {
   if (request.type === "cancel") return request;
   const { organizer, service } = request;
@@ -463,6 +499,9 @@ export function mapPersonalData<R extends FilingRequest>(
             legalRepresentative: {
               ...organizer.legalRepresentative,
               certificate: fns.certificate(organizer.legalRepresentative.certificate),
+              ...(organizer.legalRepresentative.mobile !== undefined
+                ? { mobile: fns.mobile(organizer.legalRepresentative.mobile) }
+                : {}),
             },
           }
         : {}),
@@ -473,7 +512,14 @@ export function mapPersonalData<R extends FilingRequest>(
 
 /** Free text is already in its normal form (the schema's text rule); identifiers and contacts are normalized here. */
 function normalize(request: FilingRequest): FilingRequest {
-  return mapPersonalData(request, { certificate: normalizeCertificate, person: normalizePerson });
+  return mapPersonalData(request, {
+    certificate: normalizeCertificate,
+    person: normalizePerson,
+    mobile: (m) => {
+      const checked = checkMobile(m);
+      return checked.ok ? checked.value : m;
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

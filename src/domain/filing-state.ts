@@ -24,6 +24,7 @@ export type FilingAction =
   | "platform_approve"
   | "platform_reject"
   | "sms_verified"
+  | "sms_failed"
   | "sms_expire"
   | "bureau_approve"
   | "bureau_reject";
@@ -35,6 +36,8 @@ export const TRANSITIONS: Readonly<Record<FilingAction, Transition>> = Object.fr
   platform_approve: { from: "platform_review", to: "sms_verification" },
   platform_reject: { from: "platform_review", to: "platform_rejected" },
   sms_verified: { from: "sms_verification", to: "bureau_review" },
+  // A person's fifth wrong code fails the check: the bureau rejects the filing (docs/rules.md#sms-confirmation).
+  sms_failed: { from: "sms_verification", to: "bureau_rejected" },
   sms_expire: { from: "sms_verification", to: "expired" },
   bureau_approve: { from: "bureau_review", to: "approved" },
   bureau_reject: { from: "bureau_review", to: "bureau_rejected" },

@@ -1,6 +1,7 @@
 import { type FilingRequest, mapPersonalData, type Person } from "./filing-request";
 import type { FilingStatus } from "./filing-state";
 import { maskCertificateNumber, maskEmail, maskMobile } from "./masking";
+import type { SmsPerson } from "./sms-verification";
 
 /** A rejection reason as reviewers and the bureau give it: the field, what is wrong, what to do. */
 export type Reason = { field: string; error: string; suggest: string };
@@ -15,10 +16,15 @@ export type StoredFiling = {
   reasons: string;
   submitterAccountId: string;
   smsDeadline: string | null;
+  /** `SmsVerificationView[]`, JSON. */
+  smsVerifications: string;
   createdAt: string;
   updatedAt: string;
   requestMasked: string;
 };
+
+/** One person's SMS confirmation as every reader sees it: the mobile masked (docs/rules.md#sms-confirmation). */
+export type SmsVerificationView = SmsPerson & { mobile: string };
 
 /** The filing as its submitter and app owner see it (docs/rules.md#privacy): personal data masked. */
 export type FilingView = {
@@ -30,6 +36,7 @@ export type FilingView = {
   reasons: Reason[];
   submitterAccountId: string;
   smsDeadline: string | null;
+  smsVerifications: SmsVerificationView[];
   createdAt: string;
   updatedAt: string;
   request: Record<string, unknown>;
@@ -45,6 +52,7 @@ export function toFilingView(row: StoredFiling): FilingView {
     reasons: JSON.parse(row.reasons) as Reason[],
     submitterAccountId: row.submitterAccountId,
     smsDeadline: row.smsDeadline,
+    smsVerifications: JSON.parse(row.smsVerifications) as SmsVerificationView[],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     request: JSON.parse(row.requestMasked) as Record<string, unknown>,
@@ -75,5 +83,5 @@ function maskPerson(p: Person): Person {
  * what is stored for owners to read back (docs/rules.md#privacy).
  */
 export function maskRequest(request: FilingRequest): FilingRequest {
-  return mapPersonalData(request, { certificate: maskCertificate, person: maskPerson });
+  return mapPersonalData(request, { certificate: maskCertificate, person: maskPerson, mobile: maskMobile });
 }

@@ -25,6 +25,7 @@ import { type FilingView, maskRequest, type Reason, toFilingView } from "../doma
 import { nameSkeleton } from "../domain/name-skeleton";
 import { FILING_READERS, type FilingRelation } from "../domain/permissions";
 import type { BlindFacts } from "../domain/preflight";
+import type { SmsRole } from "../domain/sms-verification";
 import { canonicalJson, type Vault } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import type { PendingEvent } from "../webhooks/delivery-message";
@@ -32,6 +33,13 @@ import { initialDispatch } from "../webhooks/outbox";
 import { isUniqueViolation, nextAuditRow } from "./audit";
 
 export type FilingRow = typeof filings.$inferSelect;
+
+/** The role each person of a request stands in, by the path the request rules name them at. */
+const PERSON_ROLES: Record<string, SmsRole> = {
+  "organizer.principal": "organizer_principal",
+  "service.principal": "service_principal",
+  "organizer.legalRepresentative": "legal_representative",
+};
 
 export type TransitionEffects = {
   statements: BatchItem<"sqlite">[];
@@ -51,6 +59,11 @@ export type SubmitInput = {
   idempotency?: { key: string; requestHash: string };
   /** The materials the request references (already checked); recorded so staff and owners may read them. */
   materials: { path: string; mediaId: string }[];
+  /**
+   * For a filing starting in SMS verification (a cancellation): who must confirm, as the rows to insert and the
+   * masked list (docs/rules.md#sms-confirmation), made for the new filing's id.
+   */
+  smsList?: (filingId: string, at: string) => Promise<{ statements: BatchItem<"sqlite">[]; json: string }>;
   now: Date;
 };
 
@@ -71,6 +84,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
   const id = newId("fil", now.getTime());
   const status = initialStatus(request.type);
   const isCancel = request.type === "cancel";
+  const sms = smsDeadlineFor(status, now) !== null && input.smsList ? await input.smsList(id, at) : undefined;
   const row: FilingRow = {
     id,
     type: request.type,
@@ -89,6 +103,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     reasons: "[]",
     registrationNumber: null,
     smsDeadline: smsDeadlineFor(status, now),
+    smsVerifications: sms?.json ?? "[]",
     createdAt: at,
     updatedAt: at,
   };
@@ -110,7 +125,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     .filter((p): p is { path: string; certificate: string; mobile?: string } => !!p.certificate)
     .map((p) => ({
       filingId: id,
-      role: p.path === "organizer.principal" ? ("organizer_principal" as const) : ("service_principal" as const),
+      role: PERSON_ROLES[p.path] ?? ("service_principal" as const),
       certificateBlind: p.certificate,
       mobileBlind: p.mobile ?? null,
     }));
@@ -144,6 +159,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
           ]
         : []),
       ...(people.length > 0 ? [db.insert(filingPeople).values(people)] : []),
+      ...(sms?.statements ?? []),
       ...(input.materials.length > 0
         ? [
             db

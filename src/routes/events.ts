@@ -17,7 +17,9 @@ export const EventSchema = z
     type: z.string().openapi({
       example: "filing.status_changed",
       description:
-        "`filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the " +
+        "`filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.sms_updated` (one " +
+        "person's SMS confirmation: `data.role`, `data.status`, `data.wrongAttempts`, never a mobile), " +
+        "`filing.materials_deleted` (the " +
         "filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), " +
         "`registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, " +
         "`registration.reinstated` (the bureau brought an ended registration back), " +

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { FILING_STATUSES, FILING_TYPES } from "../domain/filing-state";
+import { MAX_WRONG_CODES, SMS_PERSON_STATUSES, SMS_ROLES } from "../domain/sms-verification";
 import { PageQuery, pageSchema } from "../lib/router";
 
 export const ReasonSchema = z
@@ -9,6 +10,23 @@ export const ReasonSchema = z
     suggest: z.string(),
   })
   .openapi("Reason");
+
+export const SmsVerificationSchema = z
+  .object({
+    role: z.enum(SMS_ROLES),
+    mobile: z.string().openapi({ description: "Masked", example: "138****5678" }),
+    status: z.enum(SMS_PERSON_STATUSES),
+    wrongAttempts: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: `Wrong codes so far; the ${MAX_WRONG_CODES}th fails the person` }),
+    updatedAt: z.string(),
+  })
+  .openapi("SmsVerification", {
+    description:
+      "One person who must confirm MIIT's SMS (短信核验). A person holding several roles is listed once, under the first of organizer_principal, service_principal, legal_representative.",
+  });
 
 export const FilingSchema = z
   .object({
@@ -23,6 +41,11 @@ export const FilingSchema = z
       .string()
       .nullable()
       .openapi({ description: "End of the 24 h SMS window, while in sms_verification" }),
+    smsVerifications: z.array(SmsVerificationSchema).openapi({
+      description:
+        "Who must confirm MIIT's SMS and how far each is: listed when the filing enters sms_verification and kept " +
+        "afterwards; empty before (and for a filing that entered it before per-person confirmation existed)",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     request: z.record(z.string(), z.unknown()).openapi({ description: "The submitted request, personal data masked" }),

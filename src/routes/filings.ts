@@ -4,6 +4,7 @@ import {
   CancelSubmissionSchema,
   type CheckedFiling,
   checkFilingRequest,
+  type FilingRequest,
   FilingSubmissionSchema,
 } from "../domain/filing-request";
 import { type Reason, toFilingView } from "../domain/filing-view";
@@ -27,6 +28,7 @@ import {
 } from "../repositories/filings";
 import { blindFacts, organizerAppsForCancel, readPreflightFacts } from "../repositories/preflight";
 import { loadRegions } from "../repositories/regions";
+import { registrationRequestSealed, smsListEffects } from "../repositories/sms-verifications";
 import type { AppEnv } from "../types";
 import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";
@@ -175,6 +177,7 @@ filingsRoutes.openapi(
       organizerProvince: preflight.registration?.province,
       idempotency: key !== undefined && requestHash ? { key, requestHash } : undefined,
       materials: checked.facts.materials,
+      smsList: await cancellationSmsList(c, request, preflight.registration?.number),
       now,
     });
     switch (outcome.kind) {
@@ -190,6 +193,20 @@ filingsRoutes.openapi(
     }
   },
 );
+
+/**
+ * A cancellation starts in SMS verification: the people of the registration it ends confirm it, as they are in the
+ * filing last approved for it (docs/rules.md#sms-confirmation).
+ */
+async function cancellationSmsList(c: Context<AppEnv>, request: FilingRequest, number: string | undefined) {
+  if (request.type !== "cancel" || number === undefined) return undefined;
+  const db = c.get("db");
+  const vault = vaultFor(c.env);
+  const sealed = await registrationRequestSealed(db, number);
+  if (sealed === null) return undefined;
+  const approved = JSON.parse(await vault.open(sealed)) as FilingRequest;
+  return (filingId: string, at: string) => smsListEffects(db, vault, filingId, approved, at);
+}
 
 /** The first call's answer again; that call wrote (and handed on) everything, so this one hands on nothing. */
 function replay(status: number, body: string) {

@@ -18,6 +18,7 @@ import {
   REGISTRATION_STATUSES,
   type SyncOutcome,
 } from "../domain/registration-state";
+import { MAX_WRONG_CODES, SMS_RESULTS, SMS_ROLES, smsStepTooLate } from "../domain/sms-verification";
 import { textSchema } from "../domain/text";
 import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
@@ -45,6 +46,7 @@ import {
   registrationsToEnd,
   reinstateStatements,
 } from "../repositories/registrations";
+import { confirmAllEffects, recordSmsStep } from "../repositories/sms-verifications";
 import type { AppEnv } from "../types";
 import { handOn } from "../webhooks/outbox";
 import { lifecycleConflict, moveFiling } from "./filing-moves";
@@ -109,15 +111,77 @@ regulatorRoutes.openapi(
     if (smsWindowClosed(filing, now)) {
       throw new ApiError("SMS_WINDOW_EXPIRED", `The window closed at ${filing.smsDeadline}`);
     }
+    const recipients = await filingRecipients(c.get("db"), filing);
     const updated = await moveFiling(c.get("db"), {
       filing,
       action: "sms_verified",
       actor: c.get("principal"),
       now,
-      recipients: await filingRecipients(c.get("db"), filing),
+      recipients,
+      // Every person still pending is confirmed at once (docs/rules.md#sms-confirmation).
+      effects: confirmAllEffects(c.get("db"), recipients, now),
     });
     handOn(c.env, c.get("db"), c.executionCtx);
     return c.json(toFilingView(updated), 200);
+  },
+);
+
+const SmsStepBodySchema = z
+  .strictObject({
+    role: z.enum(SMS_ROLES).openapi({ description: "Whose step it is: a role on the filing's `smsVerifications`" }),
+    result: z.enum(SMS_RESULTS).openapi({
+      description: `\`verified\` (the person confirmed), \`wrong_code\` (the ${MAX_WRONG_CODES}th fails the person), \`resent\``,
+    }),
+  })
+  .openapi("SmsVerificationStep");
+
+regulatorRoutes.openapi(
+  route.post("/filings/{id}/sms-verifications", {
+    summary: "One person's SMS confirmation step: verified, a wrong code, or the message sent again",
+    operationId: "reportSmsVerificationStep",
+    description:
+      "Reports one step of one person's SMS confirmation (短信核验) within the filing's 24-hour window. When everyone " +
+      `listed has verified, the filing goes to bureau review; the ${MAX_WRONG_CODES}th wrong code fails the person and ` +
+      "ends the filing `bureau_rejected`, with a reason at that person's mobile. A role not on the filing's list is " +
+      "422 at `role`; a step after the window is 409 SMS_WINDOW_EXPIRED; a filing not in SMS verification, or a " +
+      "person already verified or failed, is 409 INVALID_TRANSITION (`verified` again for a verified person changes " +
+      "nothing and answers 200).",
+    middleware: [requireJsonBody()],
+    request: { params: FilingParams, body: jsonBody(SmsStepBodySchema) },
+    ok: ok(200, "The filing, with the person's step recorded", FilingSchema),
+    errors: [400, 401, 403, 404, 409, 415, 422],
+  }),
+  async (c) => {
+    const db = c.get("db");
+    const filing = await staffFiling(db, c.req.valid("param").id, SEEN);
+    const { role, result } = c.req.valid("json");
+    const now = new Date();
+    if (smsStepTooLate(filing, now)) {
+      throw new ApiError("SMS_WINDOW_EXPIRED", `The window closed at ${filing.smsDeadline}`);
+    }
+    const recorded = await recordSmsStep(db, {
+      filing,
+      role,
+      result,
+      actor: c.get("principal"),
+      now,
+      recipients: await filingRecipients(db, filing),
+    });
+    switch (recorded.kind) {
+      case "done":
+        handOn(c.env, db, c.executionCtx);
+        return c.json(toFilingView(recorded.filing), 200);
+      case "not_listed":
+        throw validationFailed([
+          { path: "role", code: "INVALID_VALUE", params: { allowed: recorded.listed.join(", ") || "none" } },
+        ]);
+      case "not_pending":
+        throw new ApiError("INVALID_TRANSITION", `The ${role} has already ${recorded.status}`);
+      case "refused":
+        throw new ApiError("INVALID_TRANSITION", `A filing in ${recorded.status} takes no SMS steps`);
+      case "raced":
+        throw new ApiError("INVALID_TRANSITION", "The filing changed meanwhile; read it again");
+    }
   },
 );
 

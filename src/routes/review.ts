@@ -1,7 +1,10 @@
+import type { FilingRequest } from "../domain/filing-request";
 import { STAFF_QUEUES, STAFF_VISIBLE, smsDeadlineFor } from "../domain/filing-state";
 import { toFilingView } from "../domain/filing-view";
+import { vaultFor } from "../lib/crypto";
 import { declareKeyRoutes, ok } from "../lib/router";
 import { filingRecipients } from "../repositories/filings";
+import { smsListEffects } from "../repositories/sms-verifications";
 import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";
 import { FilingParams, FilingSchema } from "./filings.schemas";
@@ -51,13 +54,22 @@ reviewRoutes.openapi(
     const db = c.get("db");
     // Outside what reviewers may read, 404 as a read is (docs/rules.md#permissions); else the lifecycle decides.
     const filing = await staffFiling(db, c.req.valid("param").id, STAFF_VISIBLE.reviewer);
+    const vault = vaultFor(c.env);
     const updated = await moveFiling(db, {
       filing,
       action: "platform_approve",
       actor: c.get("principal"),
       now: new Date(),
       recipients: await filingRecipients(db, filing),
-      effects: (_f, to, at) => ({ statements: [], set: { smsDeadline: smsDeadlineFor(to, new Date(at)) } }),
+      // Entering SMS verification lists who must confirm (docs/rules.md#sms-confirmation).
+      effects: async (fresh, to, at) => {
+        const request = JSON.parse(await vault.open(fresh.requestSealed)) as FilingRequest;
+        const list = await smsListEffects(db, vault, fresh.id, request, at);
+        return {
+          statements: list.statements,
+          set: { smsDeadline: smsDeadlineFor(to, new Date(at)), smsVerifications: list.json },
+        };
+      },
     });
     handOn(c.env, db, c.executionCtx);
     return c.json(toFilingView(updated), 200);

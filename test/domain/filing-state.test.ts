@@ -21,6 +21,7 @@ const ACTIONS: readonly FilingAction[] = [
   "platform_approve",
   "platform_reject",
   "sms_verified",
+  "sms_failed",
   "sms_expire",
   "bureau_approve",
   "bureau_reject",
@@ -32,6 +33,7 @@ const LEGAL: Record<string, FilingStatus> = {
   "platform_review platform_approve": "sms_verification",
   "platform_review platform_reject": "platform_rejected",
   "sms_verification sms_verified": "bureau_review",
+  "sms_verification sms_failed": "bureau_rejected",
   "sms_verification sms_expire": "expired",
   "bureau_review bureau_approve": "approved",
   "bureau_review bureau_reject": "bureau_rejected",
@@ -41,7 +43,7 @@ const LEGAL: Record<string, FilingStatus> = {
 const NEXT: Record<FilingStatus, FilingStatus[]> = {
   platform_review: ["platform_rejected", "sms_verification", "withdrawn"],
   platform_rejected: [],
-  sms_verification: ["bureau_review", "expired"],
+  sms_verification: ["bureau_review", "bureau_rejected", "expired"],
   bureau_review: ["approved", "bureau_rejected"],
   bureau_rejected: [],
   approved: [],
@@ -66,15 +68,15 @@ describe("nextStatus", () => {
   });
 
   const pairs = FILING_STATUSES.flatMap((status) => ACTIONS.map((action) => [status, action] as const));
-  it("covers all 56 (status, action) pairs", () => {
-    expect(pairs).toHaveLength(56);
+  it("covers all 64 (status, action) pairs", () => {
+    expect(pairs).toHaveLength(64);
   });
 
   it.each(pairs)("%s + %s", (status, action) => {
     expect(nextStatus(status, action)).toBe(LEGAL[`${status} ${action}`] ?? null);
   });
 
-  it("allows exactly seven moves", () => {
+  it("allows exactly eight moves", () => {
     const legal = pairs.filter(([s, a]) => nextStatus(s, a) !== null);
     expect(legal.map(([s, a]) => `${s} ${a}`).sort()).toEqual(Object.keys(LEGAL).sort());
   });

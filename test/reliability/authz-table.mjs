@@ -157,6 +157,7 @@ export const AUTHZ_TABLE = [
   { method: "GET", path: "/v1/regulator/queue", who: only(["regulator"]) },
   { method: "GET", path: "/v1/regulator/filings/{id}", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/filings/{id}/sms-verified", who: only(["regulator"]) },
+  { method: "POST", path: "/v1/regulator/filings/{id}/sms-verifications", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/filings/{id}/reject", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/filings/{id}/approve", who: only(["regulator"]) },
   { method: "POST", path: "/v1/regulator/registrations/{number}/revoke", who: only(["regulator"]) },

@@ -9,6 +9,7 @@ import {
   call,
   callJson,
   developerWithApp,
+  mobile,
   newAccount,
   problemsOf,
   unique,
@@ -72,6 +73,7 @@ function fullFiling(appId: string): Loose {
   f.organizer.legalRepresentative = {
     name: "李四",
     certificate: { type: "resident_id", number: makeResidentId(), validFrom: "2020-01-01", validTo: "long_term" },
+    mobile: mobile(),
   };
   f.service.preApprovals = [{ type: "news", approvalNumber: "京ICP证000001号" }];
   return f;

@@ -229,7 +229,7 @@ describe("bureau approval numbers", () => {
       limitAccess: "否",
     });
 
-    // The owner's events: the move and the issued registration.
+    // The owner's events: the moves, the one person's SMS confirmation, and the issued registration.
     const { results } = await env.DB.prepare("select type, data from events where account_id = ? order by seq")
       .bind(gd.dev.id)
       .all<{ type: string; data: string }>();
@@ -237,6 +237,7 @@ describe("bureau approval numbers", () => {
     expect(mine).toEqual([
       "filing.submitted",
       "filing.status_changed",
+      "filing.sms_updated",
       "filing.status_changed",
       "registration.issued",
       "filing.status_changed",

@@ -179,6 +179,11 @@ function probes(f) {
       path: `/v1/regulator/filings/${f.approvedFiling}/sms-verified`,
       method: "POST",
     },
+    // The approved filing is past SMS verification: an allowed caller gets 409 and nothing moves.
+    "POST /v1/regulator/filings/{id}/sms-verifications": {
+      path: `/v1/regulator/filings/${f.approvedFiling}/sms-verifications`,
+      body: { role: "organizer_principal", result: "verified" },
+    },
     "POST /v1/regulator/filings/{id}/reject": {
       path: `/v1/regulator/filings/${f.approvedFiling}/reject`,
       body: REASONS,

@@ -490,6 +490,10 @@ async function setUp(url, log) {
     "PUT /v1/webhook": () => ({ url: "http://127.0.0.1:9/hook" }),
     "POST /v1/review/filings/{id}/reject": () => reasons,
     "POST /v1/regulator/filings/{id}/reject": () => reasons,
+    "POST /v1/regulator/filings/{id}/sms-verifications": () => ({
+      role: ["organizer_principal", "service_principal", "legal_representative"][Math.floor(Math.random() * 3)],
+      result: ["verified", "wrong_code", "resent"][Math.floor(Math.random() * 3)],
+    }),
     "POST /v1/regulator/registrations/{number}/revoke": () => reasons,
     "POST /v1/regulator/filings/{id}/approve": () => ({ registrationNumber: "粤ICP备2026000001号-9X" }),
     "POST /v1/regulator/registrations/sync": () => ({

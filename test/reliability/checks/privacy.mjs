@@ -100,6 +100,7 @@ export async function check({ quick, log }) {
   const names = new Set();
   const approved = [];
   const hidden = [];
+  const ids = [];
   let stopped = false;
   try {
     const dev = await developerWithApps(url, enterprises + individuals);
@@ -133,8 +134,24 @@ export async function check({ quick, log }) {
       if (res.status !== 201) throw new Error(`filing ${i}: ${res.status} ${res.text}`);
       const id = res.body.id;
       // Two in three approved; of the rest, one rejected and the others left in review.
-      if (i % 3 !== 2) {
+      if (i === 0) {
+        // One filing confirmed person by person (docs/rules.md#sms-confirmation), so the SMS steps and their
+        // events are among the answers scanned below.
+        const reviewed = await must(url, `/v1/review/filings/${id}/approve`, { key: KEYS.reviewer, method: "POST" });
+        for (const { role } of reviewed.smsVerifications) {
+          for (const result of ["resent", "wrong_code", "verified"]) {
+            await must(url, `/v1/regulator/filings/${id}/sms-verifications`, {
+              key: KEYS.regulator,
+              body: { role, result },
+            });
+          }
+        }
+        const done = await must(url, `/v1/regulator/filings/${id}/approve`, { key: KEYS.regulator, body: {} });
+        approved.push({ number: done.registrationNumber, body });
+        ids.push(id);
+      } else if (i % 3 !== 2) {
         approved.push({ number: await approve(url, id), body });
+        ids.push(id);
       } else {
         if (hidden.length === 0) {
           await must(url, `/v1/review/filings/${id}/reject`, {
@@ -199,6 +216,24 @@ export async function check({ quick, log }) {
       statusHits.push(...hitsIn(JSON.stringify(res), [...planted, ...names], `filing-status ${appId}`));
     }
 
+    // (d) What the owner reads of its filings and its events: personal data only masked, the SMS confirmations
+    // (`smsVerifications`, `filing.sms_updated`) included. Names are the owner's to see; numbers are not.
+    const ownerHits = [];
+    let maskedMobiles = 0;
+    for (const id of ids) {
+      const res = await must(url, `/v1/filings/${id}`, { key: dev.key }, 200);
+      ownerHits.push(...hitsIn(JSON.stringify(res), planted, `filing ${id}`));
+      maskedMobiles += (res.smsVerifications ?? []).filter((v) => /^1\d{2}\*{4}\d{4}$/.test(v.mobile)).length;
+    }
+    let smsEvents = 0;
+    for (let after = undefined, more = true; more; ) {
+      const page = await must(url, `/v1/events?limit=200${after ? `&after=${after}` : ""}`, { key: dev.key }, 200);
+      ownerHits.push(...hitsIn(JSON.stringify(page), planted, "events"));
+      smsEvents += page.items.filter((e) => e.type === "filing.sms_updated").length;
+      more = page.items.length === 200;
+      after = page.nextCursor;
+    }
+
     // (a) Every file of the state directory, with the server stopped so the WAL is as it left it.
     await service.stop();
     stopped = true;
@@ -226,6 +261,9 @@ export async function check({ quick, log }) {
         diskHits.length === 0 &&
         publicHits.length === 0 &&
         statusHits.length === 0 &&
+        ownerHits.length === 0 &&
+        maskedMobiles > 0 &&
+        smsEvents > 0 &&
         hiddenVisible.length === 0 &&
         controlsOnDisk > 0 &&
         controlsInPublic > 0,
@@ -237,6 +275,9 @@ export async function check({ quick, log }) {
         "public responses scanned": responses,
         "hits in public responses": expectEq(publicHits.length, 0),
         "hits in filing statuses": expectEq(statusHits.length, 0),
+        "hits in the owner's filings and events": expectEq(ownerHits.length, 0),
+        "control: masked SMS mobiles in the owner's filings": expectMin(maskedMobiles, 1),
+        "control: filing.sms_updated events read": expectMin(smsEvents, 1),
         "in-review or rejected filings found publicly": expectEq(hiddenVisible.length, 0),
         "control: public service names found on disk": expectMin(controlsOnDisk, 1),
         "control: public service names found in public responses": expectMin(controlsInPublic, 1),
@@ -245,6 +286,7 @@ export async function check({ quick, log }) {
         ...show(diskHits),
         ...show(publicHits),
         ...show(statusHits),
+        ...show(ownerHits),
         ...hiddenVisible.map((n) => `visible: ${n}`),
       ],
     };
