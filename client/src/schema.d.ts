@@ -502,6 +502,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{appId}/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read back the app's registration and the request it stands on
+         * @description The app's registration (the active one, else the latest) with the request it was approved with, personal data masked and attachments as their `mediaId`s, so a change can be sent as a patch on it (`{"type": "change", "appId", "patch"}`) without typing anything again. For a registration imported from the platform's catalogue and not changed since, the request holds what the import brought. For the app's owner and the providers it is granted to; 404 when the app has no registration.
+         */
+        get: operations["getRegistration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/filings/validate": {
         parameters: {
             query?: never;
@@ -1444,6 +1464,18 @@ export interface components {
             field: string;
             error: string;
             suggest: string;
+        };
+        RegistrationRead: {
+            number: string;
+            /** @enum {string} */
+            status: "active" | "cancelled" | "revoked" | "access_removed";
+            approvedAt: string;
+            /** @enum {string} */
+            source: "beian" | "imported";
+            /** @description The request the registration was approved with (for one imported and not changed since: what the import brought), personal data masked and attachments as their `mediaId`s. Send a change as a patch on it. */
+            request: {
+                [key: string]: unknown;
+            };
         };
         ValidationResult: {
             valid: boolean;
@@ -3347,6 +3379,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FilingStatus"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationRead"];
                 };
             };
             /** @description Missing or bad API key */

@@ -77,3 +77,28 @@ function maskPerson(p: Person): Person {
 export function maskRequest(request: FilingRequest): FilingRequest {
   return mapPersonalData(request, { certificate: maskCertificate, person: maskPerson });
 }
+
+/**
+ * The request a registration stands on when no filing of beian's approved it (docs/rules.md#read-back): what the
+ * import brought — the organizer as imported (or as last approved for another of its services) and the service's
+ * name. A change by patch starts from it, so every field the import did not bring is still to be given.
+ */
+export function importedRequest(appId: string, organizer: unknown, serviceName: string): Record<string, unknown> {
+  return { type: "change", appId, organizer, service: { name: serviceName } };
+}
+
+/**
+ * Personal data masked in a request of any completeness (an imported one lacks most fields): certificate numbers,
+ * mobiles, emergency contacts and emails wherever they are, as `maskRequest` masks a complete one.
+ */
+export function maskPartialRequest(value: unknown, key?: string, parent?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskPartialRequest(v));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPartialRequest(v, k, key)]));
+  }
+  if (typeof value !== "string") return value;
+  if (key === "number" && parent === "certificate") return maskCertificateNumber(value);
+  if (key === "mobile" || key === "emergencyContact") return maskMobile(value);
+  if (key === "email") return maskEmail(value);
+  return value;
+}

@@ -152,6 +152,7 @@ function probes(f) {
     "POST /v1/apps/{appId}/grants": { path: `/v1/apps/${f.ownApp}/grants`, body: { accountId: "acc_demo_provider" } },
     "GET /v1/apps/{appId}/grants": { path: `/v1/apps/${f.ownApp}/grants` },
     "GET /v1/apps/{appId}/filing-status": { path: `/v1/apps/${f.listedApp}/filing-status` },
+    "GET /v1/apps/{appId}/registration": { path: `/v1/apps/${f.listedApp}/registration` },
     "DELETE /v1/apps/{appId}/grants/{accountId}": {
       path: `/v1/apps/${f.ownApp}/grants/acc_demo_provider`,
       method: "DELETE",

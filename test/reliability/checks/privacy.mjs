@@ -198,6 +198,13 @@ export async function check({ quick, log }) {
       const res = await must(url, `/v1/apps/${appId}/filing-status`, { key: dev.key }, 200);
       statusHits.push(...hitsIn(JSON.stringify(res), [...planted, ...names], `filing-status ${appId}`));
     }
+    // (d) The registration an owner reads back: the approved request, its personal data masked (names are shown,
+    // as in the filing's own request).
+    const readBackHits = [];
+    for (const { body } of approved) {
+      const res = await must(url, `/v1/apps/${body.appId}/registration`, { key: dev.key }, 200);
+      readBackHits.push(...hitsIn(JSON.stringify(res), planted, `registration ${body.appId}`));
+    }
 
     // (a) Every file of the state directory, with the server stopped so the WAL is as it left it.
     await service.stop();
@@ -226,6 +233,7 @@ export async function check({ quick, log }) {
         diskHits.length === 0 &&
         publicHits.length === 0 &&
         statusHits.length === 0 &&
+        readBackHits.length === 0 &&
         hiddenVisible.length === 0 &&
         controlsOnDisk > 0 &&
         controlsInPublic > 0,
@@ -237,6 +245,7 @@ export async function check({ quick, log }) {
         "public responses scanned": responses,
         "hits in public responses": expectEq(publicHits.length, 0),
         "hits in filing statuses": expectEq(statusHits.length, 0),
+        "hits in registrations read back": expectEq(readBackHits.length, 0),
         "in-review or rejected filings found publicly": expectEq(hiddenVisible.length, 0),
         "control: public service names found on disk": expectMin(controlsOnDisk, 1),
         "control: public service names found in public responses": expectMin(controlsInPublic, 1),
@@ -245,6 +254,7 @@ export async function check({ quick, log }) {
         ...show(diskHits),
         ...show(publicHits),
         ...show(statusHits),
+        ...show(readBackHits),
         ...hiddenVisible.map((n) => `visible: ${n}`),
       ],
     };
