@@ -1111,6 +1111,23 @@ export interface components {
             /** @enum {string} */
             reason: "no_longer_operated" | "subject_changed";
         };
+        ChangePatchRequest: {
+            /** @enum {string} */
+            type: "change";
+            appId: string;
+            /** @description A JSON Merge Patch (RFC 7396) on the request of the app's active registration (GET /v1/apps/{appId}/registration): objects merge, `null` removes, lists and values replace. Leave out what stays; a masked value sent back is `MASKED_VALUE`. */
+            patch: {
+                [key: string]: unknown;
+            };
+        };
+        ResubmitDryRun: {
+            /** @description The ended filing to correct */
+            resubmitOf: string;
+            /** @description A JSON Merge Patch on that filing's request */
+            patch: {
+                [key: string]: unknown;
+            };
+        };
         Natures: {
             version: string;
             items: {
@@ -1182,7 +1199,7 @@ export interface components {
                  * @example INVALID_CHECK_CHARACTER
                  * @enum {string}
                  */
-                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
+                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
                 message: string;
                 suggest?: string;
             }[];
@@ -3550,7 +3567,7 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"];
+                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"] | components["schemas"]["ChangePatchRequest"] | components["schemas"]["ResubmitDryRun"];
             };
         };
         responses: {
@@ -3759,7 +3776,7 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"];
+                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"] | components["schemas"]["ChangePatchRequest"];
             };
         };
         responses: {

@@ -121,3 +121,25 @@ export const FILING_EXAMPLE = {
   },
   commitment: { accepted: true, letter: "med_01JD8X1A2B3C4D5E6F7G8H9J5R" },
 };
+
+/** A change sent as what differs from the registration (docs/rules.md#read-back); documented, read by the handler. */
+export const ChangePatchSchema = z
+  .strictObject({
+    type: z.literal("change"),
+    appId: z.string().min(1).max(64),
+    patch: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "A JSON Merge Patch (RFC 7396) on the request of the app's active registration (GET " +
+        "/v1/apps/{appId}/registration): objects merge, `null` removes, lists and values replace. Leave out what " +
+        "stays; a masked value sent back is `MASKED_VALUE`.",
+    }),
+  })
+  .openapi("ChangePatchRequest");
+
+/** The dry run of a resubmission: the ended filing and the patch on its request. */
+export const ResubmitDryRunSchema = z
+  .strictObject({
+    resubmitOf: z.string().min(1).max(64).openapi({ description: "The ended filing to correct" }),
+    patch: z.record(z.string(), z.unknown()).openapi({ description: "A JSON Merge Patch on that filing's request" }),
+  })
+  .openapi("ResubmitDryRun");

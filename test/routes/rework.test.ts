@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callJson, newAccount, newApp, validFiling } from "../support/api";
+import { callJson, newAccount, newApp, problemsOf, validFiling } from "../support/api";
 import { approve, staff } from "../support/lifecycle";
 
 /** A developer's app with an approved registration, and the body it was approved with. */
@@ -38,5 +38,88 @@ describe("GET /v1/apps/{appId}/registration", () => {
     const fresh = await newApp(other.key);
     const none = await callJson(`/v1/apps/${fresh}/registration`, { key: other.key });
     expect(none.status).toBe(404);
+  });
+});
+
+/** The request as the regulator reads it, unmasked (an approved filing is in the regulator's view). */
+async function unmasked(filingId: string, regulator: string) {
+  const res = await callJson(`/v1/regulator/filings/${filingId}`, { key: regulator });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.request;
+}
+
+describe("a change sent as a patch", () => {
+  it("changes only the description, keeps every other field, and needs no personal data", async () => {
+    const { keys, dev, appId, body, filingId } = await registered();
+    const description = "为用户提供水电燃气缴费、账单查询、缴费提醒与电子发票下载等生活服务。";
+    const change = { type: "change", appId, patch: { service: { description } } };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: change });
+    expect(dry.body, JSON.stringify(dry.body)).toEqual({ valid: true, errors: [] });
+    const sent = JSON.stringify(change);
+    for (const p of [body.organizer.principal, body.service.principal]) {
+      for (const secret of [p.mobile, p.emergencyContact, p.email, p.certificate.number]) {
+        expect(sent).not.toContain(secret);
+      }
+    }
+    const submitted = await callJson("/v1/filings", { key: dev.key, body: change });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+    expect(submitted.body).toMatchObject({ type: "change", status: "platform_review" });
+    expect(submitted.body.request.service.description).toBe(description);
+    expect(submitted.body.request.organizer.principal.mobile).toMatch(/^\d{3}\*+\d{4}$/);
+    const approved = await approve(submitted.body.id, keys);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+
+    const before = await unmasked(filingId, keys.regulator);
+    const after = await unmasked(submitted.body.id, keys.regulator);
+    expect(after).toEqual({ ...before, type: "change", service: { ...before.service, description } });
+    expect(after.organizer.principal.mobile).toBe(body.organizer.principal.mobile);
+  });
+
+  it("reports a patch that removes a required field at the field's request path", async () => {
+    const { dev, appId } = await registered();
+    const change = { type: "change", appId, patch: { organizer: { address: null }, service: { languages: null } } };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: change });
+    expect(dry.body.valid).toBe(false);
+    expect(problemsOf(dry.body)).toEqual([
+      { path: "organizer.address", code: "REQUIRED" },
+      { path: "service.languages", code: "REQUIRED" },
+    ]);
+    const submitted = await callJson("/v1/filings", { key: dev.key, body: change });
+    expect(submitted.status).toBe(422);
+    expect(problemsOf(submitted.body)).toEqual(problemsOf(dry.body));
+  });
+
+  it("refuses a masked value sent back as MASKED_VALUE, in a patch and in a full change", async () => {
+    const { dev, appId } = await registered();
+    const read = await callJson(`/v1/apps/${appId}/registration`, { key: dev.key });
+    const masked = read.body.request;
+    const patch = {
+      organizer: { principal: { mobile: masked.organizer.principal.mobile } },
+      service: { principal: { email: masked.service.principal.email } },
+    };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: { type: "change", appId, patch } });
+    expect(problemsOf(dry.body)).toEqual([
+      { path: "organizer.principal.mobile", code: "MASKED_VALUE" },
+      { path: "service.principal.email", code: "MASKED_VALUE" },
+    ]);
+    // The read-back sent whole as a change: every masked field is named.
+    const full = await callJson("/v1/filings", { key: dev.key, body: { ...masked, type: "change" } });
+    expect(full.status).toBe(422);
+    const codes = problemsOf(full.body).filter((p) => p.code === "MASKED_VALUE");
+    expect(codes.map((p) => p.path)).toContain("organizer.certificate.number");
+    expect(codes.map((p) => p.path)).toContain("service.principal.certificate.number");
+    expect(problemsOf(full.body).every((p) => p.code === "MASKED_VALUE")).toBe(true);
+  });
+
+  it("is 404 for an app the caller may not file for, and REGISTRATION_REQUIRED without a registration", async () => {
+    const { appId } = await registered();
+    const other = await newAccount("developer");
+    const patch = { service: { description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。" } };
+    const stranger = await callJson("/v1/filings", { key: other.key, body: { type: "change", appId, patch } });
+    expect(stranger.status).toBe(404);
+    const fresh = await newApp(other.key);
+    const none = await callJson("/v1/filings", { key: other.key, body: { type: "change", appId: fresh, patch } });
+    expect(none.status).toBe(409);
+    expect(none.body.code).toBe("REGISTRATION_REQUIRED");
   });
 });
