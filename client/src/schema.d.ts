@@ -626,6 +626,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/filings/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct an ended filing and file it again
+         * @description Files a new filing built from a rejected, withdrawn or expired filing's stored request with `patch` (a JSON Merge Patch, RFC 7396) applied on the server: send only the fields the rejection's reasons name. Its attachments are reused; the new filing names the old one in `resubmittedFrom` and is checked like any submission. For the filing's submitter and the app's owner; 409 `INVALID_TRANSITION` for a filing that has not ended. Send an `Idempotency-Key` to make retries safe; the dry run is `POST /v1/filings/validate` with `{resubmitOf, patch}`.
+         */
+        post: operations["resubmitFiling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/materials": {
         parameters: {
             query?: never;
@@ -1128,6 +1148,19 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ResubmitRequest: {
+            /**
+             * @description A JSON Merge Patch (RFC 7396) on the ended filing's request: the fields its reasons name, nothing else
+             * @example {
+             *       "service": {
+             *         "name": "示例生活缴费助手"
+             *       }
+             *     }
+             */
+            patch: {
+                [key: string]: unknown;
+            };
+        };
         Natures: {
             version: string;
             items: {
@@ -1516,6 +1549,8 @@ export interface components {
             submitterAccountId: string;
             /** @description End of the 24 h SMS window, while in sms_verification */
             smsDeadline: string | null;
+            /** @description The ended filing this one corrects (POST /v1/filings/{id}/resubmit), else null */
+            resubmittedFrom: string | null;
             createdAt: string;
             updatedAt: string;
             /** @description The submitted request, personal data masked */
@@ -3994,6 +4029,107 @@ export interface operations {
         responses: {
             /** @description The filing, withdrawn */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Filing"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (or missing where one is needed) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resubmitFiling: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe submission: the same key and body return the first 201 for 24 h */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResubmitRequest"];
+            };
+        };
+        responses: {
+            /** @description The new filing (or the first response again, for a repeated Idempotency-Key) */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -282,6 +282,8 @@ export const filings = sqliteTable(
     reasons: text("reasons").notNull().default("[]"),
     registrationNumber: text("registration_number"),
     smsDeadline: text("sms_deadline"),
+    /** The ended filing this one corrects (POST /v1/filings/{id}/resubmit), if it is a resubmission. */
+    resubmittedFrom: text("resubmitted_from"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

@@ -62,6 +62,13 @@ export function readPatchEnvelope(body: unknown, opts: { resubmit: boolean }): P
   return { kind: "full" };
 }
 
+/** The body of `POST /v1/filings/{id}/resubmit`: `{patch}` and nothing else. */
+export function readResubmitBody(body: unknown): { patch: Json; problems: Problem[] } {
+  if (!isObject(body)) return { patch: {}, problems: [problem("", "NOT_AN_OBJECT")] };
+  const problems = unknownKeys(body, ["patch"]);
+  return { patch: patchOf(body, problems), problems };
+}
+
 /** The stored request with the patch applied; its type and app stay the ones given whatever the patch says. */
 export function patchRequest(base: unknown, patch: Json, fixed: { type: string; appId: string }): Json {
   const merged = applyMergePatch(base, patch);

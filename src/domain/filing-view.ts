@@ -15,6 +15,7 @@ export type StoredFiling = {
   reasons: string;
   submitterAccountId: string;
   smsDeadline: string | null;
+  resubmittedFrom: string | null;
   createdAt: string;
   updatedAt: string;
   requestMasked: string;
@@ -30,6 +31,8 @@ export type FilingView = {
   reasons: Reason[];
   submitterAccountId: string;
   smsDeadline: string | null;
+  /** The ended filing this one corrects, for a resubmission (docs/rules.md#read-back). */
+  resubmittedFrom: string | null;
   createdAt: string;
   updatedAt: string;
   request: Record<string, unknown>;
@@ -45,6 +48,7 @@ export function toFilingView(row: StoredFiling): FilingView {
     reasons: JSON.parse(row.reasons) as Reason[],
     submitterAccountId: row.submitterAccountId,
     smsDeadline: row.smsDeadline,
+    resubmittedFrom: row.resubmittedFrom,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     request: JSON.parse(row.requestMasked) as Record<string, unknown>,

@@ -50,6 +50,8 @@ export type SubmitInput = {
   idempotency?: { key: string; requestHash: string };
   /** The materials the request references (already checked); recorded so staff and owners may read them. */
   materials: { path: string; mediaId: string }[];
+  /** The ended filing a resubmission corrects. */
+  resubmittedFrom?: string;
   now: Date;
 };
 
@@ -87,6 +89,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     reasons: "[]",
     registrationNumber: null,
     smsDeadline: smsDeadlineFor(status, now),
+    resubmittedFrom: input.resubmittedFrom ?? null,
     createdAt: at,
     updatedAt: at,
   };

@@ -23,6 +23,10 @@ export const FilingSchema = z
       .string()
       .nullable()
       .openapi({ description: "End of the 24 h SMS window, while in sms_verification" }),
+    resubmittedFrom: z
+      .string()
+      .nullable()
+      .openapi({ description: "The ended filing this one corrects (POST /v1/filings/{id}/resubmit), else null" }),
     createdAt: z.string(),
     updatedAt: z.string(),
     request: z.record(z.string(), z.unknown()).openapi({ description: "The submitted request, personal data masked" }),
@@ -143,3 +147,14 @@ export const ResubmitDryRunSchema = z
     patch: z.record(z.string(), z.unknown()).openapi({ description: "A JSON Merge Patch on that filing's request" }),
   })
   .openapi("ResubmitDryRun");
+
+/** The body of a resubmission: the patch on the ended filing's request; documented, read by the handler. */
+export const ResubmitBodySchema = z
+  .strictObject({
+    patch: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "A JSON Merge Patch (RFC 7396) on the ended filing's request: the fields its reasons name, nothing else",
+      example: { service: { name: "示例生活缴费助手" } },
+    }),
+  })
+  .openapi("ResubmitRequest");

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { mayBeResubmitted, patchRequest, readPatchEnvelope } from "../domain/filing-patch";
+import { mayBeResubmitted, patchRequest, readPatchEnvelope, readResubmitBody } from "../domain/filing-patch";
 import {
   CancelSubmissionSchema,
   type CheckedFiling,
@@ -42,6 +42,7 @@ import {
   FilingSchema,
   HistoryEntrySchema,
   IdempotencyKeySchema,
+  ResubmitBodySchema,
   ResubmitDryRunSchema,
   ValidationResultSchema,
 } from "./filings.schemas";
@@ -53,6 +54,7 @@ filingsRoutes.openAPIRegistry.register("FilingRequest", FilingSubmissionSchema);
 filingsRoutes.openAPIRegistry.register("CancelRequest", CancelSubmissionSchema);
 filingsRoutes.openAPIRegistry.register("ChangePatchRequest", ChangePatchSchema);
 filingsRoutes.openAPIRegistry.register("ResubmitDryRun", ResubmitDryRunSchema);
+filingsRoutes.openAPIRegistry.register("ResubmitRequest", ResubmitBodySchema);
 
 /**
  * The request body is documented but read by the handler itself (not by the route validator): a dry run must
@@ -286,6 +288,7 @@ async function submit(
     organizerProvince: preflight.registration?.province,
     idempotency: key !== undefined && requestHash ? { key, requestHash } : undefined,
     materials: checked.facts.materials,
+    resubmittedFrom: input.resubmittedFrom,
     now,
   });
   switch (outcome.kind) {
@@ -399,5 +402,41 @@ filingsRoutes.openapi(
     });
     handOn(c.env, c.get("db"), c.executionCtx);
     return c.json(toFilingView(updated), 200);
+  },
+);
+
+filingsRoutes.openapi(
+  route.post("/{id}/resubmit", {
+    summary: "Correct an ended filing and file it again",
+    operationId: "resubmitFiling",
+    description:
+      "Files a new filing built from a rejected, withdrawn or expired filing's stored request with `patch` (a JSON " +
+      "Merge Patch, RFC 7396) applied on the server: send only the fields the rejection's reasons name. Its " +
+      "attachments are reused; the new filing names the old one in `resubmittedFrom` and is checked like any " +
+      "submission. For the filing's submitter and the app's owner; 409 `INVALID_TRANSITION` for a filing that has " +
+      "not ended. Send an `Idempotency-Key` to make retries safe; the dry run is `POST /v1/filings/validate` with " +
+      "`{resubmitOf, patch}`.",
+    middleware: [requireJsonBody()],
+    request: {
+      params: FilingParams,
+      body: {
+        required: true,
+        content: { "application/json": { schema: { $ref: "#/components/schemas/ResubmitRequest" } } },
+      },
+      headers: z.object({ "idempotency-key": IdempotencyKeySchema.optional() }),
+    },
+    ok: ok(201, "The new filing (or the first response again, for a repeated Idempotency-Key)", FilingSchema),
+    errors: [400, 401, 403, 404, 409, 413, 415, 422],
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const filing = await filingToResubmit(c, id);
+    const { patch, problems } = readResubmitBody(c.get("body"));
+    return submit(c, {
+      body: { resubmitOf: filing.id, patch },
+      request: await resubmittedRequest(c, filing, patch),
+      envelope: problems,
+      resubmittedFrom: filing.id,
+    });
   },
 );

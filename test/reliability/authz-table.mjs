@@ -120,6 +120,12 @@ export const AUTHZ_TABLE = [
     path: "/v1/filings/{id}/withdraw",
     who: only(["developer", "provider"], { otherDeveloper: 404, provider: 403 }),
   },
+  // Resubmitting an ended filing: as withdrawing, the submitter or the app's owner (docs/rules.md#read-back).
+  {
+    method: "POST",
+    path: "/v1/filings/{id}/resubmit",
+    who: only(["developer", "provider"], { otherDeveloper: 404, provider: 403 }),
+  },
 
   // Materials (the materials issue; README): uploads by developers and providers. Reads by the uploader, the
   // owner of an app whose filing uses it, and the reviewer or regulator while such a filing is in their queue;

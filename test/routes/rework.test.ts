@@ -123,3 +123,85 @@ describe("a change sent as a patch", () => {
     expect(none.body.code).toBe("REGISTRATION_REQUIRED");
   });
 });
+
+describe("correcting and resubmitting an ended filing", () => {
+  it("resubmits a filing the reviewer rejected with a one-field patch, and it reaches approval", async () => {
+    const keys = await staff();
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const body = validFiling(appId);
+    const first = await callJson("/v1/filings", { key: dev.key, body });
+    expect(first.status).toBe(201);
+    const reasons = [{ field: "service.name", error: "名称含有不规范用语", suggest: "请修改服务名称" }];
+    const rejected = await callJson(`/v1/review/filings/${first.body.id}/reject`, {
+      key: keys.reviewer,
+      body: { reasons },
+    });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+
+    const name = `${body.service.name}改`;
+    const patch = { service: { name } };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: { resubmitOf: first.body.id, patch } });
+    expect(dry.body, JSON.stringify(dry.body)).toEqual({ valid: true, errors: [] });
+
+    const headers = { "idempotency-key": `resubmit-${first.body.id}` };
+    const again = await callJson(`/v1/filings/${first.body.id}/resubmit`, { key: dev.key, body: { patch }, headers });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body).toMatchObject({ type: "new", appId, status: "platform_review", resubmittedFrom: first.body.id });
+    expect(again.body.request.service.name).toBe(name);
+    expect(again.body.request.organizer.principal.mobile).toMatch(/^\d{3}\*+\d{4}$/);
+    // The attachments are the first filing's.
+    expect(again.body.request.commitment.letter).toBe(first.body.request.commitment.letter);
+    expect(again.body.request.organizer.certificate.photo).toBe(first.body.request.organizer.certificate.photo);
+
+    const replayed = await callJson(`/v1/filings/${first.body.id}/resubmit`, {
+      key: dev.key,
+      body: { patch },
+      headers,
+    });
+    expect(replayed.status).toBe(201);
+    expect(replayed.res.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.body.id).toBe(again.body.id);
+
+    const approved = await approve(again.body.id, keys);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.status).toBe("approved");
+    const before = await callJson(`/v1/regulator/filings/${again.body.id}`, { key: keys.regulator });
+    expect(before.body.request.organizer.principal.mobile).toBe(body.organizer.principal.mobile);
+  });
+
+  it("refuses to resubmit a filing that has not ended: 409 INVALID_TRANSITION, an entry in the dry run", async () => {
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const open = await callJson("/v1/filings", { key: dev.key, body: validFiling(appId) });
+    const patch = { service: { name: "另一个名字" } };
+    const res = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: dev.key, body: { patch } });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("INVALID_TRANSITION");
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: { resubmitOf: open.body.id, patch } });
+    expect(dry.body.valid).toBe(false);
+    expect(problemsOf(dry.body)).toContainEqual({ path: "resubmitOf", code: "INVALID_TRANSITION" });
+    const other = await newAccount("developer");
+    const hidden = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: other.key, body: { patch } });
+    expect(hidden.status).toBe(404);
+  });
+
+  it("reports the patch's problems at their request paths, and a patch that is not an object at `patch`", async () => {
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const open = await callJson("/v1/filings", { key: dev.key, body: validFiling(appId) });
+    await callJson(`/v1/filings/${open.body.id}/withdraw`, { key: dev.key, method: "POST" });
+    const bad = await callJson(`/v1/filings/${open.body.id}/resubmit`, {
+      key: dev.key,
+      body: { patch: { organizer: { principal: { mobile: "138****5678" } }, service: { description: null } } },
+    });
+    expect(bad.status).toBe(422);
+    expect(problemsOf(bad.body)).toEqual([
+      { path: "organizer.principal.mobile", code: "MASKED_VALUE" },
+      { path: "service.description", code: "REQUIRED" },
+    ]);
+    const notObject = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: dev.key, body: { patch: [] } });
+    expect(notObject.status).toBe(422);
+    expect(problemsOf(notObject.body)).toEqual([{ path: "patch", code: "INVALID_TYPE" }]);
+  });
+});

@@ -164,6 +164,8 @@ function probes(f) {
     "GET /v1/filings/{id}": { path: `/v1/filings/${f.approvedFiling}` },
     "GET /v1/filings/{id}/history": { path: `/v1/filings/${f.approvedFiling}/history` },
     "POST /v1/filings/{id}/withdraw": { path: `/v1/filings/${f.approvedFiling}/withdraw`, method: "POST" },
+    // An approved filing has not ended without approval: allowed callers get 409 INVALID_TRANSITION.
+    "POST /v1/filings/{id}/resubmit": { path: `/v1/filings/${f.approvedFiling}/resubmit`, body: { patch: {} } },
 
     "POST /v1/materials": { path: "/v1/materials", raw: form },
     "GET /v1/materials/{mediaId}": { path: `/v1/materials/${f.mediaId}` },
