@@ -453,7 +453,7 @@ export interface paths {
         put?: never;
         /**
          * Let a provider file for this app
-         * @description Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant.
+         * @description Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant. An `accountId` that names no provider account, whether it names no account or one of another role, is 422 `NOT_A_PROVIDER` either way, so a grant tells nothing about other accounts.
          */
         post: operations["grantProvider"];
         delete?: never;
@@ -494,6 +494,26 @@ export interface paths {
          * @description One call for the app's filing state: its listing, its registration, its filing in flight, the filing types a submission may have now (`allowed`) and, for the others, the code the submission would answer (`blockers`), and the deadlines that cover it. For the app's owner and the providers it is granted to.
          */
         get: operations["getFilingStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{appId}/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read back the app's registration and the request it stands on
+         * @description The app's registration (the active one, else the latest) with the request it was approved with, personal data masked and attachments as their `mediaId`s, so a change can be sent as a patch on it (`{"type": "change", "appId", "patch"}`) without typing anything again. For a registration imported from the platform's catalogue and not changed since, the request holds what the import brought. For the app's owner and the providers it is granted to; 404 when the app has no registration.
+         */
+        get: operations["getRegistration"];
         put?: never;
         post?: never;
         delete?: never;
@@ -600,6 +620,26 @@ export interface paths {
          * @description Withdraws a filing that is still in platform review; it ends as `withdrawn` and the app may file again.
          */
         post: operations["withdrawFiling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/filings/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct an ended filing and file it again
+         * @description Files a new filing built from a rejected, withdrawn or expired filing's stored request with `patch` (a JSON Merge Patch, RFC 7396) applied on the server: send only the fields the rejection's reasons name. Its attachments are reused; the new filing names the old one in `resubmittedFrom` and is checked like any submission. For the filing's submitter and the app's owner; 409 `INVALID_TRANSITION` for a filing that has not ended. Send an `Idempotency-Key` to make retries safe; the dry run is `POST /v1/filings/validate` with `{resubmitOf, patch}`.
+         */
+        post: operations["resubmitFiling"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1112,6 +1152,36 @@ export interface components {
             /** @enum {string} */
             reason: "no_longer_operated" | "subject_changed";
         };
+        ChangePatchRequest: {
+            /** @enum {string} */
+            type: "change";
+            appId: string;
+            /** @description A JSON Merge Patch (RFC 7396) on the request of the app's active registration (GET /v1/apps/{appId}/registration): objects merge, `null` removes, lists and values replace. Leave out what stays; a masked value sent back is `MASKED_VALUE`. */
+            patch: {
+                [key: string]: unknown;
+            };
+        };
+        ResubmitDryRun: {
+            /** @description The ended filing to correct */
+            resubmitOf: string;
+            /** @description A JSON Merge Patch on that filing's request */
+            patch: {
+                [key: string]: unknown;
+            };
+        };
+        ResubmitRequest: {
+            /**
+             * @description A JSON Merge Patch (RFC 7396) on the ended filing's request: the fields its reasons name, nothing else
+             * @example {
+             *       "service": {
+             *         "name": "示例生活缴费助手"
+             *       }
+             *     }
+             */
+            patch: {
+                [key: string]: unknown;
+            };
+        };
         Natures: {
             version: string;
             items: {
@@ -1183,7 +1253,7 @@ export interface components {
                  * @example INVALID_CHECK_CHARACTER
                  * @enum {string}
                  */
-                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_LARGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA" | "ACTIVE_CONTENT" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
+                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_LARGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA" | "ACTIVE_CONTENT" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
                 message: string;
                 suggest?: string;
             }[];
@@ -1466,6 +1536,18 @@ export interface components {
             error: string;
             suggest: string;
         };
+        RegistrationRead: {
+            number: string;
+            /** @enum {string} */
+            status: "active" | "cancelled" | "revoked" | "access_removed";
+            approvedAt: string;
+            /** @enum {string} */
+            source: "beian" | "imported";
+            /** @description The request the registration was approved with (for one imported and not changed since: what the import brought), personal data masked and attachments as their `mediaId`s. Send a change as a patch on it. */
+            request: {
+                [key: string]: unknown;
+            };
+        };
         ValidationResult: {
             valid: boolean;
             errors: {
@@ -1490,6 +1572,8 @@ export interface components {
             smsDeadline: string | null;
             /** @description Who must confirm MIIT's SMS and how far each is: listed when the filing enters sms_verification and kept afterwards; empty before (and for a filing that entered it before per-person confirmation existed) */
             smsVerifications: components["schemas"]["SmsVerification"][];
+            /** @description The ended filing this one corrects (POST /v1/filings/{id}/resubmit), else null */
+            resubmittedFrom: string | null;
             createdAt: string;
             updatedAt: string;
             /** @description The submitted request, personal data masked */
@@ -3437,6 +3521,64 @@ export interface operations {
             };
         };
     };
+    getRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationRead"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     validateFiling: {
         parameters: {
             query?: never;
@@ -3510,7 +3652,7 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"];
+                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"] | components["schemas"]["ChangePatchRequest"] | components["schemas"]["ResubmitDryRun"];
             };
         };
         responses: {
@@ -3719,7 +3861,7 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"];
+                "application/json": components["schemas"]["FilingRequest"] | components["schemas"]["CancelRequest"] | components["schemas"]["ChangePatchRequest"];
             };
         };
         responses: {
@@ -3937,6 +4079,107 @@ export interface operations {
         responses: {
             /** @description The filing, withdrawn */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Filing"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (or missing where one is needed) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resubmitFiling: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe submission: the same key and body return the first 201 for 24 h */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResubmitRequest"];
+            };
+        };
+        responses: {
+            /** @description The new filing (or the first response again, for a repeated Idempotency-Key) */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -296,6 +296,8 @@ export const filings = sqliteTable(
      * written with every change of `filing_sms_verifications`, as `request_masked` is beside the sealed request.
      */
     smsVerifications: text("sms_verifications").notNull().default("[]"),
+    /** The ended filing this one corrects (POST /v1/filings/{id}/resubmit), if it is a resubmission. */
+    resubmittedFrom: text("resubmitted_from"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

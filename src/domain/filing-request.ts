@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
+import { isMaskedForm } from "./masking";
 import { type MaterialReference, materialReferences, requiredMaterials } from "./materials";
 import { issuesToProblems, joinPath, onePerPath, type Problem, problem } from "./problems";
 import {
@@ -399,6 +400,33 @@ function checkSharedMobiles(people: PersonFacts[]): Problem[] {
   return out;
 }
 
+/** Where a filing carries personal data that answers show masked: certificate numbers, mobiles, emails. */
+const MASKED_PATHS = [
+  ["organizer", "certificate", "number"],
+  ["organizer", "legalRepresentative", "certificate", "number"],
+  ...["organizer", "service"].flatMap((part) =>
+    [["certificate", "number"], ["mobile"], ["emergencyContact"], ["email"]].map((rest) => [
+      part,
+      "principal",
+      ...rest,
+    ]),
+  ),
+];
+
+/**
+ * `MASKED_VALUE` wherever a personal field holds a mask (`138****5678`) instead of the value: copied back from an
+ * answer (a read-back, a filing's `request`), it would otherwise be stored as data (docs/rules.md#read-back).
+ */
+function maskedValueProblems(input: Json): Problem[] {
+  const out: Problem[] = [];
+  for (const path of MASKED_PATHS) {
+    let value: unknown = input;
+    for (const key of path) value = isObject(value) ? value[key] : undefined;
+    if (typeof value === "string" && isMaskedForm(value)) out.push(problem(joinPath(...path), "MASKED_VALUE"));
+  }
+  return out;
+}
+
 export type CheckedFiling = { problems: Problem[]; facts: FilingFacts; request?: FilingRequest };
 
 function organizerFacts(organizer: unknown, ctx: RuleContext): FilingFacts["organizer"] {
@@ -426,7 +454,11 @@ export function checkFilingRequest(input: unknown, ctx: RuleContext): CheckedFil
   const isCancel = input.type === "cancel";
   const schema = isCancel ? CancelSubmissionSchema : FilingSubmissionSchema;
   const parsed = schema.safeParse(input);
-  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues, input);
+  // A mask where a value belongs says more than the format rules would: it is named first (`onePerPath`).
+  const problems = [
+    ...(isCancel ? [] : maskedValueProblems(input)),
+    ...(parsed.success ? [] : issuesToProblems(parsed.error.issues, input)),
+  ];
   const facts: FilingFacts = { appId: str(input.appId), type: str(input.type), people: [], materials: [] };
   if (!isCancel) {
     const organizer = checkOrganizer(input.organizer, ctx);

@@ -18,6 +18,7 @@ export type StoredFiling = {
   smsDeadline: string | null;
   /** `SmsVerificationView[]`, JSON. */
   smsVerifications: string;
+  resubmittedFrom: string | null;
   createdAt: string;
   updatedAt: string;
   requestMasked: string;
@@ -37,6 +38,8 @@ export type FilingView = {
   submitterAccountId: string;
   smsDeadline: string | null;
   smsVerifications: SmsVerificationView[];
+  /** The ended filing this one corrects, for a resubmission (docs/rules.md#read-back). */
+  resubmittedFrom: string | null;
   createdAt: string;
   updatedAt: string;
   request: Record<string, unknown>;
@@ -53,6 +56,7 @@ export function toFilingView(row: StoredFiling): FilingView {
     submitterAccountId: row.submitterAccountId,
     smsDeadline: row.smsDeadline,
     smsVerifications: JSON.parse(row.smsVerifications) as SmsVerificationView[],
+    resubmittedFrom: row.resubmittedFrom,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     request: JSON.parse(row.requestMasked) as Record<string, unknown>,
@@ -84,4 +88,29 @@ function maskPerson(p: Person): Person {
  */
 export function maskRequest(request: FilingRequest): FilingRequest {
   return mapPersonalData(request, { certificate: maskCertificate, person: maskPerson, mobile: maskMobile });
+}
+
+/**
+ * The request a registration stands on when no filing of beian's approved it (docs/rules.md#read-back): what the
+ * import brought — the organizer as imported (or as last approved for another of its services) and the service's
+ * name. A change by patch starts from it, so every field the import did not bring is still to be given.
+ */
+export function importedRequest(appId: string, organizer: unknown, serviceName: string): Record<string, unknown> {
+  return { type: "change", appId, organizer, service: { name: serviceName } };
+}
+
+/**
+ * Personal data masked in a request of any completeness (an imported one lacks most fields): certificate numbers,
+ * mobiles, emergency contacts and emails wherever they are, as `maskRequest` masks a complete one.
+ */
+export function maskPartialRequest(value: unknown, key?: string, parent?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskPartialRequest(v));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPartialRequest(v, k, key)]));
+  }
+  if (typeof value !== "string") return value;
+  if (key === "number" && parent === "certificate") return maskCertificateNumber(value);
+  if (key === "mobile" || key === "emergencyContact") return maskMobile(value);
+  if (key === "email") return maskEmail(value);
+  return value;
 }

@@ -25,3 +25,13 @@ export function maskName(value: string): string {
   const chars = [...value];
   return (chars[0] ?? "") + "*".repeat(Math.max(chars.length - 1, 0));
 }
+
+/**
+ * Whether a certificate number, mobile or email reads as one of the masks above (`4405**********0014`,
+ * `138****5678`, `z***@example.com`, `****`): such a value was copied from an answer, not typed, and is never stored
+ * as data (`MASKED_VALUE`, docs/rules.md#read-back). No real value of these fields has a `*` where masks put them.
+ */
+export function isMaskedForm(value: string): boolean {
+  const v = value.trim();
+  return /^[^*]{0,4}\*+[^*]{0,4}$/.test(v) || /^[^@*]\*{3}@/.test(v);
+}

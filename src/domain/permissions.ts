@@ -56,6 +56,9 @@ export const FILING_READERS: readonly FilingRelation[] = ["submitter", "app_owne
 /** Who may withdraw a filing: its submitter, and the app's owner, so a developer can stop a provider's filing. */
 export const FILING_WITHDRAWERS: readonly FilingRelation[] = ["submitter", "app_owner"];
 
+/** Who may correct and resubmit an ended filing: as for withdrawing, its submitter and the app's owner. */
+export const FILING_RESUBMITTERS: readonly FilingRelation[] = ["submitter", "app_owner"];
+
 /**
  * How `caller` stands to a filing of `app` (undefined when the app is not known). `granted` may be left out where
  * the caller's grants were not read; the caller then does not count as a grantee.
@@ -87,6 +90,14 @@ export function mayWithdrawFiling(
   app: { ownerAccountId: string } | undefined,
 ): boolean {
   return filingRelations(caller, filing, app).some((r) => FILING_WITHDRAWERS.includes(r));
+}
+
+export function mayResubmitFiling(
+  caller: Pick<Principal, "accountId">,
+  filing: { submitterAccountId: string },
+  app: { ownerAccountId: string } | undefined,
+): boolean {
+  return filingRelations(caller, filing, app).some((r) => FILING_RESUBMITTERS.includes(r));
 }
 
 /**

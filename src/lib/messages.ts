@@ -156,6 +156,19 @@ const FIELDS: Record<FieldCode, FieldText> = {
   COMMITMENT_REQUIRED: {
     message: { en: "The commitment letter must be accepted", zh: "须同意备案承诺书" },
   },
+  MASKED_VALUE: {
+    message: { en: "This is a masked value, not the value itself", zh: "此处为脱敏显示的值，而非原值" },
+    suggest: {
+      en: "Leave the field out of the patch to keep it, or send the full new value",
+      zh: "如不修改请在补丁中省略该字段，如需修改请填写完整的新值",
+    },
+  },
+  INVALID_TRANSITION: {
+    message: {
+      en: "Only a rejected, withdrawn or expired filing may be resubmitted",
+      zh: "仅被驳回、已撤回或已过期的备案申请可以重新提交",
+    },
+  },
   ORGANIZER_PROVINCE_CONFLICT: {
     message: {
       en: "This organizer has already filed in province {province}",

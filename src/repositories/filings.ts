@@ -64,6 +64,8 @@ export type SubmitInput = {
    * masked list (docs/rules.md#sms-confirmation), made for the new filing's id.
    */
   smsList?: (filingId: string, at: string) => Promise<{ statements: BatchItem<"sqlite">[]; json: string }>;
+  /** The ended filing a resubmission corrects. */
+  resubmittedFrom?: string;
   now: Date;
 };
 
@@ -104,6 +106,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
     registrationNumber: null,
     smsDeadline: smsDeadlineFor(status, now),
     smsVerifications: sms?.json ?? "[]",
+    resubmittedFrom: input.resubmittedFrom ?? null,
     createdAt: at,
     updatedAt: at,
   };

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import {
   apps,
   events,
+  filings,
   organizerLicences,
   organizerNumberClaims,
   organizerNumberCounters,
@@ -730,4 +731,30 @@ export function reinstateStatements(db: Db, reinstated: readonly EndedRegistrati
       from json_each(${JSON.stringify(rows)}) e`,
     ),
   ];
+}
+
+/**
+ * An app's registration as its read-back shows it (docs/rules.md#read-back): the active one, else the latest, with
+ * the request it was approved with (sealed and masked, from the filing that last changed it) or, for one imported and
+ * not changed since, what the import brought (its organizer, sealed). Undefined when the app never had one.
+ */
+export async function registrationWithRequest(db: Db, appId: string) {
+  const [row] = await db
+    .select({
+      number: registrations.number,
+      status: registrations.status,
+      approvedAt: registrations.approvedAt,
+      source: registrations.source,
+      serviceName: registrations.serviceName,
+      requestSealed: filings.requestSealed,
+      requestMasked: filings.requestMasked,
+      organizerSealed: organizers.dataSealed,
+    })
+    .from(registrations)
+    .innerJoin(organizers, eq(organizers.id, registrations.organizerId))
+    .leftJoin(filings, eq(filings.id, registrations.filingId))
+    .where(eq(registrations.appId, appId))
+    .orderBy(sql`${registrations.status} = 'active' desc`, sql`${registrations.approvedAt} desc`)
+    .limit(1);
+  return row;
 }

@@ -95,3 +95,17 @@ export const FilingStatusSchema = z
       .openapi({ description: "The active deadline policies that cover the app while it has no active registration" }),
   })
   .openapi("FilingStatus");
+
+export const RegistrationReadSchema = z
+  .object({
+    number: z.string(),
+    status: z.enum(REGISTRATION_STATUSES),
+    approvedAt: z.string(),
+    source: z.enum(["beian", "imported"]),
+    request: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "The request the registration was approved with (for one imported and not changed since: what the import " +
+        "brought), personal data masked and attachments as their `mediaId`s. Send a change as a patch on it.",
+    }),
+  })
+  .openapi("RegistrationRead");

@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { daysLeft, filingOptions } from "../domain/filing-status";
+import { importedRequest, maskPartialRequest } from "../domain/filing-view";
 import { mayFileFor, mayManageApp } from "../domain/permissions";
+import { vaultFor } from "../lib/crypto";
 import { ApiError, validationFailed } from "../lib/errors";
 import { titleFor } from "../lib/messages";
 import { createKeyHolderRouter, declareKeyRoutes, jsonBody, ok, PageQuery, pageOf, pageSchema } from "../lib/router";
@@ -20,6 +22,7 @@ import {
 } from "../repositories/apps";
 import { audit } from "../repositories/audit";
 import { readFilingStatusFacts } from "../repositories/filing-status";
+import { registrationWithRequest } from "../repositories/registrations";
 import type { AppEnv } from "../types";
 import {
   AppParams,
@@ -28,6 +31,7 @@ import {
   CreateGrantSchema,
   FilingStatusSchema,
   GrantSchema,
+  RegistrationReadSchema,
 } from "./apps.schemas";
 
 // Developers manage their apps; a granted provider may also read an app's filing status, so roles are per route.
@@ -278,6 +282,46 @@ appsRoutes.openapi(
           daysLeft: daysLeft(p.deadline, now),
         })),
       },
+      200,
+    );
+  },
+);
+
+appsRoutes.openapi(
+  route.get("/{appId}/registration", {
+    summary: "Read back the app's registration and the request it stands on",
+    operationId: "getRegistration",
+    description:
+      "The app's registration (the active one, else the latest) with the request it was approved with, personal " +
+      "data masked and attachments as their `mediaId`s, so a change can be sent as a patch on it " +
+      '(`{"type": "change", "appId", "patch"}`) without typing anything again. For a registration ' +
+      "imported from the platform's catalogue and not changed since, the request holds what the import brought. " +
+      "For the app's owner and the providers it is granted to; 404 when the app has no registration.",
+    roles: ["developer", "provider"],
+    request: { params: AppParams },
+    ok: ok(200, "The registration", RegistrationReadSchema),
+    errors: [404],
+  }),
+  async (c) => {
+    const principal = c.get("principal");
+    const db = c.get("db");
+    const { appId } = c.req.valid("param");
+    const app = await getApp(db, appId);
+    const granted =
+      app !== undefined && principal.role === "provider" && (await hasGrant(db, appId, principal.accountId));
+    if (!app || !mayFileFor(principal, { ownerAccountId: app.ownerAccountId, granted })) {
+      throw new ApiError("NOT_FOUND", "No such app");
+    }
+    const row = await registrationWithRequest(db, appId);
+    if (!row) throw new ApiError("NOT_FOUND", "The app has no registration");
+    const request =
+      row.requestMasked !== null
+        ? (JSON.parse(row.requestMasked) as Record<string, unknown>)
+        : (maskPartialRequest(
+            importedRequest(appId, JSON.parse(await vaultFor(c.env).open(row.organizerSealed)), row.serviceName),
+          ) as Record<string, unknown>);
+    return c.json(
+      { number: row.number, status: row.status, approvedAt: row.approvedAt, source: row.source, request },
       200,
     );
   },

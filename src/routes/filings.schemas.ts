@@ -46,6 +46,10 @@ export const FilingSchema = z
         "Who must confirm MIIT's SMS and how far each is: listed when the filing enters sms_verification and kept " +
         "afterwards; empty before (and for a filing that entered it before per-person confirmation existed)",
     }),
+    resubmittedFrom: z
+      .string()
+      .nullable()
+      .openapi({ description: "The ended filing this one corrects (POST /v1/filings/{id}/resubmit), else null" }),
     createdAt: z.string(),
     updatedAt: z.string(),
     request: z.record(z.string(), z.unknown()).openapi({ description: "The submitted request, personal data masked" }),
@@ -144,3 +148,36 @@ export const FILING_EXAMPLE = {
   },
   commitment: { accepted: true, letter: "med_01JD8X1A2B3C4D5E6F7G8H9J5R" },
 };
+
+/** A change sent as what differs from the registration (docs/rules.md#read-back); documented, read by the handler. */
+export const ChangePatchSchema = z
+  .strictObject({
+    type: z.literal("change"),
+    appId: z.string().min(1).max(64),
+    patch: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "A JSON Merge Patch (RFC 7396) on the request of the app's active registration (GET " +
+        "/v1/apps/{appId}/registration): objects merge, `null` removes, lists and values replace. Leave out what " +
+        "stays; a masked value sent back is `MASKED_VALUE`.",
+    }),
+  })
+  .openapi("ChangePatchRequest");
+
+/** The dry run of a resubmission: the ended filing and the patch on its request. */
+export const ResubmitDryRunSchema = z
+  .strictObject({
+    resubmitOf: z.string().min(1).max(64).openapi({ description: "The ended filing to correct" }),
+    patch: z.record(z.string(), z.unknown()).openapi({ description: "A JSON Merge Patch on that filing's request" }),
+  })
+  .openapi("ResubmitDryRun");
+
+/** The body of a resubmission: the patch on the ended filing's request; documented, read by the handler. */
+export const ResubmitBodySchema = z
+  .strictObject({
+    patch: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "A JSON Merge Patch (RFC 7396) on the ended filing's request: the fields its reasons name, nothing else",
+      example: { service: { name: "示例生活缴费助手" } },
+    }),
+  })
+  .openapi("ResubmitRequest");

@@ -98,6 +98,12 @@ export const AUTHZ_TABLE = [
     path: "/v1/apps/{appId}/filing-status",
     who: only(["developer", "provider"], { otherDeveloper: 404 }),
   },
+  // The registration read back: the same callers (docs/rules.md#read-back).
+  {
+    method: "GET",
+    path: "/v1/apps/{appId}/registration",
+    who: only(["developer", "provider"], { otherDeveloper: 404 }),
+  },
 
   // Filings: developers and providers; reads by the submitter or the app's owner (a provider through a grant).
   // Admins have no implicit access to filings (docs/rules.md#permissions): 403.
@@ -112,6 +118,12 @@ export const AUTHZ_TABLE = [
   {
     method: "POST",
     path: "/v1/filings/{id}/withdraw",
+    who: only(["developer", "provider"], { otherDeveloper: 404, provider: 403 }),
+  },
+  // Resubmitting an ended filing: as withdrawing, the submitter or the app's owner (docs/rules.md#read-back).
+  {
+    method: "POST",
+    path: "/v1/filings/{id}/resubmit",
     who: only(["developer", "provider"], { otherDeveloper: 404, provider: 403 }),
   },
 

@@ -152,6 +152,7 @@ function probes(f) {
     "POST /v1/apps/{appId}/grants": { path: `/v1/apps/${f.ownApp}/grants`, body: { accountId: "acc_demo_provider" } },
     "GET /v1/apps/{appId}/grants": { path: `/v1/apps/${f.ownApp}/grants` },
     "GET /v1/apps/{appId}/filing-status": { path: `/v1/apps/${f.listedApp}/filing-status` },
+    "GET /v1/apps/{appId}/registration": { path: `/v1/apps/${f.listedApp}/registration` },
     "DELETE /v1/apps/{appId}/grants/{accountId}": {
       path: `/v1/apps/${f.ownApp}/grants/acc_demo_provider`,
       method: "DELETE",
@@ -163,6 +164,8 @@ function probes(f) {
     "GET /v1/filings/{id}": { path: `/v1/filings/${f.approvedFiling}` },
     "GET /v1/filings/{id}/history": { path: `/v1/filings/${f.approvedFiling}/history` },
     "POST /v1/filings/{id}/withdraw": { path: `/v1/filings/${f.approvedFiling}/withdraw`, method: "POST" },
+    // An approved filing has not ended without approval: allowed callers get 409 INVALID_TRANSITION.
+    "POST /v1/filings/{id}/resubmit": { path: `/v1/filings/${f.approvedFiling}/resubmit`, body: { patch: {} } },
 
     "POST /v1/materials": { path: "/v1/materials", raw: form },
     "GET /v1/materials/{mediaId}": { path: `/v1/materials/${f.mediaId}` },

@@ -455,6 +455,8 @@ async function setUp(url, log) {
   const templates = {
     "POST /v1/filings": () => filingBody(nextApp(), dev.media),
     "POST /v1/filings/validate": () => filingBody(nextApp(), dev.media),
+    // Patches (docs/rules.md#read-back): on the demo's approved registration, and on an ended or open filing.
+    "POST /v1/filings/{id}/resubmit": () => ({ patch: { service: { name: "模糊测试重新提交", languages: null } } }),
     "POST /v1/apps": () => ({ appId: `wxf${Math.random().toString(16).slice(2, 14)}`, name: "模糊测试小程序" }),
     "POST /v1/apps/{appId}/grants": () => ({ accountId: provider.id }),
     "POST /v1/admin/accounts": () => ({ name: "模糊测试账号", role: "developer" }),

@@ -215,6 +215,13 @@ export async function check({ quick, log }) {
       const res = await must(url, `/v1/apps/${appId}/filing-status`, { key: dev.key }, 200);
       statusHits.push(...hitsIn(JSON.stringify(res), [...planted, ...names], `filing-status ${appId}`));
     }
+    // (d) The registration an owner reads back: the approved request, its personal data masked (names are shown,
+    // as in the filing's own request).
+    const readBackHits = [];
+    for (const { body } of approved) {
+      const res = await must(url, `/v1/apps/${body.appId}/registration`, { key: dev.key }, 200);
+      readBackHits.push(...hitsIn(JSON.stringify(res), planted, `registration ${body.appId}`));
+    }
 
     // (d) What the owner reads of its filings and its events: personal data only masked, the SMS confirmations
     // (`smsVerifications`, `filing.sms_updated`) included. Names are the owner's to see; numbers are not.
@@ -264,6 +271,7 @@ export async function check({ quick, log }) {
         ownerHits.length === 0 &&
         maskedMobiles > 0 &&
         smsEvents > 0 &&
+        readBackHits.length === 0 &&
         hiddenVisible.length === 0 &&
         controlsOnDisk > 0 &&
         controlsInPublic > 0,
@@ -278,6 +286,7 @@ export async function check({ quick, log }) {
         "hits in the owner's filings and events": expectEq(ownerHits.length, 0),
         "control: masked SMS mobiles in the owner's filings": expectMin(maskedMobiles, 1),
         "control: filing.sms_updated events read": expectMin(smsEvents, 1),
+        "hits in registrations read back": expectEq(readBackHits.length, 0),
         "in-review or rejected filings found publicly": expectEq(hiddenVisible.length, 0),
         "control: public service names found on disk": expectMin(controlsOnDisk, 1),
         "control: public service names found in public responses": expectMin(controlsInPublic, 1),
@@ -287,6 +296,7 @@ export async function check({ quick, log }) {
         ...show(publicHits),
         ...show(statusHits),
         ...show(ownerHits),
+        ...show(readBackHits),
         ...hiddenVisible.map((n) => `visible: ${n}`),
       ],
     };

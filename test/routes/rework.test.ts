@@ -1,0 +1,207 @@
+import { describe, expect, it } from "vitest";
+import { callJson, newAccount, newApp, problemsOf, validFiling } from "../support/api";
+import { approve, staff } from "../support/lifecycle";
+
+/** A developer's app with an approved registration, and the body it was approved with. */
+async function registered() {
+  const keys = await staff();
+  const dev = await newAccount("developer");
+  const appId = await newApp(dev.key);
+  const body = validFiling(appId);
+  const submitted = await callJson("/v1/filings", { key: dev.key, body });
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+  const approved = await approve(submitted.body.id, keys);
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  return { keys, dev, appId, body, filingId: submitted.body.id as string, number: approved.body.registrationNumber };
+}
+
+describe("GET /v1/apps/{appId}/registration", () => {
+  it("reads back the approved request, personal data masked, attachments as media ids", async () => {
+    const { dev, appId, body, filingId, number } = await registered();
+    const res = await callJson(`/v1/apps/${appId}/registration`, { key: dev.key });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ number, status: "active", source: "beian" });
+    const filing = await callJson(`/v1/filings/${filingId}`, { key: dev.key });
+    expect(res.body.request).toEqual(filing.body.request);
+    const text = JSON.stringify(res.body);
+    for (const secret of [body.organizer.principal.mobile, body.organizer.principal.certificate.number]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(res.body.request.organizer.principal.certificate.front).toMatch(/^med_/);
+    expect(res.body.request.service.description).toBe(body.service.description);
+  });
+
+  it("is 404 for an app with no registration and for another developer's app", async () => {
+    const { appId } = await registered();
+    const other = await newAccount("developer");
+    expect((await callJson(`/v1/apps/${appId}/registration`, { key: other.key })).status).toBe(404);
+    const fresh = await newApp(other.key);
+    const none = await callJson(`/v1/apps/${fresh}/registration`, { key: other.key });
+    expect(none.status).toBe(404);
+  });
+});
+
+/** The request as the regulator reads it, unmasked (an approved filing is in the regulator's view). */
+async function unmasked(filingId: string, regulator: string) {
+  const res = await callJson(`/v1/regulator/filings/${filingId}`, { key: regulator });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.request;
+}
+
+describe("a change sent as a patch", () => {
+  it("changes only the description, keeps every other field, and needs no personal data", async () => {
+    const { keys, dev, appId, body, filingId } = await registered();
+    const description = "为用户提供水电燃气缴费、账单查询、缴费提醒与电子发票下载等生活服务。";
+    const change = { type: "change", appId, patch: { service: { description } } };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: change });
+    expect(dry.body, JSON.stringify(dry.body)).toEqual({ valid: true, errors: [] });
+    const sent = JSON.stringify(change);
+    for (const p of [body.organizer.principal, body.service.principal]) {
+      for (const secret of [p.mobile, p.emergencyContact, p.email, p.certificate.number]) {
+        expect(sent).not.toContain(secret);
+      }
+    }
+    const submitted = await callJson("/v1/filings", { key: dev.key, body: change });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+    expect(submitted.body).toMatchObject({ type: "change", status: "platform_review" });
+    expect(submitted.body.request.service.description).toBe(description);
+    expect(submitted.body.request.organizer.principal.mobile).toMatch(/^\d{3}\*+\d{4}$/);
+    const approved = await approve(submitted.body.id, keys);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+
+    const before = await unmasked(filingId, keys.regulator);
+    const after = await unmasked(submitted.body.id, keys.regulator);
+    expect(after).toEqual({ ...before, type: "change", service: { ...before.service, description } });
+    expect(after.organizer.principal.mobile).toBe(body.organizer.principal.mobile);
+  });
+
+  it("reports a patch that removes a required field at the field's request path", async () => {
+    const { dev, appId } = await registered();
+    const change = { type: "change", appId, patch: { organizer: { address: null }, service: { languages: null } } };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: change });
+    expect(dry.body.valid).toBe(false);
+    expect(problemsOf(dry.body)).toEqual([
+      { path: "organizer.address", code: "REQUIRED" },
+      { path: "service.languages", code: "REQUIRED" },
+    ]);
+    const submitted = await callJson("/v1/filings", { key: dev.key, body: change });
+    expect(submitted.status).toBe(422);
+    expect(problemsOf(submitted.body)).toEqual(problemsOf(dry.body));
+  });
+
+  it("refuses a masked value sent back as MASKED_VALUE, in a patch and in a full change", async () => {
+    const { dev, appId } = await registered();
+    const read = await callJson(`/v1/apps/${appId}/registration`, { key: dev.key });
+    const masked = read.body.request;
+    const patch = {
+      organizer: { principal: { mobile: masked.organizer.principal.mobile } },
+      service: { principal: { email: masked.service.principal.email } },
+    };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: { type: "change", appId, patch } });
+    expect(problemsOf(dry.body)).toEqual([
+      { path: "organizer.principal.mobile", code: "MASKED_VALUE" },
+      { path: "service.principal.email", code: "MASKED_VALUE" },
+    ]);
+    // The read-back sent whole as a change: every masked field is named.
+    const full = await callJson("/v1/filings", { key: dev.key, body: { ...masked, type: "change" } });
+    expect(full.status).toBe(422);
+    const codes = problemsOf(full.body).filter((p) => p.code === "MASKED_VALUE");
+    expect(codes.map((p) => p.path)).toContain("organizer.certificate.number");
+    expect(codes.map((p) => p.path)).toContain("service.principal.certificate.number");
+    expect(problemsOf(full.body).every((p) => p.code === "MASKED_VALUE")).toBe(true);
+  });
+
+  it("is 404 for an app the caller may not file for, and REGISTRATION_REQUIRED without a registration", async () => {
+    const { appId } = await registered();
+    const other = await newAccount("developer");
+    const patch = { service: { description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。" } };
+    const stranger = await callJson("/v1/filings", { key: other.key, body: { type: "change", appId, patch } });
+    expect(stranger.status).toBe(404);
+    const fresh = await newApp(other.key);
+    const none = await callJson("/v1/filings", { key: other.key, body: { type: "change", appId: fresh, patch } });
+    expect(none.status).toBe(409);
+    expect(none.body.code).toBe("REGISTRATION_REQUIRED");
+  });
+});
+
+describe("correcting and resubmitting an ended filing", () => {
+  it("resubmits a filing the reviewer rejected with a one-field patch, and it reaches approval", async () => {
+    const keys = await staff();
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const body = validFiling(appId);
+    const first = await callJson("/v1/filings", { key: dev.key, body });
+    expect(first.status).toBe(201);
+    const reasons = [{ field: "service.name", error: "名称含有不规范用语", suggest: "请修改服务名称" }];
+    const rejected = await callJson(`/v1/review/filings/${first.body.id}/reject`, {
+      key: keys.reviewer,
+      body: { reasons },
+    });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+
+    const name = `${body.service.name}改`;
+    const patch = { service: { name } };
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: { resubmitOf: first.body.id, patch } });
+    expect(dry.body, JSON.stringify(dry.body)).toEqual({ valid: true, errors: [] });
+
+    const headers = { "idempotency-key": `resubmit-${first.body.id}` };
+    const again = await callJson(`/v1/filings/${first.body.id}/resubmit`, { key: dev.key, body: { patch }, headers });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body).toMatchObject({ type: "new", appId, status: "platform_review", resubmittedFrom: first.body.id });
+    expect(again.body.request.service.name).toBe(name);
+    expect(again.body.request.organizer.principal.mobile).toMatch(/^\d{3}\*+\d{4}$/);
+    // The attachments are the first filing's.
+    expect(again.body.request.commitment.letter).toBe(first.body.request.commitment.letter);
+    expect(again.body.request.organizer.certificate.photo).toBe(first.body.request.organizer.certificate.photo);
+
+    const replayed = await callJson(`/v1/filings/${first.body.id}/resubmit`, {
+      key: dev.key,
+      body: { patch },
+      headers,
+    });
+    expect(replayed.status).toBe(201);
+    expect(replayed.res.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.body.id).toBe(again.body.id);
+
+    const approved = await approve(again.body.id, keys);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.status).toBe("approved");
+    const before = await callJson(`/v1/regulator/filings/${again.body.id}`, { key: keys.regulator });
+    expect(before.body.request.organizer.principal.mobile).toBe(body.organizer.principal.mobile);
+  });
+
+  it("refuses to resubmit a filing that has not ended: 409 INVALID_TRANSITION, an entry in the dry run", async () => {
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const open = await callJson("/v1/filings", { key: dev.key, body: validFiling(appId) });
+    const patch = { service: { name: "另一个名字" } };
+    const res = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: dev.key, body: { patch } });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("INVALID_TRANSITION");
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: { resubmitOf: open.body.id, patch } });
+    expect(dry.body.valid).toBe(false);
+    expect(problemsOf(dry.body)).toContainEqual({ path: "resubmitOf", code: "INVALID_TRANSITION" });
+    const other = await newAccount("developer");
+    const hidden = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: other.key, body: { patch } });
+    expect(hidden.status).toBe(404);
+  });
+
+  it("reports the patch's problems at their request paths, and a patch that is not an object at `patch`", async () => {
+    const dev = await newAccount("developer");
+    const appId = await newApp(dev.key);
+    const open = await callJson("/v1/filings", { key: dev.key, body: validFiling(appId) });
+    await callJson(`/v1/filings/${open.body.id}/withdraw`, { key: dev.key, method: "POST" });
+    const bad = await callJson(`/v1/filings/${open.body.id}/resubmit`, {
+      key: dev.key,
+      body: { patch: { organizer: { principal: { mobile: "138****5678" } }, service: { description: null } } },
+    });
+    expect(bad.status).toBe(422);
+    expect(problemsOf(bad.body)).toEqual([
+      { path: "organizer.principal.mobile", code: "MASKED_VALUE" },
+      { path: "service.description", code: "REQUIRED" },
+    ]);
+    const notObject = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: dev.key, body: { patch: [] } });
+    expect(notObject.status).toBe(422);
+    expect(problemsOf(notObject.body)).toEqual([{ path: "patch", code: "INVALID_TYPE" }]);
+  });
+});
