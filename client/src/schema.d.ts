@@ -122,6 +122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/registrations/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look up up to 50 registration numbers at once
+         * @description Anyone may check up to 50 numbers in one request: each is read as `GET /v1/public/registrations/{number}` reads it (any family, any accepted spelling), and the answer lists `{query, record}` in the order asked, `record` null for a number not found or a string that is no service number. Each number not held in memory counts against the client's rate limit as one lookup.
+         */
+        post: operations["lookupRegistrations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/registrations/{number}": {
         parameters: {
             query?: never;
@@ -1167,6 +1187,13 @@ export interface components {
                 suggest?: string;
             }[];
         };
+        LookupResults: {
+            items: {
+                /** @description The number as it was sent */
+                query: string;
+                record: components["schemas"]["PublicRecord"];
+            }[];
+        };
         PublicRecord: {
             /**
              * @description The registration number: under a filing number, an ICP licence (ICP证) or a B1/B2 licence
@@ -1201,7 +1228,7 @@ export interface components {
             status: "active" | "cancelled" | "revoked" | "access_removed";
             /** @description Fields withheld by policy, as RDAP does */
             redacted: string[];
-        };
+        } | null;
         Account: {
             id: string;
             name: string;
@@ -1770,6 +1797,77 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lookupRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    numbers: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description One item per number asked, in the same order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LookupResults"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (or missing where one is needed) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

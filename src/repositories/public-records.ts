@@ -51,6 +51,16 @@ export async function findPublicRecord(db: Db, number: string): Promise<PublicRe
   return row ? toRecord(row) : undefined;
 }
 
+/** The records of `numbers` (canonical), in one read: each a primary-key lookup of one JSON list parameter. */
+export async function findPublicRecords(db: Db, numbers: readonly string[]): Promise<PublicRecord[]> {
+  if (numbers.length === 0) return [];
+  const rows = await db
+    .select(columns)
+    .from(publicRecords)
+    .where(sql`${publicRecords.serviceLicence} in (select value from json_each(${JSON.stringify(numbers)}))`);
+  return rows.map(toRecord);
+}
+
 /** Trigram search needs at least three characters to match anything. */
 export const MIN_TRIGRAM_CHARS = 3;
 

@@ -153,8 +153,9 @@ export async function check({ quick, log }) {
     let responses = 0;
     let controlsInPublic = 0;
     const controlNames = approved.map((a) => a.body.service.name);
-    const fetchPublic = async (path) => {
+    const fetchPublic = async (path, opts = {}) => {
       const res = await call(url, path, {
+        ...opts,
         headers: { "cf-connecting-ip": `10.9.${unique() % 250}.${unique() % 250}` },
       });
       responses++;
@@ -178,6 +179,12 @@ export async function check({ quick, log }) {
         await fetchPublic(`/v1/public/search?q=${enc(body.organizer.name)}`);
         await fetchPublic(`/?q=${enc(body.organizer.name)}`);
       }
+    }
+    // The batch lookup, 50 numbers a request.
+    for (let i = 0; i < approved.length; i += 50) {
+      const numbers = approved.slice(i, i + 50).map((a) => a.number);
+      const batch = await fetchPublic("/v1/public/registrations/lookup", { body: { numbers } });
+      if (batch.status !== 200) throw new Error(`batch lookup: ${batch.status}`);
     }
     for (const q of ["可靠性", "隐私检查", "深圳市可靠性科技有限公司"]) {
       for (let page = 1; page <= 3; page++) {
