@@ -182,6 +182,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow every change to the public records, in commit order (for mirrors)
+         * @description Every change to a public record, oldest first: `issued`, `updated`, `cancelled`, `revoked`, `access_removed` or `reinstated`, each with the public record as it was after the change (individuals masked, as in every public answer). Start without `after`, then pass back `nextCursor`: pages come in commit order and never skip a change, so applying them in order keeps a mirror exact. A full page never changes and may be cached for good; a shorter one (the end of the feed) is cacheable for 30 s.
+         */
+        get: operations["listPublicChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/accounts": {
         parameters: {
             query?: never;
@@ -1229,6 +1249,23 @@ export interface components {
             /** @description Fields withheld by policy, as RDAP does */
             redacted: string[];
         } | null;
+        PublicChangePage: {
+            items: components["schemas"]["PublicChange"][];
+            /** @description The last change's `seq`, or the `after` given when nothing is new */
+            nextCursor: string | null;
+        };
+        PublicChange: {
+            /** @description The change's place in commit order */
+            seq: number;
+            /** @enum {string} */
+            change: "issued" | "updated" | "cancelled" | "revoked" | "access_removed" | "reinstated";
+            /**
+             * @description When it was committed (UTC)
+             * @example 2026-03-01T02:00:00.000Z
+             */
+            at: string;
+            record: components["schemas"]["PublicRecord"];
+        };
         Account: {
             id: string;
             name: string;
@@ -1967,6 +2004,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPublicChanges: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the page before; the feed's start without it */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicChangePage"];
+                };
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {

@@ -8,7 +8,7 @@ import {
   parseMainLicence,
   parseRegistrationNumber,
 } from "../domain/registration-number";
-import { REGISTRATION_STATUSES } from "../domain/registration-state";
+import { PUBLIC_CHANGES, REGISTRATION_STATUSES } from "../domain/registration-state";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
 import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup, heldLookup, holdLookup } from "../lib/lookup-cache";
@@ -16,6 +16,7 @@ import { limitedRead } from "../lib/rate-limit";
 import { createRouter, declarePublicRoutes, jsonBody, ok } from "../lib/router";
 import { jsonBodyGuard, requireJsonBody } from "../lib/validation";
 import {
+  changesAfter,
   findPublicRecord,
   findPublicRecords,
   type PublicRecord,
@@ -253,5 +254,69 @@ publicRoutes.openapi(
     );
     const body = JSON.stringify({ ...result, page, pageSize });
     return conditional(c, { status: 200, body, etag: await etagOf(body) }, "application/json; charset=utf-8") as never;
+  },
+);
+
+/** How many changes one page of the change feed may hold. */
+export const MAX_CHANGES_PAGE = 500;
+
+/** A full page of the feed never changes (docs/rules.md#public-lookup): caches may keep it for good. */
+const FULL_PAGE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+publicRoutes.openapi(
+  route.get("/changes", {
+    summary: "Follow every change to the public records, in commit order (for mirrors)",
+    operationId: "listPublicChanges",
+    description:
+      "Every change to a public record, oldest first: `issued`, `updated`, `cancelled`, `revoked`, `access_removed` " +
+      "or `reinstated`, each with the public record as it was after the change (individuals masked, as in every " +
+      "public answer). Start without `after`, then pass back `nextCursor`: pages come in commit order and never skip " +
+      "a change, so applying them in order keeps a mirror exact. A full page never changes and may be cached for good; " +
+      "a shorter one (the end of the feed) is cacheable for 30 s.",
+    request: {
+      query: z.object({
+        after: z
+          .string()
+          .regex(/^\d{1,15}$/)
+          .optional()
+          .openapi({
+            example: "1042",
+            description: "The `nextCursor` of the page before; the feed's start without it",
+          }),
+        limit: z.coerce.number().int().min(1).max(MAX_CHANGES_PAGE).default(100),
+      }),
+    },
+    ok: ok(
+      200,
+      "Changes after the cursor, oldest first",
+      z
+        .object({
+          items: z.array(
+            z
+              .object({
+                seq: z.number().int().openapi({ description: "The change's place in commit order" }),
+                change: z.enum(PUBLIC_CHANGES),
+                at: z
+                  .string()
+                  .openapi({ example: "2026-03-01T02:00:00.000Z", description: "When it was committed (UTC)" }),
+                record: PublicRecordSchema,
+              })
+              .openapi("PublicChange"),
+          ),
+          nextCursor: z
+            .string()
+            .nullable()
+            .openapi({ description: "The last change's `seq`, or the `after` given when nothing is new" }),
+        })
+        .openapi("PublicChangePage"),
+    ),
+    errors: [429],
+  }),
+  async (c) => {
+    const { after, limit } = c.req.valid("query");
+    const items = await limitedRead(c, () => changesAfter(replicaDb(c.env.DB), after ? Number(after) : 0, limit));
+    const last = items.at(-1);
+    c.header("cache-control", items.length === limit ? FULL_PAGE_CACHE_CONTROL : CACHE_CONTROL);
+    return c.json({ items, nextCursor: last ? String(last.seq) : (after ?? null) }, 200);
   },
 );

@@ -186,6 +186,13 @@ export async function check({ quick, log }) {
       const batch = await fetchPublic("/v1/public/registrations/lookup", { body: { numbers } });
       if (batch.status !== 200) throw new Error(`batch lookup: ${batch.status}`);
     }
+    // The change feed, whole.
+    for (let after = null; ; ) {
+      const feed = await fetchPublic(`/v1/public/changes?limit=500${after === null ? "" : `&after=${after}`}`);
+      if (feed.status !== 200) throw new Error(`change feed: ${feed.status}`);
+      if (feed.body.items.length < 500) break;
+      after = feed.body.nextCursor;
+    }
     for (const q of ["可靠性", "隐私检查", "深圳市可靠性科技有限公司"]) {
       for (let page = 1; page <= 3; page++) {
         await fetchPublic(`/v1/public/search?q=${enc(q)}&page=${page}&pageSize=50`);
