@@ -122,6 +122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/registrations/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look up up to 50 registration numbers at once
+         * @description Anyone may check up to 50 numbers in one request: each is read as `GET /v1/public/registrations/{number}` reads it (any family, any accepted spelling), and the answer lists `{query, record}` in the order asked, `record` null for a number not found or a string that is no service number. Each number not held in memory counts against the client's rate limit as one lookup.
+         */
+        post: operations["lookupRegistrations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/registrations/{number}": {
         parameters: {
             query?: never;
@@ -154,6 +174,26 @@ export interface paths {
          * @description Anyone may search registrations: `q` is read as a service number (one typed without its suffix finds the suffixed ones too), a main licence (主体备案号, ICP证 or B1/B2 licence), the bare digits of a main licence, or else a service or organizer name. Exact number matches come first; an ETag makes repeated searches cheap.
          */
         get: operations["searchRegistrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow every change to the public records, in commit order (for mirrors)
+         * @description Every change to a public record, oldest first: `issued`, `updated`, `cancelled`, `revoked`, `access_removed` or `reinstated`, each with the public record as it was after the change (individuals masked, as in every public answer). Start without `after`, then pass back `nextCursor`: pages come in commit order and never skip a change, so applying them in order keeps a mirror exact. A full page never changes and may be cached for good; a shorter one (the end of the feed) is cacheable for 30 s.
+         */
+        get: operations["listPublicChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1258,6 +1298,13 @@ export interface components {
                 suggest?: string;
             }[];
         };
+        LookupResults: {
+            items: {
+                /** @description The number as it was sent */
+                query: string;
+                record: components["schemas"]["PublicRecord"] | null;
+            }[];
+        };
         PublicRecord: {
             /**
              * @description The registration number: under a filing number, an ICP licence (ICP证) or a B1/B2 licence
@@ -1292,6 +1339,23 @@ export interface components {
             status: "active" | "cancelled" | "revoked" | "access_removed";
             /** @description Fields withheld by policy, as RDAP does */
             redacted: string[];
+        };
+        PublicChangePage: {
+            items: components["schemas"]["PublicChange"][];
+            /** @description The last change's `seq`, or the `after` given when nothing is new */
+            nextCursor: string | null;
+        };
+        PublicChange: {
+            /** @description The change's place in commit order */
+            seq: number;
+            /** @enum {string} */
+            change: "issued" | "updated" | "cancelled" | "revoked" | "access_removed" | "reinstated";
+            /**
+             * @description When it was committed (UTC)
+             * @example 2026-03-01T02:00:00.000Z
+             */
+            at: string;
+            record: components["schemas"]["PublicRecord"];
         };
         Account: {
             id: string;
@@ -1913,6 +1977,77 @@ export interface operations {
             };
         };
     };
+    lookupRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    numbers: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description One item per number asked, in the same order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LookupResults"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (or missing where one is needed) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     lookupRegistration: {
         parameters: {
             query?: never;
@@ -2003,6 +2138,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPublicChanges: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the page before; the feed's start without it */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicChangePage"];
+                };
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {

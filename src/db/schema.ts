@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { FILING_STATUSES, FILING_TYPES, IN_FLIGHT } from "../domain/filing-state";
-import { REGISTRATION_SOURCES, REGISTRATION_STATUSES } from "../domain/registration-state";
+import { PUBLIC_CHANGES, REGISTRATION_SOURCES, REGISTRATION_STATUSES } from "../domain/registration-state";
 import { SMS_PERSON_STATUSES, SMS_ROLES } from "../domain/sms-verification";
 import { sqlLiteralList } from "./sql";
 
@@ -260,6 +260,27 @@ export const publicRecords = sqliteTable(
     index("public_records_unit_name").on(t.unitNameKey),
   ],
 );
+
+/**
+ * The change feed (docs/rules.md#public-lookup): one row per change to a public record, the record as it was after
+ * it. Written by triggers on `public_records` (migration public-changes-triggers), so every writer's change lands in the statement — and
+ * the batch — that makes it; `seq` is the commit order.
+ */
+export const publicChanges = sqliteTable("public_changes", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  change: text("change", { enum: PUBLIC_CHANGES }).notNull(),
+  at: text("at").notNull(),
+  serviceLicence: text("service_licence").notNull(),
+  mainLicence: text("main_licence").notNull(),
+  unitName: text("unit_name").notNull(),
+  natureName: text("nature_name").notNull(),
+  serviceName: text("service_name").notNull(),
+  serviceType: integer("service_type").notNull(),
+  contentTypeName: text("content_type_name").notNull(),
+  updateRecordTime: text("update_record_time").notNull(),
+  status: text("status", { enum: REGISTRATION_STATUSES }).notNull(),
+  redacted: text("redacted").notNull(),
+});
 
 export const filings = sqliteTable(
   "filings",

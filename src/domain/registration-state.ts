@@ -53,3 +53,10 @@ export function judgeSyncChange(
   if (current.appHasOtherActive) return { outcome: "refused", code: "REGISTRATION_EXISTS" };
   return { outcome: "applied", move: "reinstate" };
 }
+
+/**
+ * What the public change feed names a change to a public record (docs/rules.md#public-lookup): a record's first
+ * appearance, a change of its fields, each ending, and a return to active.
+ */
+export const PUBLIC_CHANGES = ["issued", "updated", "cancelled", "revoked", "access_removed", "reinstated"] as const;
+export type PublicChangeKind = (typeof PUBLIC_CHANGES)[number];

@@ -18,14 +18,26 @@ export type CachedLookup = { status: 200 | 404; body: string; etag: string };
 
 const memory = new Map<string, { value: CachedLookup; expires: number }>();
 
+/** The answer for `number` held in memory and not yet expired; undefined when none is. */
+export function heldLookup(number: string): CachedLookup | undefined {
+  const hit = memory.get(number);
+  if (hit && hit.expires > Date.now()) return hit.value;
+  if (hit) memory.delete(number);
+  return undefined;
+}
+
+/** Holds `value` as the answer for `number` for ISOLATE_TTL_MS from `since` (when its read started). */
+export function holdLookup(number: string, value: CachedLookup, since: number = Date.now()): void {
+  setBounded(memory, number, { value, expires: since + ISOLATE_TTL_MS }, MAX_ENTRIES);
+}
+
 /** The answer for `number` held in memory, or `load()`'s, then held (`load` runs only when nothing is held). */
 export async function cachedLookup(number: string, load: () => Promise<CachedLookup>): Promise<CachedLookup> {
   const now = Date.now();
-  const hit = memory.get(number);
-  if (hit && hit.expires > now) return hit.value;
-  if (hit) memory.delete(number);
+  const hit = heldLookup(number);
+  if (hit) return hit;
   const value = await load();
-  setBounded(memory, number, { value, expires: now + ISOLATE_TTL_MS }, MAX_ENTRIES);
+  holdLookup(number, value, now);
   return value;
 }
 

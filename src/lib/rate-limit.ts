@@ -31,7 +31,7 @@ function rateLimited(periodS: number): ApiError {
  * refused by a synchronous throw, so `limitedRead` never starts its read for it. Otherwise the returned promise
  * rejects with 429 when the limiter refuses.
  */
-function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
+function enforcePublicLimit(c: Context<AppEnv>, cost = 1): Promise<void> {
   const limiter = c.env.PUBLIC_RATE_LIMITER;
   if (!limiter) return Promise.resolve();
   const client = c.req.header("cf-connecting-ip") ?? "unknown";
@@ -41,8 +41,11 @@ function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
     if (until > Date.now()) throw rateLimited(periodS);
     refusedUntil.delete(client);
   }
-  return limiter.limit({ key: client }).then(({ success }) => {
-    if (success) return;
+  if (cost <= 0) return Promise.resolve();
+  // The binding counts one per call: a request worth `cost` reads asks it `cost` times, and any refusal refuses it.
+  const asked = Array.from({ length: cost }, () => limiter.limit({ key: client }));
+  return Promise.all(asked).then((outcomes) => {
+    if (outcomes.every(({ success }) => success)) return;
     setBounded(refusedUntil, client, Date.now() + periodS * 1000, MAX_REFUSED);
     throw rateLimited(periodS);
   });
@@ -50,10 +53,11 @@ function enforcePublicLimit(c: Context<AppEnv>): Promise<void> {
 
 /**
  * A public read that reaches storage: `read()` runs side by side with the limiter, the answer waits for both and a
- * refusal wins; a client already refused in this isolate is refused before `read()` starts.
+ * refusal wins; a client already refused in this isolate is refused before `read()` starts. `cost` is how many
+ * of the client's allowance it uses: one, or for a batch lookup the numbers it reads (none when all were in memory).
  */
-export async function limitedRead<T>(c: Context<AppEnv>, read: () => Promise<T>): Promise<T> {
-  const limited = enforcePublicLimit(c);
+export async function limitedRead<T>(c: Context<AppEnv>, read: () => Promise<T>, cost = 1): Promise<T> {
+  const limited = enforcePublicLimit(c, cost);
   const [, value] = await Promise.all([limited, read()]);
   return value;
 }

@@ -1,7 +1,8 @@
-import { asc, count, eq, or, sql } from "drizzle-orm";
+import { asc, count, eq, gt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { publicRecords } from "../db/schema";
+import { publicChanges, publicRecords } from "../db/schema";
 import { serviceNameKey } from "../domain/filing-request";
+import type { PublicChangeKind } from "../domain/registration-state";
 
 /**
  * The public lookup's reads (docs/rules.md#public-lookup). They select named columns of `public_records` only — the table holds
@@ -49,6 +50,48 @@ function toRecord(row: Row): PublicRecord {
 export async function findPublicRecord(db: Db, number: string): Promise<PublicRecord | undefined> {
   const [row] = await db.select(columns).from(publicRecords).where(eq(publicRecords.serviceLicence, number)).limit(1);
   return row ? toRecord(row) : undefined;
+}
+
+/** The records of `numbers` (canonical), in one read: each a primary-key lookup of one JSON list parameter. */
+export async function findPublicRecords(db: Db, numbers: readonly string[]): Promise<PublicRecord[]> {
+  if (numbers.length === 0) return [];
+  const rows = await db
+    .select(columns)
+    .from(publicRecords)
+    .where(sql`${publicRecords.serviceLicence} in (select value from json_each(${JSON.stringify(numbers)}))`);
+  return rows.map(toRecord);
+}
+
+export type PublicChange = { seq: number; change: PublicChangeKind; at: string; record: PublicRecord };
+
+/**
+ * Up to `limit` changes after `afterSeq`, in commit order (docs/rules.md#public-lookup). Rows are written by triggers in
+ * the statement that changes the record and `seq` is AUTOINCREMENT in a database that runs one batch at a time, so a
+ * row with a lower `seq` never commits after one with a higher: reading by `seq` never skips one. A read replica
+ * holds a prefix of that order, so a page read from any replica skips nothing either.
+ */
+export async function changesAfter(db: Db, afterSeq: number, limit: number): Promise<PublicChange[]> {
+  const rows = await db
+    .select({
+      seq: publicChanges.seq,
+      change: publicChanges.change,
+      at: publicChanges.at,
+      serviceLicence: publicChanges.serviceLicence,
+      mainLicence: publicChanges.mainLicence,
+      unitName: publicChanges.unitName,
+      natureName: publicChanges.natureName,
+      serviceName: publicChanges.serviceName,
+      serviceType: publicChanges.serviceType,
+      contentTypeName: publicChanges.contentTypeName,
+      updateRecordTime: publicChanges.updateRecordTime,
+      status: publicChanges.status,
+      redacted: publicChanges.redacted,
+    })
+    .from(publicChanges)
+    .where(gt(publicChanges.seq, afterSeq))
+    .orderBy(asc(publicChanges.seq))
+    .limit(limit);
+  return rows.map(({ seq, change, at, ...row }) => ({ seq, change, at, record: toRecord(row) }));
 }
 
 /** Trigram search needs at least three characters to match anything. */

@@ -501,6 +501,8 @@ export async function changeRegistrationStatements(
       .select(
         sql`select number, version, filing_id, service_name, approved_at from ${registrations} where number = ${registration.number}`,
       ),
+    // The record changed in one statement, so the change feed shows it once, whole (its trigger writes a row per
+    // statement that changes a record); then the organizer's other records.
     db
       .update(publicRecords)
       .set({
@@ -508,6 +510,10 @@ export async function changeRegistrationStatements(
         serviceNameKey: fields.serviceNameKey,
         contentTypeName: fields.contentTypeName,
         updateRecordTime: fields.updateRecordTime,
+        unitName: fields.unitName,
+        unitNameKey: fields.unitNameKey,
+        natureName: fields.natureName,
+        redacted: fields.redacted,
         version: sql`${publicRecords.version} + 1`,
       })
       .where(eq(publicRecords.serviceLicence, registration.number)),
@@ -520,12 +526,15 @@ export async function changeRegistrationStatements(
         redacted: fields.redacted,
       })
       .where(
-        inArray(
-          publicRecords.serviceLicence,
-          db
-            .select({ number: registrations.number })
-            .from(registrations)
-            .where(eq(registrations.organizerId, registration.organizerId)),
+        and(
+          ne(publicRecords.serviceLicence, registration.number),
+          inArray(
+            publicRecords.serviceLicence,
+            db
+              .select({ number: registrations.number })
+              .from(registrations)
+              .where(eq(registrations.organizerId, registration.organizerId)),
+          ),
         ),
       ),
     ...registrationEvents(db, input.recipients, "registration.updated", at, filing.id),

@@ -30,8 +30,8 @@ import {
 } from "../repositories/filings";
 import { blindFacts, organizerAppsForCancel, readPreflightFacts } from "../repositories/preflight";
 import { loadRegions } from "../repositories/regions";
-import { registrationRequestSealed, smsListEffects } from "../repositories/sms-verifications";
 import { registrationWithRequest } from "../repositories/registrations";
+import { registrationRequestSealed, smsListEffects } from "../repositories/sms-verifications";
 import type { AppEnv } from "../types";
 import { handOn } from "../webhooks/outbox";
 import { moveFiling } from "./filing-moves";

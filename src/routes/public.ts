@@ -8,13 +8,21 @@ import {
   parseMainLicence,
   parseRegistrationNumber,
 } from "../domain/registration-number";
-import { REGISTRATION_STATUSES } from "../domain/registration-state";
+import { PUBLIC_CHANGES, REGISTRATION_STATUSES } from "../domain/registration-state";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
-import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup } from "../lib/lookup-cache";
+import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup, heldLookup, holdLookup } from "../lib/lookup-cache";
 import { limitedRead } from "../lib/rate-limit";
-import { createRouter, declarePublicRoutes, ok } from "../lib/router";
-import { findPublicRecord, type SearchQuery, searchPublicRecords } from "../repositories/public-records";
+import { createRouter, declarePublicRoutes, jsonBody, ok } from "../lib/router";
+import { jsonBodyGuard, requireJsonBody } from "../lib/validation";
+import {
+  changesAfter,
+  findPublicRecord,
+  findPublicRecords,
+  type PublicRecord,
+  type SearchQuery,
+  searchPublicRecords,
+} from "../repositories/public-records";
 import type { AppEnv } from "../types";
 
 /**
@@ -26,7 +34,7 @@ const route = declarePublicRoutes("public");
 
 publicRoutes.use(
   "*",
-  cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }),
+  cors({ origin: "*", allowMethods: ["GET", "HEAD", "POST", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }),
 );
 
 export const PublicRecordSchema = z
@@ -67,20 +75,107 @@ function conditional(c: Context<AppEnv>, answer: CachedLookup, contentType: stri
   return new Response(answer.body, { status: answer.status, headers: { ...headers, "content-type": contentType } });
 }
 
+/** What a lookup holds in memory for a number: the record's JSON, or the 404 problem. */
+async function lookupAnswer(record: PublicRecord | undefined): Promise<CachedLookup> {
+  const body = record
+    ? JSON.stringify(record)
+    : JSON.stringify(problemBody(new ApiError("NOT_FOUND", "No registration has this number"), "en"));
+  return { status: record ? 200 : 404, body, etag: await etagOf(body) };
+}
+
+/** The key a lookup is held under: the canonical number, or the trimmed input when it is no number. */
+function lookupKey(input: string): { key: string; number: string | undefined } {
+  const parsed = parseRegistrationNumber(input);
+  return { key: parsed?.normalized ?? input.trim(), number: parsed?.normalized };
+}
+
 /** A registration's public record by number, from memory or one primary-key read (rate limited unless in memory). */
 export async function lookupNumber(c: Context<AppEnv>, input: string): Promise<CachedLookup> {
-  const parsed = parseRegistrationNumber(input);
-  const key = parsed?.normalized ?? input.trim();
+  const { key, number } = lookupKey(input);
   return cachedLookup(key, async () => {
     const record = await limitedRead(c, async () =>
-      parsed ? findPublicRecord(replicaDb(c.env.DB), parsed.normalized) : undefined,
+      number ? findPublicRecord(replicaDb(c.env.DB), number) : undefined,
     );
-    const body = record
-      ? JSON.stringify(record)
-      : JSON.stringify(problemBody(new ApiError("NOT_FOUND", "No registration has this number"), "en"));
-    return { status: record ? 200 : 404, body, etag: await etagOf(body) };
+    return lookupAnswer(record);
   });
 }
+
+/**
+ * Several numbers at once, in the order asked (docs/rules.md#public-lookup): each read as the single lookup reads it,
+ * answers held in memory served from there, the rest in one read that costs the client one of its allowance per
+ * number (each distinct number once), and then held like a single lookup's.
+ */
+export async function lookupNumbers(c: Context<AppEnv>, inputs: readonly string[]): Promise<(PublicRecord | null)[]> {
+  const keyed = inputs.map(lookupKey);
+  const answers = new Map<string, CachedLookup>();
+  const missing = new Map<string, string | undefined>();
+  for (const { key, number } of keyed) {
+    const held = answers.has(key) ? undefined : heldLookup(key);
+    if (held) answers.set(key, held);
+    else if (!answers.has(key)) missing.set(key, number);
+  }
+  if (missing.size > 0) {
+    const since = Date.now();
+    const numbers = [...new Set([...missing.values()].filter((n): n is string => n !== undefined))];
+    const found = await limitedRead(c, () => findPublicRecords(replicaDb(c.env.DB), numbers), missing.size);
+    const byNumber = new Map(found.map((r) => [r.serviceLicence, r]));
+    for (const [key, number] of missing) {
+      const answer = await lookupAnswer(number === undefined ? undefined : byNumber.get(number));
+      holdLookup(key, answer, since);
+      answers.set(key, answer);
+    }
+  }
+  return keyed.map(({ key }) => {
+    const answer = answers.get(key);
+    return answer?.status === 200 ? (JSON.parse(answer.body) as PublicRecord) : null;
+  });
+}
+
+/** How many numbers one batch lookup may ask for. */
+export const MAX_BATCH_NUMBERS = 50;
+
+publicRoutes.openapi(
+  route.post("/registrations/lookup", {
+    summary: "Look up up to 50 registration numbers at once",
+    operationId: "lookupRegistrations",
+    description:
+      "Anyone may check up to 50 numbers in one request: each is read as `GET /v1/public/registrations/{number}` " +
+      "reads it (any family, any accepted spelling), and the answer lists `{query, record}` in the order asked, " +
+      "`record` null for a number not found or a string that is no service number. Each number not held in memory " +
+      "counts against the client's rate limit as one lookup.",
+    middleware: [jsonBodyGuard({ maxBytes: 64 * 1024 }), requireJsonBody()],
+    request: {
+      body: jsonBody(
+        z.object({
+          numbers: z
+            .array(z.string().min(1).max(200).openapi({ example: "粤ICP备2024012345号-1X" }))
+            .min(1)
+            .max(MAX_BATCH_NUMBERS),
+        }),
+      ),
+    },
+    ok: ok(
+      200,
+      "One item per number asked, in the same order",
+      z
+        .object({
+          items: z.array(
+            z.object({
+              query: z.string().openapi({ description: "The number as it was sent" }),
+              record: z.union([PublicRecordSchema, z.null()]),
+            }),
+          ),
+        })
+        .openapi("LookupResults"),
+    ),
+    errors: [400, 413, 415, 429],
+  }),
+  async (c) => {
+    const { numbers } = c.req.valid("json");
+    const records = await lookupNumbers(c, numbers);
+    return c.json({ items: numbers.map((query, i) => ({ query, record: records[i] ?? null })) }, 200);
+  },
+);
 
 publicRoutes.openapi(
   route.get("/registrations/{number}", {
@@ -159,5 +254,69 @@ publicRoutes.openapi(
     );
     const body = JSON.stringify({ ...result, page, pageSize });
     return conditional(c, { status: 200, body, etag: await etagOf(body) }, "application/json; charset=utf-8") as never;
+  },
+);
+
+/** How many changes one page of the change feed may hold. */
+export const MAX_CHANGES_PAGE = 500;
+
+/** A full page of the feed never changes (docs/rules.md#public-lookup): caches may keep it for good. */
+const FULL_PAGE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+publicRoutes.openapi(
+  route.get("/changes", {
+    summary: "Follow every change to the public records, in commit order (for mirrors)",
+    operationId: "listPublicChanges",
+    description:
+      "Every change to a public record, oldest first: `issued`, `updated`, `cancelled`, `revoked`, `access_removed` " +
+      "or `reinstated`, each with the public record as it was after the change (individuals masked, as in every " +
+      "public answer). Start without `after`, then pass back `nextCursor`: pages come in commit order and never skip " +
+      "a change, so applying them in order keeps a mirror exact. A full page never changes and may be cached for good; " +
+      "a shorter one (the end of the feed) is cacheable for 30 s.",
+    request: {
+      query: z.object({
+        after: z
+          .string()
+          .regex(/^\d{1,15}$/)
+          .optional()
+          .openapi({
+            example: "1042",
+            description: "The `nextCursor` of the page before; the feed's start without it",
+          }),
+        limit: z.coerce.number().int().min(1).max(MAX_CHANGES_PAGE).default(100),
+      }),
+    },
+    ok: ok(
+      200,
+      "Changes after the cursor, oldest first",
+      z
+        .object({
+          items: z.array(
+            z
+              .object({
+                seq: z.number().int().openapi({ description: "The change's place in commit order" }),
+                change: z.enum(PUBLIC_CHANGES),
+                at: z
+                  .string()
+                  .openapi({ example: "2026-03-01T02:00:00.000Z", description: "When it was committed (UTC)" }),
+                record: PublicRecordSchema,
+              })
+              .openapi("PublicChange"),
+          ),
+          nextCursor: z
+            .string()
+            .nullable()
+            .openapi({ description: "The last change's `seq`, or the `after` given when nothing is new" }),
+        })
+        .openapi("PublicChangePage"),
+    ),
+    errors: [429],
+  }),
+  async (c) => {
+    const { after, limit } = c.req.valid("query");
+    const items = await limitedRead(c, () => changesAfter(replicaDb(c.env.DB), after ? Number(after) : 0, limit));
+    const last = items.at(-1);
+    c.header("cache-control", items.length === limit ? FULL_PAGE_CACHE_CONTROL : CACHE_CONTROL);
+    return c.json({ items, nextCursor: last ? String(last.seq) : (after ?? null) }, 200);
   },
 );

@@ -20,6 +20,7 @@ export {
   record,
   strictObject,
   string,
+  union,
   unknown,
   ZodError,
   ZodString,

@@ -67,6 +67,8 @@ export const AUTHZ_TABLE = [
   { method: "GET", path: "/v1/reference/regions", who: everyone() },
   { method: "GET", path: "/v1/public/registrations/{number}", who: everyone() },
   { method: "GET", path: "/v1/public/search", who: everyone() },
+  { method: "POST", path: "/v1/public/registrations/lookup", who: everyone() },
+  { method: "GET", path: "/v1/public/changes", who: everyone() },
 
   // Accounts, keys, audit, catalogue, policies, job history: admin only (docs/rules.md#permissions).
   { method: "POST", path: "/v1/admin/accounts", who: only(["admin"]) },

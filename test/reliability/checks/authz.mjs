@@ -127,6 +127,11 @@ function probes(f) {
     "GET /v1/reference/regions": { path: "/v1/reference/regions?province=440000" },
     "GET /v1/public/registrations/{number}": { path: `/v1/public/registrations/${enc(f.number)}` },
     "GET /v1/public/search": { path: `/v1/public/search?q=${enc("示例")}` },
+    "GET /v1/public/changes": { path: "/v1/public/changes?limit=5" },
+    "POST /v1/public/registrations/lookup": {
+      path: "/v1/public/registrations/lookup",
+      body: { numbers: [f.number, "粤ICP备2025999999号-1X"] },
+    },
 
     "POST /v1/admin/accounts": { path: "/v1/admin/accounts", body: {} },
     "GET /v1/admin/accounts": { path: "/v1/admin/accounts" },

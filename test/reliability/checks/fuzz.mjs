@@ -459,6 +459,9 @@ async function setUp(url, log) {
     "POST /v1/filings/{id}/resubmit": () => ({ patch: { service: { name: "模糊测试重新提交", languages: null } } }),
     "POST /v1/apps": () => ({ appId: `wxf${Math.random().toString(16).slice(2, 14)}`, name: "模糊测试小程序" }),
     "POST /v1/apps/{appId}/grants": () => ({ accountId: provider.id }),
+    "POST /v1/public/registrations/lookup": () => ({
+      numbers: ["粤ICP备2024012345号-1X", "粤ICP备2024012345号-1x", "京ICP证030173号-1X", "粤B2-20090059-1626X"],
+    }),
     "POST /v1/admin/accounts": () => ({ name: "模糊测试账号", role: "developer" }),
     "POST /v1/admin/policies": () => ({
       name: "模糊测试政策",

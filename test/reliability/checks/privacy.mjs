@@ -170,8 +170,9 @@ export async function check({ quick, log }) {
     let responses = 0;
     let controlsInPublic = 0;
     const controlNames = approved.map((a) => a.body.service.name);
-    const fetchPublic = async (path) => {
+    const fetchPublic = async (path, opts = {}) => {
       const res = await call(url, path, {
+        ...opts,
         headers: { "cf-connecting-ip": `10.9.${unique() % 250}.${unique() % 250}` },
       });
       responses++;
@@ -195,6 +196,19 @@ export async function check({ quick, log }) {
         await fetchPublic(`/v1/public/search?q=${enc(body.organizer.name)}`);
         await fetchPublic(`/?q=${enc(body.organizer.name)}`);
       }
+    }
+    // The batch lookup, 50 numbers a request.
+    for (let i = 0; i < approved.length; i += 50) {
+      const numbers = approved.slice(i, i + 50).map((a) => a.number);
+      const batch = await fetchPublic("/v1/public/registrations/lookup", { body: { numbers } });
+      if (batch.status !== 200) throw new Error(`batch lookup: ${batch.status}`);
+    }
+    // The change feed, whole.
+    for (let after = null; ; ) {
+      const feed = await fetchPublic(`/v1/public/changes?limit=500${after === null ? "" : `&after=${after}`}`);
+      if (feed.status !== 200) throw new Error(`change feed: ${feed.status}`);
+      if (feed.body.items.length < 500) break;
+      after = feed.body.nextCursor;
     }
     for (const q of ["可靠性", "隐私检查", "深圳市可靠性科技有限公司"]) {
       for (let page = 1; page <= 3; page++) {
