@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { auditLog, events, filingSmsVerifications, filings, registrations } from "../db/schema";
@@ -120,6 +120,8 @@ function personUpdate(db: Db, filingId: string, before: SmsPerson, after: SmsPer
         eq(filingSmsVerifications.role, before.role),
         eq(filingSmsVerifications.status, before.status),
         eq(filingSmsVerifications.wrongAttempts, before.wrongAttempts),
+        // Nor once the filing has left verification (the cron's expiry moves it without touching these rows).
+        sql`exists (select 1 from ${filings} where ${filings.id} = ${filingId} and ${filings.status} = 'sms_verification')`,
       ),
     );
 }

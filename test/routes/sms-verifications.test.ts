@@ -176,6 +176,25 @@ describe("per-person steps", () => {
     expect(approved.body.smsVerifications.map((v: SmsEntry) => v.status)).toEqual(["verified", "verified"]);
   });
 
+  it("moves the filing once when the last two people verify at the same time", async () => {
+    const keys = await staff();
+    const f = await inSms(keys, twoPrincipals);
+    const answers = await Promise.all([
+      step(f.id, keys.regulator, "organizer_principal", "verified"),
+      step(f.id, keys.regulator, "service_principal", "verified"),
+    ]);
+    for (const a of answers) expect([200, 409], JSON.stringify(a.body)).toContain(a.status);
+    // Whatever the interleaving, both confirmations stand once each answered 200, and the filing moved once.
+    const read = await callJson(`/v1/filings/${f.id}`, { key: f.dev.key });
+    const verified = read.body.smsVerifications.filter((v: SmsEntry) => v.status === "verified").length;
+    expect(verified).toBe(answers.filter((a) => a.status === 200).length);
+    expect(read.body.status).toBe(verified === 2 ? "bureau_review" : "sms_verification");
+    const history = await callJson(`/v1/filings/${f.id}/history`, { key: f.dev.key });
+    expect(history.body.items.filter((h: { to: string }) => h.to === "bureau_review").length).toBe(
+      verified === 2 ? 1 : 0,
+    );
+  });
+
   it("fails the person on the fifth wrong code and ends the filing bureau_rejected at their mobile", async () => {
     const keys = await staff();
     const f = await inSms(keys, twoPrincipals);
