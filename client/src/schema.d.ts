@@ -453,7 +453,7 @@ export interface paths {
         put?: never;
         /**
          * Let a provider file for this app
-         * @description Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant.
+         * @description Lets a service provider (代备案服务商) file and follow filings for this app. Granting again answers the existing grant. An `accountId` that names no provider account, whether it names no account or one of another role, is 422 `NOT_A_PROVIDER` either way, so a grant tells nothing about other accounts.
          */
         post: operations["grantProvider"];
         delete?: never;

@@ -54,7 +54,7 @@ describe("security headers", () => {
     const fetchAs = async (environment: "production" | "development", path: string) => {
       const res = await createApp().fetch(
         new Request(`https://beian.test${path}`),
-        { ...env, ENVIRONMENT: environment },
+        { ...env, ENVIRONMENT: environment, PUBLIC_ORIGIN: "https://beian.test" },
         createExecutionContext(),
       );
       await res.text();
