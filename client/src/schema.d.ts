@@ -1824,7 +1824,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1879,7 +1879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1935,6 +1935,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2020,6 +2029,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listApiKeys: {
@@ -2074,6 +2092,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2166,6 +2193,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     revokeApiKey: {
@@ -2250,6 +2286,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     verifyAuditChains: {
@@ -2296,6 +2341,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listPolicies: {
@@ -2330,6 +2384,15 @@ export interface operations {
             };
             /** @description Role not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2408,6 +2471,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2504,6 +2576,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     importApps: {
@@ -2585,6 +2666,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listEnforcementRuns: {
@@ -2631,6 +2721,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2716,6 +2815,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listApps: {
@@ -2762,6 +2870,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2856,6 +2973,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApp: {
@@ -2907,6 +3033,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3008,6 +3143,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     unlistApp: {
@@ -3093,6 +3237,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listGrants: {
@@ -3147,6 +3300,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3243,6 +3405,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     revokeGrant: {
@@ -3327,6 +3498,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getFilingStatus: {
@@ -3378,6 +3558,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3536,6 +3725,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listFilings: {
@@ -3584,6 +3782,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3754,6 +3961,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getFiling: {
@@ -3805,6 +4021,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3865,6 +4090,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3966,6 +4200,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     uploadMaterial: {
@@ -4060,6 +4303,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMaterial: {
@@ -4102,6 +4354,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4153,6 +4414,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4214,6 +4484,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getFilingForReview: {
@@ -4265,6 +4544,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4370,6 +4658,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     approveFilingInReview: {
@@ -4464,6 +4761,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listRegulatorQueue: {
@@ -4511,6 +4817,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4569,6 +4884,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4674,6 +4998,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     confirmSmsVerification: {
@@ -4761,6 +5094,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4859,6 +5201,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4970,6 +5321,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     syncRegistrations: {
@@ -5048,6 +5408,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listEvents: {
@@ -5101,6 +5470,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getWebhook: {
@@ -5132,6 +5510,15 @@ export interface operations {
             };
             /** @description Not found, or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5226,6 +5613,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteWebhook: {
@@ -5282,6 +5678,15 @@ export interface operations {
             };
             /** @description Body is not JSON (or missing where one is needed) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5354,6 +5759,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listDeliveries: {
@@ -5392,6 +5806,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5477,6 +5900,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
