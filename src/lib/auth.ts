@@ -26,8 +26,8 @@ function tooManyFailures(): ApiError {
 }
 
 /**
- * A client is its connecting IP as Cloudflare's edge reports it. A request without one did not come through the edge
- * (tests, a local `wrangler dev`, a self-hosted runtime behind a proxy of its own) and is not counted: lumping all
+ * A client is its connecting IP as Cloudflare's edge (or `wrangler dev`) reports it. A request without one did not come
+ * through either (the vitest runs, a self-hosted runtime behind a proxy of its own) and is not counted: lumping all
  * such callers into one client would let one of them lock every key holder out.
  */
 function clientOf(c: Context<AppEnv>): string | undefined {
