@@ -13,6 +13,12 @@ export type Config = {
   quotas: { individual: number; organization: number };
   /** The public rate limiter's period in seconds: what `Retry-After` tells a limited client. */
   publicRateLimitPeriodS: 10 | 60;
+  /**
+   * The origin absolute URLs on pages and in snippets are built from (`https://beian.example.com`): required in
+   * production; in development, unset means the request's own origin. Never the request's Host header in production,
+   * which a client chooses.
+   */
+  publicOrigin?: string;
   delivery: DeliverySchedule;
   /**
    * The DNS-over-HTTPS service webhook hosts are resolved through (`WEBHOOK_DOH_URL`); null for the default, which
@@ -40,7 +46,27 @@ const VarsSchema = z.object({
     .regex(/^https?:\/\/[^\s]+$/, "an http(s) URL")
     .refine((v) => URL.canParse(v), "an http(s) URL")
     .optional(),
+  PUBLIC_ORIGIN: z
+    .string()
+    .trim()
+    .optional()
+    .refine((raw) => !raw || originOf(raw) !== undefined, "an origin such as https://beian.example.com (no path)")
+    .transform((raw) => (raw ? originOf(raw) : undefined)),
 });
+
+/** `raw` as an origin (scheme, host, port), if it is one: http(s), no credentials, path, query or fragment. */
+function originOf(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  const bare = url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  return (url.protocol === "https:" || url.protocol === "http:") && bare && url.origin !== "null"
+    ? url.origin
+    : undefined;
+}
 
 /** The vars the settings are read from (a subset of the Worker's bindings). */
 type Vars = {
@@ -48,6 +74,7 @@ type Vars = {
   QUOTA_INDIVIDUAL?: string;
   QUOTA_ORGANIZATION?: string;
   PUBLIC_RATE_LIMIT_PERIOD?: string;
+  PUBLIC_ORIGIN?: string;
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
   WEBHOOK_TIMEOUT_MS?: string;
   WEBHOOK_DOH_URL?: string;
@@ -67,6 +94,7 @@ export function configOf(env: Vars): Config {
     env.QUOTA_INDIVIDUAL,
     env.QUOTA_ORGANIZATION,
     env.PUBLIC_RATE_LIMIT_PERIOD,
+    env.PUBLIC_ORIGIN,
     env.WEBHOOK_RETRY_DELAYS_SECONDS,
     env.WEBHOOK_TIMEOUT_MS,
     env.WEBHOOK_DOH_URL,
@@ -79,21 +107,27 @@ export function configOf(env: Vars): Config {
     QUOTA_ORGANIZATION: env.QUOTA_ORGANIZATION,
     PUBLIC_RATE_LIMIT_PERIOD: env.PUBLIC_RATE_LIMIT_PERIOD,
     WEBHOOK_DOH_URL: env.WEBHOOK_DOH_URL,
+    PUBLIC_ORIGIN: env.PUBLIC_ORIGIN,
   });
   if (!vars.success) {
     const problems = vars.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
+  const development = vars.data.ENVIRONMENT === "development";
   let delivery: DeliverySchedule;
   try {
     delivery = deliverySchedule(env);
   } catch (e) {
     throw new ConfigError(`Invalid configuration: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (!development && !vars.data.PUBLIC_ORIGIN?.startsWith("https://")) {
+    throw new ConfigError("Invalid configuration: PUBLIC_ORIGIN: an https origin is required in production");
+  }
   const config: Config = {
-    development: vars.data.ENVIRONMENT === "development",
+    development,
     quotas: { individual: vars.data.QUOTA_INDIVIDUAL, organization: vars.data.QUOTA_ORGANIZATION },
     publicRateLimitPeriodS: vars.data.PUBLIC_RATE_LIMIT_PERIOD === "10" ? 10 : 60,
+    ...(vars.data.PUBLIC_ORIGIN ? { publicOrigin: vars.data.PUBLIC_ORIGIN } : {}),
     delivery,
     dohUrl: vars.data.WEBHOOK_DOH_URL ?? null,
   };

@@ -10,13 +10,18 @@ import type { DeliveryMessage } from "./webhooks/delivery-message";
  * ones the generated file cannot know are optional. Settings are read from them once, checked, by `configOf`
  * (src/config.ts).
  */
-export interface Env extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS" | "PUBLIC_RATE_LIMITER"> {
+export interface Env
+  extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS" | "PUBLIC_RATE_LIMITER" | "AUTH_FAILURE_LIMITER"> {
   /** Webhook deliveries (producer and consumer in this Worker). */
   DELIVERY_QUEUE?: Queue<DeliveryMessage>;
   /** Uploaded filing materials, stored sealed (src/routes/materials.ts). */
   MATERIALS?: R2Bucket;
   /** Workers Rate Limiting binding for the public routes (docs/rules.md#limits). */
   PUBLIC_RATE_LIMITER?: RateLimit;
+  /** Workers Rate Limiting binding counting failed sign-ins (401) per client (src/lib/auth.ts). */
+  AUTH_FAILURE_LIMITER?: RateLimit;
+  /** The public origin of pages and snippets (src/config.ts `publicOrigin`); required in production. */
+  PUBLIC_ORIGIN?: string;
   /** Older PII keys, comma-separated, still read after `PII_KEY` rotates. */
   PII_OLD_KEYS?: string;
   /** Seconds to wait after each failed delivery attempt, comma-separated; unset: 10 attempts over ~40 h. */

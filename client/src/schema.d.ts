@@ -2037,7 +2037,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2093,7 +2093,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2148,7 +2148,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2190,7 +2190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,6 +2246,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2331,6 +2340,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listApiKeys: {
@@ -2385,6 +2403,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2477,6 +2504,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     revokeApiKey: {
@@ -2561,6 +2597,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     verifyAuditChains: {
@@ -2607,6 +2652,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listPolicies: {
@@ -2641,6 +2695,15 @@ export interface operations {
             };
             /** @description Role not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2719,6 +2782,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2815,6 +2887,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     importApps: {
@@ -2896,6 +2977,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listEnforcementRuns: {
@@ -2942,6 +3032,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3027,6 +3126,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listApps: {
@@ -3073,6 +3181,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3167,6 +3284,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApp: {
@@ -3218,6 +3344,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3319,6 +3454,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     unlistApp: {
@@ -3404,6 +3548,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listGrants: {
@@ -3458,6 +3611,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3554,6 +3716,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     revokeGrant: {
@@ -3638,6 +3809,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getFilingStatus: {
@@ -3696,6 +3876,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getRegistration: {
@@ -3747,6 +3936,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3905,6 +4103,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listFilings: {
@@ -3953,6 +4160,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4123,6 +4339,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getFiling: {
@@ -4174,6 +4399,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4234,6 +4468,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4328,6 +4571,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4436,6 +4688,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     uploadMaterial: {
@@ -4530,6 +4791,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMaterial: {
@@ -4572,6 +4842,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4633,6 +4912,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listReviewQueue: {
@@ -4680,6 +4968,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4738,6 +5035,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4843,6 +5149,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     approveFilingInReview: {
@@ -4937,6 +5252,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listRegulatorQueue: {
@@ -4984,6 +5308,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5042,6 +5375,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5147,6 +5489,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     confirmSmsVerification: {
@@ -5234,6 +5585,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5339,6 +5699,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     approveFilingAtBureau: {
@@ -5430,6 +5799,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5541,6 +5919,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     syncRegistrations: {
@@ -5619,6 +6006,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listEvents: {
@@ -5672,6 +6068,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getWebhook: {
@@ -5703,6 +6108,15 @@ export interface operations {
             };
             /** @description Not found, or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5797,6 +6211,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteWebhook: {
@@ -5853,6 +6276,15 @@ export interface operations {
             };
             /** @description Body is not JSON (or missing where one is needed) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5925,6 +6357,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listDeliveries: {
@@ -5963,6 +6404,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6048,6 +6498,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

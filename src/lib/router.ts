@@ -74,7 +74,7 @@ const errorDescriptions: Record<ErrorStatus, string> = {
   413: "Body too large",
   415: "Body is not JSON (or missing where one is needed)",
   422: "Validation failed (path, query or body): every problem, with field paths",
-  429: "Rate limited",
+  429: "Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client",
 };
 
 type ProblemAnswer = { description: string; content: typeof problemContent };
@@ -182,14 +182,15 @@ type Access = { security: { bearer: string[] }[]; keyHolder: boolean };
 
 /**
  * The problems every route of its kind may answer, whatever it declares: 422 when it validates a path parameter, a
- * query or a body; for key holders 401 (the key) and, on methods that may carry a body, the body guard's 400, 413 and
- * 415 (createKeyHolderRouter checks any body sent, before the key).
+ * query or a body; for key holders 401 (the key), 429 (too many failed sign-ins from the client, src/lib/auth.ts)
+ * and, on methods that may carry a body, the body guard's 400, 413 and 415 (createKeyHolderRouter checks any body
+ * sent, before the key).
  */
 function impliedErrors(method: RouteConfig["method"], request: RouteConfig["request"], access: Access): ErrorStatus[] {
   const implied: ErrorStatus[] = [];
   if (request?.params || request?.query || request?.body) implied.push(422);
   if (access.keyHolder) {
-    implied.push(401);
+    implied.push(401, 429);
     if (method !== "get" && method !== "head" && method !== "options") implied.push(400, 413, 415);
   }
   return implied;

@@ -477,9 +477,14 @@ pagesRoutes.get(
     const etag = derivedEtag(answer.etag, "page");
     if (clientHolds(c, etag)) return notModified(etag);
     const record = shownRecord(PublicRecordSchema.parse(JSON.parse(answer.body)));
-    return renderPage(c, <RecordPage record={record} origin={new URL(c.req.url).origin} />, { etag });
+    return renderPage(c, <RecordPage record={record} origin={publicOrigin(c)} />, { etag });
   }),
 );
+
+/** Where absolute URLs point: the configured origin, never the Host header; the request's only in development. */
+function publicOrigin(c: Context<AppEnv>): string {
+  return c.get("config").publicOrigin ?? new URL(c.req.url).origin;
+}
 
 const BADGE_COLORS: Record<PublicRecord["status"] | "unknown", string> = {
   active: "#2e8540",

@@ -7,8 +7,9 @@ import { DEFAULT_SCHEDULE } from "../../src/webhooks/schedule";
 
 describe("configOf", () => {
   it("takes the documented defaults for unset vars", () => {
-    expect(configOf({})).toEqual({
+    expect(configOf({ PUBLIC_ORIGIN: "https://beian.example.com" })).toEqual({
       development: false,
+      publicOrigin: "https://beian.example.com",
       quotas: { individual: 5, organization: 50 },
       publicRateLimitPeriodS: 60,
       delivery: DEFAULT_SCHEDULE,
@@ -43,13 +44,26 @@ describe("configOf", () => {
     [{ PUBLIC_RATE_LIMIT_PERIOD: "30" }, "PUBLIC_RATE_LIMIT_PERIOD"],
     [{ WEBHOOK_TIMEOUT_MS: "fast" }, "WEBHOOK_TIMEOUT_MS"],
     [{ WEBHOOK_DOH_URL: "dns.google" }, "WEBHOOK_DOH_URL"],
+    [{}, "PUBLIC_ORIGIN"],
+    [{ PUBLIC_ORIGIN: "http://beian.example.com" }, "PUBLIC_ORIGIN"],
+    [{ PUBLIC_ORIGIN: "https://beian.example.com/path" }, "PUBLIC_ORIGIN"],
+    [{ PUBLIC_ORIGIN: "beian.example.com" }, "PUBLIC_ORIGIN"],
+    [{ ENVIRONMENT: "development", PUBLIC_ORIGIN: "javascript:alert(1)" }, "PUBLIC_ORIGIN"],
   ])("refuses %o, naming the variable", (vars, name) => {
     expect(() => configOf(vars)).toThrow(ConfigError);
     expect(() => configOf(vars)).toThrow(name);
   });
 
+  it("reads PUBLIC_ORIGIN as an origin; development may leave it out, production may not", () => {
+    expect(configOf({ PUBLIC_ORIGIN: " https://Beian.Example.com/ " }).publicOrigin).toBe("https://beian.example.com");
+    expect(configOf({ ENVIRONMENT: "development" }).publicOrigin).toBeUndefined();
+    expect(configOf({ ENVIRONMENT: "development", PUBLIC_ORIGIN: "http://localhost:8787" }).publicOrigin).toBe(
+      "http://localhost:8787",
+    );
+  });
+
   it("parses a set of bindings once", () => {
-    const vars = { QUOTA_INDIVIDUAL: "7" };
+    const vars = { QUOTA_INDIVIDUAL: "7", PUBLIC_ORIGIN: "https://beian.example.com" };
     expect(configOf(vars)).toBe(configOf(vars));
   });
 

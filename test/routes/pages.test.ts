@@ -1,5 +1,7 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
 import { call, callJson, newAccount, newApp, person, unique, validFiling } from "../support/api";
 import { approve, approveAtBureau, staff } from "../support/lifecycle";
 
@@ -195,6 +197,30 @@ describe("record page", () => {
     expect(record.text).toContain(`<title>${number} ${serviceName} - 小程序备案查询</title>`);
     const query = await search(`示例\u202e助手`);
     expect(query.text).not.toContain("\u202e");
+  });
+
+  it("builds the badge snippet's absolute URL from PUBLIC_ORIGIN, never from the Host the client sent", async () => {
+    const { number } = await enterprise();
+    const pageAt = async (url: string, vars: Record<string, string>) => {
+      const res = await createApp().fetch(
+        new Request(url, { headers: { host: "evil.example" } }),
+        { ...env, ...vars },
+        createExecutionContext(),
+      );
+      return res.text();
+    };
+    const path = recordPath(number);
+    for (const vars of [
+      { ENVIRONMENT: "production", PUBLIC_ORIGIN: "https://beian.example.com" },
+      { ENVIRONMENT: "development", PUBLIC_ORIGIN: "https://beian.example.com" },
+    ]) {
+      const text = await pageAt(`https://evil.example${path}`, vars);
+      expect(text, vars.ENVIRONMENT).toContain(`&lt;img src=&quot;https://beian.example.com/badge/${number}.svg&quot;`);
+      expect(text, vars.ENVIRONMENT).not.toContain("evil.example");
+    }
+    // Development without the setting: the request's own origin, as `npm start` serves it.
+    const local = await pageAt(`http://localhost:8787${path}`, { ENVIRONMENT: "development", PUBLIC_ORIGIN: "" });
+    expect(local).toContain(`&lt;img src=&quot;http://localhost:8787/badge/${number}.svg&quot;`);
   });
 
   it("notes the redacted name of an individual and never shows the full name", async () => {

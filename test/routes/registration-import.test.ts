@@ -291,6 +291,17 @@ describe("POST /v1/admin/registrations/import", () => {
       organizer: { ...row.organizer, name: "示例\u001b[2J公司" },
       service: { name: "服务\u202e", contentTypeName: "新闻\u0000" },
     };
+    // Invisible characters too: an imported name is shown on the public record as it is.
+    const invisible = await importRegistrations([
+      { ...row, organizer: { ...row.organizer, name: "示例\u200b公司" }, service: { name: "示例\u2060服务" } },
+    ]);
+    expect(invisible.status).toBe(422);
+    expect(problemsOf(invisible.body)).toEqual(
+      expect.arrayContaining([
+        { path: "registrations[0].organizer.name", code: "INVALID_CHARACTERS" },
+        { path: "registrations[0].service.name", code: "INVALID_CHARACTERS" },
+      ]),
+    );
     const res = await importRegistrations([bad]);
     expect(res.status).toBe(422);
     expect(problemsOf(res.body)).toEqual(

@@ -5,7 +5,7 @@
  */
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { sha256Hex } from "../../src/lib/crypto";
 import { adminKey, call, callJson, newAccount, newApp, submitFiling, validFiling } from "../support/api";
@@ -54,7 +54,7 @@ describe("security headers", () => {
     const fetchAs = async (environment: "production" | "development", path: string) => {
       const res = await createApp().fetch(
         new Request(`https://beian.test${path}`),
-        { ...env, ENVIRONMENT: environment },
+        { ...env, ENVIRONMENT: environment, PUBLIC_ORIGIN: "https://beian.test" },
         createExecutionContext(),
       );
       await res.text();
@@ -113,6 +113,55 @@ describe("API keys", () => {
     const row = rows.results[0] as Record<string, unknown>;
     expect(row.key_hash).toBe(await sha256Hex(account.key));
     for (const value of Object.values(row)) expect(String(value)).not.toContain(account.key);
+  });
+
+  it("failed sign-ins are limited per client: 429 with Retry-After, then refused before any key lookup", async () => {
+    const from = { "cf-connecting-ip": "203.0.113.71" };
+    let n = 0;
+    let res: Response | undefined;
+    for (; n < 60; n++) {
+      res = await call("/v1/apps", { key: `bk_wrong_${n}`, headers: from });
+      await res.arrayBuffer();
+      if (res.status !== 401) break;
+    }
+    // The binding allows 20 a minute (wrangler.toml); what follows is 429, not 401.
+    expect(n).toBeGreaterThanOrEqual(20);
+    expect(n).toBeLessThan(60);
+    expect(res?.status).toBe(429);
+    expect(res?.headers.get("retry-after")).toBe("60");
+    // A flood now costs no D1 read and does not ask the limiter either.
+    const prepared = vi.spyOn(env.DB, "prepare");
+    const asked = vi.spyOn(env.AUTH_FAILURE_LIMITER as RateLimit, "limit");
+    try {
+      for (let i = 0; i < 5; i++) {
+        const again = await callJson("/v1/filings", { key: `bk_wrong_again_${i}`, headers: from });
+        expect(again.status).toBe(429);
+        expect(again.body.code).toBe("RATE_LIMITED");
+      }
+      expect(prepared).not.toHaveBeenCalled();
+      expect(asked).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    // Another client is not affected.
+    const other = await call("/v1/apps", {
+      key: "bk_wrong_elsewhere",
+      headers: { "cf-connecting-ip": "203.0.113.72" },
+    });
+    expect(other.status).toBe(401);
+  });
+
+  it("a valid key is never counted as a failed sign-in, however often it is used", async () => {
+    const account = await newAccount("developer");
+    const from = { "cf-connecting-ip": "203.0.113.73" };
+    for (let i = 0; i < 40; i++) {
+      const res = await call("/v1/apps", { key: account.key, headers: from });
+      await res.arrayBuffer();
+      expect(res.status, `request ${i}`).toBe(200);
+    }
+    // Its allowance for failures is still whole.
+    const bad = await call("/v1/apps", { key: "bk_wrong_once", headers: from });
+    expect(bad.status).toBe(401);
   });
 
   it("a key one character off is refused", async () => {

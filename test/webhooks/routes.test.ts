@@ -404,7 +404,7 @@ describe("POST /v1/webhook/test against real receivers: what failed, in words", 
     const dev = await newAccount("developer");
     await put(dev.key, { url: local(ports.answering) });
     // Loopback is allowed only in development mode: the same endpoint in production is refused before any request.
-    const production = await pingWith(dev.key, { ENVIRONMENT: "production" });
+    const production = await pingWith(dev.key, { ENVIRONMENT: "production", PUBLIC_ORIGIN: "https://beian.test" });
     expect(production.body).toMatchObject({ delivered: false, status: 0, error: { kind: "refused_address" } });
     // A private address stored before the rule (PUT refuses it now): never fetched, in any mode.
     await env.DB.prepare("update webhook_endpoints set url = ? where account_id = ?")
