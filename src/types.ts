@@ -17,6 +17,8 @@ export interface Env extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS"
   MATERIALS?: R2Bucket;
   /** Workers Rate Limiting binding for the public routes (docs/rules.md#limits). */
   PUBLIC_RATE_LIMITER?: RateLimit;
+  /** Older audit keys, comma-separated, still verifying what they signed after `AUDIT_KEY` rotates. */
+  AUDIT_OLD_KEYS?: string;
   /** Older PII keys, comma-separated, still read after `PII_KEY` rotates. */
   PII_OLD_KEYS?: string;
   /** Seconds to wait after each failed delivery attempt, comma-separated; unset: 10 attempts over ~40 h. */

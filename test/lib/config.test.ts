@@ -7,7 +7,7 @@ import { DEFAULT_SCHEDULE } from "../../src/webhooks/schedule";
 
 describe("configOf", () => {
   it("takes the documented defaults for unset vars", () => {
-    expect(configOf({})).toEqual({
+    expect(configOf({ AUDIT_KEY: env.AUDIT_KEY })).toEqual({
       development: false,
       quotas: { individual: 5, organization: 50 },
       publicRateLimitPeriodS: 60,
@@ -43,13 +43,15 @@ describe("configOf", () => {
     [{ PUBLIC_RATE_LIMIT_PERIOD: "30" }, "PUBLIC_RATE_LIMIT_PERIOD"],
     [{ WEBHOOK_TIMEOUT_MS: "fast" }, "WEBHOOK_TIMEOUT_MS"],
     [{ WEBHOOK_DOH_URL: "dns.google" }, "WEBHOOK_DOH_URL"],
+    [{ ENVIRONMENT: "production" }, "AUDIT_KEY"],
+    [{ ENVIRONMENT: "development", AUDIT_KEY: "a1:c2hvcnQ=" }, "AUDIT_KEY"],
   ])("refuses %o, naming the variable", (vars, name) => {
     expect(() => configOf(vars)).toThrow(ConfigError);
     expect(() => configOf(vars)).toThrow(name);
   });
 
   it("parses a set of bindings once", () => {
-    const vars = { QUOTA_INDIVIDUAL: "7" };
+    const vars = { QUOTA_INDIVIDUAL: "7", AUDIT_KEY: env.AUDIT_KEY };
     expect(configOf(vars)).toBe(configOf(vars));
   });
 
