@@ -49,10 +49,6 @@ export function run(command, args, opts = {}) {
 }
 
 /**
- * Starts wrangler (usually `wrangler dev`). `detached` puts it in a process group of its own, so the whole tree
- * (wrangler and its workerd) can be signalled at once; `quiet` drops its output.
- */
-/**
  * .dev.vars with every variable .dev.vars.example sets: created from it when missing, and given the ones added to
  * the example since it was created (a new secret such as AUDIT_KEY), so an older copy keeps working.
  */
@@ -71,6 +67,10 @@ export function ensureDevVars() {
   if (missing.length > 0) appendFileSync(file, `\n${missing.join("\n")}\n`);
 }
 
+/**
+ * Starts wrangler (usually `wrangler dev`). `detached` puts it in a process group of its own, so the whole tree
+ * (wrangler and its workerd) can be signalled at once; `quiet` drops its output.
+ */
 export function startWrangler(args, { detached = false, quiet = false } = {}) {
   ensureDevVars();
   const out = quiet ? "ignore" : "inherit";
