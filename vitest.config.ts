@@ -19,6 +19,7 @@ export default defineConfig(async () => {
                   // Test-only secrets; development values live in .dev.vars.example.
                   PII_KEY: "k1:7N9mE2sQ0pW4xV1bC8dF6gH3jK5lZ7aB9nM2qR4tY6s=",
                   BLIND_INDEX_KEY: "test-blind-index-key-0123456789abcdef",
+                  AUDIT_KEY: "a1:F7KLiZYphRQj+8c2rRwGHF1essZKLqHRo6WGiJyII9o=",
                   ADMIN_BOOTSTRAP_KEY: "bk_test_bootstrap_admin_key_0123456789",
                 },
               },

@@ -1,6 +1,6 @@
 // Shared by the local scripts: wrangler's environment (no outside network) and a child-process runner.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 
 export const root = join(import.meta.dirname, "..");
@@ -49,10 +49,30 @@ export function run(command, args, opts = {}) {
 }
 
 /**
+ * .dev.vars with every variable .dev.vars.example sets: created from it when missing, and given the ones added to
+ * the example since it was created (a new secret such as AUDIT_KEY), so an older copy keeps working.
+ */
+export function ensureDevVars() {
+  const file = join(root, ".dev.vars");
+  const example = readFileSync(join(root, ".dev.vars.example"), "utf8");
+  if (!existsSync(file)) {
+    writeFileSync(file, example);
+    return;
+  }
+  const have = readDevVars();
+  const missing = example.split("\n").filter((line) => {
+    const m = /^\s*([A-Z0-9_]+)\s*=/.exec(line);
+    return m && !(m[1] in have);
+  });
+  if (missing.length > 0) appendFileSync(file, `\n${missing.join("\n")}\n`);
+}
+
+/**
  * Starts wrangler (usually `wrangler dev`). `detached` puts it in a process group of its own, so the whole tree
  * (wrangler and its workerd) can be signalled at once; `quiet` drops its output.
  */
 export function startWrangler(args, { detached = false, quiet = false } = {}) {
+  ensureDevVars();
   const out = quiet ? "ignore" : "inherit";
   return spawn(bin("wrangler"), args, { cwd: root, env: wranglerEnv, detached, stdio: ["ignore", out, out] });
 }

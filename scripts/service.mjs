@@ -1,16 +1,13 @@
 // The service as `npm start` runs it (wrangler dev on a local D1), for the scripts that drive it from outside:
 // the benchmarks and the reliability runs. Each gets its own state directory and port, so they never touch the
 // developer's data, and can stop the server gently or kill it outright and start it again on the same state.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { root, run, startWrangler, waitForHealth } from "./lib.mjs";
+import { ensureDevVars, run, startWrangler, waitForHealth } from "./lib.mjs";
 import { seedDatabase } from "./seed.mjs";
 
-/** Creates .dev.vars from the example when missing (development secrets), as `npm start` does. */
-export function ensureDevVars() {
-  if (!existsSync(join(root, ".dev.vars"))) copyFileSync(join(root, ".dev.vars.example"), join(root, ".dev.vars"));
-}
+export { ensureDevVars };
 
 /** A fresh state directory with the migrations applied and, unless `seed` is false, the demo accounts seeded. */
 export async function prepareState({ state = mkdtempSync(join(tmpdir(), "beian-")), seed = true } = {}) {

@@ -27,7 +27,7 @@ export function createApp() {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
     c.set("lang", preferredLang(c.req.header("accept-language")));
-    c.set("db", dbFor(c.env.DB));
+    c.set("db", dbFor(c.env.DB, c.env));
     c.set("config", configOf(c.env));
     await next();
     c.header("x-request-id", requestId);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AuditKeyring } from "./lib/crypto";
 import { type DeliverySchedule, deliverySchedule } from "./webhooks/schedule";
 
 /**
@@ -78,6 +79,8 @@ type Vars = {
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
   WEBHOOK_TIMEOUT_MS?: string;
   WEBHOOK_DOH_URL?: string;
+  AUDIT_KEY?: string;
+  AUDIT_OLD_KEYS?: string;
 };
 
 export class ConfigError extends Error {
@@ -98,6 +101,8 @@ export function configOf(env: Vars): Config {
     env.WEBHOOK_RETRY_DELAYS_SECONDS,
     env.WEBHOOK_TIMEOUT_MS,
     env.WEBHOOK_DOH_URL,
+    env.AUDIT_KEY,
+    env.AUDIT_OLD_KEYS,
   ].join("\u0000");
   const known = parsed.get(key);
   if (known) return known;
@@ -122,6 +127,14 @@ export function configOf(env: Vars): Config {
   }
   if (!development && !vars.data.PUBLIC_ORIGIN?.startsWith("https://")) {
     throw new ConfigError("Invalid configuration: PUBLIC_ORIGIN: an https origin is required in production");
+  }
+  // The audit key signs every audit row and anchor: production needs one, and a key that is set must parse.
+  if (env.AUDIT_KEY || env.AUDIT_OLD_KEYS || vars.data.ENVIRONMENT !== "development") {
+    try {
+      new AuditKeyring({ AUDIT_KEY: env.AUDIT_KEY, AUDIT_OLD_KEYS: env.AUDIT_OLD_KEYS });
+    } catch (e) {
+      throw new ConfigError(`Invalid configuration: AUDIT_KEY: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
   const config: Config = {
     development,

@@ -22,6 +22,8 @@ export interface Env
   AUTH_FAILURE_LIMITER?: RateLimit;
   /** The public origin of pages and snippets (src/config.ts `publicOrigin`); required in production. */
   PUBLIC_ORIGIN?: string;
+  /** Older audit keys, comma-separated, still verifying what they signed after `AUDIT_KEY` rotates. */
+  AUDIT_OLD_KEYS?: string;
   /** Older PII keys, comma-separated, still read after `PII_KEY` rotates. */
   PII_OLD_KEYS?: string;
   /** Seconds to wait after each failed delivery attempt, comma-separated; unset: 10 attempts over ~40 h. */

@@ -278,8 +278,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Re-compute every audit hash chain
-         * @description Recomputes the hash chain of every audited subject (filings, apps, accounts, materials, policies, …) and lists every row whose hash does not follow from the one before (`broken`: subject and sequence).
+         * Verify every audit chain against its keyed hashes and the anchored heads
+         * @description Recomputes every audited subject's chain (filings, apps, accounts, materials, policies, …): each row's HMAC under the audit key and its link to the row before, then compares each chain with the heads the cron anchored in R2. `broken` names each broken subject once, at its first bad sequence, with why: `hash`, `unkeyed`, `unknown_key`, `rewritten`, `truncated`, `deleted`, or `anchor` for an anchor whose signature fails.
          */
         get: operations["verifyAuditChains"];
         put?: never;
@@ -2627,9 +2627,15 @@ export interface operations {
                         ok: boolean;
                         rows: number;
                         subjects: number;
+                        /** @description Anchor objects read */
+                        anchors: number;
+                        /** @description When the newest anchor was written */
+                        anchoredAt: string | null;
                         broken: {
                             subject: string;
                             seq: number;
+                            /** @enum {string} */
+                            reason: "hash" | "unkeyed" | "unknown_key" | "rewritten" | "truncated" | "deleted" | "anchor";
                         }[];
                     };
                 };

@@ -394,7 +394,9 @@ export const filingHistory = sqliteTable(
 
 /**
  * Hash-chained audit log: each row carries the hash of the previous row of the same subject;
- * the unique (subject, seq) makes concurrent writers conflict instead of forking a chain.
+ * the unique (subject, seq) makes concurrent writers conflict instead of forking a chain. `hash` is an HMAC under
+ * the audit key `key_id` names; rows written before the audit key existed have no key id and a plain SHA-256.
+ * By `at`, the cron finds the chains written on a day, whose heads it anchors (src/jobs/audit-anchor.ts).
  */
 export const auditLog = sqliteTable(
   "audit_log",
@@ -407,8 +409,9 @@ export const auditLog = sqliteTable(
     data: text("data").notNull(),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
+    keyId: text("key_id"),
   },
-  (t) => [primaryKey({ columns: [t.subject, t.seq] })],
+  (t) => [primaryKey({ columns: [t.subject, t.seq] }), index("audit_log_at").on(t.at)],
 );
 
 /** Outbox: one row per event and recipient account, written in the batch of the change it describes. */

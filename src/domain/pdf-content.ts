@@ -59,8 +59,12 @@ function refusedName(text: string): string | null {
 /** Bytes as one char each (latin1), so offsets in the text are offsets in the file. */
 function latin1(bytes: Uint8Array): string {
   let out = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    out += String.fromCharCode(...bytes.subarray(i, Math.min(i + 0x8000, bytes.length)));
+  // `apply` with the typed array itself: spreading it goes through the iterator, ten times slower on 2 MB.
+  for (let i = 0; i < bytes.length; i += 0x2000) {
+    out += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(i + 0x2000, bytes.length)) as unknown as number[],
+    );
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { createDb, type Db } from "../db/client";
 import { enforcementRuns } from "../db/schema";
 import { newId } from "../lib/ids";
 import { chainHead } from "../repositories/audit";
+import { anchorAuditHeads } from "../repositories/audit-anchors";
 import { activePolicies } from "../repositories/policies";
 import type { Env } from "../types";
 import { Budget, type BudgetLimits, DEFAULT_LIMITS } from "./budget";
@@ -90,7 +91,7 @@ async function jobsFor(db: Db, now: string): Promise<SweepJob[]> {
  * whole chunks and stops at the invocation's budget; the run is recorded with its counts and whether it finished.
  */
 export async function runEnforcement(env: Env, scheduledTime: Date, options: RunOptions = {}): Promise<RunOutcome> {
-  const db = createDb(env.DB);
+  const db = createDb(env.DB, env);
   const now = scheduledTime.toISOString();
   const owner = crypto.randomUUID();
   const claimed = await claim(db, now, owner);
@@ -122,6 +123,11 @@ export async function runEnforcement(env: Env, scheduledTime: Date, options: Run
     if (completed) ctx.counts.name_skeletons = await fillNameSkeletons(db, budget);
     if (completed && env.DELIVERY_QUEUE) {
       ctx.counts.events_resent = await resendOutbox(env, db, budget);
+    }
+    // The heads of the chains written today and yesterday, signed, to R2 (docs/rules.md#integrity).
+    if (completed && env.MATERIALS) {
+      ctx.counts.audit_heads_anchored = await anchorAuditHeads(db, env.MATERIALS, scheduledTime);
+      budget.spend(3);
     }
   } catch (e) {
     completed = false;

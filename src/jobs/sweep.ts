@@ -93,6 +93,7 @@ export async function runSweep(ctx: SweepContext, job: SweepJob): Promise<"done"
         data: { chunk: chunk.id, candidates: picked.keys.length, digest },
       },
       ctx.audit,
+      ctx.db.auditKeys(),
     );
     const batch: BatchItem<"sqlite">[] = [...statements, ctx.db.insert(auditLog).values(audit)];
     if (ctx.failAfterChunks !== undefined && ctx.chunksDone >= ctx.failAfterChunks) {

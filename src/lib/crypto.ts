@@ -58,9 +58,9 @@ function parseKeys(spec: string | undefined): KeySpec[] {
     .filter(Boolean)
     .map((entry) => {
       const sep = entry.indexOf(":");
-      if (sep <= 0) throw new Error("PII key entries must look like <keyId>:<base64 32-byte key>");
+      if (sep <= 0) throw new Error("Key entries must look like <keyId>:<base64 32-byte key>");
       const raw = fromBase64(entry.slice(sep + 1));
-      if (raw.length !== 32) throw new Error(`PII key ${entry.slice(0, sep)} must be 32 bytes`);
+      if (raw.length !== 32) throw new Error(`Key ${entry.slice(0, sep)} must be 32 bytes`);
       return { id: entry.slice(0, sep), raw };
     });
 }
@@ -160,6 +160,60 @@ export class Vault {
     );
     return toBase64Url(new Uint8Array(mac)).slice(0, 32);
   }
+}
+
+export type AuditSecrets = { AUDIT_KEY?: string; AUDIT_OLD_KEYS?: string };
+
+/**
+ * The audit chain's keys (docs/rules.md#integrity): `AUDIT_KEY` (`<keyId>:<base64 32-byte key>`) signs new rows and
+ * anchors; `AUDIT_OLD_KEYS` (comma-separated, same form) still verify what older keys signed, as `PII_OLD_KEYS` do
+ * for sealed data. Each row and anchor names its key id.
+ */
+export class AuditKeyring {
+  readonly currentKeyId: string;
+  private readonly raw: Map<string, Uint8Array>;
+  private readonly keys = new Map<string, Promise<CryptoKey>>();
+
+  constructor(config: AuditSecrets) {
+    const current = parseKeys(config.AUDIT_KEY)[0];
+    if (!current) throw new Error("AUDIT_KEY is not set");
+    this.currentKeyId = current.id;
+    this.raw = new Map([...parseKeys(config.AUDIT_OLD_KEYS), current].map((k) => [k.id, k.raw]));
+  }
+
+  has(keyId: string): boolean {
+    return this.raw.has(keyId);
+  }
+
+  private key(id: string): Promise<CryptoKey> {
+    let key = this.keys.get(id);
+    if (!key) {
+      const raw = this.raw.get(id);
+      if (!raw) throw new Error(`unknown audit key id ${id}`);
+      key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      this.keys.set(id, key);
+    }
+    return key;
+  }
+
+  /** Hex HMAC-SHA256 of `text` under the key `keyId` (the current one unless named). */
+  async mac(text: string, keyId = this.currentKeyId): Promise<string> {
+    return toHex(await crypto.subtle.sign("HMAC", await this.key(keyId), encoder.encode(text)));
+  }
+}
+
+const keyrings = new Map<string, AuditKeyring>();
+
+/** The audit keyring of a set of secrets, made once per distinct value; throws when `AUDIT_KEY` is missing. */
+export function auditKeyringFor(env: AuditSecrets): AuditKeyring {
+  const id = `${env.AUDIT_KEY ?? ""}\u0000${env.AUDIT_OLD_KEYS ?? ""}`;
+  let keyring = keyrings.get(id);
+  if (!keyring) {
+    keyring = new AuditKeyring(env);
+    if (keyrings.size >= 16) keyrings.clear();
+    keyrings.set(id, keyring);
+  }
+  return keyring;
 }
 
 const vaults = new WeakMap<object, Vault>();

@@ -2,7 +2,7 @@ import { asc, desc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { auditLog } from "../db/schema";
-import { canonicalJson, sha256Hex } from "../lib/crypto";
+import { type AuditKeyring, canonicalJson, sha256Hex } from "../lib/crypto";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -18,13 +18,16 @@ export type AuditEntry = {
 
 type ChainHead = { seq: number; hash: string };
 
-export async function auditHash(
-  prevHash: string,
-  row: { subject: string; seq: number; action: string; actorAccountId: string; at: string; data: string },
-) {
-  return sha256Hex(
-    `${prevHash}\n${canonicalJson({ subject: row.subject, seq: row.seq, action: row.action, actor: row.actorAccountId, at: row.at, data: row.data })}`,
-  );
+type HashedFields = { subject: string; seq: number; action: string; actorAccountId: string; at: string; data: string };
+
+/**
+ * A row's hash: the HMAC-SHA256, under the audit key `keyId`, of the previous row's hash and the canonical JSON of
+ * `{subject, seq, action, actor, at, data}`. A row without a key id was written before the chain was keyed and
+ * carries the plain SHA-256 of the same text.
+ */
+export async function auditHash(prevHash: string, row: HashedFields, keys: AuditKeyring, keyId: string | null) {
+  const text = `${prevHash}\n${canonicalJson({ subject: row.subject, seq: row.seq, action: row.action, actor: row.actorAccountId, at: row.at, data: row.data })}`;
+  return keyId === null ? sha256Hex(text) : keys.mac(text, keyId);
 }
 
 export async function chainHead(db: Db, subject: string): Promise<ChainHead | null> {
@@ -38,12 +41,16 @@ export async function chainHead(db: Db, subject: string): Promise<ChainHead | nu
 }
 
 /**
- * The next audit row of `entry.subject`, chained to `head` (null for a new subject). The caller inserts it
- * in the same db.batch() as the change; if another writer appended first, the unique (subject, seq) fails
- * the whole batch, and the caller retries from a fresh read.
+ * The next audit row of `entry.subject`, chained to `head` (null for a new subject) and signed with the current
+ * audit key. The caller inserts it in the same db.batch() as the change; if another writer appended first, the
+ * unique (subject, seq) fails the whole batch, and the caller retries from a fresh read.
  * (It returns values, not a query: awaiting a drizzle query runs it, so builders never leave async functions.)
  */
-export async function nextAuditRow(entry: AuditEntry, head: ChainHead | null): Promise<typeof auditLog.$inferInsert> {
+export async function nextAuditRow(
+  entry: AuditEntry,
+  head: ChainHead | null,
+  keys: AuditKeyring,
+): Promise<typeof auditLog.$inferInsert> {
   const seq = (head?.seq ?? 0) + 1;
   const prevHash = head?.hash ?? GENESIS_HASH;
   const data = canonicalJson(entry.data);
@@ -55,7 +62,8 @@ export async function nextAuditRow(entry: AuditEntry, head: ChainHead | null): P
     at: entry.at,
     data,
   };
-  return { ...row, prevHash, hash: await auditHash(prevHash, row) };
+  const keyId = keys.currentKeyId;
+  return { ...row, prevHash, hash: await auditHash(prevHash, row, keys, keyId), keyId };
 }
 
 /** An audited change as routes describe it: `at` defaults to now, `data` to `{}`. */
@@ -86,7 +94,7 @@ export async function audit(
   for (let attempt = 0; ; attempt++) {
     const statements = typeof change === "function" ? await change() : change;
     if (statements === null) return null;
-    const row = await nextAuditRow(full, await chainHead(db, entry.subject));
+    const row = await nextAuditRow(full, await chainHead(db, entry.subject), db.auditKeys());
     try {
       const results = await db.batch([db.insert(auditLog).values(row), ...statements]);
       return results.slice(1);
@@ -121,11 +129,13 @@ export async function auditMany(
     );
     const headOf = new Map(heads.map((h) => [h.subject, { seq: h.seq, hash: h.hash }]));
     const at = new Date().toISOString();
+    const keys = db.auditKeys();
     const rows = await Promise.all(
       planned.entries.map((e) =>
         nextAuditRow(
           { subject: e.subject, action: e.action, actorAccountId: e.actor, at: e.at ?? at, data: e.data ?? {} },
           headOf.get(e.subject) ?? null,
+          keys,
         ),
       ),
     );
@@ -135,7 +145,7 @@ export async function auditMany(
       inserts.push(
         db.insert(auditLog).select(
           sql`select r.value ->> 'subject', r.value ->> 'seq', r.value ->> 'action', r.value ->> 'actorAccountId',
-            r.value ->> 'at', r.value ->> 'data', r.value ->> 'prevHash', r.value ->> 'hash'
+            r.value ->> 'at', r.value ->> 'data', r.value ->> 'prevHash', r.value ->> 'hash', r.value ->> 'keyId'
           from json_each(${JSON.stringify(rows.slice(i, i + AUDIT_ROWS_PER_STATEMENT))}) r`,
         ),
       );
@@ -158,24 +168,66 @@ export function isUniqueViolation(e: unknown, table?: string): boolean {
   return table === undefined || text.includes(`${table}.`);
 }
 
-/** Re-computes every chain; returns the subjects whose chain is broken. */
+/** Why a chain is reported: see `verifyAuditChains`. */
+export type BrokenReason = "hash" | "unkeyed" | "unknown_key" | "rewritten" | "truncated" | "deleted" | "anchor";
+export type BrokenChain = { subject: string; seq: number; reason: BrokenReason };
+/** A chain's head as an anchor recorded it. */
+export type AnchoredHead = { subject: string; seq: number; hash: string };
+
+/**
+ * Re-computes every chain and compares it with the anchored heads (docs/rules.md#integrity). Each broken subject
+ * is reported once, at its first bad sequence: `hash` (a row's sequence, link or HMAC does not follow), `unkeyed`
+ * (an unkeyed row after a keyed one: legacy rows may only open a chain), `unknown_key` (a key id no configured
+ * key has), and against the anchors `rewritten` (the row at the anchored sequence has another hash), `truncated`
+ * (the chain ends before its anchored head) and `deleted` (an anchored chain has no rows left, reported at 1).
+ */
 export async function verifyAuditChains(
   db: Db,
-): Promise<{ rows: number; subjects: number; broken: { subject: string; seq: number }[] }> {
+  anchored: AnchoredHead[] = [],
+): Promise<{ rows: number; subjects: number; broken: BrokenChain[] }> {
+  const keys = db.auditKeys();
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.subject), asc(auditLog.seq));
-  const broken: { subject: string; seq: number }[] = [];
-  const subjects = new Set<string>();
-  let prev: { subject: string; seq: number; hash: string } | null = null;
+  const firstBad = new Map<string, BrokenChain>();
+  const report = (b: BrokenChain) => {
+    const known = firstBad.get(b.subject);
+    if (!known || b.seq < known.seq) firstBad.set(b.subject, b);
+  };
+  const heads = new Map<string, Map<number, string>>();
+  type Link = { subject: string; seq: number; hash: string; keyed: boolean };
+  let prev = null as Link | null;
   for (const row of rows) {
-    subjects.add(row.subject);
-    const expectedPrev = prev && prev.subject === row.subject ? prev : null;
-    const prevHash = expectedPrev ? expectedPrev.hash : GENESIS_HASH;
-    const expectedSeq = expectedPrev ? expectedPrev.seq + 1 : 1;
-    const hash = await auditHash(row.prevHash, row);
-    if (row.seq !== expectedSeq || row.prevHash !== prevHash || hash !== row.hash) {
-      broken.push({ subject: row.subject, seq: row.seq });
+    const same: Link | null = prev && prev.subject === row.subject ? prev : null;
+    let hashes = heads.get(row.subject);
+    if (!hashes) {
+      hashes = new Map();
+      heads.set(row.subject, hashes);
     }
-    prev = row;
+    hashes.set(row.seq, row.hash);
+    const keyed = row.keyId !== null;
+    prev = { subject: row.subject, seq: row.seq, hash: row.hash, keyed: keyed || (same?.keyed ?? false) };
+    if (firstBad.has(row.subject)) continue;
+    const expectedSeq = same ? same.seq + 1 : 1;
+    const prevHash = same ? same.hash : GENESIS_HASH;
+    if (row.seq !== expectedSeq || row.prevHash !== prevHash) {
+      report({ subject: row.subject, seq: row.seq, reason: "hash" });
+    } else if (!keyed && same?.keyed) {
+      report({ subject: row.subject, seq: row.seq, reason: "unkeyed" });
+    } else if (keyed && !keys.has(row.keyId as string)) {
+      report({ subject: row.subject, seq: row.seq, reason: "unknown_key" });
+    } else if ((await auditHash(row.prevHash, row, keys, row.keyId)) !== row.hash) {
+      report({ subject: row.subject, seq: row.seq, reason: "hash" });
+    }
   }
-  return { rows: rows.length, subjects: subjects.size, broken };
+  for (const head of anchored) {
+    const hashes = heads.get(head.subject);
+    if (!hashes) {
+      report({ subject: head.subject, seq: 1, reason: "deleted" });
+      continue;
+    }
+    const last = Math.max(...hashes.keys());
+    if (last < head.seq) report({ subject: head.subject, seq: last + 1, reason: "truncated" });
+    else if (hashes.get(head.seq) !== head.hash) report({ subject: head.subject, seq: head.seq, reason: "rewritten" });
+  }
+  const broken = [...firstBad.values()].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  return { rows: rows.length, subjects: heads.size, broken };
 }

@@ -121,6 +121,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
       data: { type: request.type, appId: request.appId, status },
     },
     null,
+    db.auditKeys(),
   );
   const recipients = [...new Set([input.appOwnerAccountId, input.submitter.accountId])];
   const eventData = JSON.stringify({ filingId: id, appId: request.appId, type: request.type, status });
@@ -331,6 +332,7 @@ export async function transitionFiling(db: Db, input: TransitionInput): Promise<
       data: { from: filing.status, to, reasons: input.reasons ?? [] },
     },
     head[0] ?? null,
+    db.auditKeys(),
   );
   const eventData = JSON.stringify({
     filingId: filing.id,

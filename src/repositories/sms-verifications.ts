@@ -224,6 +224,7 @@ async function recordOnce(db: Db, input: SmsStepInput): Promise<SmsStepRecord> {
       },
     },
     head[0] ?? null,
+    db.auditKeys(),
   );
   try {
     const results = await db.batch([

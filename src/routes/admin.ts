@@ -15,6 +15,7 @@ import {
   revokeKeyStatement,
 } from "../repositories/accounts";
 import { audit, verifyAuditChains } from "../repositories/audit";
+import { readAnchoredHeads } from "../repositories/audit-anchors";
 import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
 import { adminEnforcementRoutes } from "./admin-enforcement";
 import { adminRegistrationRoutes } from "./admin-registrations";
@@ -153,11 +154,13 @@ adminRoutes.openapi(
 
 adminRoutes.openapi(
   route.get("/audit/verify", {
-    summary: "Re-compute every audit hash chain",
+    summary: "Verify every audit chain against its keyed hashes and the anchored heads",
     operationId: "verifyAuditChains",
     description:
-      "Recomputes the hash chain of every audited subject (filings, apps, accounts, materials, policies, …) and lists " +
-      "every row whose hash does not follow from the one before (`broken`: subject and sequence).",
+      "Recomputes every audited subject's chain (filings, apps, accounts, materials, policies, …): each row's HMAC " +
+      "under the audit key and its link to the row before, then compares each chain with the heads the cron " +
+      "anchored in R2. `broken` names each broken subject once, at its first bad sequence, with why: `hash`, " +
+      "`unkeyed`, `unknown_key`, `rewritten`, `truncated`, `deleted`, or `anchor` for an anchor whose signature fails.",
     ok: ok(
       200,
       "Verification result",
@@ -165,14 +168,37 @@ adminRoutes.openapi(
         ok: z.boolean(),
         rows: z.number(),
         subjects: z.number(),
-        broken: z.array(z.object({ subject: z.string(), seq: z.number() })),
+        anchors: z.number().openapi({ description: "Anchor objects read" }),
+        anchoredAt: z.string().nullable().openapi({ description: "When the newest anchor was written" }),
+        broken: z.array(
+          z.object({
+            subject: z.string(),
+            seq: z.number(),
+            reason: z.enum(["hash", "unkeyed", "unknown_key", "rewritten", "truncated", "deleted", "anchor"]),
+          }),
+        ),
       }),
     ),
     errors: [401, 403],
   }),
   async (c) => {
-    const result = await verifyAuditChains(c.get("db"));
-    return c.json({ ok: result.broken.length === 0, ...result }, 200);
+    const db = c.get("db");
+    const anchored = c.env.MATERIALS
+      ? await readAnchoredHeads(c.env.MATERIALS, db.auditKeys())
+      : { heads: [], anchors: 0, latest: null, broken: [] };
+    const result = await verifyAuditChains(db, anchored.heads);
+    const broken = [...anchored.broken, ...result.broken];
+    return c.json(
+      {
+        ok: broken.length === 0,
+        rows: result.rows,
+        subjects: result.subjects,
+        anchors: anchored.anchors,
+        anchoredAt: anchored.latest,
+        broken,
+      },
+      200,
+    );
   },
 );
 

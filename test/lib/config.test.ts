@@ -7,7 +7,7 @@ import { DEFAULT_SCHEDULE } from "../../src/webhooks/schedule";
 
 describe("configOf", () => {
   it("takes the documented defaults for unset vars", () => {
-    expect(configOf({ PUBLIC_ORIGIN: "https://beian.example.com" })).toEqual({
+    expect(configOf({ PUBLIC_ORIGIN: "https://beian.example.com", AUDIT_KEY: env.AUDIT_KEY })).toEqual({
       development: false,
       publicOrigin: "https://beian.example.com",
       quotas: { individual: 5, organization: 50 },
@@ -49,13 +49,17 @@ describe("configOf", () => {
     [{ PUBLIC_ORIGIN: "https://beian.example.com/path" }, "PUBLIC_ORIGIN"],
     [{ PUBLIC_ORIGIN: "beian.example.com" }, "PUBLIC_ORIGIN"],
     [{ ENVIRONMENT: "development", PUBLIC_ORIGIN: "javascript:alert(1)" }, "PUBLIC_ORIGIN"],
+    [{ ENVIRONMENT: "production", PUBLIC_ORIGIN: "https://beian.example.com" }, "AUDIT_KEY"],
+    [{ ENVIRONMENT: "development", AUDIT_KEY: "a1:c2hvcnQ=" }, "AUDIT_KEY"],
   ])("refuses %o, naming the variable", (vars, name) => {
     expect(() => configOf(vars)).toThrow(ConfigError);
     expect(() => configOf(vars)).toThrow(name);
   });
 
   it("reads PUBLIC_ORIGIN as an origin; development may leave it out, production may not", () => {
-    expect(configOf({ PUBLIC_ORIGIN: " https://Beian.Example.com/ " }).publicOrigin).toBe("https://beian.example.com");
+    expect(configOf({ PUBLIC_ORIGIN: " https://Beian.Example.com/ ", AUDIT_KEY: env.AUDIT_KEY }).publicOrigin).toBe(
+      "https://beian.example.com",
+    );
     expect(configOf({ ENVIRONMENT: "development" }).publicOrigin).toBeUndefined();
     expect(configOf({ ENVIRONMENT: "development", PUBLIC_ORIGIN: "http://localhost:8787" }).publicOrigin).toBe(
       "http://localhost:8787",
@@ -63,7 +67,7 @@ describe("configOf", () => {
   });
 
   it("parses a set of bindings once", () => {
-    const vars = { QUOTA_INDIVIDUAL: "7", PUBLIC_ORIGIN: "https://beian.example.com" };
+    const vars = { QUOTA_INDIVIDUAL: "7", PUBLIC_ORIGIN: "https://beian.example.com", AUDIT_KEY: env.AUDIT_KEY };
     expect(configOf(vars)).toBe(configOf(vars));
   });
 

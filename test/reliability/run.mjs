@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const ORDER = ["fuzz", "authz", "privacy", "concurrency", "crash", "webhooks"];
+const ORDER = ["fuzz", "authz", "privacy", "concurrency", "crash", "webhooks", "ssrf", "files", "audit"];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

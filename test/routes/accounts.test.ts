@@ -363,7 +363,7 @@ describe("audit", () => {
     const broken = await callJson("/v1/admin/audit/verify", { key: adminKey() });
     expect(broken.status).toBe(200);
     expect(broken.body.ok).toBe(false);
-    expect(broken.body.broken).toEqual([{ subject, seq: 1 }]);
+    expect(broken.body.broken).toEqual([{ subject, seq: 1, reason: "hash" }]);
 
     // Deleting a row breaks the chain at the row after the gap.
     await env.DB.prepare("update audit_log set data = ? where subject = ? and seq = 1").bind(original, subject).run();
@@ -374,14 +374,14 @@ describe("audit", () => {
     await env.DB.prepare("delete from audit_log where subject = ? and seq = 2").bind(subject).run();
     const gap = await callJson("/v1/admin/audit/verify", { key: adminKey() });
     expect(gap.body.ok).toBe(false);
-    expect(gap.body.broken).toEqual([{ subject, seq: 3 }]);
+    expect(gap.body.broken).toEqual([{ subject, seq: 3, reason: "hash" }]);
 
     // Restore, so later tests in this file see an intact log.
     const r = row2 as Record<string, unknown>;
     await env.DB.prepare(
-      "insert into audit_log (subject, seq, action, actor_account_id, at, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?)",
+      "insert into audit_log (subject, seq, action, actor_account_id, at, data, prev_hash, hash, key_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-      .bind(r.subject, r.seq, r.action, r.actor_account_id, r.at, r.data, r.prev_hash, r.hash)
+      .bind(r.subject, r.seq, r.action, r.actor_account_id, r.at, r.data, r.prev_hash, r.hash, r.key_id)
       .run();
     expect((await callJson("/v1/admin/audit/verify", { key: adminKey() })).body).toMatchObject({
       ok: true,

@@ -305,7 +305,7 @@ describe("audit chain", () => {
       .run();
     const changed = await verify();
     expect(changed.body.ok).toBe(false);
-    expect(changed.body.broken).toContainEqual({ subject, seq: row.seq });
+    expect(changed.body.broken).toContainEqual({ subject, seq: row.seq, reason: "hash" });
     await env.DB.prepare("update audit_log set actor_account_id = ? where subject = ? and seq = ?")
       .bind(row.actor_account_id, subject, row.seq)
       .run();
@@ -329,7 +329,7 @@ describe("audit chain", () => {
       .run();
     const forged = await verify();
     expect(forged.body.ok).toBe(false);
-    expect(forged.body.broken).toContainEqual({ subject, seq });
+    expect(forged.body.broken).toContainEqual({ subject, seq, reason: "hash" });
     await env.DB.prepare("delete from audit_log where subject = ? and seq = ?").bind(subject, seq).run();
   });
 });
