@@ -4,13 +4,14 @@ import { Unzlib } from "fflate";
  * Active content in an uploaded PDF (docs/rules.md#materials): a letter or a permit is a page to read, so a PDF that
  * carries script, a launch action, embedded files or multimedia is refused. The check reads names, not objects:
  * every name in the file (with `#xx` escapes decoded, as a viewer decodes them) is compared with the refused ones,
- * in the raw bytes and inside every object stream (`/Type /ObjStm`, where PDF 1.5+ keeps dictionaries compressed).
+ * outside stream data and inside every object stream (`/Type /ObjStm`, where PDF 1.5+ keeps dictionaries
+ * compressed).
  *
- * Limits, on purpose: reading names everywhere rather than parsing objects means a name spelled by chance inside
- * binary stream data (an embedded image) refuses the file too — for the shortest name, `/JS` followed by a
- * delimiter, about one 2 MB file of random bytes in 150; re-exporting the document changes the bytes. An object
- * stream that cannot be inflated (another filter, a predictor, encryption, corrupt data) or that inflates beyond
- * 16 MB cannot be checked and is refused as well.
+ * Stream data (page content, images, fonts) holds no dictionary a viewer acts on, and binary data spells names by
+ * chance (`/JS` and a delimiter: about one 2 MB image in 150), so it is left out — from `stream` to its first
+ * `endstream`, and only when no `endobj` lies between them, so that no object can hide in a stream whose end is
+ * left out. An object stream that cannot be inflated (another filter, a predictor, encryption, corrupt data) or that
+ * inflates beyond 16 MB cannot be checked and is refused.
  */
 export const REFUSED_PDF_NAMES = [
   "JavaScript",
@@ -115,20 +116,45 @@ function inflateCapped(data: Uint8Array, budget: number): Uint8Array | null {
   return out;
 }
 
+/** Where each stream's data starts: after `stream` and its end of line (not `endstream`). */
+function streamStarts(text: string): number[] {
+  const out: number[] = [];
+  for (const match of text.matchAll(/stream\r?\n/g)) {
+    const at = match.index as number;
+    if (text.slice(Math.max(0, at - 3), at) !== "end") out.push(at + match[0].length);
+  }
+  return out;
+}
+
+/** `text` without its streams' data (see above): what a viewer reads as objects outside object streams. */
+function outsideStreams(text: string, starts: readonly number[]): string {
+  let out = "";
+  let from = 0;
+  for (const start of starts) {
+    if (start < from) continue;
+    const end = text.indexOf("endstream", start);
+    if (end < 0) break;
+    const objectEnd = text.indexOf("endobj", start);
+    if (objectEnd >= 0 && objectEnd < end) continue;
+    out += text.slice(from, start);
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
 /**
  * The first refused name a PDF carries (`{name}`), or `{name: "ObjStm"}` for an object stream that cannot be
  * checked, or null when it carries none.
  */
 export function pdfActiveContent(bytes: Uint8Array): PdfActiveContent {
   const text = latin1(bytes);
-  const found = refusedName(text);
+  const starts = streamStarts(text);
+  const found = refusedName(outsideStreams(text, starts));
   if (found) return { name: found };
   let budget = MAX_INFLATED_BYTES;
-  for (const match of text.matchAll(/stream\r?\n/g)) {
-    const start = (match.index as number) + match[0].length;
-    if (text.slice(Math.max(0, (match.index as number) - 3), match.index) === "end") continue;
+  for (const start of starts) {
     // The stream's dictionary: back to the `obj` keyword that opens it (dictionaries of object streams are short).
-    const head = text.slice(Math.max(0, (match.index as number) - 4096), match.index);
+    const head = text.slice(Math.max(0, start - 4096), start);
     const dictionary = head.slice(head.lastIndexOf("obj") + 3);
     const names = namesIn(dictionary);
     if (!names.includes("ObjStm")) continue;

@@ -385,6 +385,18 @@ describe("POST /v1/materials: hostile files", () => {
     expect((await upload(pdfBytes({ catalogExtra: " /OpenAction [3 0 R /Fit]" }))).status).toBe(201);
   });
 
+  it("reads no names inside stream data, where binary bytes spell them by chance, unless an object could hide there", async () => {
+    // An image stream whose bytes happen to spell `/JS ` and `/Launch`: no viewer reads them as a dictionary.
+    const data = "\u00ff\u00d8 /JS \u0001/Launch(\u0002";
+    const image = `<< /Type /XObject /Subtype /Image /Length ${data.length} >>\nstream\n${data}\nendstream`;
+    expect((await upload(pdfBytes({ objects: [image] }))).status).toBe(201);
+    // A stream with no `endstream` before the object's end: what follows may be objects, so it is read.
+    const open = "<< /Length 4 >>\nstream\nxxxx\nendobj\n9 0 obj\n<< /S /JavaScript /JS (x) >>";
+    expect(codeOf(await upload(pdfBytes({ objects: [open, image] })))).toEqual([
+      { path: "file", code: "ACTIVE_CONTENT" },
+    ]);
+  });
+
   it("reads inside compressed object streams, and refuses one it cannot read", async () => {
     expect((await upload(await pdfWithObjectStream())).status).toBe(201);
     const hidden = await pdfWithObjectStream({ catalogExtra: " /OpenAction << /S /JavaScript /JS (x) >>" });
