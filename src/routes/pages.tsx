@@ -72,7 +72,7 @@ ul.results li{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding
 .number{font-weight:600;word-break:break-all}
 .meta{color:#59636e;font-size:.875rem}
 .status{display:inline-block;font-size:.8rem;padding:0 8px;border-radius:10px;background:#e7ecf3;color:#1f2328;white-space:nowrap}
-.status.active{background:#dcf5e3;color:#1a7f37}
+.status.active{background:#dcf5e3;color:#116329}
 .status.revoked{background:#fde2e1;color:#b42318}
 nav.pager{display:flex;justify-content:space-between;align-items:center;gap:8px;margin:16px 0}
 dl.fields{background:#fff;border:1px solid #e3e6ea;border-radius:8px;margin:0;padding:4px 16px}
