@@ -27,6 +27,8 @@ export const document = openApiDocument(createApp());`,
   conditions: ["workerd", "worker", "import"],
   jsx: "automatic",
   jsxImportSource: "hono/jsx",
+  // Node's built-ins the Worker imports under nodejs_compat (node:zlib for the export) are Node's own here too.
+  external: ["node:*"],
   outfile: bundle,
   logLevel: "warning",
 });

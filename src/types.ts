@@ -11,9 +11,14 @@ import type { DeliveryMessage } from "./webhooks/delivery-message";
  * (src/config.ts).
  */
 export interface Env
-  extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS" | "PUBLIC_RATE_LIMITER" | "AUTH_FAILURE_LIMITER"> {
+  extends Omit<
+    Cloudflare.Env,
+    "DELIVERY_QUEUE" | "EXPORTS" | "MATERIALS" | "PUBLIC_RATE_LIMITER" | "AUTH_FAILURE_LIMITER"
+  > {
   /** Webhook deliveries (producer and consumer in this Worker). */
   DELIVERY_QUEUE?: Queue<DeliveryMessage>;
+  /** The public registry's nightly exports (src/jobs/export-registry.ts); without it none is written. */
+  EXPORTS?: R2Bucket;
   /** Uploaded filing materials, stored sealed (src/routes/materials.ts). */
   MATERIALS?: R2Bucket;
   /** Workers Rate Limiting binding for the public routes (docs/rules.md#limits). */

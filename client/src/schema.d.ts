@@ -202,6 +202,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest nightly export of the whole public registry
+         * @description Once a day the whole public registry is written as gzip-compressed CSV (UTF-8 with a BOM, a header line, one line per public record in number order, the record's fields as the lookup names them). This answers the newest file's date, address, size, row count and SHA-256; 404 before the first one is written.
+         */
+        get: operations["getRegistryExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/export/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download one day's export (gzip-compressed CSV)
+         * @description The export of a date as `GET /v1/public/export` lists it, streamed: `ETag` is its SHA-256, and a file never changes once written, so it may be cached for good. Kept for 7 days.
+         */
+        get: operations["downloadRegistryExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/accounts": {
         parameters: {
             query?: never;
@@ -1302,6 +1342,7 @@ export interface components {
             items: {
                 /** @description The number as it was sent */
                 query: string;
+                /** @description Null when not found */
                 record: components["schemas"]["PublicRecord"] | null;
             }[];
         };
@@ -1356,6 +1397,22 @@ export interface components {
              */
             at: string;
             record: components["schemas"]["PublicRecord"];
+        };
+        RegistryExport: {
+            /**
+             * @description The Beijing date it was written
+             * @example 2026-03-01
+             */
+            date: string;
+            /** @example /v1/public/export/2026-03-01.csv.gz */
+            url: string;
+            /** @description Size of the gzip file */
+            bytes: number;
+            /** @description Records in it (lines after the header) */
+            rows: number;
+            /** @description SHA-256 of the gzip file, hex */
+            sha256: string;
+            columns: string[];
         };
         Account: {
             id: string;
@@ -2179,6 +2236,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicChangePage"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRegistryExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryExport"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadRegistryExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": Blob;
+                };
+            };
+            /** @description Not modified (If-None-Match) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */

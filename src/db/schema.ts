@@ -282,6 +282,30 @@ export const publicChanges = sqliteTable("public_changes", {
   redacted: text("redacted").notNull(),
 });
 
+/**
+ * The public registry's daily exports (docs/rules.md#public-lookup), one row per Beijing date: written a chunk at a
+ * time across scheduled runs, each chunk an object in the EXPORTS bucket (`parts`, in order: together one gzip
+ * file), and finished when
+ * `sha256` and `finishedAt` are set. `partCount` guards a chunk's append against a run that appended meanwhile.
+ */
+export const registryExports = sqliteTable("registry_exports", {
+  date: text("date").primaryKey(),
+  startedAt: text("started_at").notNull(),
+  /** The last service number written: the next chunk starts after it. */
+  cursor: text("cursor"),
+  /** JSON array of `{key, bytes}`, the objects whose concatenation is the file. */
+  parts: text("parts").notNull().default("[]"),
+  partCount: integer("part_count").notNull().default(0),
+  rows: integer("rows").notNull().default(0),
+  /** Size of the gzip file so far. */
+  bytes: integer("bytes").notNull().default(0),
+  /** The CSV text so far: its CRC-32 and length, which the gzip trailer carries (src/lib/gzip-segments.ts). */
+  textCrc32: integer("text_crc32").notNull().default(0),
+  textBytes: integer("text_bytes").notNull().default(0),
+  sha256: text("sha256"),
+  finishedAt: text("finished_at"),
+});
+
 export const filings = sqliteTable(
   "filings",
   {

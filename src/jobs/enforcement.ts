@@ -10,6 +10,7 @@ import { Budget, type BudgetLimits, DEFAULT_LIMITS } from "./budget";
 import { delistDeadlineJob } from "./delist-deadline";
 import { delistEndedJob } from "./delist-ended";
 import { expireVerificationsJob } from "./expire-verifications";
+import { exportRegistry } from "./export-registry";
 import { fillNameSkeletons } from "./name-skeletons";
 import { purgeMaterialsJob } from "./purge-materials";
 import { dueReminderOffset, reminderJob } from "./reminders";
@@ -128,6 +129,11 @@ export async function runEnforcement(env: Env, scheduledTime: Date, options: Run
     if (completed && env.MATERIALS) {
       ctx.counts.audit_heads_anchored = await anchorAuditHeads(db, env.MATERIALS, scheduledTime);
       budget.spend(3);
+    }
+    // The registry's export gets what the run has left; it goes on in the next run where it stopped.
+    if (completed) {
+      const exported = await exportRegistry(env, db, budget, scheduledTime);
+      if (exported && exported.rows > 0) ctx.counts.export_rows = exported.rows;
     }
   } catch (e) {
     completed = false;

@@ -94,6 +94,17 @@ export async function changesAfter(db: Db, afterSeq: number, limit: number): Pro
   return rows.map(({ seq, change, at, ...row }) => ({ seq, change, at, record: toRecord(row) }));
 }
 
+/** Up to `limit` records after `cursor` (exclusive) in number order, for the export: a primary-key range. */
+export async function publicRecordsAfter(db: Db, cursor: string | null, limit: number): Promise<PublicRecord[]> {
+  const rows = await db
+    .select(columns)
+    .from(publicRecords)
+    .where(cursor === null ? undefined : gt(publicRecords.serviceLicence, cursor))
+    .orderBy(asc(publicRecords.serviceLicence))
+    .limit(limit);
+  return rows.map(toRecord);
+}
+
 /** Trigram search needs at least three characters to match anything. */
 export const MIN_TRIGRAM_CHARS = 3;
 

@@ -1,12 +1,18 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { replicaDb } from "../db/client";
-import { MAX_NUMBER_INPUT_LENGTH, parseMainLicence, parseRegistrationNumber } from "../domain/registration-number";
+import {
+  MAX_NUMBER_INPUT_LENGTH,
+  mainLicencesOfDigits,
+  parseMainLicence,
+  parseRegistrationNumber,
+} from "../domain/registration-number";
+import { csvFile } from "../domain/registry-csv";
 import { displayText } from "../domain/text";
 import { ApiError } from "../lib/errors";
 import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
 import { publicRateLimit } from "../lib/rate-limit";
-import { type PublicRecord, searchPublicRecords } from "../repositories/public-records";
+import { MIN_TRIGRAM_CHARS, type PublicRecord, searchPublicRecords } from "../repositories/public-records";
 import type { AppEnv } from "../types";
 import { lookupNumber, PublicRecordSchema, searchQuery } from "./public";
 
@@ -26,7 +32,7 @@ const CACHE_CONTROL = `public, max-age=${BROWSER_MAX_AGE_S}`;
  * Pages and badges reuse the lookup's ETag with a suffix per representation. Bump the version when the markup
  * changes, so a browser holding an old page gets the new one instead of a 304.
  */
-const MARKUP_VERSION = "2";
+const MARKUP_VERSION = "3";
 
 export const STATUS_LABELS: Record<PublicRecord["status"], string> = {
   active: "正常",
@@ -39,6 +45,11 @@ const SERVICE_TYPE_LABELS: Record<number, string> = { 7: "小程序", 6: "App" }
 
 /** What a redacted field's note says; the public record names withheld fields as RDAP does. */
 const REDACTION_NOTES: Record<string, string> = { unitName: "个人主体名称已隐去" };
+
+/** A small shield in the site's blue, inline so that no request goes anywhere for it. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6.2 6 7 3.4-.8 6-3.5 6-7V3z" fill="#0a58ca"/><path d="m5 8 2 2 4-4" stroke="#fff" stroke-width="1.6" fill="none"/></svg>',
+)}`;
 
 const CSS = `
 *,*::before,*::after{box-sizing:border-box}
@@ -62,7 +73,7 @@ ul.results li{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding
 .number{font-weight:600;word-break:break-all}
 .meta{color:#59636e;font-size:.875rem}
 .status{display:inline-block;font-size:.8rem;padding:0 8px;border-radius:10px;background:#e7ecf3;color:#1f2328;white-space:nowrap}
-.status.active{background:#dcf5e3;color:#1a7f37}
+.status.active{background:#dcf5e3;color:#116329}
 .status.revoked{background:#fde2e1;color:#b42318}
 nav.pager{display:flex;justify-content:space-between;align-items:center;gap:8px;margin:16px 0}
 dl.fields{background:#fff;border:1px solid #e3e6ea;border-radius:8px;margin:0;padding:4px 16px}
@@ -76,6 +87,11 @@ textarea{display:block;width:100%;font:14px/1.5 ui-monospace,SFMono-Regular,Menl
 .snippet-head{display:flex;justify-content:space-between;align-items:center;gap:8px;margin:16px 0 6px}
 .preview{margin:6px 0}
 footer{color:#59636e;font-size:.8rem;padding-top:24px;padding-bottom:32px}
+.nowrap{white-space:nowrap}
+section.intro{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:4px 16px 12px;margin:16px 0}
+ul.examples{padding-left:1.2em;margin:4px 0}
+code{font:14px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#eef0f3;border-radius:4px;padding:0 4px;word-break:break-all}
+.tools{display:flex;justify-content:flex-end;margin:4px 0}
 [hidden]{display:none!important}
 `;
 
@@ -125,7 +141,7 @@ const Layout: FC<PropsWithChildren<{ title: string; brand?: boolean; withScript?
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{displayText(title)}</title>
-      <link rel="icon" href="data:," />
+      <link rel="icon" href={FAVICON} />
       <style dangerouslySetInnerHTML={{ __html: CSS }} />
     </head>
     <body>
@@ -263,6 +279,13 @@ const Results: FC<{ q: string; page: number; items: PublicRecord[]; total: numbe
       <p class="hint">
         共 {total} 条结果{pages > 1 ? `，第 ${page} / ${pages} 页` : ""}
       </p>
+      {items.length > 0 ? (
+        <p class="tools">
+          <a href={`${searchHref(q, page)}&format=csv`} download>
+            导出本页（CSV）
+          </a>
+        </p>
+      ) : null}
       {items.length === 0 ? (
         <p class="empty">
           没有更多结果了，<a href={searchHref(q, 1)}>回到第一页</a>
@@ -277,7 +300,7 @@ const Results: FC<{ q: string; page: number; items: PublicRecord[]; total: numbe
               <StatusTag status={r.status} />
               <div>{r.serviceName}</div>
               <div class="meta">
-                {r.unitName} · {r.natureName} · 更新于 {r.updateRecordTime}
+                {r.unitName} · {r.natureName} · 更新于 <span class="nowrap">{r.updateRecordTime}</span>
               </div>
             </li>
           ))}
@@ -298,6 +321,64 @@ function pageNumber(raw: string | undefined): number {
   return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_PAGE) : 1;
 }
 
+const EXAMPLES = ["粤ICP备2024012345号-1X", "粤ICP备2024012345号", "2024012345", "生活助手"];
+
+/** What the home page explains under the search box: what this is, how to read a number, examples, links. */
+const HomeIntro: FC = () => (
+  <>
+    <section class="intro" aria-labelledby="about">
+      <h2 id="about">这是什么</h2>
+      <p>
+        本站公开本平台代为备案、并经通信管理局审核通过的小程序备案信息：备案号、主办单位、服务名称与当前状态（正常、已注销、已撤销、已取消接入）。个人主体的姓名已隐去。
+      </p>
+      <p>
+        数据在备案通过、变更或注销后 <strong>60 秒内</strong>即可在此查到；备案信息以
+        <a href={MIIT_URL} target="_blank" rel="noopener">
+          工业和信息化部政务服务平台
+        </a>
+        为准。
+      </p>
+    </section>
+    <section class="intro" aria-labelledby="read">
+      <h2 id="read">如何读备案号</h2>
+      <p>
+        <code>粤ICP备2024012345号-1X</code>：<code>粤</code> 是主办单位所在省份，<code>ICP备2024012345号</code>{" "}
+        是主体备案号（2024 年起编号），<code>-1</code> 是该主体下的第 1 个服务，<code>X</code> 表示小程序（
+        <code>A</code> 为 App）。持有经营许可证的主体，服务编在许可证号下，如 <code>京ICP证030173号-1X</code>、
+        <code>粤B2-20090059-1626X</code>。全角、繁体与“川贵云甘”等写法均可查询。
+      </p>
+    </section>
+    <section class="intro" aria-labelledby="examples">
+      <h2 id="examples">查询示例</h2>
+      <ul class="examples">
+        {EXAMPLES.map((q) => (
+          <li>
+            <a href={searchHref(q, 1)}>{q}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+    <section class="intro" aria-labelledby="developers">
+      <h2 id="developers">开发者</h2>
+      <ul class="examples">
+        <li>
+          <a href="/docs">API 参考</a>：按号查询、批量查询（每次 50 个）、搜索、变更订阅与每日导出，无需密钥。
+        </li>
+        <li>
+          <a href="/docs#/public/lookupRegistration">记录格式</a>
+          ：字段沿用工信部查询的命名（serviceLicence、unitName…）。
+        </li>
+        <li>
+          <a href="/docs#/filings/submitFiling">备案申报指南</a>：代备案平台的开发者如何提交、跟踪备案。
+        </li>
+        <li>
+          <a href="/v1/public/export">每日导出</a>：全部公开备案的 CSV（gzip 压缩）。
+        </li>
+      </ul>
+    </section>
+  </>
+);
+
 pagesRoutes.get("/", pageLimit, async (c) => {
   const q = (c.req.query("q") ?? "").trim();
   const page = pageNumber(c.req.query("page"));
@@ -313,6 +394,7 @@ pagesRoutes.get("/", pageLimit, async (c) => {
         <h1>小程序备案查询</h1>
         <SearchForm q="" />
         {hint}
+        <HomeIntro />
       </Layout>,
     );
   }
@@ -330,10 +412,20 @@ pagesRoutes.get("/", pageLimit, async (c) => {
       { status: 422, cacheControl: "no-store" },
     );
   }
-  const { items, total } = await searchPublicRecords(replicaDb(c.env.DB), searchQuery(q), {
+  const query = searchQuery(q);
+  const { items, total } = await searchPublicRecords(replicaDb(c.env.DB), query, {
     offset: (page - 1) * PAGE_SIZE,
     limit: PAGE_SIZE,
   });
+  if (c.req.query("format") === "csv") {
+    return c.body(csvFile(items), 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="beian-search-page${page}.csv"`,
+      "cache-control": CACHE_CONTROL,
+      "x-content-type-options": "nosniff",
+    });
+  }
+  const short = query.kind === "name" && [...q].length < MIN_TRIGRAM_CHARS;
   return renderPage(
     c,
     <Layout title={`${q} - 小程序备案查询`} brand={false}>
@@ -344,21 +436,41 @@ pagesRoutes.get("/", pageLimit, async (c) => {
       </h1>
       <SearchForm q={q} />
       <h2>“{displayText(q)}”的查询结果</h2>
+      {short ? (
+        <p class="hint" role="note">
+          只有一到两个字的查询只匹配以它开头的名称：按“包含”查找需要至少 {MIN_TRIGRAM_CHARS}{" "}
+          个字（三字索引），这样任何查询都不必逐条扫描全部备案。输入更多字可按包含查找。
+        </p>
+      ) : null}
+      {total === 0 && failedNumberForm(q) ? (
+        <p class="error" role="alert">
+          “{displayText(q)}”不是备案号的格式，已按名称查询。{NUMBER_FORM}
+        </p>
+      ) : null}
       <Results q={q} page={page} items={items.map(shownRecord)} total={total} />
     </Layout>,
   );
 });
 
-/** The 404 page echoes what was asked for (escaped), cut to the length a number can have. */
-const NotFoundPage: FC<{ input: string }> = ({ input }) => {
+/**
+ * The 404 page echoes what was asked for (escaped), cut to the length a number can have, and puts it in the search
+ * box; a string that is no number form says so and shows the form.
+ */
+const NotFoundPage: FC<{ input: string; isNumber: boolean }> = ({ input, isNumber }) => {
   const cut = input.length > MAX_NUMBER_INPUT_LENGTH ? `${input.slice(0, MAX_NUMBER_INPUT_LENGTH)}…` : input;
   const asked = displayText(cut);
   return (
     <Layout title="未找到 - 小程序备案查询">
       <h1>未找到该备案号</h1>
-      <p class="empty">未找到备案号为“{asked}”的小程序备案信息。</p>
+      {isNumber ? (
+        <p class="empty">未找到备案号为“{asked}”的小程序备案信息。</p>
+      ) : (
+        <p class="error" role="alert">
+          “{asked}”不是备案号的格式。{NUMBER_FORM}
+        </p>
+      )}
       <p class="hint">请核对备案号，或按名称查询：</p>
-      <SearchForm q="" />
+      <SearchForm q={asked} />
     </Layout>
   );
 };
@@ -375,6 +487,16 @@ function shownRecord(r: PublicRecord): PublicRecord {
     serviceName: displayText(r.serviceName),
     contentTypeName: displayText(r.contentTypeName),
   };
+}
+
+/** How a service number is written, in one sentence. */
+const NUMBER_FORM =
+  "备案号形如 粤ICP备2024012345号-1X：省份简称、ICP备、主体编号、号，再加“-序号”与类型字母（X 为小程序，A 为 App）。";
+
+/** A query that reads like an attempt at a number (ICP, 备/证, B1/B2 or a run of digits) but parses as none. */
+function failedNumberForm(q: string): boolean {
+  if (parseRegistrationNumber(q) || parseMainLicence(q) || mainLicencesOfDigits(q)) return false;
+  return /icp|ＩＣＰ|[备備证證]\s*\d|b[12]\s*[-－]|\d{6,}/i.test(q);
 }
 
 const Snippet: FC<{ id: string; label: string; value: string }> = ({ id, label, value }) => (
@@ -409,7 +531,7 @@ const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, o
     r.redacted.includes(field) ? <span class="note">（{REDACTION_NOTES[field] ?? "依规隐去"}）</span> : null;
   const linkSnippet = `<a href="${MIIT_URL}" target="_blank" rel="noopener">${r.serviceLicence}</a>`;
   const badgeSrc = `/badge/${r.serviceLicence}.svg`;
-  const badgeSnippet = `<img src="${origin}${badgeSrc}" alt="${r.serviceLicence}">`;
+  const badgeSnippet = `<a href="${MIIT_URL}" target="_blank" rel="noopener"><img src="${origin}${badgeSrc}" alt="${r.serviceLicence}"></a>`;
   return (
     <Layout title={`${r.serviceLicence} ${r.serviceName} - 小程序备案查询`} withScript>
       <p class="hint">
@@ -429,7 +551,9 @@ const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, o
         <Field label="服务名称">{r.serviceName}</Field>
         <Field label="服务类型">{SERVICE_TYPE_LABELS[r.serviceType] ?? String(r.serviceType)}</Field>
         <Field label="前置审批">{r.contentTypeName || "无"}</Field>
-        <Field label={r.status === "active" ? "审核通过日期" : "更新时间"}>{r.updateRecordTime}</Field>
+        <Field label={r.status === "active" ? "审核通过日期" : "更新时间"}>
+          <span class="nowrap">{r.updateRecordTime}</span>
+        </Field>
         <Field label="限制接入">{r.limitAccess}</Field>
         <Field label="状态">
           <StatusTag status={r.status} />
@@ -451,7 +575,9 @@ const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, o
           <Snippet id="snippet-badge" label="备案状态徽章代码" value={badgeSnippet} />
           <p class="preview">
             效果预览：
-            <img src={badgeSrc} alt={r.serviceLicence} />
+            <a href={MIIT_URL} target="_blank" rel="noopener">
+              <img src={badgeSrc} alt={r.serviceLicence} />
+            </a>
           </p>
         </>
       ) : (
@@ -469,11 +595,11 @@ pagesRoutes.get(
     const input = c.req.param("number") ?? "";
     const parsed = parseRegistrationNumber(input);
     // Anything that is not a registration number is never looked up, so odd paths cannot fill the caches.
-    if (!parsed) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
+    if (!parsed) return renderPage(c, <NotFoundPage input={input} isNumber={false} />, { status: 404 });
     // One address per record: other spellings (full-width, traditional, 川 for 蜀…) redirect to the canonical one.
     if (parsed.normalized !== input) return c.redirect(recordHref(parsed.normalized), 301);
     const answer = await lookupNumber(c, parsed.normalized);
-    if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} />, { status: 404 });
+    if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} isNumber />, { status: 404 });
     const etag = derivedEtag(answer.etag, "page");
     if (clientHolds(c, etag)) return notModified(etag);
     const record = shownRecord(PublicRecordSchema.parse(JSON.parse(answer.body)));

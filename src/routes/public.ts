@@ -9,6 +9,7 @@ import {
   parseRegistrationNumber,
 } from "../domain/registration-number";
 import { PUBLIC_CHANGES, REGISTRATION_STATUSES } from "../domain/registration-state";
+import { CSV_COLUMNS } from "../domain/registry-csv";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, problemBody } from "../lib/errors";
 import { BROWSER_MAX_AGE_S, type CachedLookup, cachedLookup, heldLookup, holdLookup } from "../lib/lookup-cache";
@@ -23,6 +24,7 @@ import {
   type SearchQuery,
   searchPublicRecords,
 } from "../repositories/public-records";
+import { finishedExport, latestExport } from "../repositories/registry-exports";
 import type { AppEnv } from "../types";
 
 /**
@@ -162,7 +164,7 @@ publicRoutes.openapi(
           items: z.array(
             z.object({
               query: z.string().openapi({ description: "The number as it was sent" }),
-              record: z.union([PublicRecordSchema, z.null()]),
+              record: z.union([PublicRecordSchema, z.null()]).openapi({ description: "Null when not found" }),
             }),
           ),
         })
@@ -318,5 +320,102 @@ publicRoutes.openapi(
     const last = items.at(-1);
     c.header("cache-control", items.length === limit ? FULL_PAGE_CACHE_CONTROL : CACHE_CONTROL);
     return c.json({ items, nextCursor: last ? String(last.seq) : (after ?? null) }, 200);
+  },
+);
+
+const ExportInfoSchema = z
+  .object({
+    date: z.string().openapi({ example: "2026-03-01", description: "The Beijing date it was written" }),
+    url: z.string().openapi({ example: "/v1/public/export/2026-03-01.csv.gz" }),
+    bytes: z.number().int().openapi({ description: "Size of the gzip file" }),
+    rows: z.number().int().openapi({ description: "Records in it (lines after the header)" }),
+    sha256: z.string().openapi({ description: "SHA-256 of the gzip file, hex" }),
+    columns: z.array(z.string()),
+  })
+  .openapi("RegistryExport");
+
+publicRoutes.openapi(
+  route.get("/export", {
+    summary: "The latest nightly export of the whole public registry",
+    operationId: "getRegistryExport",
+    description:
+      "Once a day the whole public registry is written as gzip-compressed CSV (UTF-8 with a BOM, a header line, one " +
+      "line per public record in number order, the record's fields as the lookup names them). This answers the " +
+      "newest file's date, address, size, row count and SHA-256; 404 before the first one is written.",
+    ok: ok(200, "The newest export", ExportInfoSchema),
+    errors: [404, 429],
+  }),
+  async (c) => {
+    const latest = await limitedRead(c, () => latestExport(replicaDb(c.env.DB)));
+    if (!latest?.sha256) throw new ApiError("NOT_FOUND", "No export has been written yet");
+    c.header("cache-control", CACHE_CONTROL);
+    return c.json(
+      {
+        date: latest.date,
+        url: `/v1/public/export/${latest.date}.csv.gz`,
+        bytes: latest.bytes,
+        rows: latest.rows,
+        sha256: latest.sha256,
+        columns: [...CSV_COLUMNS],
+      },
+      200,
+    );
+  },
+);
+
+const gzipBody = { schema: { type: "string" as const, format: "binary" } };
+
+publicRoutes.openapi(
+  route.get("/export/{file}", {
+    summary: "Download one day's export (gzip-compressed CSV)",
+    operationId: "downloadRegistryExport",
+    description:
+      "The export of a date as `GET /v1/public/export` lists it, streamed: `ETag` is its SHA-256, and a file never " +
+      "changes once written, so it may be cached for good. Kept for 7 days.",
+    request: {
+      params: z.object({
+        file: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}\.csv\.gz$/)
+          .openapi({ example: "2026-03-01.csv.gz" }),
+      }),
+    },
+    ok: {
+      200: { description: "The file", content: { "application/gzip": gzipBody } },
+      ...ok(304, "Not modified (If-None-Match)"),
+    },
+    errors: [404, 429],
+  }),
+  async (c) => {
+    const date = c.req.valid("param").file.slice(0, 10);
+    const bucket = c.env.EXPORTS;
+    const state = await limitedRead(c, () => finishedExport(replicaDb(c.env.DB), date));
+    if (!bucket || !state?.sha256) throw new ApiError("NOT_FOUND", "No export of that date");
+    const headers = {
+      etag: `"${state.sha256}"`,
+      "cache-control": "public, max-age=31536000, immutable",
+    };
+    const match = c.req.header("if-none-match");
+    if (match?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === headers.etag)) {
+      return new Response(null, { status: 304, headers }) as never;
+    }
+    const { readable, writable } = new FixedLengthStream(state.bytes);
+    const pump = (async () => {
+      for (const part of state.parts) {
+        const object = await bucket.get(part.key);
+        if (!object) throw new Error(`export part ${part.key} is missing`);
+        await object.body.pipeTo(writable, { preventClose: true });
+      }
+      await writable.close();
+    })().catch((e: unknown) => writable.abort(e));
+    c.executionCtx.waitUntil(pump);
+    return new Response(readable, {
+      status: 200,
+      headers: {
+        ...headers,
+        "content-type": "application/gzip",
+        "content-disposition": `attachment; filename="beian-registry-${date}.csv.gz"`,
+      },
+    }) as never;
   },
 );

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import axe from "axe-core";
 import { chromium } from "playwright-core";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -21,9 +22,14 @@ const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-const SERVER_START_TIMEOUT_MS = 90_000;
+// Generous: applying the migrations alone takes over a minute on a loaded machine.
+const SERVER_START_TIMEOUT_MS = 240_000;
 const MIIT = "https://beian.miit.gov.cn/";
 const UNKNOWN_NUMBER = "粤ICP备2099999999号-1X";
+/** What one page may weigh: its HTML, CSS and JavaScript together, uncompressed. */
+const MAX_PAGE_BYTES = 50 * 1024;
+/** Screen widths every public page is checked and captured at: a desktop and a phone. */
+const WIDTHS = [1280, 390];
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -282,10 +288,81 @@ async function run(base) {
     });
 
     check(problems.length === 0, `the browser reported:\n    ${problems.join("\n    ")}`);
+    await checkEveryPage(base, [
+      { name: "home", path: "/" },
+      { name: "search", path: `/?q=${encodeURIComponent("示例")}` },
+      { name: "record", path: `/r/${encodeURIComponent(enterprise)}` },
+      { name: "not-found", path: `/r/${encodeURIComponent(UNKNOWN_NUMBER)}` },
+    ]);
   } finally {
     await context.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/**
+ * Every public page at each width: axe-core finds no serious or critical violation, no request leaves the service's
+ * own host, the page's HTML, CSS and JavaScript stay under MAX_PAGE_BYTES, and a screenshot is saved
+ * (`<name>-<width>.png`). axe is injected into the page, which the pages' own CSP forbids, so this browser context
+ * bypasses CSP; the walk above keeps it.
+ */
+async function checkEveryPage(base, pages) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const failures = [];
+  try {
+    for (const width of WIDTHS) {
+      const context = await browser.newContext({
+        bypassCSP: true,
+        locale: "zh-CN",
+        viewport: { width, height: 900 },
+        deviceScaleFactor: width < 500 ? 2 : 1,
+      });
+      try {
+        for (const { name, path } of pages) {
+          const t = Date.now();
+          const page = await context.newPage();
+          const foreign = [];
+          const weighed = [];
+          page.on("request", (req) => {
+            const url = new URL(req.url());
+            if (url.protocol !== "data:" && url.origin !== base) foreign.push(req.url());
+          });
+          page.on("response", (res) => {
+            const type = res.request().resourceType();
+            if (type === "document" || type === "stylesheet" || type === "script") {
+              weighed.push(
+                res
+                  .body()
+                  .then((b) => b.byteLength)
+                  .catch(() => 0),
+              );
+            }
+          });
+          await page.goto(`${base}${path}`, { waitUntil: "networkidle" });
+          const bytes = (await Promise.all(weighed)).reduce((a, b) => a + b, 0);
+          await page.screenshot({ path: join(outputDir, `${name}-${width}.png`), fullPage: true });
+          await page.addScriptTag({ content: axe.source });
+          const violations = await page.evaluate(async () => {
+            const result = await window.axe.run(document, { resultTypes: ["violations"] });
+            return result.violations
+              .filter((v) => v.impact === "serious" || v.impact === "critical")
+              .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+          });
+          const where = `${name} at ${width}px`;
+          for (const v of violations) failures.push(`${where}: axe ${v}`);
+          for (const url of foreign) failures.push(`${where}: requested another host: ${url}`);
+          if (bytes >= MAX_PAGE_BYTES) failures.push(`${where}: HTML+CSS+JS weigh ${bytes} bytes`);
+          console.log(`  ok? ${where}: ${bytes} bytes, ${violations.length} serious/critical (${Date.now() - t} ms)`);
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  check(failures.length === 0, `accessibility, hosts or weight:\n    ${failures.join("\n    ")}`);
 }
 
 const stateDir = mkdtempSync(join(tmpdir(), "beian-state-"));

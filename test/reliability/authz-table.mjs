@@ -69,6 +69,9 @@ export const AUTHZ_TABLE = [
   { method: "GET", path: "/v1/public/search", who: everyone() },
   { method: "POST", path: "/v1/public/registrations/lookup", who: everyone() },
   { method: "GET", path: "/v1/public/changes", who: everyone() },
+  // The check runs the cron first, so an export exists (test/reliability/checks/authz.mjs).
+  { method: "GET", path: "/v1/public/export", who: everyone() },
+  { method: "GET", path: "/v1/public/export/{file}", who: everyone() },
 
   // Accounts, keys, audit, catalogue, policies, job history: admin only (docs/rules.md#permissions).
   { method: "POST", path: "/v1/admin/accounts", who: only(["admin"]) },

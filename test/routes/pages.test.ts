@@ -329,3 +329,72 @@ describe("badge", () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe("pages a person is glad to use", () => {
+  it("the home page says what the registry is, how to read a number, with examples, links and freshness", async () => {
+    const { text } = await page("/");
+    expect(text).toContain("这是什么");
+    expect(text).toContain("如何读备案号");
+    expect(text).toContain("60 秒内");
+    expect(text).toContain(`href="${`/?${new URLSearchParams({ q: "生活助手" })}`}"`);
+    for (const href of [
+      'href="/docs"',
+      'href="/docs#/public/lookupRegistration"',
+      'href="/docs#/filings/submitFiling"',
+    ]) {
+      expect(text, href).toContain(href);
+    }
+    expect(text).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
+  });
+
+  it("says a one- or two-character query matched name prefixes only, and why; three characters do not", async () => {
+    for (const q of ["示", "示例"]) expect((await search(q)).text, q).toContain("只匹配以它开头的名称");
+    expect((await search("示例小")).text).not.toContain("只匹配以它开头的名称");
+  });
+
+  it("keeps what was typed in the box, and says when a string is not a number form", async () => {
+    const typo = "粤ICP备20240123号-1Y";
+    const searched = await search(typo);
+    expect(searched.text).toContain(`value="${typo}"`);
+    expect(searched.text).toContain("不是备案号的格式");
+    expect((await search("没有这个名字")).text).not.toContain("不是备案号的格式");
+    const unknown = await page(recordPath("粤ICP备2024999998号-9X"));
+    expect(unknown.text).toContain('value="粤ICP备2024999998号-9X"');
+    expect(unknown.text).not.toContain("不是备案号的格式");
+    const malformed = await page(recordPath("abc-123"));
+    expect(malformed.status).toBe(404);
+    expect(malformed.text).toContain('value="abc-123"');
+    expect(malformed.text).toContain("不是备案号的格式");
+  });
+
+  it("keeps dates on one line and links the badge snippet to MIIT", async () => {
+    const { number, serviceName } = await enterprise();
+    const record = await page(recordPath(number));
+    expect(record.text).toMatch(/<span class="nowrap">\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}<\/span>/);
+    expect(record.text).toContain("white-space:nowrap");
+    expect(record.text).toContain(
+      `&lt;a href=&quot;https://beian.miit.gov.cn/&quot; target=&quot;_blank&quot; rel=&quot;noopener&quot;&gt;&lt;img src=`,
+    );
+    expect((await search(serviceName)).text).toMatch(/<span class="nowrap">\d{4}-\d{2}-\d{2} /);
+  });
+
+  it("exports the results shown as CSV with a BOM", async () => {
+    const { number, serviceName } = await enterprise();
+    const shown = await search(serviceName);
+    const href = /href="([^"]*format=csv)"/.exec(shown.text)?.[1]?.replaceAll("&amp;", "&");
+    expect(href).toBeDefined();
+    const csv = await call(href ?? "");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("content-disposition")).toMatch(/^attachment/);
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes).trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "serviceLicence,mainLicence,unitName,natureName,serviceName,serviceType,contentTypeName,updateRecordTime,limitAccess,status,redacted",
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(number);
+    expect(lines[1]).toContain(serviceName);
+  });
+});

@@ -17,6 +17,8 @@ import {
   must,
   newAccount,
   submit,
+  triggerCron,
+  waitForRun,
 } from "../lib.mjs";
 
 const PORT = 8932;
@@ -73,6 +75,11 @@ async function setUp(url, log) {
   if (forReview.status !== 201) throw new Error(`review fixture: ${forReview.status} ${forReview.text}`);
   const policies = await must(url, "/v1/admin/policies", { key: ADMIN_BOOTSTRAP_KEY }, 200);
   log(`fixtures ready: ${approved.id} (approved), ${inReview.id} (platform review), ${number(listedApp)}`);
+  // The cron writes the nightly export that GET /v1/public/export lists.
+  const cronAt = Date.now() - (Date.now() % 600_000);
+  await triggerCron(url, cronAt);
+  await waitForRun(url, cronAt);
+
   return {
     keys: {
       anonymous: undefined,
@@ -128,6 +135,9 @@ function probes(f) {
     "GET /v1/public/registrations/{number}": { path: `/v1/public/registrations/${enc(f.number)}` },
     "GET /v1/public/search": { path: `/v1/public/search?q=${enc("示例")}` },
     "GET /v1/public/changes": { path: "/v1/public/changes?limit=5" },
+    "GET /v1/public/export": { path: "/v1/public/export" },
+    // A file name that is no date: 422 for everyone, as no key is looked at.
+    "GET /v1/public/export/{file}": { path: "/v1/public/export/latest.csv" },
     "POST /v1/public/registrations/lookup": {
       path: "/v1/public/registrations/lookup",
       body: { numbers: [f.number, "粤ICP备2025999999号-1X"] },

@@ -6,6 +6,7 @@
 // (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them.
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { pdf, png, uploadMaterial as upload } from "../../../scripts/material-files.mjs";
 import { prepareState, startService } from "../../../scripts/service.mjs";
 import {
@@ -20,7 +21,9 @@ import {
   person,
   residentId,
   submit,
+  triggerCron,
   unique,
+  waitForRun,
 } from "../lib.mjs";
 
 const PORT = 8933;
@@ -210,6 +213,17 @@ export async function check({ quick, log }) {
       if (feed.body.items.length < 500) break;
       after = feed.body.nextCursor;
     }
+    // The nightly export, written by the cron, read whole.
+    const cronAt = Date.now() - (Date.now() % 600_000);
+    await triggerCron(url, cronAt);
+    await waitForRun(url, cronAt);
+    const exported = await fetchPublic("/v1/public/export");
+    if (exported.status !== 200) throw new Error(`export: ${exported.status}`);
+    const file = await fetch(`${url}${exported.body.url}`, { headers: { "cf-connecting-ip": "10.8.0.1" } });
+    const csv = gunzipSync(Buffer.from(await file.arrayBuffer())).toString("utf8");
+    responses++;
+    publicHits.push(...hitsIn(csv, [...planted, ...names], exported.body.url));
+    controlsInPublic += hitsIn(csv, controlNames, exported.body.url).length;
     for (const q of ["可靠性", "隐私检查", "深圳市可靠性科技有限公司"]) {
       for (let page = 1; page <= 3; page++) {
         await fetchPublic(`/v1/public/search?q=${enc(q)}&page=${page}&pageSize=50`);
