@@ -11,6 +11,10 @@ export type Config = {
   development: boolean;
   /** How many mini programs one organizer may hold or have in filing (docs/rules.md#preflight). */
   quotas: { individual: number; organization: number };
+  /** Certificates must stay valid this many days after submission (`CERTIFICATE_EXPIRING`); 0 turns it off. */
+  certificateMinValidDays: number;
+  /** Filings one account may submit per Beijing day (`SUBMISSION_QUOTA_EXCEEDED`). */
+  submissionsPerDay: number;
   /** The public rate limiter's period in seconds: what `Retry-After` tells a limited client. */
   publicRateLimitPeriodS: 10 | 60;
   delivery: DeliverySchedule;
@@ -25,10 +29,21 @@ const quota = (fallback: number) =>
     .optional()
     .transform((n) => n ?? fallback);
 
+const days = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(0|[1-9]\d{0,2})$/, "a whole number from 0 to 999")
+    .transform(Number)
+    .optional()
+    .transform((n) => n ?? fallback);
+
 const VarsSchema = z.object({
   ENVIRONMENT: z.enum(["development", "production"]).optional(),
   QUOTA_INDIVIDUAL: quota(5),
   QUOTA_ORGANIZATION: quota(50),
+  CERTIFICATE_MIN_VALID_DAYS: days(30),
+  SUBMISSIONS_PER_DAY: quota(100),
   PUBLIC_RATE_LIMIT_PERIOD: z.enum(["10", "60"]).optional(),
 });
 
@@ -37,6 +52,8 @@ type Vars = {
   ENVIRONMENT?: string;
   QUOTA_INDIVIDUAL?: string;
   QUOTA_ORGANIZATION?: string;
+  CERTIFICATE_MIN_VALID_DAYS?: string;
+  SUBMISSIONS_PER_DAY?: string;
   PUBLIC_RATE_LIMIT_PERIOD?: string;
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
   WEBHOOK_TIMEOUT_MS?: string;
@@ -55,6 +72,8 @@ export function configOf(env: Vars): Config {
     env.ENVIRONMENT,
     env.QUOTA_INDIVIDUAL,
     env.QUOTA_ORGANIZATION,
+    env.CERTIFICATE_MIN_VALID_DAYS,
+    env.SUBMISSIONS_PER_DAY,
     env.PUBLIC_RATE_LIMIT_PERIOD,
     env.WEBHOOK_RETRY_DELAYS_SECONDS,
     env.WEBHOOK_TIMEOUT_MS,
@@ -65,6 +84,8 @@ export function configOf(env: Vars): Config {
     ENVIRONMENT: env.ENVIRONMENT,
     QUOTA_INDIVIDUAL: env.QUOTA_INDIVIDUAL,
     QUOTA_ORGANIZATION: env.QUOTA_ORGANIZATION,
+    CERTIFICATE_MIN_VALID_DAYS: env.CERTIFICATE_MIN_VALID_DAYS,
+    SUBMISSIONS_PER_DAY: env.SUBMISSIONS_PER_DAY,
     PUBLIC_RATE_LIMIT_PERIOD: env.PUBLIC_RATE_LIMIT_PERIOD,
   });
   if (!vars.success) {
@@ -80,6 +101,8 @@ export function configOf(env: Vars): Config {
   const config: Config = {
     development: vars.data.ENVIRONMENT === "development",
     quotas: { individual: vars.data.QUOTA_INDIVIDUAL, organization: vars.data.QUOTA_ORGANIZATION },
+    certificateMinValidDays: vars.data.CERTIFICATE_MIN_VALID_DAYS,
+    submissionsPerDay: vars.data.SUBMISSIONS_PER_DAY,
     publicRateLimitPeriodS: vars.data.PUBLIC_RATE_LIMIT_PERIOD === "10" ? 10 : 60,
     delivery,
   };

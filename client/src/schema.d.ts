@@ -1059,6 +1059,8 @@ export interface components {
                     city: string;
                     district?: string;
                 };
+                /** @description 证件住所: the address as printed on the organizer's certificate (licence, ID card), beside the mailing `address`. Optional, recommended: the bureau compares it with the certificate. */
+                certificateAddress?: string;
                 address: string;
                 principal: {
                     name: string;
@@ -1075,6 +1077,8 @@ export interface components {
                     emergencyContact: string;
                     email: string;
                     birthDate?: string;
+                    /** @description 居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files in a province other than the one its resident ID was issued in (the ID's first two digits) */
+                    residencePermit?: string;
                 };
                 legalRepresentative?: {
                     name: string;
@@ -1115,6 +1119,8 @@ export interface components {
                     emergencyContact: string;
                     email: string;
                     birthDate?: string;
+                    /** @description 居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files in a province other than the one its resident ID was issued in (the ID's first two digits) */
+                    residencePermit?: string;
                 };
             };
             commitment: {
@@ -1232,7 +1238,7 @@ export interface components {
                  * @example INVALID_CHECK_CHARACTER
                  * @enum {string}
                  */
-                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
+                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_EXPIRING" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
                 message: string;
                 suggest?: string;
             }[];
@@ -3555,6 +3561,7 @@ export interface operations {
                  *           "city": "440300",
                  *           "district": "440305"
                  *         },
+                 *         "certificateAddress": "深圳市南山区粤海街道科技园路1号",
                  *         "address": "粤海街道科技园路1号",
                  *         "principal": {
                  *           "name": "张三",
@@ -3764,6 +3771,7 @@ export interface operations {
                  *           "city": "440300",
                  *           "district": "440305"
                  *         },
+                 *         "certificateAddress": "深圳市南山区粤海街道科技园路1号",
                  *         "address": "粤海街道科技园路1号",
                  *         "principal": {
                  *           "name": "张三",
@@ -4230,7 +4238,7 @@ export interface operations {
                      * @description The filing field the material is for (`[]` stands for any position in the list)
                      * @enum {string}
                      */
-                    field: "organizer.certificate.photo" | "organizer.principal.certificate.front" | "organizer.principal.certificate.back" | "service.principal.certificate.front" | "service.principal.certificate.back" | "organizer.authorizationLetter" | "commitment.letter" | "service.preApprovals[].document";
+                    field: "organizer.certificate.photo" | "organizer.principal.certificate.front" | "organizer.principal.certificate.back" | "service.principal.certificate.front" | "service.principal.certificate.back" | "organizer.principal.residencePermit" | "organizer.authorizationLetter" | "commitment.letter" | "service.preApprovals[].document";
                     /**
                      * @description Required for certificate photos (and only for them): the certificate type it shows
                      * @enum {string}

@@ -110,6 +110,16 @@ const FIELDS: Record<FieldCode, FieldText> = {
     message: { en: "The certificate has expired", zh: "证件已过有效期" },
     suggest: { en: "Use a certificate that is still valid", zh: "请使用在有效期内的证件" },
   },
+  CERTIFICATE_EXPIRING: {
+    message: {
+      en: "The certificate expires within {days} days of submission",
+      zh: "证件将在提交后 {days} 天内到期",
+    },
+    suggest: {
+      en: "Renew the certificate first, or file with one valid for longer",
+      zh: "请先换领证件，或使用有效期更长的证件",
+    },
+  },
   CERTIFICATE_NOT_YET_VALID: { message: { en: "validFrom is in the future", zh: "证件有效期起始日期晚于今天" } },
   INVALID_VALIDITY: { message: { en: "validTo must be after validFrom", zh: "有效期截止日期须晚于起始日期" } },
   LONG_TERM_NOT_ALLOWED: {

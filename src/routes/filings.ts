@@ -84,7 +84,11 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
   const db = c.get("db");
   const principal = c.get("principal");
   const { lookup } = await loadRegions(db);
-  const checked = checkFilingRequest(body, { today: beijingToday(now), regions: lookup });
+  const checked = checkFilingRequest(body, {
+    today: beijingToday(now),
+    regions: lookup,
+    minValidDays: c.get("config").certificateMinValidDays,
+  });
   const blind = await blindFacts(vaultFor(c.env), checked.facts);
   const { accountId } = principal;
   const stored = await readPreflightFacts(db, { accountId, facts: checked.facts, blind, idempotencyKey });

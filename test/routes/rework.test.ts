@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { callJson, newAccount, newApp, problemsOf, validFiling } from "../support/api";
+import {
+  callJson,
+  developerWithApp,
+  newAccount,
+  newApp,
+  person,
+  problemsOf,
+  validFiling,
+  withMaterials,
+} from "../support/api";
+import { makeResidentId } from "../support/identifiers";
 import { approve, staff } from "../support/lifecycle";
 
 /** A developer's app with an approved registration, and the body it was approved with. */
@@ -203,5 +213,83 @@ describe("correcting and resubmitting an ended filing", () => {
     const notObject = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: dev.key, body: { patch: [] } });
     expect(notObject.status).toBe(422);
     expect(problemsOf(notObject.body)).toEqual([{ path: "patch", code: "INVALID_TYPE" }]);
+  });
+});
+
+/** The Beijing date `days` from now, YYYY-MM-DD. */
+function beijingDatePlus(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe("the complete form", () => {
+  it("takes the certificate address beside the mailing address", async () => {
+    const { dev, appId } = await developerWithApp();
+    const body = validFiling(appId);
+    const res = await callJson("/v1/filings", { key: dev.key, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.request.organizer.certificateAddress).toBe(body.organizer.certificateAddress);
+  });
+
+  it("asks an individual filing outside its resident ID's province for a residence permit, and no one else", async () => {
+    const { dev, appId } = await developerWithApp();
+    const individual = (province: string) => {
+      const body = validFiling(appId);
+      const self = person({
+        certificate: {
+          type: "resident_id",
+          number: makeResidentId({ province }),
+          validFrom: "2020-01-01",
+          validTo: "long_term",
+        },
+      });
+      body.organizer = {
+        ...body.organizer,
+        nature: "individual",
+        name: "李四",
+        certificate: { type: "resident_id", number: self.certificate.number },
+        principal: self,
+      };
+      body.service.principal = self;
+      return body;
+    };
+    // A Beijing ID filing in Guangdong: without the permit, REQUIRED at its path; with it, valid.
+    const away = (await withMaterials(dev.key, individual("11"))) as ReturnType<typeof validFiling>;
+    const permit = (away.organizer.principal as { residencePermit?: string }).residencePermit;
+    expect(permit).toMatch(/^med_/);
+    delete (away.organizer.principal as { residencePermit?: string }).residencePermit;
+    const without = await callJson("/v1/filings/validate", { key: dev.key, body: away, materials: false });
+    expect(problemsOf(without.body)).toEqual([{ path: "organizer.principal.residencePermit", code: "REQUIRED" }]);
+    const withPermit = {
+      ...away,
+      organizer: { ...away.organizer, principal: { ...away.organizer.principal, residencePermit: permit } },
+    };
+    const ok = await callJson("/v1/filings/validate", { key: dev.key, body: withPermit, materials: false });
+    expect(ok.body, JSON.stringify(ok.body)).toEqual({ valid: true, errors: [] });
+    // A Guangdong ID filing in Guangdong needs none.
+    const home = (await withMaterials(dev.key, individual("44"))) as ReturnType<typeof validFiling>;
+    expect((home.organizer.principal as { residencePermit?: string }).residencePermit).toBeUndefined();
+    const atHome = await callJson("/v1/filings/validate", { key: dev.key, body: home, materials: false });
+    expect(atHome.body, JSON.stringify(atHome.body)).toEqual({ valid: true, errors: [] });
+  });
+
+  it("refuses a certificate expiring within 30 days of submission (CERTIFICATE_EXPIRING), not one valid for 31", async () => {
+    const { dev, appId } = await developerWithApp();
+    const withValidTo = (validTo: string) => {
+      const body = validFiling(appId);
+      const principal = {
+        ...body.organizer.principal,
+        certificate: { ...body.organizer.principal.certificate, validTo },
+      };
+      body.organizer.principal = principal;
+      body.service.principal = principal;
+      return body;
+    };
+    const soon = await callJson("/v1/filings/validate", { key: dev.key, body: withValidTo(beijingDatePlus(29)) });
+    expect(problemsOf(soon.body)).toEqual([
+      { path: "organizer.principal.certificate.validTo", code: "CERTIFICATE_EXPIRING" },
+      { path: "service.principal.certificate.validTo", code: "CERTIFICATE_EXPIRING" },
+    ]);
+    const later = await callJson("/v1/filings/validate", { key: dev.key, body: withValidTo(beijingDatePlus(31)) });
+    expect(later.body, JSON.stringify(later.body)).toEqual({ valid: true, errors: [] });
   });
 });
