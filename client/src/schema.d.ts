@@ -557,7 +557,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a filing (new, change or cancel)
-         * @description Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe.
+         * @description Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe. A change may be sent as a patch on the registration (`{type: change, appId, patch}`). An account makes at most `SUBMISSIONS_PER_DAY` filings per Beijing day (default 100): 429 `SUBMISSION_QUOTA_EXCEEDED`, with `Retry-After` in seconds to the next Beijing midnight; replays do not count.
          */
         post: operations["submitFiling"];
         delete?: never;
@@ -1228,7 +1228,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "INVALID_TRANSITION" | "SMS_WINDOW_EXPIRED" | "FILING_REQUIRED" | "IDEMPOTENCY_IN_PROGRESS" | "CONFLICT" | "APP_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "REGISTRATION_NUMBER_INVALID" | "RATE_LIMITED" | "INTERNAL";
+            code: "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "INVALID_TRANSITION" | "SMS_WINDOW_EXPIRED" | "FILING_REQUIRED" | "IDEMPOTENCY_IN_PROGRESS" | "CONFLICT" | "APP_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "REGISTRATION_NUMBER_INVALID" | "RATE_LIMITED" | "SUBMISSION_QUOTA_EXCEEDED" | "INTERNAL";
             detail: string;
             requestId?: string;
             errors?: {
@@ -3904,6 +3904,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getFiling: {
@@ -4210,6 +4219,15 @@ export interface operations {
             };
             /** @description Validation failed (path, query or body): every problem, with field paths */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -42,6 +42,10 @@ const TITLES: Record<ErrorCode, Text> = {
     zh: "备案号与该主办者不符",
   },
   RATE_LIMITED: { en: "Too many requests", zh: "请求过于频繁" },
+  SUBMISSION_QUOTA_EXCEEDED: {
+    en: "This account has made today's allowance of filings; try again after midnight, Beijing time",
+    zh: "该账号今日提交备案申请的次数已达上限，请于北京时间零点后再试",
+  },
   INTERNAL: { en: "Internal error", zh: "服务器内部错误" },
 };
 

@@ -1,6 +1,10 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { configOf } from "../../src/config";
+import { newId } from "../../src/lib/ids";
 import {
   callJson,
+  countFilings,
   developerWithApp,
   newAccount,
   newApp,
@@ -291,5 +295,56 @@ describe("the complete form", () => {
     ]);
     const later = await callJson("/v1/filings/validate", { key: dev.key, body: withValidTo(beijingDatePlus(31)) });
     expect(later.body, JSON.stringify(later.body)).toEqual({ valid: true, errors: [] });
+  });
+});
+
+describe("the submission quota", () => {
+  it("defaults to 100 filings per account per Beijing day, and a 30-day certificate margin", () => {
+    expect(configOf({}).submissionsPerDay).toBe(100);
+    expect(configOf({}).certificateMinValidDays).toBe(30);
+    expect(configOf({ CERTIFICATE_MIN_VALID_DAYS: "0" }).certificateMinValidDays).toBe(0);
+  });
+
+  it("allows SUBMISSIONS_PER_DAY filings per account per Beijing day, then 429 with Retry-After to midnight", async () => {
+    const { dev, appId } = await developerWithApp();
+    // The allowance less one, made earlier today and written straight to D1 (ended, so they hold no app). Tests run
+    // with a higher allowance than the default (vitest.config.ts), so fuzzing never meets it.
+    const perDay = configOf(env).submissionsPerDay;
+    const now = new Date();
+    const at = now.toISOString();
+    const time = newId("fil", now.getTime()).slice(4, 14);
+    await env.DB.prepare(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?4)
+       insert into filings (id, type, app_id, status, submitter_account_id, request_sealed, request_masked, created_at, updated_at)
+       select 'fil_' || ?5 || printf('%016d', i), 'new', ?1, 'withdrawn', ?2, 'x', '{}', ?3, ?3 from n`,
+    )
+      .bind(appId, dev.id, at, perDay - 1, time)
+      .run();
+    expect(await countFilings(appId)).toBe(perDay - 1);
+    const headers = { "idempotency-key": `quota-${appId}` };
+    const body = validFiling(appId);
+    const hundredth = await callJson("/v1/filings", { key: dev.key, body, headers });
+    expect(hundredth.status, JSON.stringify(hundredth.body)).toBe(201);
+
+    const other = await newApp(dev.key);
+    const refused = await callJson("/v1/filings", { key: dev.key, body: validFiling(other) });
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe("SUBMISSION_QUOTA_EXCEEDED");
+    const retryAfter = Number(refused.res.headers.get("retry-after"));
+    const beijing = new Date(Date.now() + 8 * 3600_000);
+    const toMidnight = 86_400 - (beijing.getUTCHours() * 3600 + beijing.getUTCMinutes() * 60 + beijing.getUTCSeconds());
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(retryAfter - toMidnight)).toBeLessThanOrEqual(60);
+
+    // A replay of the 100th makes nothing and is answered; a dry run is never metered.
+    const replayed = await callJson("/v1/filings", { key: dev.key, body, headers });
+    expect(replayed.status).toBe(201);
+    expect(replayed.res.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.body.id).toBe(hundredth.body.id);
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: validFiling(other) });
+    expect(dry.body, JSON.stringify(dry.body)).toEqual({ valid: true, errors: [] });
+    // Another account's allowance is its own.
+    const { dev: fresh, appId: freshApp } = await developerWithApp();
+    expect((await callJson("/v1/filings", { key: fresh.key, body: validFiling(freshApp) })).status).toBe(201);
   });
 });
