@@ -1127,6 +1127,11 @@ export interface components {
                 accepted: boolean;
                 letter?: string;
             };
+            /** @description Other materials (images, PDF or an MP4 video, such as a commitment video), each with what it is: at most 10 */
+            otherMaterials?: {
+                mediaId: string;
+                description: string;
+            }[];
         };
         CancelRequest: {
             /** @enum {string} */
@@ -1584,7 +1589,7 @@ export interface components {
             /** @example resident_id */
             certificateType: string | null;
             /** @enum {string} */
-            contentType: "image/jpeg" | "image/png" | "application/pdf";
+            contentType: "image/jpeg" | "image/png" | "application/pdf" | "video/mp4";
             /**
              * @description Bytes
              * @example 184233
@@ -4249,14 +4254,14 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description JPEG or PNG (PDF too for letters and permits), at most 2 MB; images at least 720 × 1280 in the document's orientation. The type is read from the content; the file name and its declared type are ignored.
+                     * @description JPEG or PNG (PDF too for letters and permits; PDF or MP4 video too for other materials), at most 2 MB whatever the format, a video included; images at least 720 × 1280 in the document's orientation. The type is read from the content; the file name and its declared type are ignored.
                      */
                     file: Blob;
                     /**
                      * @description The filing field the material is for (`[]` stands for any position in the list)
                      * @enum {string}
                      */
-                    field: "organizer.certificate.photo" | "organizer.principal.certificate.front" | "organizer.principal.certificate.back" | "service.principal.certificate.front" | "service.principal.certificate.back" | "organizer.principal.residencePermit" | "organizer.authorizationLetter" | "commitment.letter" | "service.preApprovals[].document";
+                    field: "organizer.certificate.photo" | "organizer.principal.certificate.front" | "organizer.principal.certificate.back" | "service.principal.certificate.front" | "service.principal.certificate.back" | "organizer.principal.residencePermit" | "organizer.authorizationLetter" | "commitment.letter" | "service.preApprovals[].document" | "otherMaterials[].mediaId";
                     /**
                      * @description Required for certificate photos (and only for them): the certificate type it shows
                      * @enum {string}
@@ -4400,6 +4405,7 @@ export interface operations {
                     "image/jpeg": Blob;
                     "image/png": Blob;
                     "application/pdf": Blob;
+                    "video/mp4": Blob;
                 };
             };
             /** @description Missing or bad API key */

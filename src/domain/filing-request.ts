@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
 import { isMaskedForm } from "./masking";
-import { type MaterialReference, materialReferences, requiredMaterials } from "./materials";
+import { MAX_OTHER_MATERIALS, type MaterialReference, materialReferences, requiredMaterials } from "./materials";
 import { issuesToProblems, joinPath, onePerPath, type Problem, problem } from "./problems";
 import {
   CERTIFICATE_TYPES,
@@ -130,6 +130,15 @@ export const FilingSubmissionSchema = z.strictObject({
   organizer: OrganizerSchema,
   service: ServiceSchema,
   commitment: z.strictObject({ accepted: z.boolean(), letter: MediaId.optional() }),
+  /** Anything else the bureau asks for (a commitment video, a lease): uploaded for `otherMaterials[].mediaId`. */
+  otherMaterials: z
+    .array(z.strictObject({ mediaId: MediaId, description: text(100) }))
+    .max(MAX_OTHER_MATERIALS)
+    .optional()
+    .meta({
+      description:
+        "Other materials (images, PDF or an MP4 video, such as a commitment video), each with what it is: at most 10",
+    }),
 });
 
 export const CancelSubmissionSchema = z.strictObject({

@@ -5,13 +5,13 @@ import type { CertificateType } from "./reference";
  * in the filing where its `mediaId` goes, with `[]` for a list position) and checked against it at upload, so a
  * wrong attachment is refused then, not days later in review.
  */
-export type MaterialContentType = "image/jpeg" | "image/png" | "application/pdf";
+export type MaterialContentType = "image/jpeg" | "image/png" | "application/pdf" | "video/mp4";
 
 export type MaterialField = {
   field: string;
   name: string;
   nameEn: string;
-  kind: "person_certificate" | "organization_certificate" | "letter" | "permit";
+  kind: "person_certificate" | "organization_certificate" | "letter" | "permit" | "other";
   accepts: readonly MaterialContentType[];
   /** For images: card photos are landscape, letters portrait, licences and permits either way. */
   orientation: "landscape" | "portrait" | "any";
@@ -21,6 +21,7 @@ export type MaterialField = {
 
 const IMAGES = ["image/jpeg", "image/png"] as const;
 const IMAGES_AND_PDF = ["image/jpeg", "image/png", "application/pdf"] as const;
+const IMAGES_PDF_AND_VIDEO = ["image/jpeg", "image/png", "application/pdf", "video/mp4"] as const;
 export const PERSONAL_CERTIFICATES: readonly CertificateType[] = [
   "resident_id",
   "passport",
@@ -86,7 +87,18 @@ export const MATERIAL_FIELDS: readonly MaterialField[] = [
     accepts: IMAGES_AND_PDF,
     orientation: "any",
   },
+  {
+    field: "otherMaterials[].mediaId",
+    name: "其他材料（如承诺视频）",
+    nameEn: "Other material the bureau asks for (a commitment video, say)",
+    kind: "other",
+    accepts: IMAGES_PDF_AND_VIDEO,
+    orientation: "any",
+  },
 ];
+
+/** At most this many other materials in one filing. */
+export const MAX_OTHER_MATERIALS = 10;
 
 export function findMaterialField(field: string): MaterialField | undefined {
   return MATERIAL_FIELDS.find((f) => f.field === field);
@@ -110,7 +122,7 @@ export function materialFits(uploadedField: string, path: string): boolean {
   return side(field) !== undefined && side(field) === side(uploadedField);
 }
 
-/** Uploads are at most 2 MB. */
+/** Uploads are at most 2 MB, a video (MP4) as much as an image or a PDF. */
 export const MAX_MATERIAL_BYTES = 2 * 1024 * 1024;
 /** Photos must be legible: at least 720 × 1280 pixels, the long side along the document's orientation. */
 export const MIN_SHORT_SIDE = 720;
@@ -248,6 +260,11 @@ export function materialReferences(request: Json): MaterialReference[] {
   if (Array.isArray(service.preApprovals)) {
     service.preApprovals.forEach((p, i) => {
       if (isObject(p)) add(`service.preApprovals[${i}].document`, p.document);
+    });
+  }
+  if (Array.isArray(request.otherMaterials)) {
+    request.otherMaterials.forEach((m, i) => {
+      if (isObject(m)) add(`otherMaterials[${i}].mediaId`, m.mediaId);
     });
   }
   return out;

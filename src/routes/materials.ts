@@ -38,7 +38,7 @@ const route = declareKeyRoutes("materials");
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 const MAX_UPLOAD_BODY_BYTES = MAX_MATERIAL_BYTES + MULTIPART_OVERHEAD_BYTES;
 const FORM_PARTS = new Set(["file", "field", "certificateType"]);
-const ALL_TYPES: readonly MaterialContentType[] = ["image/jpeg", "image/png", "application/pdf"];
+const ALL_TYPES: readonly MaterialContentType[] = ["image/jpeg", "image/png", "application/pdf", "video/mp4"];
 
 function fileTooLarge(): ApiError {
   const maxMb = MAX_MATERIAL_BYTES / (1024 * 1024);
@@ -135,7 +135,7 @@ async function checkUpload(form: FormData): Promise<CheckedUpload> {
       problems.push(
         problem("file", "UNSUPPORTED_FILE_TYPE", { allowed: accepts.map((t) => FORMAT_NAMES[t]).join(" / ") }),
       );
-    } else if (contentType !== "application/pdf") {
+    } else if (contentType === "image/jpeg" || contentType === "image/png") {
       size = readImageSize(bytes, contentType);
       if (!size) {
         problems.push(problem("file", "INVALID_IMAGE", { format: FORMAT_NAMES[contentType] }));
@@ -281,7 +281,7 @@ materialsRoutes.openapi(
     ok: {
       200: {
         description: "The file as uploaded, with its detected content type; never cached",
-        content: { "image/jpeg": binary, "image/png": binary, "application/pdf": binary },
+        content: { "image/jpeg": binary, "image/png": binary, "application/pdf": binary, "video/mp4": binary },
       },
     },
     errors: [401, 404],
@@ -308,7 +308,14 @@ materialsRoutes.openapi(
         [],
       );
     }
-    const extension = row.contentType === "application/pdf" ? "pdf" : row.contentType === "image/png" ? "png" : "jpg";
+    const extension =
+      row.contentType === "application/pdf"
+        ? "pdf"
+        : row.contentType === "video/mp4"
+          ? "mp4"
+          : row.contentType === "image/png"
+            ? "png"
+            : "jpg";
     return c.body(bytes, 200, {
       "content-type": row.contentType,
       "cache-control": "private, no-store",

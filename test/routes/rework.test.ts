@@ -15,6 +15,7 @@ import {
 } from "../support/api";
 import { makeResidentId } from "../support/identifiers";
 import { approve, staff } from "../support/lifecycle";
+import { postMaterial, uploadMaterial } from "../support/materials";
 
 /** A developer's app with an approved registration, and the body it was approved with. */
 async function registered() {
@@ -346,5 +347,45 @@ describe("the submission quota", () => {
     // Another account's allowance is its own.
     const { dev: fresh, appId: freshApp } = await developerWithApp();
     expect((await callJson("/v1/filings", { key: fresh.key, body: validFiling(freshApp) })).status).toBe(201);
+  });
+});
+
+/** A small MP4: its `ftyp` box (major brand isom), then an `mdat` box of filler. */
+function mp4Bytes(): Uint8Array<ArrayBuffer> {
+  const ascii = (s: string) => [...s].map((ch) => ch.charCodeAt(0));
+  const ftyp = [0, 0, 0, 24, ...ascii("ftyp"), ...ascii("isom"), 0, 0, 2, 0, ...ascii("isom"), ...ascii("iso2")];
+  const mdat = [0, 0, 0, 16, ...ascii("mdat"), ...new Array(8).fill(7)];
+  return new Uint8Array([...ftyp, ...mdat]);
+}
+
+describe("other materials", () => {
+  it("takes up to 10 other materials, an MP4 video among them, checked by content", async () => {
+    const { dev, appId } = await developerWithApp();
+    const upload = (field: string) =>
+      postMaterial(dev.key, { file: { bytes: mp4Bytes(), name: "承诺视频.mp4" }, field });
+    const video = await upload("otherMaterials[].mediaId");
+    expect(video.status, JSON.stringify(video.body)).toBe(201);
+    expect(video.body.contentType).toBe("video/mp4");
+    // A video is no commitment letter.
+    const letter = await upload("commitment.letter");
+    expect(letter.status).toBe(422);
+    expect(problemsOf(letter.body)).toEqual([{ path: "file", code: "UNSUPPORTED_FILE_TYPE" }]);
+
+    const body = { ...validFiling(appId), otherMaterials: [{ mediaId: video.body.mediaId, description: "承诺视频" }] };
+    const res = await callJson("/v1/filings", { key: dev.key, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.request.otherMaterials).toEqual(body.otherMaterials);
+
+    const eleven = { ...body, otherMaterials: new Array(11).fill(body.otherMaterials[0]) };
+    const tooMany = await callJson("/v1/filings/validate", { key: dev.key, body: eleven });
+    expect(problemsOf(tooMany.body)).toContainEqual({ path: "otherMaterials", code: "TOO_MANY" });
+    // A material uploaded for another field is not an "other material".
+    const letterId = await uploadMaterial(dev.key, "commitment.letter", { kind: "pdf" });
+    const misplaced = { ...body, otherMaterials: [{ mediaId: letterId, description: "承诺书" }] };
+    const wrongField = await callJson("/v1/filings/validate", { key: dev.key, body: misplaced });
+    expect(problemsOf(wrongField.body)).toContainEqual({
+      path: "otherMaterials[0].mediaId",
+      code: "MEDIA_FIELD_MISMATCH",
+    });
   });
 });
