@@ -16,6 +16,8 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   ENVIRONMENT: "development",
+                  // Fuzzing files hundreds of filings from one account; the quota's test reads the setting.
+                  SUBMISSIONS_PER_DAY: "1000",
                   // Test-only secrets; development values live in .dev.vars.example.
                   PII_KEY: "k1:7N9mE2sQ0pW4xV1bC8dF6gH3jK5lZ7aB9nM2qR4tY6s=",
                   BLIND_INDEX_KEY: "test-blind-index-key-0123456789abcdef",

@@ -12,6 +12,10 @@ export type Config = {
   development: boolean;
   /** How many mini programs one organizer may hold or have in filing (docs/rules.md#preflight). */
   quotas: { individual: number; organization: number };
+  /** Certificates must stay valid this many days after submission (`CERTIFICATE_EXPIRING`); 0 turns it off. */
+  certificateMinValidDays: number;
+  /** Filings one account may submit per Beijing day (`SUBMISSION_QUOTA_EXCEEDED`). */
+  submissionsPerDay: number;
   /** The public rate limiter's period in seconds: what `Retry-After` tells a limited client. */
   publicRateLimitPeriodS: 10 | 60;
   /**
@@ -37,10 +41,21 @@ const quota = (fallback: number) =>
     .optional()
     .transform((n) => n ?? fallback);
 
+const days = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(0|[1-9]\d{0,2})$/, "a whole number from 0 to 999")
+    .transform(Number)
+    .optional()
+    .transform((n) => n ?? fallback);
+
 const VarsSchema = z.object({
   ENVIRONMENT: z.enum(["development", "production"]).optional(),
   QUOTA_INDIVIDUAL: quota(5),
   QUOTA_ORGANIZATION: quota(50),
+  CERTIFICATE_MIN_VALID_DAYS: days(30),
+  SUBMISSIONS_PER_DAY: quota(100),
   PUBLIC_RATE_LIMIT_PERIOD: z.enum(["10", "60"]).optional(),
   WEBHOOK_DOH_URL: z
     .string()
@@ -74,6 +89,8 @@ type Vars = {
   ENVIRONMENT?: string;
   QUOTA_INDIVIDUAL?: string;
   QUOTA_ORGANIZATION?: string;
+  CERTIFICATE_MIN_VALID_DAYS?: string;
+  SUBMISSIONS_PER_DAY?: string;
   PUBLIC_RATE_LIMIT_PERIOD?: string;
   PUBLIC_ORIGIN?: string;
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
@@ -96,6 +113,8 @@ export function configOf(env: Vars): Config {
     env.ENVIRONMENT,
     env.QUOTA_INDIVIDUAL,
     env.QUOTA_ORGANIZATION,
+    env.CERTIFICATE_MIN_VALID_DAYS,
+    env.SUBMISSIONS_PER_DAY,
     env.PUBLIC_RATE_LIMIT_PERIOD,
     env.PUBLIC_ORIGIN,
     env.WEBHOOK_RETRY_DELAYS_SECONDS,
@@ -110,6 +129,8 @@ export function configOf(env: Vars): Config {
     ENVIRONMENT: env.ENVIRONMENT,
     QUOTA_INDIVIDUAL: env.QUOTA_INDIVIDUAL,
     QUOTA_ORGANIZATION: env.QUOTA_ORGANIZATION,
+    CERTIFICATE_MIN_VALID_DAYS: env.CERTIFICATE_MIN_VALID_DAYS,
+    SUBMISSIONS_PER_DAY: env.SUBMISSIONS_PER_DAY,
     PUBLIC_RATE_LIMIT_PERIOD: env.PUBLIC_RATE_LIMIT_PERIOD,
     WEBHOOK_DOH_URL: env.WEBHOOK_DOH_URL,
     PUBLIC_ORIGIN: env.PUBLIC_ORIGIN,
@@ -139,6 +160,8 @@ export function configOf(env: Vars): Config {
   const config: Config = {
     development,
     quotas: { individual: vars.data.QUOTA_INDIVIDUAL, organization: vars.data.QUOTA_ORGANIZATION },
+    certificateMinValidDays: vars.data.CERTIFICATE_MIN_VALID_DAYS,
+    submissionsPerDay: vars.data.SUBMISSIONS_PER_DAY,
     publicRateLimitPeriodS: vars.data.PUBLIC_RATE_LIMIT_PERIOD === "10" ? 10 : 60,
     ...(vars.data.PUBLIC_ORIGIN ? { publicOrigin: vars.data.PUBLIC_ORIGIN } : {}),
     delivery,

@@ -10,6 +10,8 @@ import { ensureDevVars, startService } from "../../scripts/service.mjs";
 
 /** The public lookup's per-client limit while benchmarking: the limiter still runs on every request, never refuses. */
 export const BENCH_RATE_LIMIT = 100_000_000;
+/** The submission quota while benchmarking (docs/rules.md#submission-quota): its highest setting. */
+export const BENCH_SUBMISSIONS_PER_DAY = 999_999;
 
 /**
  * beian's wrangler.toml, copied into the state directory with its paths made absolute and the public rate limit
@@ -24,8 +26,13 @@ export function benchConfig(state) {
     .replace(/^directory = "(.+)"$/m, (_, p) => `directory = ${JSON.stringify(abs(p))}`)
     // [alias] entries: "module" = "./path"
     .replace(/^("[^"]+" = )"(\.\/.+)"$/gm, (_, lhs, p) => `${lhs}${JSON.stringify(abs(p))}`)
-    .replace(/^(simple = \{ limit = )\d+/m, `$1${BENCH_RATE_LIMIT}`);
+    .replace(/^(simple = \{ limit = )\d+/m, `$1${BENCH_RATE_LIMIT}`)
+    // One account files every benchmark filing: the per-account daily allowance must not stop it.
+    .replace(/^SUBMISSIONS_PER_DAY = "\d+"$/m, `SUBMISSIONS_PER_DAY = "${BENCH_SUBMISSIONS_PER_DAY}"`);
   if (!toml.includes(`limit = ${BENCH_RATE_LIMIT}`)) throw new Error("wrangler.toml: no [[ratelimits]] limit to raise");
+  if (!toml.includes(`SUBMISSIONS_PER_DAY = "${BENCH_SUBMISSIONS_PER_DAY}"`)) {
+    throw new Error("wrangler.toml: no SUBMISSIONS_PER_DAY to raise");
+  }
   const file = join(state, "wrangler.toml");
   writeFileSync(file, toml);
   copyFileSync(join(root, ".dev.vars"), join(state, ".dev.vars"));

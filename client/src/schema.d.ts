@@ -637,7 +637,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a filing (new, change or cancel)
-         * @description Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe.
+         * @description Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe. A change may be sent as a patch on the registration (`{type: change, appId, patch}`). An account makes at most `SUBMISSIONS_PER_DAY` filings per Beijing day (default 100): 429 `SUBMISSION_QUOTA_EXCEEDED`, with `Retry-After` in seconds to the next Beijing midnight; replays do not count.
          */
         post: operations["submitFiling"];
         delete?: never;
@@ -1159,6 +1159,8 @@ export interface components {
                     city: string;
                     district?: string;
                 };
+                /** @description 证件住所: the address as printed on the organizer's certificate (licence, ID card), beside the mailing `address`. Optional, recommended: the bureau compares it with the certificate. */
+                certificateAddress?: string;
                 address: string;
                 principal: {
                     name: string;
@@ -1175,6 +1177,8 @@ export interface components {
                     emergencyContact: string;
                     email: string;
                     birthDate?: string;
+                    /** @description 居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files in a province other than the one its resident ID was issued in (the ID's first two digits) */
+                    residencePermit?: string;
                 };
                 legalRepresentative?: {
                     name: string;
@@ -1216,12 +1220,19 @@ export interface components {
                     emergencyContact: string;
                     email: string;
                     birthDate?: string;
+                    /** @description 居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files in a province other than the one its resident ID was issued in (the ID's first two digits) */
+                    residencePermit?: string;
                 };
             };
             commitment: {
                 accepted: boolean;
                 letter?: string;
             };
+            /** @description Other materials (images, PDF or an MP4 video, such as a commitment video), each with what it is: at most 10 */
+            otherMaterials?: {
+                mediaId: string;
+                description: string;
+            }[];
         };
         CancelRequest: {
             /** @enum {string} */
@@ -1323,7 +1334,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "INVALID_TRANSITION" | "SMS_WINDOW_EXPIRED" | "FILING_REQUIRED" | "IDEMPOTENCY_IN_PROGRESS" | "CONFLICT" | "APP_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "REGISTRATION_NUMBER_INVALID" | "RATE_LIMITED" | "INTERNAL";
+            code: "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "INVALID_TRANSITION" | "SMS_WINDOW_EXPIRED" | "FILING_REQUIRED" | "IDEMPOTENCY_IN_PROGRESS" | "CONFLICT" | "APP_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "REGISTRATION_NUMBER_INVALID" | "RATE_LIMITED" | "SUBMISSION_QUOTA_EXCEEDED" | "INTERNAL";
             detail: string;
             requestId?: string;
             errors?: {
@@ -1333,7 +1344,7 @@ export interface components {
                  * @example INVALID_CHECK_CHARACTER
                  * @enum {string}
                  */
-                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_LARGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA" | "ACTIVE_CONTENT" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
+                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_EXPIRING" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_LARGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA" | "ACTIVE_CONTENT" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
                 message: string;
                 suggest?: string;
             }[];
@@ -1737,7 +1748,7 @@ export interface components {
             /** @example resident_id */
             certificateType: string | null;
             /** @enum {string} */
-            contentType: "image/jpeg" | "image/png" | "application/pdf";
+            contentType: "image/jpeg" | "image/png" | "application/pdf" | "video/mp4";
             /**
              * @description Bytes
              * @example 184233
@@ -4137,6 +4148,7 @@ export interface operations {
                  *           "city": "440300",
                  *           "district": "440305"
                  *         },
+                 *         "certificateAddress": "深圳市南山区粤海街道科技园路1号",
                  *         "address": "粤海街道科技园路1号",
                  *         "principal": {
                  *           "name": "张三",
@@ -4364,6 +4376,7 @@ export interface operations {
                  *           "city": "440300",
                  *           "district": "440305"
                  *         },
+                 *         "certificateAddress": "深圳市南山区粤海街道科技园路1号",
                  *         "address": "粤海街道科技园路1号",
                  *         "principal": {
                  *           "name": "张三",
@@ -4868,14 +4881,14 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description JPEG or PNG (PDF too for letters and permits), at most 2 MB; images at least 720 × 1280 in the document's orientation. The type is read from the content; the file name and its declared type are ignored.
+                     * @description JPEG or PNG (PDF too for letters and permits; PDF or MP4 video too for other materials), at most 2 MB whatever the format, a video included; images at least 720 × 1280 in the document's orientation. The type is read from the content; the file name and its declared type are ignored.
                      */
                     file: Blob;
                     /**
                      * @description The filing field the material is for (`[]` stands for any position in the list)
                      * @enum {string}
                      */
-                    field: "organizer.certificate.photo" | "organizer.principal.certificate.front" | "organizer.principal.certificate.back" | "service.principal.certificate.front" | "service.principal.certificate.back" | "organizer.authorizationLetter" | "commitment.letter" | "service.preApprovals[].document";
+                    field: "organizer.certificate.photo" | "organizer.principal.certificate.front" | "organizer.principal.certificate.back" | "service.principal.certificate.front" | "service.principal.certificate.back" | "organizer.principal.residencePermit" | "organizer.authorizationLetter" | "commitment.letter" | "service.preApprovals[].document" | "otherMaterials[].mediaId";
                     /**
                      * @description Required for certificate photos (and only for them): the certificate type it shows
                      * @enum {string}
@@ -5040,6 +5053,7 @@ export interface operations {
                     "image/jpeg": Blob;
                     "image/png": Blob;
                     "application/pdf": Blob;
+                    "video/mp4": Blob;
                 };
             };
             /** @description Missing or bad API key */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ageOn, checkCertificate, checkEmail, checkMobile, isRealDate } from "./identifiers";
 import { isMaskedForm } from "./masking";
-import { type MaterialReference, materialReferences, requiredMaterials } from "./materials";
+import { MAX_OTHER_MATERIALS, type MaterialReference, materialReferences, requiredMaterials } from "./materials";
 import { issuesToProblems, joinPath, onePerPath, type Problem, problem } from "./problems";
 import {
   CERTIFICATE_TYPES,
@@ -69,6 +69,15 @@ const PersonSchemaPlain = z.strictObject({
   emergencyContact: z.string().max(20),
   email: z.string().max(254),
   birthDate: dateText.optional(),
+  /**
+   * 居住证 photo: required of the organizer's principal when an individual organizer files outside the province of
+   * its resident ID (src/domain/materials.ts); taken on either principal, so one person object serves both.
+   */
+  residencePermit: MediaId.optional().meta({
+    description:
+      "居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files " +
+      "in a province other than the one its resident ID was issued in (the ID's first two digits)",
+  }),
 });
 
 const LegalRepresentativeSchema = z.strictObject({
@@ -89,6 +98,14 @@ const OrganizerSchema = z.strictObject({
   name: text(100),
   certificate: CertificateSchema,
   region: RegionSchema,
+  /** 证件住所: the address printed on the organizer's certificate (licence or ID card), beside the mailing address. */
+  certificateAddress: text(200)
+    .optional()
+    .meta({
+      description:
+        "证件住所: the address as printed on the organizer's certificate (licence, ID card), beside the mailing " +
+        "`address`. Optional, recommended: the bureau compares it with the certificate.",
+    }),
   address: text(200),
   principal: PersonSchemaPlain,
   legalRepresentative: LegalRepresentativeSchema.optional(),
@@ -115,6 +132,15 @@ export const FilingSubmissionSchema = z.strictObject({
   organizer: OrganizerSchema,
   service: ServiceSchema,
   commitment: z.strictObject({ accepted: z.boolean(), letter: MediaId.optional() }),
+  /** Anything else the bureau asks for (a commitment video, a lease): uploaded for `otherMaterials[].mediaId`. */
+  otherMaterials: z
+    .array(z.strictObject({ mediaId: MediaId, description: text(100) }))
+    .max(MAX_OTHER_MATERIALS)
+    .optional()
+    .meta({
+      description:
+        "Other materials (images, PDF or an MP4 video, such as a commitment video), each with what it is: at most 10",
+    }),
 });
 
 export const CancelSubmissionSchema = z.strictObject({
@@ -133,7 +159,17 @@ export type RuleContext = {
   /** The submission date, Beijing time, YYYY-MM-DD: ages and validity are judged on it. */
   today: string;
   regions: RegionLookup;
+  /**
+   * How many days after `today` a certificate must still be valid (`CERTIFICATE_EXPIRING`, platform policy
+   * `CERTIFICATE_MIN_VALID_DAYS`); 0 or absent: only an expired certificate is refused.
+   */
+  minValidDays?: number;
 };
+
+/** `day` (YYYY-MM-DD) plus `days` days. */
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
 
 export const ADULT_AGE = 18;
 
@@ -148,8 +184,13 @@ export function serviceNameKey(name: string): string {
   return name.normalize("NFKC").trim().toLowerCase().replace(/\s+/g, " ");
 }
 
-/** Validity of a certificate on `today`: dates real, in order, not expired; `long_term` only for resident IDs. */
-function checkValidity(cert: Json, base: string, today: string): Problem[] {
+/**
+ * Validity of a certificate on `today`: dates real, in order, not expired nor expiring within the margin;
+ * `long_term` only for resident IDs.
+ */
+function checkValidity(cert: Json, base: string, ctx: RuleContext): Problem[] {
+  const { today } = ctx;
+  const margin = ctx.minValidDays ?? 0;
   const out: Problem[] = [];
   const type = str(cert.type);
   const from = str(cert.validFrom);
@@ -168,6 +209,8 @@ function checkValidity(cert: Json, base: string, today: string): Problem[] {
     else if (to < today) out.push(problem(joinPath(base, "validTo"), "CERTIFICATE_EXPIRED"));
     else if (fromOk && from !== undefined && to <= from)
       out.push(problem(joinPath(base, "validTo"), "INVALID_VALIDITY"));
+    else if (margin > 0 && to < addDays(today, margin))
+      out.push(problem(joinPath(base, "validTo"), "CERTIFICATE_EXPIRING", { days: margin }));
   }
   return out;
 }
@@ -196,7 +239,7 @@ function checkPersonCertificate(
     );
     return { problems: out };
   }
-  out.push(...checkValidity(cert, certBase, ctx.today));
+  out.push(...checkValidity(cert, certBase, ctx));
   if (number === undefined || number === "") return { problems: out };
   const checked = checkCertificate(type, number, ctx.today);
   if (!checked.ok) {
@@ -287,7 +330,7 @@ function checkOrganizer(
     if (allowed && !allowed.includes(cert.type)) {
       out.push(problem(joinPath(certBase, "type"), "CERTIFICATE_TYPE_NOT_ALLOWED", { allowed: allowed.join(", ") }));
     } else {
-      out.push(...checkValidity(cert, certBase, ctx.today));
+      out.push(...checkValidity(cert, certBase, ctx));
       const number = str(cert.number);
       if (number) {
         const checked = checkCertificate(cert.type, number, ctx.today);

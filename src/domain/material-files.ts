@@ -10,7 +10,19 @@ export function detectContentType(bytes: Uint8Array): MaterialContentType | null
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
   if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return "application/pdf"; // %PDF-
+  if (isMp4(bytes)) return "video/mp4";
   return null;
+}
+
+/** MP4 (ISO/IEC 14496-12 and -14) brands a phone or an encoder writes as the file's major brand. */
+const MP4_BRANDS = new Set(["isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "M4V ", "MSNV", "dash"]);
+
+/** An MP4 begins with its `ftyp` box: a 32-bit size, `ftyp`, then the major brand. */
+function isMp4(bytes: Uint8Array): boolean {
+  if (bytes.length < 12) return false;
+  const text = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  const size = ((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0);
+  return text(4, 8) === "ftyp" && size >= 16 && size <= bytes.length && MP4_BRANDS.has(text(8, 12));
 }
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
@@ -44,6 +56,7 @@ export const FORMAT_NAMES: Record<MaterialContentType, string> = {
   "image/jpeg": "JPEG",
   "image/png": "PNG",
   "application/pdf": "PDF",
+  "video/mp4": "MP4",
 };
 
 /**

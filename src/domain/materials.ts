@@ -5,13 +5,13 @@ import type { CertificateType } from "./reference";
  * in the filing where its `mediaId` goes, with `[]` for a list position) and checked against it at upload, so a
  * wrong attachment is refused then, not days later in review.
  */
-export type MaterialContentType = "image/jpeg" | "image/png" | "application/pdf";
+export type MaterialContentType = "image/jpeg" | "image/png" | "application/pdf" | "video/mp4";
 
 export type MaterialField = {
   field: string;
   name: string;
   nameEn: string;
-  kind: "person_certificate" | "organization_certificate" | "letter" | "permit";
+  kind: "person_certificate" | "organization_certificate" | "letter" | "permit" | "other";
   accepts: readonly MaterialContentType[];
   /** For images: card photos are landscape, letters portrait, licences and permits either way. */
   orientation: "landscape" | "portrait" | "any";
@@ -21,6 +21,7 @@ export type MaterialField = {
 
 const IMAGES = ["image/jpeg", "image/png"] as const;
 const IMAGES_AND_PDF = ["image/jpeg", "image/png", "application/pdf"] as const;
+const IMAGES_PDF_AND_VIDEO = ["image/jpeg", "image/png", "application/pdf", "video/mp4"] as const;
 export const PERSONAL_CERTIFICATES: readonly CertificateType[] = [
   "resident_id",
   "passport",
@@ -55,6 +56,14 @@ export const MATERIAL_FIELDS: readonly MaterialField[] = [
   ...personFields("organizer.principal", "主体负责人", "Organizer principal's"),
   ...personFields("service.principal", "小程序负责人", "Service principal's"),
   {
+    field: "organizer.principal.residencePermit",
+    name: "居住证",
+    nameEn: "Residence permit (for an individual filing outside the province of their resident ID)",
+    kind: "permit",
+    accepts: IMAGES_AND_PDF,
+    orientation: "any",
+  },
+  {
     field: "organizer.authorizationLetter",
     name: "法定代表人授权书",
     nameEn: "Authorization letter from the legal representative",
@@ -78,7 +87,18 @@ export const MATERIAL_FIELDS: readonly MaterialField[] = [
     accepts: IMAGES_AND_PDF,
     orientation: "any",
   },
+  {
+    field: "otherMaterials[].mediaId",
+    name: "其他材料（如承诺视频）",
+    nameEn: "Other material the bureau asks for (a commitment video, say)",
+    kind: "other",
+    accepts: IMAGES_PDF_AND_VIDEO,
+    orientation: "any",
+  },
 ];
+
+/** At most this many other materials in one filing. */
+export const MAX_OTHER_MATERIALS = 10;
 
 export function findMaterialField(field: string): MaterialField | undefined {
   return MATERIAL_FIELDS.find((f) => f.field === field);
@@ -91,17 +111,18 @@ export function materialFieldOf(path: string): string {
 
 /**
  * Whether a material uploaded for `uploadedField` may be used at `path`. The field must match, except that a photo
- * of a person's certificate serves either principal (the organizer's and the mini program's are often one person),
- * side for side.
+ * of a person's certificate or residence permit serves either principal (the organizer's and the mini program's are
+ * often one person), side for side.
  */
 export function materialFits(uploadedField: string, path: string): boolean {
   const field = materialFieldOf(path);
   if (field === uploadedField) return true;
-  const side = (f: string) => /^(organizer|service)\.principal\.certificate\.(front|back)$/.exec(f)?.[2];
+  const side = (f: string) =>
+    /^(organizer|service)\.principal\.(certificate\.front|certificate\.back|residencePermit)$/.exec(f)?.[2];
   return side(field) !== undefined && side(field) === side(uploadedField);
 }
 
-/** Uploads are at most 2 MB. */
+/** Uploads are at most 2 MB, a video (MP4) as much as an image or a PDF. */
 export const MAX_MATERIAL_BYTES = 2 * 1024 * 1024;
 /** Photos must be legible: at least 720 × 1280 pixels, the long side along the document's orientation. */
 export const MIN_SHORT_SIDE = 720;
@@ -136,13 +157,42 @@ export type RequiredMaterial = { path: string; certificateType?: string };
 
 type Holder = { certificate?: { type?: unknown } } | undefined;
 
+/** Mainland province codes that begin resident IDs; 81–83 (Hong Kong, Macau, Taiwan residents) have no hukou. */
+const MAINLAND_ID_PREFIX = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5])/;
+
+/**
+ * Whether an individual organizer files outside the province its resident ID was issued in (the ID's first two
+ * digits against the region's province), and so must attach its 居住证 (docs/rules.md#materials).
+ */
+export function needsResidencePermit(organizer: {
+  nature?: unknown;
+  certificate?: unknown;
+  region?: unknown;
+}): boolean {
+  if (organizer.nature !== "individual") return false;
+  const certificate = organizer.certificate as { type?: unknown; number?: unknown } | undefined;
+  const region = organizer.region as { province?: unknown } | undefined;
+  if (certificate?.type !== "resident_id" || typeof certificate.number !== "string") return false;
+  if (typeof region?.province !== "string") return false;
+  const number = certificate.number.normalize("NFKC").trim();
+  const issued = MAINLAND_ID_PREFIX.exec(number)?.[1];
+  return issued !== undefined && /^\d{6}$/.test(region.province) && issued !== region.province.slice(0, 2);
+}
+
 /**
  * The attachments a filing needs, from its own content (docs/rules.md#materials): a non-individual
- * organizer's licence; each principal's certificate (both sides of a card); an authorization letter when the
+ * organizer's licence; each principal's certificate (both sides of a card); an individual's residence permit when it
+ * files outside the province of its resident ID; an authorization letter when the
  * principal is not the legal representative; the signed commitment letter; a permit per pre-approval.
  */
 export function requiredMaterials(request: {
-  organizer?: { nature?: unknown; certificate?: unknown; principal?: Holder; legalRepresentative?: unknown };
+  organizer?: {
+    nature?: unknown;
+    certificate?: unknown;
+    region?: unknown;
+    principal?: Holder;
+    legalRepresentative?: unknown;
+  };
   commitment?: unknown;
   service?: { principal?: Holder; preApprovals?: unknown };
 }): RequiredMaterial[] {
@@ -159,6 +209,9 @@ export function requiredMaterials(request: {
     if (typeof type !== "string") continue;
     out.push({ path: `${base}.certificate.front`, certificateType: type });
     if (hasBackSide(type)) out.push({ path: `${base}.certificate.back`, certificateType: type });
+  }
+  if (organizer?.principal !== undefined && needsResidencePermit(organizer)) {
+    out.push({ path: "organizer.principal.residencePermit" });
   }
   if (organizer?.legalRepresentative !== undefined) out.push({ path: "organizer.authorizationLetter" });
   if (request.commitment !== undefined) out.push({ path: "commitment.letter" });
@@ -196,11 +249,22 @@ export function materialReferences(request: Json): MaterialReference[] {
     add(`${base}.certificate.front`, holder.certificate.front, holder.certificate.type);
     add(`${base}.certificate.back`, holder.certificate.back, holder.certificate.type);
   }
+  for (const [base, holder] of [
+    ["organizer.principal", organizer.principal],
+    ["service.principal", service.principal],
+  ] as const) {
+    if (isObject(holder)) add(`${base}.residencePermit`, holder.residencePermit);
+  }
   add("organizer.authorizationLetter", organizer.authorizationLetter);
   if (isObject(request.commitment)) add("commitment.letter", request.commitment.letter);
   if (Array.isArray(service.preApprovals)) {
     service.preApprovals.forEach((p, i) => {
       if (isObject(p)) add(`service.preApprovals[${i}].document`, p.document);
+    });
+  }
+  if (Array.isArray(request.otherMaterials)) {
+    request.otherMaterials.forEach((m, i) => {
+      if (isObject(m)) add(`otherMaterials[${i}].mediaId`, m.mediaId);
     });
   }
   return out;

@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 422,
   REGISTRATION_NUMBER_INVALID: 422,
   RATE_LIMITED: 429,
+  SUBMISSION_QUOTA_EXCEEDED: 429,
   INTERNAL: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 

@@ -42,6 +42,10 @@ const TITLES: Record<ErrorCode, Text> = {
     zh: "备案号与该主办者不符",
   },
   RATE_LIMITED: { en: "Too many requests", zh: "请求过于频繁" },
+  SUBMISSION_QUOTA_EXCEEDED: {
+    en: "This account has made today's allowance of filings; try again after midnight, Beijing time",
+    zh: "该账号今日提交备案申请的次数已达上限，请于北京时间零点后再试",
+  },
   INTERNAL: { en: "Internal error", zh: "服务器内部错误" },
 };
 
@@ -109,6 +113,16 @@ const FIELDS: Record<FieldCode, FieldText> = {
   CERTIFICATE_EXPIRED: {
     message: { en: "The certificate has expired", zh: "证件已过有效期" },
     suggest: { en: "Use a certificate that is still valid", zh: "请使用在有效期内的证件" },
+  },
+  CERTIFICATE_EXPIRING: {
+    message: {
+      en: "The certificate expires within {days} days of submission",
+      zh: "证件将在提交后 {days} 天内到期",
+    },
+    suggest: {
+      en: "Renew the certificate first, or file with one valid for longer",
+      zh: "请先换领证件，或使用有效期更长的证件",
+    },
   },
   CERTIFICATE_NOT_YET_VALID: { message: { en: "validFrom is in the future", zh: "证件有效期起始日期晚于今天" } },
   INVALID_VALIDITY: { message: { en: "validTo must be after validFrom", zh: "有效期截止日期须晚于起始日期" } },

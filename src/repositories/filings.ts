@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import {
@@ -27,7 +27,7 @@ import { FILING_READERS, type FilingRelation } from "../domain/permissions";
 import type { BlindFacts } from "../domain/preflight";
 import type { SmsRole } from "../domain/sms-verification";
 import { canonicalJson, type Vault } from "../lib/crypto";
-import { newId } from "../lib/ids";
+import { idFloor, newId } from "../lib/ids";
 import type { PendingEvent } from "../webhooks/delivery-message";
 import { initialDispatch } from "../webhooks/outbox";
 import { isUniqueViolation, nextAuditRow } from "./audit";
@@ -396,4 +396,16 @@ export async function filingQueue(db: Db, statuses: readonly FilingStatus[], opt
     .where(and(inArray(filings.status, [...statuses]), opts.cursor ? gt(filings.id, opts.cursor) : undefined))
     .orderBy(asc(filings.id))
     .limit(opts.limit + 1);
+}
+
+/**
+ * How many filings `accountId` submitted since `since` (docs/rules.md#submission-quota): a range of the submitter
+ * index, as filing ids sort by creation time.
+ */
+export async function submissionsSince(db: Db, accountId: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(filings)
+    .where(and(eq(filings.submitterAccountId, accountId), gte(filings.id, idFloor("fil", since.getTime()))));
+  return row?.n ?? 0;
 }

@@ -109,6 +109,7 @@ export const FILING_EXAMPLE = {
     name: "深圳市示例科技有限公司",
     certificate: { type: "uscc", number: "91440300MA5G35XK4R", photo: "med_01JD8X1A2B3C4D5E6F7G8H9J0K" },
     region: { province: "440000", city: "440300", district: "440305" },
+    certificateAddress: "深圳市南山区粤海街道科技园路1号",
     address: "粤海街道科技园路1号",
     principal: {
       name: "张三",

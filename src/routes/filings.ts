@@ -12,6 +12,7 @@ import { importedRequest, type Reason, toFilingView } from "../domain/filing-vie
 import { mayCancelOrganizer, mayFileFor, mayResubmitFiling, mayWithdrawFiling } from "../domain/permissions";
 import { type BlindFacts, judgePreflight, type PreflightResult } from "../domain/preflight";
 import { onePerPath, type Problem, problem } from "../domain/problems";
+import { beijingDayStart, quotaAllows, secondsToNextBeijingDay } from "../domain/submission-quota";
 import { beijingToday } from "../domain/time";
 
 import { canonicalJson, sha256Hex, vaultFor } from "../lib/crypto";
@@ -26,6 +27,7 @@ import {
   filingRecipients,
   getVisibleFiling,
   listVisibleFilings,
+  submissionsSince,
   submitFiling,
 } from "../repositories/filings";
 import { blindFacts, organizerAppsForCancel, readPreflightFacts } from "../repositories/preflight";
@@ -86,7 +88,11 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
   const db = c.get("db");
   const principal = c.get("principal");
   const { lookup } = await loadRegions(db);
-  const checked = checkFilingRequest(body, { today: beijingToday(now), regions: lookup });
+  const checked = checkFilingRequest(body, {
+    today: beijingToday(now),
+    regions: lookup,
+    minValidDays: c.get("config").certificateMinValidDays,
+  });
   const blind = await blindFacts(vaultFor(c.env), checked.facts);
   const { accountId } = principal;
   const stored = await readPreflightFacts(db, { accountId, facts: checked.facts, blind, idempotencyKey });
@@ -238,11 +244,14 @@ filingsRoutes.openapi(
     summary: "Submit a filing (new, change or cancel)",
     operationId: "submitFiling",
     description:
-      "Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to make retries safe.",
+      "Every problem comes back at once in one 422 (field rules and pre-flight rules). Send an `Idempotency-Key` to " +
+      "make retries safe. A change may be sent as a patch on the registration (`{type: change, appId, patch}`). An " +
+      "account makes at most `SUBMISSIONS_PER_DAY` filings per Beijing day (default 100): 429 " +
+      "`SUBMISSION_QUOTA_EXCEEDED`, with `Retry-After` in seconds to the next Beijing midnight; replays do not count.",
     middleware: [requireJsonBody()],
     request: { body: filingBody(), headers: z.object({ "idempotency-key": IdempotencyKeySchema.optional() }) },
     ok: ok(201, "Submitted (or the first response again, for a repeated Idempotency-Key)", FilingSchema),
-    errors: [400, 401, 403, 404, 409, 413, 415, 422],
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
   }),
   async (c) => {
     const body = c.get("body");
@@ -285,6 +294,14 @@ async function submit(
       throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
     }
     return replay(preflight.idempotency.responseStatus, preflight.idempotency.responseBody);
+  }
+  // A replay above makes no filing and is never metered; every filing made below is.
+  const perDay = c.get("config").submissionsPerDay;
+  if (!quotaAllows(await submissionsSince(c.get("db"), principal.accountId, beijingDayStart(now)), perDay)) {
+    const retryAfter = secondsToNextBeijingDay(now);
+    throw new ApiError("SUBMISSION_QUOTA_EXCEEDED", `At most ${perDay} filings a day; try again in ${retryAfter} s`, {
+      headers: { "retry-after": String(retryAfter) },
+    });
   }
   const conflict = preflight.conflicts[0];
   if (conflict) throw new ApiError(conflict);
@@ -443,7 +460,7 @@ filingsRoutes.openapi(
       headers: z.object({ "idempotency-key": IdempotencyKeySchema.optional() }),
     },
     ok: ok(201, "The new filing (or the first response again, for a repeated Idempotency-Key)", FilingSchema),
-    errors: [400, 401, 403, 404, 409, 413, 415, 422],
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
   }),
   async (c) => {
     const { id } = c.req.valid("param");

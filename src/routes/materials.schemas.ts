@@ -7,7 +7,7 @@ export const MaterialSchema = z
     mediaId: z.string().openapi({ example: "med_01JD8Z3Q4W5E6R7T8Y9U0IOPAS" }),
     field: z.string().openapi({ example: "organizer.principal.certificate.front" }),
     certificateType: z.string().nullable().openapi({ example: "resident_id" }),
-    contentType: z.enum(["image/jpeg", "image/png", "application/pdf"]),
+    contentType: z.enum(["image/jpeg", "image/png", "application/pdf", "video/mp4"]),
     size: z.number().int().openapi({ description: "Bytes", example: 184_233 }),
     width: z.number().int().nullable().openapi({ description: "Pixels as shown (null for PDF)", example: 1600 }),
     height: z.number().int().nullable().openapi({ example: 1000 }),
@@ -30,7 +30,8 @@ export const UploadFormDoc = {
       type: "string" as const,
       format: "binary",
       description:
-        `JPEG or PNG (PDF too for letters and permits), at most ${MAX_MATERIAL_BYTES / (1024 * 1024)} MB; ` +
+        `JPEG or PNG (PDF too for letters and permits; PDF or MP4 video too for other materials), at most ` +
+        `${MAX_MATERIAL_BYTES / (1024 * 1024)} MB whatever the format, a video included; ` +
         `images at least ${MIN_SHORT_SIDE} × ${MIN_LONG_SIDE} in the document's orientation. ` +
         "The type is read from the content; the file name and its declared type are ignored.",
     },

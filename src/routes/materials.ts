@@ -49,7 +49,7 @@ materialsRoutes.use("*", async (c, next) => {
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 const MAX_UPLOAD_BODY_BYTES = MAX_MATERIAL_BYTES + MULTIPART_OVERHEAD_BYTES;
 const FORM_PARTS = new Set(["file", "field", "certificateType"]);
-const ALL_TYPES: readonly MaterialContentType[] = ["image/jpeg", "image/png", "application/pdf"];
+const ALL_TYPES: readonly MaterialContentType[] = ["image/jpeg", "image/png", "application/pdf", "video/mp4"];
 
 function fileTooLarge(): ApiError {
   const maxMb = MAX_MATERIAL_BYTES / (1024 * 1024);
@@ -150,7 +150,7 @@ async function checkUpload(form: FormData): Promise<CheckedUpload> {
       const active = pdfActiveContent(bytes);
       if (active) problems.push(problem("file", "ACTIVE_CONTENT", { name: `/${active.name}` }));
       else if (pdfHasTrailingData(bytes)) problems.push(problem("file", "TRAILING_DATA", { format: "PDF" }));
-    } else {
+    } else if (contentType === "image/jpeg" || contentType === "image/png") {
       size = readImageSize(bytes, contentType);
       const format = FORMAT_NAMES[contentType];
       const fileProblem = size && imageFileProblem(bytes, contentType, size);
@@ -314,7 +314,7 @@ materialsRoutes.openapi(
     ok: {
       200: {
         description: "The file as uploaded, with its detected content type; never cached",
-        content: { "image/jpeg": binary, "image/png": binary, "application/pdf": binary },
+        content: { "image/jpeg": binary, "image/png": binary, "application/pdf": binary, "video/mp4": binary },
       },
     },
     errors: [401, 404, 422],
@@ -342,7 +342,14 @@ materialsRoutes.openapi(
         [],
       );
     }
-    const extension = row.contentType === "application/pdf" ? "pdf" : row.contentType === "image/png" ? "png" : "jpg";
+    const extension =
+      row.contentType === "application/pdf"
+        ? "pdf"
+        : row.contentType === "video/mp4"
+          ? "mp4"
+          : row.contentType === "image/png"
+            ? "png"
+            : "jpg";
     return c.body(bytes, 200, {
       "content-type": row.contentType,
       "cache-control": "private, no-store",

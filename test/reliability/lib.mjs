@@ -133,6 +133,7 @@ export function organizer() {
     name: `深圳市可靠性科技有限公司${unique()}`,
     certificate: { type: "uscc", number: uscc() },
     region: { province: "440000", city: "440300", district: "440305" },
+    certificateAddress: "深圳市南山区粤海街道科技园路1号",
     address: "粤海街道科技园路1号",
     principal: person(),
   };

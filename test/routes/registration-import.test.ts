@@ -1,7 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runEnforcement } from "../../src/jobs/enforcement";
-import { adminKey, callJson, newAccount, newApp, problemsOf, unique, validFiling } from "../support/api";
+import {
+  adminKey,
+  callJson,
+  developerWithApp,
+  newAccount,
+  newApp,
+  problemsOf,
+  unique,
+  validFiling,
+} from "../support/api";
 import { DAY, importScenarioApps, policyScenario } from "../support/enforcement";
 import { makeResidentId, makeUscc } from "../support/identifiers";
 import { approve, approveAtBureau, staff } from "../support/lifecycle";
@@ -317,5 +326,29 @@ describe("POST /v1/admin/registrations/import", () => {
     const dev = await newAccount("developer");
     const res = await callJson("/v1/admin/registrations/import", { key: dev.key, body: { registrations: [] } });
     expect(res.status).toBe(403);
+  });
+});
+
+describe("an imported registration read back", () => {
+  it("shows what the import brought, its certificate number masked", async () => {
+    const { dev, appId } = await developerWithApp();
+    const { row } = rowOf("icp_filing", { appId });
+    const imported = await importRegistrations([row]);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const read = await callJson(`/v1/apps/${appId}/registration`, { key: dev.key });
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body).toMatchObject({ number: row.number, status: "active", source: "imported" });
+    const certificate = row.organizer.certificate as { type: string; number: string };
+    expect(read.body.request).toEqual({
+      type: "change",
+      appId,
+      organizer: {
+        nature: row.organizer.nature,
+        name: row.organizer.name,
+        certificate: { type: certificate.type, number: expect.stringMatching(/^.{4}\*+.{4}$/) },
+      },
+      service: { name: row.service.name },
+    });
+    expect(JSON.stringify(read.body)).not.toContain(certificate.number);
   });
 });

@@ -1,6 +1,21 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, newAccount, newApp, problemsOf, validFiling } from "../support/api";
+import { configOf } from "../../src/config";
+import { newId } from "../../src/lib/ids";
+import {
+  callJson,
+  countFilings,
+  developerWithApp,
+  newAccount,
+  newApp,
+  person,
+  problemsOf,
+  validFiling,
+  withMaterials,
+} from "../support/api";
+import { makeResidentId } from "../support/identifiers";
 import { approve, staff } from "../support/lifecycle";
+import { postMaterial, uploadMaterial } from "../support/materials";
 
 /** A developer's app with an approved registration, and the body it was approved with. */
 async function registered() {
@@ -203,5 +218,174 @@ describe("correcting and resubmitting an ended filing", () => {
     const notObject = await callJson(`/v1/filings/${open.body.id}/resubmit`, { key: dev.key, body: { patch: [] } });
     expect(notObject.status).toBe(422);
     expect(problemsOf(notObject.body)).toEqual([{ path: "patch", code: "INVALID_TYPE" }]);
+  });
+});
+
+/** The Beijing date `days` from now, YYYY-MM-DD. */
+function beijingDatePlus(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe("the complete form", () => {
+  it("takes the certificate address beside the mailing address", async () => {
+    const { dev, appId } = await developerWithApp();
+    const body = validFiling(appId);
+    const res = await callJson("/v1/filings", { key: dev.key, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.request.organizer.certificateAddress).toBe(body.organizer.certificateAddress);
+  });
+
+  it("asks an individual filing outside its resident ID's province for a residence permit, and no one else", async () => {
+    const { dev, appId } = await developerWithApp();
+    const individual = (province: string) => {
+      const body = validFiling(appId);
+      const self = person({
+        certificate: {
+          type: "resident_id",
+          number: makeResidentId({ province }),
+          validFrom: "2020-01-01",
+          validTo: "long_term",
+        },
+      });
+      body.organizer = {
+        ...body.organizer,
+        nature: "individual",
+        name: "李四",
+        certificate: { type: "resident_id", number: self.certificate.number },
+        principal: self,
+      };
+      body.service.principal = self;
+      return body;
+    };
+    // A Beijing ID filing in Guangdong: without the permit, REQUIRED at its path; with it, valid.
+    const away = (await withMaterials(dev.key, individual("11"))) as ReturnType<typeof validFiling>;
+    const permit = (away.organizer.principal as { residencePermit?: string }).residencePermit;
+    expect(permit).toMatch(/^med_/);
+    delete (away.organizer.principal as { residencePermit?: string }).residencePermit;
+    const without = await callJson("/v1/filings/validate", { key: dev.key, body: away, materials: false });
+    expect(problemsOf(without.body)).toEqual([{ path: "organizer.principal.residencePermit", code: "REQUIRED" }]);
+    const withPermit = {
+      ...away,
+      organizer: { ...away.organizer, principal: { ...away.organizer.principal, residencePermit: permit } },
+    };
+    const ok = await callJson("/v1/filings/validate", { key: dev.key, body: withPermit, materials: false });
+    expect(ok.body, JSON.stringify(ok.body)).toEqual({ valid: true, errors: [] });
+    // A Guangdong ID filing in Guangdong needs none.
+    const home = (await withMaterials(dev.key, individual("44"))) as ReturnType<typeof validFiling>;
+    expect((home.organizer.principal as { residencePermit?: string }).residencePermit).toBeUndefined();
+    const atHome = await callJson("/v1/filings/validate", { key: dev.key, body: home, materials: false });
+    expect(atHome.body, JSON.stringify(atHome.body)).toEqual({ valid: true, errors: [] });
+  });
+
+  it("refuses a certificate expiring within 30 days of submission (CERTIFICATE_EXPIRING), not one valid for 31", async () => {
+    const { dev, appId } = await developerWithApp();
+    const withValidTo = (validTo: string) => {
+      const body = validFiling(appId);
+      const principal = {
+        ...body.organizer.principal,
+        certificate: { ...body.organizer.principal.certificate, validTo },
+      };
+      body.organizer.principal = principal;
+      body.service.principal = principal;
+      return body;
+    };
+    const soon = await callJson("/v1/filings/validate", { key: dev.key, body: withValidTo(beijingDatePlus(29)) });
+    expect(problemsOf(soon.body)).toEqual([
+      { path: "organizer.principal.certificate.validTo", code: "CERTIFICATE_EXPIRING" },
+      { path: "service.principal.certificate.validTo", code: "CERTIFICATE_EXPIRING" },
+    ]);
+    const later = await callJson("/v1/filings/validate", { key: dev.key, body: withValidTo(beijingDatePlus(31)) });
+    expect(later.body, JSON.stringify(later.body)).toEqual({ valid: true, errors: [] });
+  });
+});
+
+describe("the submission quota", () => {
+  it("defaults to 100 filings per account per Beijing day, and a 30-day certificate margin", () => {
+    expect(configOf({}).submissionsPerDay).toBe(100);
+    expect(configOf({}).certificateMinValidDays).toBe(30);
+    expect(configOf({ CERTIFICATE_MIN_VALID_DAYS: "0" }).certificateMinValidDays).toBe(0);
+  });
+
+  it("allows SUBMISSIONS_PER_DAY filings per account per Beijing day, then 429 with Retry-After to midnight", async () => {
+    const { dev, appId } = await developerWithApp();
+    // The allowance less one, made earlier today and written straight to D1 (ended, so they hold no app). Tests run
+    // with a higher allowance than the default (vitest.config.ts), so fuzzing never meets it.
+    const perDay = configOf(env).submissionsPerDay;
+    const now = new Date();
+    const at = now.toISOString();
+    const time = newId("fil", now.getTime()).slice(4, 14);
+    await env.DB.prepare(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?4)
+       insert into filings (id, type, app_id, status, submitter_account_id, request_sealed, request_masked, created_at, updated_at)
+       select 'fil_' || ?5 || printf('%016d', i), 'new', ?1, 'withdrawn', ?2, 'x', '{}', ?3, ?3 from n`,
+    )
+      .bind(appId, dev.id, at, perDay - 1, time)
+      .run();
+    expect(await countFilings(appId)).toBe(perDay - 1);
+    const headers = { "idempotency-key": `quota-${appId}` };
+    const body = validFiling(appId);
+    const hundredth = await callJson("/v1/filings", { key: dev.key, body, headers });
+    expect(hundredth.status, JSON.stringify(hundredth.body)).toBe(201);
+
+    const other = await newApp(dev.key);
+    const refused = await callJson("/v1/filings", { key: dev.key, body: validFiling(other) });
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe("SUBMISSION_QUOTA_EXCEEDED");
+    const retryAfter = Number(refused.res.headers.get("retry-after"));
+    const beijing = new Date(Date.now() + 8 * 3600_000);
+    const toMidnight = 86_400 - (beijing.getUTCHours() * 3600 + beijing.getUTCMinutes() * 60 + beijing.getUTCSeconds());
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(retryAfter - toMidnight)).toBeLessThanOrEqual(60);
+
+    // A replay of the 100th makes nothing and is answered; a dry run is never metered.
+    const replayed = await callJson("/v1/filings", { key: dev.key, body, headers });
+    expect(replayed.status).toBe(201);
+    expect(replayed.res.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.body.id).toBe(hundredth.body.id);
+    const dry = await callJson("/v1/filings/validate", { key: dev.key, body: validFiling(other) });
+    expect(dry.body, JSON.stringify(dry.body)).toEqual({ valid: true, errors: [] });
+    // Another account's allowance is its own.
+    const { dev: fresh, appId: freshApp } = await developerWithApp();
+    expect((await callJson("/v1/filings", { key: fresh.key, body: validFiling(freshApp) })).status).toBe(201);
+  });
+});
+
+/** A small MP4: its `ftyp` box (major brand isom), then an `mdat` box of filler. */
+function mp4Bytes(): Uint8Array<ArrayBuffer> {
+  const ascii = (s: string) => [...s].map((ch) => ch.charCodeAt(0));
+  const ftyp = [0, 0, 0, 24, ...ascii("ftyp"), ...ascii("isom"), 0, 0, 2, 0, ...ascii("isom"), ...ascii("iso2")];
+  const mdat = [0, 0, 0, 16, ...ascii("mdat"), ...new Array(8).fill(7)];
+  return new Uint8Array([...ftyp, ...mdat]);
+}
+
+describe("other materials", () => {
+  it("takes up to 10 other materials, an MP4 video among them, checked by content", async () => {
+    const { dev, appId } = await developerWithApp();
+    const upload = (field: string) =>
+      postMaterial(dev.key, { file: { bytes: mp4Bytes(), name: "承诺视频.mp4" }, field });
+    const video = await upload("otherMaterials[].mediaId");
+    expect(video.status, JSON.stringify(video.body)).toBe(201);
+    expect(video.body.contentType).toBe("video/mp4");
+    // A video is no commitment letter.
+    const letter = await upload("commitment.letter");
+    expect(letter.status).toBe(422);
+    expect(problemsOf(letter.body)).toEqual([{ path: "file", code: "UNSUPPORTED_FILE_TYPE" }]);
+
+    const body = { ...validFiling(appId), otherMaterials: [{ mediaId: video.body.mediaId, description: "承诺视频" }] };
+    const res = await callJson("/v1/filings", { key: dev.key, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.request.otherMaterials).toEqual(body.otherMaterials);
+
+    const eleven = { ...body, otherMaterials: new Array(11).fill(body.otherMaterials[0]) };
+    const tooMany = await callJson("/v1/filings/validate", { key: dev.key, body: eleven });
+    expect(problemsOf(tooMany.body)).toContainEqual({ path: "otherMaterials", code: "TOO_MANY" });
+    // A material uploaded for another field is not an "other material".
+    const letterId = await uploadMaterial(dev.key, "commitment.letter", { kind: "pdf" });
+    const misplaced = { ...body, otherMaterials: [{ mediaId: letterId, description: "承诺书" }] };
+    const wrongField = await callJson("/v1/filings/validate", { key: dev.key, body: misplaced });
+    expect(problemsOf(wrongField.body)).toContainEqual({
+      path: "otherMaterials[0].mediaId",
+      code: "MEDIA_FIELD_MISMATCH",
+    });
   });
 });

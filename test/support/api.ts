@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { serviceNameKey } from "../../src/domain/filing-request";
-import { hasBackSide, PERSONAL_CERTIFICATES } from "../../src/domain/materials";
+import { hasBackSide, needsResidencePermit, PERSONAL_CERTIFICATES } from "../../src/domain/materials";
 import { nameSkeleton } from "../../src/domain/name-skeleton";
 import { canonicalJson, vaultFor } from "../../src/lib/crypto";
 import { checkAgainstDocument } from "./contract";
@@ -106,6 +106,7 @@ export function validFiling(appId: string) {
       name: `深圳市示例科技有限公司${unique()}`,
       certificate: { type: "uscc", number: makeUscc("91") },
       region: { province: "440000", city: "440300", district: "440305" },
+      certificateAddress: "深圳市南山区粤海街道科技园路1号",
       address: "粤海街道科技园路1号",
       principal,
     },
@@ -242,8 +243,9 @@ const loose = (v: unknown): v is Loose => typeof v === "object" && v !== null &&
 
 /**
  * A copy of `body` with every attachment it needs and leaves out filled in by materials `key` uploads: the licence
- * of a non-individual organizer, both principals' certificate photos (the back for two-sided cards), an
- * authorization letter when there is a legal representative, the commitment letter, a permit per pre-approval.
+ * of a non-individual organizer, both principals' certificate photos (the back for two-sided cards), the
+ * residence permit of an individual filing outside its ID's province, an authorization letter when there is a legal
+ * representative, the commitment letter, a permit per pre-approval.
  * Anything already present — right or wrong — is left as it is, and so is anything malformed.
  */
 export async function withMaterials(key: string, body: unknown): Promise<unknown> {
@@ -271,6 +273,14 @@ export async function withMaterials(key: string, body: unknown): Promise<unknown
     if (certificate.back === undefined && hasBackSide(type)) {
       certificate.back = await materialOf(key, `${base}.certificate.back`, type);
     }
+  }
+  if (
+    loose(organizer) &&
+    loose(organizer.principal) &&
+    needsResidencePermit(organizer) &&
+    organizer.principal.residencePermit === undefined
+  ) {
+    organizer.principal.residencePermit = await materialOf(key, "organizer.principal.residencePermit");
   }
   if (loose(organizer) && organizer.legalRepresentative !== undefined && organizer.authorizationLetter === undefined) {
     organizer.authorizationLetter = await materialOf(key, "organizer.authorizationLetter");

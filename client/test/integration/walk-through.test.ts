@@ -100,6 +100,7 @@ describe("filing through the client", () => {
         name: `深圳市客户端科技有限公司${unique()}`,
         certificate: { type: "uscc", number: uscc(), photo: licence?.mediaId },
         region: { province: "440000", city: "440300", district: "440305" },
+        certificateAddress: "深圳市南山区粤海街道科技园路1号",
         address: "粤海街道科技园路1号",
         principal: person("张三", photos),
       },

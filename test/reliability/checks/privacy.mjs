@@ -45,6 +45,7 @@ function individualFiling(appId, media, name) {
         validTo: "long_term",
       },
       region: { province: "440000", city: "440300", district: "440305" },
+      certificateAddress: "深圳市南山区粤海街道科技园路88号",
       address: "粤海街道科技园路88号",
       principal: self,
     },
