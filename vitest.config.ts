@@ -20,6 +20,7 @@ export default defineConfig(async () => {
                   PII_KEY: "k1:7N9mE2sQ0pW4xV1bC8dF6gH3jK5lZ7aB9nM2qR4tY6s=",
                   BLIND_INDEX_KEY: "test-blind-index-key-0123456789abcdef",
                   ADMIN_BOOTSTRAP_KEY: "bk_test_bootstrap_admin_key_0123456789",
+                  IDENTITY_WEBHOOK_SECRET: "whsec_niYIooc2UjrFGl55o4rz1ekWzE+8U24R",
                 },
               },
             }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FACE_POLICIES, type FacePolicy } from "./domain/verification";
 import { type DeliverySchedule, deliverySchedule } from "./webhooks/schedule";
 
 /**
@@ -14,6 +15,13 @@ export type Config = {
   /** The public rate limiter's period in seconds: what `Retry-After` tells a limited client. */
   publicRateLimitPeriodS: 10 | 60;
   delivery: DeliverySchedule;
+  /** Which principals of a `new` or `change` filing must name a passed face verification (docs/rules.md#verifications). */
+  faceVerification: FacePolicy;
+  /**
+   * The identity provider face verifications are started with: the simulator (development only: its page passes or
+   * fails a check at a press), or none, when a deployment has not configured one (starting a verification is then 503).
+   */
+  identityProvider: "simulator" | null;
 };
 
 const quota = (fallback: number) =>
@@ -30,6 +38,8 @@ const VarsSchema = z.object({
   QUOTA_INDIVIDUAL: quota(5),
   QUOTA_ORGANIZATION: quota(50),
   PUBLIC_RATE_LIMIT_PERIOD: z.enum(["10", "60"]).optional(),
+  FACE_VERIFICATION: z.enum(FACE_POLICIES).optional(),
+  IDENTITY_PROVIDER: z.enum(["simulator"]).optional(),
 });
 
 /** The vars the settings are read from (a subset of the Worker's bindings). */
@@ -40,6 +50,8 @@ type Vars = {
   PUBLIC_RATE_LIMIT_PERIOD?: string;
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
   WEBHOOK_TIMEOUT_MS?: string;
+  FACE_VERIFICATION?: string;
+  IDENTITY_PROVIDER?: string;
 };
 
 export class ConfigError extends Error {
@@ -58,6 +70,8 @@ export function configOf(env: Vars): Config {
     env.PUBLIC_RATE_LIMIT_PERIOD,
     env.WEBHOOK_RETRY_DELAYS_SECONDS,
     env.WEBHOOK_TIMEOUT_MS,
+    env.FACE_VERIFICATION,
+    env.IDENTITY_PROVIDER,
   ].join("\u0000");
   const known = parsed.get(key);
   if (known) return known;
@@ -66,10 +80,17 @@ export function configOf(env: Vars): Config {
     QUOTA_INDIVIDUAL: env.QUOTA_INDIVIDUAL,
     QUOTA_ORGANIZATION: env.QUOTA_ORGANIZATION,
     PUBLIC_RATE_LIMIT_PERIOD: env.PUBLIC_RATE_LIMIT_PERIOD,
+    FACE_VERIFICATION: env.FACE_VERIFICATION,
+    IDENTITY_PROVIDER: env.IDENTITY_PROVIDER,
   });
   if (!vars.success) {
     const problems = vars.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const development = vars.data.ENVIRONMENT === "development";
+  // The simulator passes anyone who presses a button: a deployment that names it outside development is refused.
+  if (!development && vars.data.IDENTITY_PROVIDER === "simulator") {
+    throw new ConfigError("Invalid configuration: IDENTITY_PROVIDER: the simulator is for development only");
   }
   let delivery: DeliverySchedule;
   try {
@@ -78,10 +99,13 @@ export function configOf(env: Vars): Config {
     throw new ConfigError(`Invalid configuration: ${e instanceof Error ? e.message : String(e)}`);
   }
   const config: Config = {
-    development: vars.data.ENVIRONMENT === "development",
+    development,
     quotas: { individual: vars.data.QUOTA_INDIVIDUAL, organization: vars.data.QUOTA_ORGANIZATION },
     publicRateLimitPeriodS: vars.data.PUBLIC_RATE_LIMIT_PERIOD === "10" ? 10 : 60,
     delivery,
+    faceVerification: vars.data.FACE_VERIFICATION ?? "service_principal",
+    // Development starts verifications with the simulator unless told otherwise; production only with a real one.
+    identityProvider: development ? "simulator" : null,
   };
   if (parsed.size >= 16) parsed.clear();
   parsed.set(key, config);

@@ -10,7 +10,8 @@ import type { DeliveryMessage } from "./webhooks/delivery-message";
  * ones the generated file cannot know are optional. Settings are read from them once, checked, by `configOf`
  * (src/config.ts).
  */
-export interface Env extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS" | "PUBLIC_RATE_LIMITER"> {
+export interface Env
+  extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS" | "PUBLIC_RATE_LIMITER" | "IDENTITY_WEBHOOK_SECRET"> {
   /** Webhook deliveries (producer and consumer in this Worker). */
   DELIVERY_QUEUE?: Queue<DeliveryMessage>;
   /** Uploaded filing materials, stored sealed (src/routes/materials.ts). */
@@ -23,6 +24,12 @@ export interface Env extends Omit<Cloudflare.Env, "DELIVERY_QUEUE" | "MATERIALS"
   WEBHOOK_RETRY_DELAYS_SECONDS?: string;
   /** How long one delivery attempt waits for the receiver's answer; unset: 10000. */
   WEBHOOK_TIMEOUT_MS?: string;
+  /** The identity provider's `whsec_…` secret (docs/rules.md#verifications); unset, every callback is 401. */
+  IDENTITY_WEBHOOK_SECRET?: string;
+  /** Which principals must pass face verification: service_principal (unset), both, off. */
+  FACE_VERIFICATION?: string;
+  /** The identity provider: `simulator` (development only); unset, development uses the simulator. */
+  IDENTITY_PROVIDER?: string;
 }
 
 export type AppEnv = {

@@ -26,7 +26,9 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 422,
   REGISTRATION_NUMBER_INVALID: 422,
   RATE_LIMITED: 429,
+  VERIFICATION_RATE_LIMITED: 429,
   INTERNAL: 500,
+  IDENTITY_PROVIDER_MISSING: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -77,6 +77,7 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
   const preflight = judgePreflight(checked.facts, blind, stored, {
     accountId,
     quotas: c.get("config").quotas,
+    facePolicy: c.get("config").faceVerification,
     now: now.toISOString(),
   });
   // An app the caller may not file for is, to it, no app at all: 404 like any resource (docs/rules.md#permissions).
@@ -175,6 +176,9 @@ filingsRoutes.openapi(
       organizerProvince: preflight.registration?.province,
       idempotency: key !== undefined && requestHash ? { key, requestHash } : undefined,
       materials: checked.facts.materials,
+      verifications: checked.facts.people.flatMap((p) =>
+        p.verificationId ? [{ path: `${p.path}.verificationId`, id: p.verificationId }] : [],
+      ),
       now,
     });
     switch (outcome.kind) {
@@ -187,6 +191,8 @@ filingsRoutes.openapi(
         throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
       case "in_progress":
         throw new ApiError("FILING_IN_PROGRESS");
+      case "verification_used":
+        throw validationFailed(outcome.paths.map((path) => problem(path, "VERIFICATION_USED")));
     }
   },
 );

@@ -12,7 +12,19 @@ describe("configOf", () => {
       quotas: { individual: 5, organization: 50 },
       publicRateLimitPeriodS: 60,
       delivery: DEFAULT_SCHEDULE,
+      faceVerification: "service_principal",
+      identityProvider: null,
     });
+  });
+
+  it("reads the face verification policy, and starts verifications with the simulator in development only", () => {
+    expect(configOf({ FACE_VERIFICATION: "both" }).faceVerification).toBe("both");
+    expect(configOf({ FACE_VERIFICATION: "off" }).faceVerification).toBe("off");
+    expect(configOf({ ENVIRONMENT: "development" }).identityProvider).toBe("simulator");
+    expect(configOf({ ENVIRONMENT: "development", IDENTITY_PROVIDER: "simulator" }).identityProvider).toBe("simulator");
+    // Production refuses the simulator, which passes anyone who presses a button.
+    expect(() => configOf({ IDENTITY_PROVIDER: "simulator" })).toThrow(ConfigError);
+    expect(() => configOf({ ENVIRONMENT: "production", IDENTITY_PROVIDER: "simulator" })).toThrow("IDENTITY_PROVIDER");
   });
 
   it("reads every var", () => {
@@ -39,6 +51,8 @@ describe("configOf", () => {
     [{ ENVIRONMENT: "dev" }, "ENVIRONMENT"],
     [{ PUBLIC_RATE_LIMIT_PERIOD: "30" }, "PUBLIC_RATE_LIMIT_PERIOD"],
     [{ WEBHOOK_TIMEOUT_MS: "fast" }, "WEBHOOK_TIMEOUT_MS"],
+    [{ FACE_VERIFICATION: "sometimes" }, "FACE_VERIFICATION"],
+    [{ IDENTITY_PROVIDER: "acme" }, "IDENTITY_PROVIDER"],
   ])("refuses %o, naming the variable", (vars, name) => {
     expect(() => configOf(vars)).toThrow(ConfigError);
     expect(() => configOf(vars)).toThrow(name);

@@ -5,6 +5,7 @@ import { canonicalJson, vaultFor } from "../../src/lib/crypto";
 import { checkAgainstDocument } from "./contract";
 import { makeResidentId, makeUscc } from "./identifiers";
 import { uploadMaterial } from "./materials";
+import { withVerification } from "./verifications";
 
 const BASE = "http://beian.test";
 
@@ -21,6 +22,11 @@ export type CallOptions = {
    * attachments themselves pass `false` and send exactly what they mean.
    */
   materials?: boolean;
+  /**
+   * Likewise, `new` and `change` filings whose service principal names no verification get a passed one of that
+   * person (see `withVerification`); tests about verifications pass `false`.
+   */
+  verification?: boolean;
 };
 
 /** Calls the Worker through its real entry, as a client would. */
@@ -30,7 +36,12 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   let body: BodyInit | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     const filing = /^\/v1\/filings(\/validate)?$/.test(path) && opts.key && opts.materials !== false;
-    body = JSON.stringify(filing ? await withMaterials(opts.key as string, opts.body) : opts.body);
+    let sent = filing ? await withMaterials(opts.key as string, opts.body) : opts.body;
+    if (filing && opts.verification !== false) {
+      const retryKey = Object.entries(headers).find(([name]) => name.toLowerCase() === "idempotency-key")?.[1];
+      sent = await withVerification(opts.key as string, sent, retryKey);
+    }
+    body = JSON.stringify(sent);
     headers["content-type"] ??= "application/json";
   }
   const method = opts.method ?? (body !== undefined ? "POST" : "GET");

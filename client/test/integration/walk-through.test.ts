@@ -113,6 +113,22 @@ describe("filing through the client", () => {
       },
       commitment: { accepted: true, letter: letter?.mediaId },
     };
+    // The service's principal passes face verification on the development simulator's page (通过), which reports the
+    // result through the identity provider's signed callback; the filing then names it.
+    const { name, certificate } = body.service.principal;
+    const verification = await developer.POST("/v1/verifications", {
+      body: { appId, person: { name, certificate: { type: certificate.type, number: certificate.number } } },
+    });
+    expect(verification).toMatchObject({ appId, status: "pending" });
+    const pressed = await fetch(`${beian.url}${new URL(verification.url).pathname}`, {
+      method: "POST",
+      body: new URLSearchParams({ result: "passed" }),
+      redirect: "manual",
+    });
+    expect(pressed.status).toBe(303);
+    const passed = await developer.GET("/v1/verifications/{id}", { params: { path: { id: verification.id } } });
+    expect(passed.status).toBe("passed");
+    body.service.principal.verificationId = verification.id;
     expect(await developer.validateFiling(body)).toEqual({ valid: true, errors: [] });
 
     const idempotencyKey = crypto.randomUUID();
