@@ -98,9 +98,9 @@ identityRoutes.openapi(
         content: { "application/json": { schema: { $ref: "#/components/schemas/IdentityCallback" } } },
       },
       headers: z.object({
-        "webhook-id": z.string().optional(),
-        "webhook-timestamp": z.string().optional(),
-        "webhook-signature": z.string().optional(),
+        "webhook-id": z.string().max(256).optional(),
+        "webhook-timestamp": z.string().max(20).optional(),
+        "webhook-signature": z.string().max(2048).optional(),
       }),
     },
     ok: ok(200, "Received", z.object({ changed: z.boolean() }).openapi("IdentityCallbackResult")),

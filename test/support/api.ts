@@ -35,8 +35,8 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   let body: BodyInit | undefined = opts.rawBody;
   if (opts.body !== undefined) {
-    const filing = /^\/v1\/filings(\/validate)?$/.test(path) && opts.key && opts.materials !== false;
-    let sent = filing ? await withMaterials(opts.key as string, opts.body) : opts.body;
+    const filing = /^\/v1\/filings(\/validate)?$/.test(path) && opts.key;
+    let sent = filing && opts.materials !== false ? await withMaterials(opts.key as string, opts.body) : opts.body;
     if (filing && opts.verification !== false) {
       const retryKey = Object.entries(headers).find(([name]) => name.toLowerCase() === "idempotency-key")?.[1];
       sent = await withVerification(opts.key as string, sent, retryKey);
