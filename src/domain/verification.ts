@@ -91,7 +91,9 @@ export function verificationProblems(
   for (const person of people) {
     const path = `${person.path}.verificationId`;
     if (person.verificationId === undefined) {
-      if (required.includes(person.path)) out.push(problem(path, "REQUIRED"));
+      // A principal left out altogether is REQUIRED at its own path already.
+      const given = person.certificate !== undefined || person.name !== undefined;
+      if (given && required.includes(person.path)) out.push(problem(path, "REQUIRED"));
       continue;
     }
     const v = byId.get(person.verificationId);
