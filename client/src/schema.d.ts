@@ -1725,7 +1725,7 @@ export interface components {
         Event: {
             id: string;
             /**
-             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `registration.reinstated` (the bureau brought an ended registration back), `app.deadline_reminder`, `app.delisted`, `app.relisted`
+             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `registration.reinstated` (the bureau brought an ended registration back), `app.deadline_reminder`, `app.delisted`, `app.relisted`, `verification.completed` (a face verification passed or failed: `data.status`, `data.failureReason`)
              * @example filing.status_changed
              */
             type: string;
