@@ -3,6 +3,7 @@ import {
   principalsToVerify,
   type StoredVerification,
   secondsToNextBeijingDay,
+  type VerificationContext,
   verificationProblems,
   verificationStatus,
 } from "../../src/domain/verification";
@@ -41,7 +42,7 @@ describe("verificationProblems", () => {
     nameBlind: "name",
     used: false,
   };
-  const ctx = { policy: "service_principal" as const, appId: "wx1", accountId: "acc_me", now: NOW };
+  const ctx: VerificationContext = { policy: "service_principal", appId: "wx1", accountId: "acc_me", now: NOW };
   const service = { path: "service.principal", certificate: "cert", name: "name" };
   const organizer = { path: "organizer.principal", certificate: "cert", name: "name" };
 

@@ -131,6 +131,14 @@ export function validFiling(appId: string) {
   };
 }
 
+/**
+ * What `call` adds to a filing it sends, for tests that send their own bytes: the materials it leaves out, then a
+ * passed verification of its service principal.
+ */
+export async function withAttachments(key: string, body: unknown): Promise<unknown> {
+  return withVerification(key, await withMaterials(key, body));
+}
+
 /** `POST /v1/filings` as `key`, with extra headers (Idempotency-Key, Accept-Language…). */
 export function submitFiling(key: string, body: unknown, headers?: Record<string, string>) {
   return callJson("/v1/filings", { key, body, headers });
