@@ -203,9 +203,15 @@ describe("filing through the client", () => {
         types.push(e.type);
       }
     }
-    // In the outbox's order, where the approval's two events come in either order.
-    expect(types.slice(0, 3)).toEqual(["filing.submitted", "filing.status_changed", "filing.status_changed"]);
-    expect(types.slice(3).sort()).toEqual(["filing.status_changed", "registration.issued"]);
+    // In the outbox's order (the face verification's result first), where the approval's two events come in either
+    // order.
+    expect(types.slice(0, 4)).toEqual([
+      "verification.completed",
+      "filing.submitted",
+      "filing.status_changed",
+      "filing.status_changed",
+    ]);
+    expect(types.slice(4).sort()).toEqual(["filing.status_changed", "registration.issued"]);
     // Resuming after the last one finds nothing new.
     const after = [];
     for await (const e of developer.events({ after: events.at(-1) })) after.push(e);
