@@ -23,6 +23,7 @@ export default defineConfig(async () => {
                   BLIND_INDEX_KEY: "test-blind-index-key-0123456789abcdef",
                   AUDIT_KEY: "a1:F7KLiZYphRQj+8c2rRwGHF1essZKLqHRo6WGiJyII9o=",
                   ADMIN_BOOTSTRAP_KEY: "bk_test_bootstrap_admin_key_0123456789",
+                  IDENTITY_WEBHOOK_SECRET: "whsec_niYIooc2UjrFGl55o4rz1ekWzE+8U24R",
                 },
               },
             }),

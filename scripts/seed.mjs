@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { residentIdCheckCharacter, usccCheckCharacter } from "../src/domain/identifiers.ts";
 import { localArgs, run, scratchDir } from "./lib.mjs";
 import { pdf, png, uploadMaterial } from "./material-files.mjs";
+import { withVerification } from "./verification.mjs";
 
 /** Development-only keys for the demo accounts: printed by `npm start`, never valid anywhere else. */
 export const DEMO_ACCOUNTS = [
@@ -262,7 +263,9 @@ export async function seedFilings(baseUrl) {
       continue;
     }
     await attachMaterials(baseUrl, key, filing.body);
-    const submitted = await call("/v1/filings", key, filing.body, { "idempotency-key": `demo-${appId}` });
+    // The service's principal passes face verification first, on the development simulator.
+    const body = await withVerification(baseUrl, key, filing.body);
+    const submitted = await call("/v1/filings", key, body, { "idempotency-key": `demo-${appId}` });
     // A replay (same idempotency key) or a 409: the app already has its demo filing from an earlier start.
     if (submitted.status === 409 || submitted.replayed) {
       results.push((await current(appId, key)) ?? { appId, status: "already seeded" });

@@ -11,12 +11,14 @@ import { appsRoutes } from "./routes/apps";
 import { docsRoutes } from "./routes/docs";
 import { eventsRoutes } from "./routes/events";
 import { filingsRoutes } from "./routes/filings";
+import { identityRoutes } from "./routes/identity";
 import { materialsRoutes } from "./routes/materials";
 import { pagesRoutes } from "./routes/pages";
 import { publicRoutes } from "./routes/public";
 import { referenceRoutes } from "./routes/reference";
 import { regulatorRoutes } from "./routes/regulator";
 import { reviewRoutes } from "./routes/review";
+import { verificationsRoutes } from "./routes/verifications";
 import { webhookRoutes } from "./routes/webhook";
 
 export function createApp() {
@@ -48,6 +50,8 @@ export function createApp() {
   app.route("/v1/apps", appsRoutes);
   app.route("/v1/filings", filingsRoutes);
   app.route("/v1/materials", materialsRoutes);
+  app.route("/v1/verifications", verificationsRoutes);
+  app.route("/v1/identity", identityRoutes);
   app.route("/v1/review", reviewRoutes);
   app.route("/v1/regulator", regulatorRoutes);
   app.route("/v1/events", eventsRoutes);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FACE_POLICIES, type FacePolicy } from "./domain/verification";
 import { AuditKeyring } from "./lib/crypto";
 import { type DeliverySchedule, deliverySchedule } from "./webhooks/schedule";
 
@@ -30,6 +31,13 @@ export type Config = {
    * production uses and development skips (src/webhooks/resolver.ts).
    */
   dohUrl: string | null;
+  /** Which principals of a `new` or `change` filing must name a passed face verification (docs/rules.md#verifications). */
+  faceVerification: FacePolicy;
+  /**
+   * The identity provider face verifications are started with: the simulator (development only: its page passes or
+   * fails a check at a press), or none, when a deployment has not configured one (starting a verification is then 503).
+   */
+  identityProvider: "simulator" | null;
 };
 
 const quota = (fallback: number) =>
@@ -68,6 +76,8 @@ const VarsSchema = z.object({
     .optional()
     .refine((raw) => !raw || originOf(raw) !== undefined, "an origin such as https://beian.example.com (no path)")
     .transform((raw) => (raw ? originOf(raw) : undefined)),
+  FACE_VERIFICATION: z.enum(FACE_POLICIES).optional(),
+  IDENTITY_PROVIDER: z.enum(["simulator"]).optional(),
 });
 
 /** `raw` as an origin (scheme, host, port), if it is one: http(s), no credentials, path, query or fragment. */
@@ -98,6 +108,8 @@ type Vars = {
   WEBHOOK_DOH_URL?: string;
   AUDIT_KEY?: string;
   AUDIT_OLD_KEYS?: string;
+  FACE_VERIFICATION?: string;
+  IDENTITY_PROVIDER?: string;
 };
 
 export class ConfigError extends Error {
@@ -122,6 +134,8 @@ export function configOf(env: Vars): Config {
     env.WEBHOOK_DOH_URL,
     env.AUDIT_KEY,
     env.AUDIT_OLD_KEYS,
+    env.FACE_VERIFICATION,
+    env.IDENTITY_PROVIDER,
   ].join("\u0000");
   const known = parsed.get(key);
   if (known) return known;
@@ -134,12 +148,18 @@ export function configOf(env: Vars): Config {
     PUBLIC_RATE_LIMIT_PERIOD: env.PUBLIC_RATE_LIMIT_PERIOD,
     WEBHOOK_DOH_URL: env.WEBHOOK_DOH_URL,
     PUBLIC_ORIGIN: env.PUBLIC_ORIGIN,
+    FACE_VERIFICATION: env.FACE_VERIFICATION,
+    IDENTITY_PROVIDER: env.IDENTITY_PROVIDER,
   });
   if (!vars.success) {
     const problems = vars.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
   const development = vars.data.ENVIRONMENT === "development";
+  // The simulator passes anyone who presses a button: a deployment that names it outside development is refused.
+  if (!development && vars.data.IDENTITY_PROVIDER === "simulator") {
+    throw new ConfigError("Invalid configuration: IDENTITY_PROVIDER: the simulator is for development only");
+  }
   let delivery: DeliverySchedule;
   try {
     delivery = deliverySchedule(env);
@@ -166,6 +186,9 @@ export function configOf(env: Vars): Config {
     ...(vars.data.PUBLIC_ORIGIN ? { publicOrigin: vars.data.PUBLIC_ORIGIN } : {}),
     delivery,
     dohUrl: vars.data.WEBHOOK_DOH_URL ?? null,
+    faceVerification: vars.data.FACE_VERIFICATION ?? "service_principal",
+    // Development starts verifications with the simulator unless told otherwise; production only with a real one.
+    identityProvider: development ? "simulator" : null,
   };
   if (parsed.size >= 16) parsed.clear();
   parsed.set(key, config);

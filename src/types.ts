@@ -13,7 +13,12 @@ import type { DeliveryMessage } from "./webhooks/delivery-message";
 export interface Env
   extends Omit<
     Cloudflare.Env,
-    "DELIVERY_QUEUE" | "EXPORTS" | "MATERIALS" | "PUBLIC_RATE_LIMITER" | "AUTH_FAILURE_LIMITER"
+    | "DELIVERY_QUEUE"
+    | "EXPORTS"
+    | "MATERIALS"
+    | "PUBLIC_RATE_LIMITER"
+    | "AUTH_FAILURE_LIMITER"
+    | "IDENTITY_WEBHOOK_SECRET"
   > {
   /** Webhook deliveries (producer and consumer in this Worker). */
   DELIVERY_QUEUE?: Queue<DeliveryMessage>;
@@ -37,6 +42,12 @@ export interface Env
   WEBHOOK_TIMEOUT_MS?: string;
   /** The DNS-over-HTTPS service webhook hosts are resolved through; unset: Cloudflare's in production, none in development. */
   WEBHOOK_DOH_URL?: string;
+  /** The identity provider's `whsec_…` secret (docs/rules.md#verifications); unset, every callback is 401. */
+  IDENTITY_WEBHOOK_SECRET?: string;
+  /** Which principals must pass face verification: service_principal (unset), both, off. */
+  FACE_VERIFICATION?: string;
+  /** The identity provider: `simulator` (development only); unset, development uses the simulator. */
+  IDENTITY_PROVIDER?: string;
 }
 
 export type AppEnv = {

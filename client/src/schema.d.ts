@@ -786,6 +786,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a face verification of a person for an app
+         * @description Starts a face verification (人脸核验) with the platform's identity provider: the answer's `url` is where the person completes it (within 3 days). Whoever may file for the app may start one: its owner, or a provider it is granted to. At most 10 per app per Beijing day (429 `VERIFICATION_RATE_LIMITED` with `Retry-After`). A filing names a passed one at `service.principal.verificationId`.
+         */
+        post: operations["createVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/verifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a face verification
+         * @description A verification's status (`pending`, `passed`, `failed`, `expired`), when it completed, why it failed and until when a filing may use it. The person is masked.
+         */
+        get: operations["getVerification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The identity provider reports a face verification's result
+         * @description Called by the identity provider, not by filers: `{type: "verification.result", data: {verificationId, result, reason?, completedAt}}`, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with `IDENTITY_WEBHOOK_SECRET`. A missing, wrong or stale (over 5 minutes) signature is 401. The first result for a pending verification is recorded (and `verification.completed` sent to the app's owner and the requester); any later one, a replay included, changes nothing.
+         */
+        post: operations["receiveIdentityCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/review/queue": {
         parameters: {
             query?: never;
@@ -1179,6 +1239,7 @@ export interface components {
                     birthDate?: string;
                     /** @description 居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files in a province other than the one its resident ID was issued in (the ID's first two digits) */
                     residencePermit?: string;
+                    verificationId?: string;
                 };
                 legalRepresentative?: {
                     name: string;
@@ -1222,6 +1283,7 @@ export interface components {
                     birthDate?: string;
                     /** @description 居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files in a province other than the one its resident ID was issued in (the ID's first two digits) */
                     residencePermit?: string;
+                    verificationId?: string;
                 };
             };
             commitment: {
@@ -1271,6 +1333,32 @@ export interface components {
              */
             patch: {
                 [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "type": "verification.result",
+         *       "data": {
+         *         "verificationId": "ver_01JD8X3K5M2N4P6Q8R0S2T4V6W",
+         *         "result": "passed",
+         *         "completedAt": "2026-12-02T10:15:00+08:00"
+         *       }
+         *     }
+         */
+        IdentityCallback: {
+            /** @enum {string} */
+            type: "verification.result";
+            data: {
+                verificationId: string;
+                /** @enum {string} */
+                result: "passed" | "failed";
+                reason?: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 with an explicit offset (`Z` or `+08:00`); a local time without one is refused
+                 * @example 2024-03-31T23:59:59+08:00
+                 */
+                completedAt: string;
             };
         };
         Natures: {
@@ -1334,7 +1422,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "INVALID_TRANSITION" | "SMS_WINDOW_EXPIRED" | "FILING_REQUIRED" | "IDEMPOTENCY_IN_PROGRESS" | "CONFLICT" | "APP_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "REGISTRATION_NUMBER_INVALID" | "RATE_LIMITED" | "SUBMISSION_QUOTA_EXCEEDED" | "INTERNAL";
+            code: "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "INVALID_TRANSITION" | "SMS_WINDOW_EXPIRED" | "FILING_REQUIRED" | "IDEMPOTENCY_IN_PROGRESS" | "CONFLICT" | "APP_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "REGISTRATION_NUMBER_INVALID" | "RATE_LIMITED" | "SUBMISSION_QUOTA_EXCEEDED" | "VERIFICATION_RATE_LIMITED" | "INTERNAL" | "IDENTITY_PROVIDER_MISSING";
             detail: string;
             requestId?: string;
             errors?: {
@@ -1344,7 +1432,7 @@ export interface components {
                  * @example INVALID_CHECK_CHARACTER
                  * @enum {string}
                  */
-                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_EXPIRING" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_LARGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA" | "ACTIVE_CONTENT" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR";
+                code: "REQUIRED" | "INVALID_TYPE" | "UNKNOWN_FIELD" | "UNKNOWN_REQUEST_FIELD" | "INVALID_VALUE" | "TOO_SHORT" | "TOO_LONG" | "TOO_FEW" | "TOO_MANY" | "TOO_SMALL" | "TOO_BIG" | "INVALID_CHARACTERS" | "INVALID_FORMAT" | "INVALID_CHECK_CHARACTER" | "INVALID_REGION_CODE" | "INVALID_BIRTH_DATE" | "INVALID_DATE" | "UNDERAGE" | "BIRTH_DATE_MISMATCH" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_EXPIRING" | "CERTIFICATE_NOT_YET_VALID" | "INVALID_VALIDITY" | "LONG_TERM_NOT_ALLOWED" | "CERTIFICATE_TYPE_NOT_ALLOWED" | "USCC_NATURE_MISMATCH" | "UNKNOWN_REGION" | "REGION_MISMATCH" | "DISTRICT_REQUIRED" | "DISTRICT_NOT_ALLOWED" | "EMERGENCY_CONTACT_SAME_AS_MOBILE" | "UNKNOWN_SERVICE_CONTENT_TYPE" | "NOT_SECOND_LEVEL" | "DUPLICATE" | "PRE_APPROVAL_REQUIRED" | "COMMITMENT_REQUIRED" | "MASKED_VALUE" | "INVALID_TRANSITION" | "ORGANIZER_PROVINCE_CONFLICT" | "SERVICE_NAME_TAKEN" | "ORGANIZER_QUOTA_EXCEEDED" | "MOBILE_SHARED" | "ORGANIZER_MISMATCH" | "PROVINCE_CHANGE" | "FILING_IN_PROGRESS" | "REGISTRATION_REQUIRED" | "REGISTRATION_EXISTS" | "SERVICE_NAME_MISMATCH" | "NOT_AN_OBJECT" | "ORGANIZER_APPS_NOT_HELD" | "REGISTRATION_NUMBER_INVALID" | "MAIN_LICENCE_TAKEN" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_PRIVATE" | "OFFSET_REQUIRED" | "MEDIA_NOT_FOUND" | "MEDIA_FIELD_MISMATCH" | "MEDIA_CERTIFICATE_MISMATCH" | "UNKNOWN_MATERIAL_FIELD" | "UNSUPPORTED_FILE_TYPE" | "INVALID_IMAGE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_LARGE" | "IMAGE_TRUNCATED" | "TRAILING_DATA" | "ACTIVE_CONTENT" | "WRONG_ORIENTATION" | "CERTIFICATE_TYPE_MISMATCH" | "CERTIFICATE_TYPE_NOT_EXPECTED" | "FILE_TOO_LARGE" | "UNKNOWN_ACCOUNT" | "UNKNOWN_APP" | "NOT_A_PROVIDER" | "INVALID_CURSOR" | "VERIFICATION_NOT_FOUND" | "VERIFICATION_PENDING" | "VERIFICATION_FAILED" | "VERIFICATION_EXPIRED" | "VERIFICATION_PERSON_MISMATCH" | "VERIFICATION_USED";
                 message: string;
                 suggest?: string;
             }[];
@@ -1765,6 +1853,62 @@ export interface components {
             sha256: string;
             createdAt: string;
         };
+        CreatedVerification: components["schemas"]["Verification"] & {
+            /** @description Where the person completes the check; give it to them alone */
+            url: string;
+        };
+        Verification: {
+            /** @example ver_01JD8X3K5M2N4P6Q8R0S2T4V6W */
+            id: string;
+            appId: string;
+            /**
+             * @description `pending` until the person completes the check; `passed` or `failed` by the identity provider; `expired` when a pending one passed `expiresAt` or a passed one `validUntil`
+             * @enum {string}
+             */
+            status: "pending" | "passed" | "failed" | "expired";
+            person: {
+                /** @example 张* */
+                name: string;
+                certificate: {
+                    type: string;
+                    /** @example 1101**********8515 */
+                    number: string;
+                };
+            };
+            failureReason: string | null;
+            completedAt: string | null;
+            /** @description A passed verification may be used by one filing until then (72 h) */
+            validUntil: string | null;
+            /** @description When a verification not completed by then lapses (3 days) */
+            expiresAt: string;
+            createdAt: string;
+        };
+        /**
+         * @example {
+         *       "appId": "wx1234567890abcdef",
+         *       "person": {
+         *         "name": "张三",
+         *         "certificate": {
+         *           "type": "resident_id",
+         *           "number": "110101199003078515"
+         *         }
+         *       }
+         *     }
+         */
+        CreateVerification: {
+            appId: string;
+            person: {
+                name: string;
+                certificate: {
+                    /** @enum {string} */
+                    type: "resident_id" | "passport" | "foreign_passport" | "hk_macau_permit" | "taiwan_permit" | "foreign_permanent_residence" | "uscc";
+                    number: string;
+                };
+            };
+        };
+        IdentityCallbackResult: {
+            changed: boolean;
+        };
         QueueItem: {
             id: string;
             /** @enum {string} */
@@ -1847,7 +1991,7 @@ export interface components {
         Event: {
             id: string;
             /**
-             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.sms_updated` (one person's SMS confirmation: `data.role`, `data.status`, `data.wrongAttempts`, never a mobile), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `registration.reinstated` (the bureau brought an ended registration back), `app.deadline_reminder`, `app.delisted`, `app.relisted`
+             * @description `filing.submitted`, `filing.status_changed` (`data.from`, `data.to`), `filing.sms_updated` (one person's SMS confirmation: `data.role`, `data.status`, `data.wrongAttempts`, never a mobile), `filing.materials_deleted` (the filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), `registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, `registration.reinstated` (the bureau brought an ended registration back), `app.deadline_reminder`, `app.delisted`, `app.relisted`, `verification.completed` (a face verification passed or failed: `data.status`, `data.failureReason`)
              * @example filing.status_changed
              */
             type: string;
@@ -5085,6 +5229,251 @@ export interface operations {
             };
             /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVerification"];
+            };
+        };
+        responses: {
+            /** @description Started */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedVerification"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON (or missing where one is needed) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service beian depends on is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveIdentityCallback: {
+        parameters: {
+            query?: never;
+            header?: {
+                "webhook-id"?: string;
+                "webhook-timestamp"?: string;
+                "webhook-signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityCallback"];
+            };
+        };
+        responses: {
+            /** @description Received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityCallbackResult"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

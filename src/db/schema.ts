@@ -617,3 +617,53 @@ export const filingMaterials = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.filingId, t.path] }), index("filing_materials_media").on(t.mediaId)],
 );
+
+/**
+ * 人脸核验 face verifications (docs/rules.md#verifications): a person proves who they are with the platform's identity
+ * provider before a filing names them. The person is sealed and blind indexed like a filing's people; `person_masked`
+ * is what answers show. Status `pending` turns `passed` or `failed` once, by the provider's signed callback; `expired`
+ * is not stored but read from the times (src/domain/verification.ts).
+ */
+export const verifications = sqliteTable(
+  "verifications",
+  {
+    id: text("id").primaryKey(),
+    appId: text("app_id")
+      .notNull()
+      .references(() => apps.appId),
+    requesterAccountId: text("requester_account_id")
+      .notNull()
+      .references(() => accounts.id),
+    status: text("status", { enum: ["pending", "passed", "failed"] }).notNull(),
+    /** `{name, certificate: {type, number}}`, sealed. */
+    personSealed: text("person_sealed").notNull(),
+    /** The same, masked, as JSON. */
+    personMasked: text("person_masked").notNull(),
+    /** Blind index of `type:number`, as filings' people are indexed. */
+    certificateBlind: text("certificate_blind").notNull(),
+    /** Blind index of the name as the text rule normalizes it. */
+    nameBlind: text("name_blind").notNull(),
+    /** SHA-256 of the token in the simulator's URL, so the page finds its verification without the token stored. */
+    tokenHash: text("token_hash").notNull(),
+    /** The Beijing date it was created on (YYYY-MM-DD): the daily limit counts by it. */
+    beijingDay: text("beijing_day").notNull(),
+    failureReason: text("failure_reason"),
+    completedAt: text("completed_at"),
+    validUntil: text("valid_until"),
+    expiresAt: text("expires_at").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("verifications_app_day").on(t.appId, t.beijingDay), uniqueIndex("verifications_token").on(t.tokenHash)],
+);
+
+/**
+ * Which filing used a verification: written in the batch that stores the filing, so the primary key lets one filing
+ * alone use a verification, however many submit at once (the other batches fail whole).
+ */
+export const verificationUses = sqliteTable("verification_uses", {
+  verificationId: text("verification_id")
+    .primaryKey()
+    .references(() => verifications.id),
+  filingId: text("filing_id").notNull(),
+  createdAt: text("created_at").notNull(),
+});

@@ -78,6 +78,8 @@ const PersonSchemaPlain = z.strictObject({
       "居住证 (residence permit) photo's mediaId: required at organizer.principal when an individual organizer files " +
       "in a province other than the one its resident ID was issued in (the ID's first two digits)",
   }),
+  /** A passed face verification of this person for this app (POST /v1/verifications; docs/rules.md#verifications). */
+  verificationId: z.string().min(1).max(64).optional(),
 });
 
 const LegalRepresentativeSchema = z.strictObject({
@@ -269,7 +271,15 @@ function checkPersonCertificate(
 }
 
 /** What the pre-flight rules need to know about a person, taken from whatever part of the input is valid. */
-export type PersonFacts = { path: string; certificate?: string; certificateType?: string; mobile?: string };
+export type PersonFacts = {
+  path: string;
+  certificate?: string;
+  certificateType?: string;
+  mobile?: string;
+  /** The name as the text rule normalizes it. */
+  name?: string;
+  verificationId?: string;
+};
 
 /**
  * The facts the pre-flight rules (stored-data checks) work from. Collected even when other fields have
@@ -299,6 +309,8 @@ function checkPerson(person: unknown, base: string, ctx: RuleContext): { problem
     else problems.push(problem(joinPath(base, "mobile"), m.code));
   }
   facts.mobile = mobile;
+  facts.name = textFact(person.name);
+  if (typeof person.verificationId === "string") facts.verificationId = person.verificationId;
   const emergencyRaw = str(person.emergencyContact);
   if (emergencyRaw !== undefined) {
     const m = checkMobile(emergencyRaw);

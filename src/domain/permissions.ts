@@ -133,3 +133,15 @@ export function materialReadAccess(
   const inQueue = references.find((r) => queue.includes(r.status));
   return inQueue ? { staffFilingId: inQueue.filingId } : null;
 }
+
+/**
+ * Who may start a face verification for an app and read it (docs/rules.md#verifications): whoever may file for the
+ * app, as a filing names it; its requester also after a grant it asked under has ended.
+ */
+export function mayReadVerification(
+  caller: Caller,
+  verification: { requesterAccountId: string },
+  app: AppAccess | undefined,
+): boolean {
+  return verification.requesterAccountId === caller.accountId || (app !== undefined && mayFileFor(caller, app));
+}

@@ -4,6 +4,7 @@ import { materialFits } from "./materials";
 import { nameSkeleton } from "./name-skeleton";
 import { mayUseMaterial } from "./permissions";
 import { type Problem, problem } from "./problems";
+import { type FacePolicy, type StoredVerification, verificationProblems } from "./verification";
 
 /**
  * The pre-flight rules (docs/rules.md#preflight): the checks of a filing that need stored data — state conflicts,
@@ -17,7 +18,7 @@ export type Quotas = { individual: number; organization: number };
 /** The request's certificates and mobiles as blind indexes: stored data is compared by these alone. */
 export type BlindFacts = {
   organizer?: string;
-  people: { path: string; certificate?: string; mobile?: string }[];
+  people: { path: string; certificate?: string; mobile?: string; name?: string }[];
 };
 
 /** What the pre-flight read found, as plain data. */
@@ -48,12 +49,16 @@ export type StoredFacts = {
     certificateType: string | null;
     deletedAt: string | null;
   }[];
+  /** The face verifications the request names that exist (docs/rules.md#verifications). */
+  verifications: StoredVerification[];
 };
 
 export type PreflightContext = {
   /** The caller. */
   accountId: string;
   quotas: Quotas;
+  /** Which principals must name a passed face verification. */
+  facePolicy: FacePolicy;
   /** ISO 8601 UTC. */
   now: string;
 };
@@ -97,6 +102,20 @@ export function judgePreflight(
     ...quotaExceeded(facts, stored, context.quotas),
     ...materialProblems(facts, stored, context.accountId),
     ...sharedMobiles(blind, stored),
+    ...verificationProblems(
+      facts.type,
+      facts.people.map((person) => {
+        const indexed = blind.people.find((b) => b.path === person.path);
+        return {
+          path: person.path,
+          verificationId: person.verificationId,
+          certificate: indexed?.certificate,
+          name: indexed?.name,
+        };
+      }),
+      stored.verifications,
+      { policy: context.facePolicy, appId: facts.appId, accountId: context.accountId, now: context.now },
+    ),
   );
   return result;
 }

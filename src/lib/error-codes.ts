@@ -27,7 +27,9 @@ export const ERROR_STATUS = {
   REGISTRATION_NUMBER_INVALID: 422,
   RATE_LIMITED: 429,
   SUBMISSION_QUOTA_EXCEEDED: 429,
+  VERIFICATION_RATE_LIMITED: 429,
   INTERNAL: 500,
+  IDENTITY_PROVIDER_MISSING: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

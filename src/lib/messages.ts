@@ -46,7 +46,15 @@ const TITLES: Record<ErrorCode, Text> = {
     en: "This account has made today's allowance of filings; try again after midnight, Beijing time",
     zh: "该账号今日提交备案申请的次数已达上限，请于北京时间零点后再试",
   },
+  VERIFICATION_RATE_LIMITED: {
+    en: "This app has started its face verifications for today",
+    zh: "该小程序今日发起人脸核验的次数已达上限",
+  },
   INTERNAL: { en: "Internal error", zh: "服务器内部错误" },
+  IDENTITY_PROVIDER_MISSING: {
+    en: "No identity provider is configured for face verification",
+    zh: "未配置人脸核验服务",
+  },
 };
 
 /**
@@ -371,6 +379,39 @@ const FIELDS: Record<FieldCode, FieldText> = {
     suggest: { en: "Ask the provider for its account id", zh: "请向服务商确认其账号 ID" },
   },
   INVALID_CURSOR: { message: { en: "The cursor is not valid", zh: "分页游标无效" } },
+  // Face verification (docs/rules.md#verifications), each at `<principal>.verificationId`.
+  VERIFICATION_NOT_FOUND: {
+    message: {
+      en: "No face verification of yours for this app has this id",
+      zh: "未找到该人脸核验（不存在，或不是你为该小程序发起的）",
+    },
+    suggest: {
+      en: "Start one with POST /v1/verifications for this person and app",
+      zh: "请通过 POST /v1/verifications 为此人和该小程序发起核验",
+    },
+  },
+  VERIFICATION_PENDING: {
+    message: { en: "This person has not completed the face verification yet", zh: "此人尚未完成人脸核验" },
+    suggest: { en: "Have the person open the verification's url", zh: "请让本人打开核验链接完成核验" },
+  },
+  VERIFICATION_FAILED: {
+    message: { en: "This face verification failed", zh: "该人脸核验未通过" },
+    suggest: { en: "Start a new verification", zh: "请重新发起核验" },
+  },
+  VERIFICATION_EXPIRED: {
+    message: { en: "This face verification is no longer valid", zh: "该人脸核验已过有效期" },
+    suggest: { en: "Start a new verification", zh: "请重新发起核验" },
+  },
+  VERIFICATION_PERSON_MISMATCH: {
+    message: {
+      en: "This face verification is for another person (name or certificate differ)",
+      zh: "该人脸核验的姓名或证件与此人不符",
+    },
+  },
+  VERIFICATION_USED: {
+    message: { en: "Another filing has used this face verification", zh: "该人脸核验已被其他备案申请使用" },
+    suggest: { en: "Start a new verification", zh: "请重新发起核验" },
+  },
 };
 
 /**

@@ -47,7 +47,7 @@ export const ProblemSchema = z
 const problemContent = { "application/problem+json": { schema: ProblemSchema } };
 
 /** A status a route may answer with a problem (RFC 9457). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /** The API reference's sections: every route belongs to one, and the document declares them in this order. */
 export const TAGS = {
@@ -61,6 +61,7 @@ export const TAGS = {
   admin: "Accounts and keys, deadline policies, the catalogue import, enforcement runs, the audit chain",
   public: "Anyone, without a key: look up and search registration numbers",
   reference: "Anyone, without a key: the code lists filings use (natures, certificates, regions, …)",
+  verifications: "Face verification (人脸核验) of a filing's principals, and the identity provider's signed callback",
 } as const;
 
 export type Tag = keyof typeof TAGS;
@@ -75,6 +76,7 @@ const errorDescriptions: Record<ErrorStatus, string> = {
   415: "Body is not JSON (or missing where one is needed)",
   422: "Validation failed (path, query or body): every problem, with field paths",
   429: "Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client",
+  503: "A service beian depends on is not configured",
 };
 
 type ProblemAnswer = { description: string; content: typeof problemContent };

@@ -17,6 +17,7 @@ import { serviceNameKey } from "../domain/filing-request";
 import {
   type FilingAction,
   type FilingStatus,
+  IN_FLIGHT,
   initialStatus,
   nextStatus,
   smsDeadlineFor,
@@ -31,6 +32,7 @@ import { idFloor, newId } from "../lib/ids";
 import type { PendingEvent } from "../webhooks/delivery-message";
 import { initialDispatch } from "../webhooks/outbox";
 import { isUniqueViolation, nextAuditRow } from "./audit";
+import { usedVerifications, useVerifications } from "./verifications";
 
 export type FilingRow = typeof filings.$inferSelect;
 
@@ -66,6 +68,8 @@ export type SubmitInput = {
   smsList?: (filingId: string, at: string) => Promise<{ statements: BatchItem<"sqlite">[]; json: string }>;
   /** The ended filing a resubmission corrects. */
   resubmittedFrom?: string;
+  /** The face verifications the request names (already checked), marked used by this filing in its batch. */
+  verifications: { path: string; id: string }[];
   now: Date;
 };
 
@@ -73,7 +77,9 @@ export type SubmitOutcome =
   | { kind: "created"; view: FilingView; pending: PendingEvent[] }
   | { kind: "replay"; status: number; body: string }
   | { kind: "key_reused" }
-  | { kind: "in_progress" };
+  | { kind: "in_progress" }
+  /** Another filing used one of its verifications first: the paths that named them. */
+  | { kind: "verification_used"; paths: string[] };
 
 /**
  * Stores a filing with everything that belongs to it in one db.batch(): the filing, the idempotency record
@@ -164,6 +170,12 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
         : []),
       ...(people.length > 0 ? [db.insert(filingPeople).values(people)] : []),
       ...(sms?.statements ?? []),
+      ...useVerifications(
+        db,
+        input.verifications.map((v) => v.id),
+        id,
+        at,
+      ),
       ...(input.materials.length > 0
         ? [
             db
@@ -212,6 +224,25 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
         if (existing.requestHash !== key.requestHash) return { kind: "key_reused" };
         return { kind: "replay", status: existing.responseStatus, body: existing.responseBody };
       }
+    }
+    // A filing of the app now in flight is the conflict to report (it may well be the one that used the
+    // verification); otherwise a verification another filing used in the meantime.
+    const [open] = await db
+      .select({ id: filings.id })
+      .from(filings)
+      .where(and(eq(filings.appId, request.appId), inArray(filings.status, [...IN_FLIGHT])))
+      .limit(1);
+    const used = open
+      ? []
+      : await usedVerifications(
+          db,
+          input.verifications.map((v) => v.id),
+        );
+    if (used.length > 0) {
+      return {
+        kind: "verification_used",
+        paths: input.verifications.filter((v) => used.includes(v.id)).map((v) => v.path),
+      };
     }
     return { kind: "in_progress" };
   }

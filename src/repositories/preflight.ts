@@ -8,6 +8,7 @@ import type { BlindFacts, StoredFacts } from "../domain/preflight";
 import type { Vault } from "../lib/crypto";
 import { grantedTo } from "./apps";
 import { findMaterials } from "./materials";
+import { nameIndex, verificationsForCheck } from "./verifications";
 
 /**
  * The stored data the pre-flight rules (src/domain/preflight.ts, docs/rules.md#preflight) judge. Every read they
@@ -26,6 +27,7 @@ export async function blindFacts(vault: Vault, facts: FilingFacts): Promise<Blin
         ? await vault.blindIndex("certificate", `${p.certificateType}:${p.certificate}`)
         : undefined,
       mobile: p.mobile ? await vault.blindIndex("mobile", p.mobile) : undefined,
+      name: p.name ? await nameIndex(vault, p.name) : undefined,
     })),
   );
   return { organizer, people };
@@ -55,6 +57,7 @@ export async function readPreflightFacts(
     mobileRows,
     idemRows,
     materialRows,
+    verificationRows,
   ] = await db.batch([
     db
       .select({
@@ -174,6 +177,10 @@ export async function readPreflightFacts(
       db,
       facts.materials.map((m) => m.mediaId),
     ),
+    verificationsForCheck(
+      db,
+      facts.people.flatMap((p) => (p.verificationId ? [p.verificationId] : [])),
+    ),
   ]);
 
   const app = appRows[0];
@@ -189,6 +196,7 @@ export async function readPreflightFacts(
     mobileHolders: mobileRows,
     idempotency: idemRows[0],
     materials: materialRows,
+    verifications: verificationRows.map((v) => ({ ...v, used: Boolean(v.used) })),
   };
 }
 

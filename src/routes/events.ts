@@ -23,7 +23,8 @@ export const EventSchema = z
         "filing's materials were deleted after it ended without approval; `data.materials` lists `{mediaId, path}`), " +
         "`registration.issued`, `registration.updated`, `registration.cancelled`, `registration.revoked`, " +
         "`registration.reinstated` (the bureau brought an ended registration back), " +
-        "`app.deadline_reminder`, `app.delisted`, `app.relisted`",
+        "`app.deadline_reminder`, `app.delisted`, `app.relisted`, " +
+        "`verification.completed` (a face verification passed or failed: `data.status`, `data.failureReason`)",
     }),
     createdAt: z.string(),
     data: z.record(z.string(), z.unknown()),

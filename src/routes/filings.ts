@@ -99,6 +99,7 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
   const preflight = judgePreflight(checked.facts, blind, stored, {
     accountId,
     quotas: c.get("config").quotas,
+    facePolicy: c.get("config").faceVerification,
     now: now.toISOString(),
   });
   // An app the caller may not file for is, to it, no app at all: 404 like any resource (docs/rules.md#permissions).
@@ -323,6 +324,9 @@ async function submit(
     materials: checked.facts.materials,
     resubmittedFrom: input.resubmittedFrom,
     smsList: await cancellationSmsList(c, request, preflight.registration?.number),
+    verifications: checked.facts.people.flatMap((p) =>
+      p.verificationId ? [{ path: `${p.path}.verificationId`, id: p.verificationId }] : [],
+    ),
     now,
   });
   switch (outcome.kind) {
@@ -335,6 +339,8 @@ async function submit(
       throw new ApiError("IDEMPOTENCY_KEY_REUSED", "Use a new Idempotency-Key for a different request");
     case "in_progress":
       throw new ApiError("FILING_IN_PROGRESS");
+    case "verification_used":
+      throw validationFailed(outcome.paths.map((path) => problem(path, "VERIFICATION_USED")));
   }
 }
 

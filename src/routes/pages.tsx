@@ -9,11 +9,17 @@ import {
 } from "../domain/registration-number";
 import { csvFile } from "../domain/registry-csv";
 import { displayText } from "../domain/text";
+import { toVerificationView, type VerificationStatus } from "../domain/verification";
+import { identityProviderOf } from "../identity/provider";
+import { randomToken, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { BROWSER_MAX_AGE_S } from "../lib/lookup-cache";
 import { publicRateLimit } from "../lib/rate-limit";
 import { MIN_TRIGRAM_CHARS, type PublicRecord, searchPublicRecords } from "../repositories/public-records";
+import { getVerificationByTokenHash } from "../repositories/verifications";
 import type { AppEnv } from "../types";
+import { signatureHeaders } from "../webhooks/signing";
+import { acceptIdentityCallback } from "./identity";
 import { lookupNumber, PublicRecordSchema, searchQuery } from "./public";
 
 /**
@@ -130,12 +136,9 @@ function contentSecurityPolicy(): Promise<string> {
 }
 
 /** `brand` is the site name linking home, left out on the search page, whose heading already says it. */
-const Layout: FC<PropsWithChildren<{ title: string; brand?: boolean; withScript?: boolean }>> = ({
-  title,
-  brand = true,
-  withScript,
-  children,
-}) => (
+const Layout: FC<
+  PropsWithChildren<{ title: string; brand?: boolean; withScript?: boolean; lookupFooter?: boolean }>
+> = ({ title, brand = true, withScript, lookupFooter = true, children }) => (
   <html lang="zh-CN">
     <head>
       <meta charset="utf-8" />
@@ -153,13 +156,17 @@ const Layout: FC<PropsWithChildren<{ title: string; brand?: boolean; withScript?
         ) : null}
       </header>
       <main>{children}</main>
-      <footer>
-        本站展示本平台代为备案并已通过审核的小程序备案信息，不含任何个人信息。备案信息以
-        <a href={MIIT_URL} target="_blank" rel="noopener">
-          工业和信息化部政务服务平台
-        </a>
-        为准。
-      </footer>
+      {lookupFooter ? (
+        <footer>
+          本站展示本平台代为备案并已通过审核的小程序备案信息，不含任何个人信息。备案信息以
+          <a href={MIIT_URL} target="_blank" rel="noopener">
+            工业和信息化部政务服务平台
+          </a>
+          为准。
+        </footer>
+      ) : (
+        <footer>开发环境的人脸核验模拟页：不做真实核验，生产环境不可用。</footer>
+      )}
       {withScript ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
     </body>
   </html>
@@ -694,3 +701,115 @@ pagesRoutes.get(
     return svgResponse(svg, 200, { etag });
   }),
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// The identity provider simulator (development only; docs/rules.md#verifications)
+// ---------------------------------------------------------------------------------------------------------------
+
+const VERIFICATION_LABELS: Record<VerificationStatus, string> = {
+  pending: "待核验",
+  passed: "已通过",
+  failed: "未通过",
+  expired: "已过期",
+};
+
+/** The simulator's verification by the token of its URL, or undefined; only while the deployment uses the simulator. */
+async function simulatedVerification(c: Context<AppEnv>) {
+  if (identityProviderOf(c.get("config"))?.name !== "simulator") return undefined;
+  const token = c.req.param("token") ?? "";
+  if (token.length < 20 || token.length > 64) return undefined;
+  return getVerificationByTokenHash(c.get("db"), await sha256Hex(token));
+}
+
+const noStore = { cacheControl: "no-store" };
+
+const renderNoVerification = (c: Context<AppEnv>) =>
+  renderPage(
+    c,
+    <Layout title="核验链接无效" brand={false} lookupFooter={false}>
+      <h1>核验链接无效</h1>
+      <p class="empty">该人脸核验链接不存在或已失效。</p>
+    </Layout>,
+    { status: 404, ...noStore },
+  );
+
+pagesRoutes.get("/verify/:token", async (c) => {
+  const row = await simulatedVerification(c);
+  if (!row) return renderNoVerification(c);
+  const view = toVerificationView(row, new Date().toISOString());
+  return renderPage(
+    c,
+    <Layout title="人脸核验（模拟）" brand={false} lookupFooter={false}>
+      <h1>人脸核验（模拟）</h1>
+      <dl class="fields">
+        <div>
+          <dt>核验对象</dt>
+          <dd id="person-name">{view.person.name}</dd>
+        </div>
+        <div>
+          <dt>证件号码</dt>
+          <dd id="person-certificate">{view.person.certificate.number}</dd>
+        </div>
+        <div>
+          <dt>小程序</dt>
+          <dd>{view.appId}</dd>
+        </div>
+        <div>
+          <dt>状态</dt>
+          <dd id="status">{VERIFICATION_LABELS[view.status]}</dd>
+        </div>
+      </dl>
+      {view.status === "pending" ? (
+        <>
+          <p class="hint">模拟身份核验服务的结果：按下按钮即以服务商签名的回调报告结果。</p>
+          <form method="post" class="search">
+            <input type="hidden" name="result" value="passed" />
+            <button type="submit" id="pass">
+              通过
+            </button>
+          </form>
+          <form method="post" class="search">
+            <input type="hidden" name="result" value="failed" />
+            <button type="submit" class="secondary" id="fail">
+              不通过
+            </button>
+          </form>
+        </>
+      ) : view.failureReason ? (
+        <p class="error">{view.failureReason}</p>
+      ) : null}
+    </Layout>,
+    noStore,
+  );
+});
+
+/**
+ * A press of 通过 or 不通过: the result goes through the identity callback exactly as a provider's would, signed
+ * here with the provider's secret, and the page shows the verification again.
+ */
+pagesRoutes.post("/verify/:token", async (c) => {
+  const row = await simulatedVerification(c);
+  if (!row) return renderNoVerification(c);
+  if (Number(c.req.header("content-length") ?? "0") > 1024) throw new ApiError("PAYLOAD_TOO_LARGE");
+  const form = await c.req.parseBody();
+  const result = form.result === "passed" ? "passed" : form.result === "failed" ? "failed" : undefined;
+  if (!result) throw new ApiError("BAD_REQUEST", "result must be passed or failed");
+  const body = JSON.stringify({
+    type: "verification.result",
+    data: {
+      verificationId: row.id,
+      result,
+      ...(result === "failed" ? { reason: "模拟核验：未通过" } : {}),
+      completedAt: new Date().toISOString(),
+    },
+  });
+  const secret = c.env.IDENTITY_WEBHOOK_SECRET;
+  if (!secret) throw new ApiError("IDENTITY_PROVIDER_MISSING", "Set IDENTITY_WEBHOOK_SECRET to sign the results");
+  const headers = await signatureHeaders(`msg_${randomToken(12)}`, body, [secret]);
+  await acceptIdentityCallback(c, body, {
+    id: headers["webhook-id"],
+    timestamp: headers["webhook-timestamp"],
+    signature: headers["webhook-signature"],
+  });
+  return c.redirect(`/verify/${c.req.param("token")}`, 303);
+});

@@ -45,4 +45,38 @@ export async function signatureHeaders(
   };
 }
 
+/** How far a signed message's timestamp may be from now, either way, before it counts as stale (the spec's 5 min). */
+export const SIGNATURE_TOLERANCE_S = 5 * 60;
+
+/** Two strings compared in time that does not depend on where they differ. */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * Whether a message received with Standard Webhooks headers was signed with `secret` within the tolerance of `now`:
+ * the receiving side of `signatureHeaders`, for messages beian receives (the identity provider's callback). Any one
+ * `v1,` signature of the space-separated list may match.
+ */
+export async function verifySignature(
+  secret: string,
+  headers: { id?: string; timestamp?: string; signature?: string },
+  body: string,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const { id, timestamp, signature } = headers;
+  if (!id || !timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > SIGNATURE_TOLERANCE_S) return false;
+  let expected: string;
+  try {
+    expected = await sign(secret, `${id}.${timestamp}.${body}`);
+  } catch {
+    return false;
+  }
+  return signature.split(" ").some((part) => part.startsWith("v1,") && sameText(part.slice(3), expected));
+}
+
 export { toBase64Url };

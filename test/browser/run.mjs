@@ -1,6 +1,6 @@
 // The public web (docs/rules.md#public-lookup) in a real browser: starts the service the way `npm start` does, on a free port with its
 // own empty local state and the demo data, then walks the pages as a visitor on a phone would. Uses Debian's
-// chromium (never a downloaded browser). Screenshots go to test/browser/output/. Exits non-zero on any failure.
+// chromium (never a downloaded browser). It also presses 通过 on the face verification simulator and files with it. Screenshots go to test/browser/output/. Exits non-zero on any failure.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import axe from "axe-core";
 import { chromium } from "playwright-core";
+import { pdf, png, uploadMaterial } from "../../scripts/material-files.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
 const outputDir = join(import.meta.dirname, "output");
@@ -115,6 +116,70 @@ async function waitForSeededData(base) {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Failure("the demo registrations did not appear in the public search within 20 s");
+}
+
+/** A JSON call as the demo developer would make it: POST when there is a body. */
+async function api(base, key, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/**
+ * A new app of the demo developer and a valid `new` filing for it, with its materials uploaded. The numbers are
+ * fixed (this file runs on any Node, without the TypeScript identifier rules): each run has fresh state.
+ */
+async function verificationFiling(base) {
+  const key = "bk_dev_developer_9f3KqT7wXn2LmP4s"; // the demo developer (scripts/seed.mjs)
+  const appId = "wxbrowser00000001";
+  const app = await api(base, key, "/v1/apps", { appId, name: "浏览器核验小程序" });
+  check(app.status === 201, `POST /v1/apps answered ${app.status}`);
+  const card = png(1280, 720);
+  const [licence, front, back, letter] = await Promise.all([
+    uploadMaterial(base, key, "organizer.certificate.photo", png(1280, 900), "licence.png", "uscc"),
+    uploadMaterial(base, key, "organizer.principal.certificate.front", card, "front.png", "resident_id"),
+    uploadMaterial(base, key, "organizer.principal.certificate.back", card, "back.png", "resident_id"),
+    uploadMaterial(base, key, "commitment.letter", pdf("承诺书"), "commitment.pdf"),
+  ]);
+  const principal = {
+    name: "赵六",
+    certificate: {
+      type: "resident_id",
+      number: "440305198806124173",
+      validFrom: "2020-01-01",
+      validTo: "long_term",
+      front,
+      back,
+    },
+    mobile: "13800990011",
+    emergencyContact: "13800990012",
+    email: "browser@example.com",
+  };
+  const body = {
+    type: "new",
+    appId,
+    organizer: {
+      nature: "enterprise",
+      name: "深圳市浏览器核验科技有限公司",
+      certificate: { type: "uscc", number: "91440300MA5H7Q2K38", photo: licence },
+      region: { province: "440000", city: "440300", district: "440305" },
+      address: "粤海街道科技园路1号",
+      principal,
+    },
+    service: {
+      name: "浏览器核验服务",
+      serviceContentTypes: ["life.bill_payment"],
+      preApprovals: [],
+      languages: ["zh-Hans"],
+      description: "为用户提供水电燃气缴费、账单查询与缴费提醒等生活服务。",
+      principal,
+    },
+    commitment: { accepted: true, letter },
+  };
+  return { key, appId, body };
 }
 
 async function run(base) {
@@ -285,6 +350,35 @@ async function run(base) {
       const unknown = await page.goto(`${base}/badge/${encodeURIComponent(UNKNOWN_NUMBER)}.svg`);
       check(unknown?.status() === 404, `the unknown badge answered ${unknown?.status()}`);
       check((await unknown.text()).includes("未找到"), "the unknown badge does not say 未找到");
+    });
+
+    await step("face verification on the simulator page, then a filing naming it is 201", async () => {
+      const { key, appId, body } = await verificationFiling(base);
+      const principal = body.service.principal;
+      const { type, number } = principal.certificate;
+      const started = await api(base, key, "/v1/verifications", {
+        appId,
+        person: { name: principal.name, certificate: { type, number } },
+      });
+      check(
+        started.status === 201,
+        `POST /v1/verifications answered ${started.status} ${JSON.stringify(started.body)}`,
+      );
+      const res = await page.goto(started.body.url);
+      check(res?.status() === 200, `the simulator page answered ${res?.status()}`);
+      const text = await bodyText();
+      check(text.includes(started.body.person.name), "the page does not say whom the check is for");
+      check(!text.includes(number) && !text.includes(principal.name), "the page shows the person unmasked");
+      await fitsPhone("the simulator page");
+      await shot("08-verify-pending");
+      await page.click("#pass");
+      await page.locator("#status", { hasText: "已通过" }).waitFor();
+      await shot("09-verify-passed");
+      const read = await api(base, key, `/v1/verifications/${started.body.id}`);
+      check(read.body?.status === "passed", `the verification is ${read.body?.status}`);
+      const verified = { ...principal, verificationId: started.body.id };
+      const filed = await api(base, key, "/v1/filings", { ...body, service: { ...body.service, principal: verified } });
+      check(filed.status === 201, `the filing naming it answered ${filed.status} ${JSON.stringify(filed.body)}`);
     });
 
     check(problems.length === 0, `the browser reported:\n    ${problems.join("\n    ")}`);

@@ -6,7 +6,12 @@ const ME = "acc_me";
 const OWNER = "acc_owner";
 const APP = "wx_app_0001";
 const NOW = "2025-06-01T08:00:00.000Z";
-const CONTEXT: PreflightContext = { accountId: ME, quotas: { individual: 2, organization: 3 }, now: NOW };
+const CONTEXT: PreflightContext = {
+  accountId: ME,
+  quotas: { individual: 2, organization: 3 },
+  facePolicy: "service_principal",
+  now: NOW,
+};
 
 type Organizer = NonNullable<FilingFacts["organizer"]>;
 const ORGANIZER: Organizer = {
@@ -38,6 +43,7 @@ function stored(over: Partial<StoredFacts> = {}): StoredFacts {
     serviceNameHolders: [],
     mobileHolders: [],
     materials: [],
+    verifications: [],
     ...over,
   };
 }

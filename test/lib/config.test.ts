@@ -14,7 +14,19 @@ describe("configOf", () => {
       publicRateLimitPeriodS: 60,
       delivery: DEFAULT_SCHEDULE,
       dohUrl: null,
+      faceVerification: "service_principal",
+      identityProvider: null,
     });
+  });
+
+  it("reads the face verification policy, and starts verifications with the simulator in development only", () => {
+    expect(configOf({ FACE_VERIFICATION: "both" }).faceVerification).toBe("both");
+    expect(configOf({ FACE_VERIFICATION: "off" }).faceVerification).toBe("off");
+    expect(configOf({ ENVIRONMENT: "development" }).identityProvider).toBe("simulator");
+    expect(configOf({ ENVIRONMENT: "development", IDENTITY_PROVIDER: "simulator" }).identityProvider).toBe("simulator");
+    // Production refuses the simulator, which passes anyone who presses a button.
+    expect(() => configOf({ IDENTITY_PROVIDER: "simulator" })).toThrow(ConfigError);
+    expect(() => configOf({ ENVIRONMENT: "production", IDENTITY_PROVIDER: "simulator" })).toThrow("IDENTITY_PROVIDER");
   });
 
   it("reads every var", () => {
@@ -51,6 +63,8 @@ describe("configOf", () => {
     [{ ENVIRONMENT: "development", PUBLIC_ORIGIN: "javascript:alert(1)" }, "PUBLIC_ORIGIN"],
     [{ ENVIRONMENT: "production", PUBLIC_ORIGIN: "https://beian.example.com" }, "AUDIT_KEY"],
     [{ ENVIRONMENT: "development", AUDIT_KEY: "a1:c2hvcnQ=" }, "AUDIT_KEY"],
+    [{ FACE_VERIFICATION: "sometimes" }, "FACE_VERIFICATION"],
+    [{ IDENTITY_PROVIDER: "acme" }, "IDENTITY_PROVIDER"],
   ])("refuses %o, naming the variable", (vars, name) => {
     expect(() => configOf(vars)).toThrow(ConfigError);
     expect(() => configOf(vars)).toThrow(name);

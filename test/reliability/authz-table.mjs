@@ -137,6 +137,15 @@ export const AUTHZ_TABLE = [
   // everyone else — another developer, a regulator before the bureau stages, an admin — gets the 404 of a
   // material that does not exist (there is no role to check first: every role may read some material).
   { method: "POST", path: "/v1/materials", who: only(["developer", "provider"]) },
+
+  // Face verification (docs/rules.md#verifications): whoever may file for the app starts and reads them; the
+  // identity provider's callback takes no key (its Standard Webhooks signature is the credential, so an unsigned
+  // probe is 401 whatever key it carries); the simulator's page is the development web, reached by its token.
+  { method: "POST", path: "/v1/verifications", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
+  { method: "GET", path: "/v1/verifications/{id}", who: only(["developer", "provider"], { otherDeveloper: 404 }) },
+  { method: "POST", path: "/v1/identity/callback", who: Object.fromEntries(PRINCIPALS.map((p) => [p, 401])) },
+  { method: "GET", path: "/verify/{token}", who: everyone() },
+  { method: "POST", path: "/verify/{token}", who: everyone() },
   {
     method: "GET",
     path: "/v1/materials/{mediaId}",

@@ -14,7 +14,7 @@ import {
   problemsOf,
   unique,
   validFiling,
-  withMaterials,
+  withAttachments,
 } from "../support/api";
 import { makeResidentId } from "../support/identifiers";
 import { approve, staff, submitNew } from "../support/lifecycle";
@@ -96,7 +96,7 @@ describe("filing fields", () => {
     it.each(BAD)(`${path}: refuses %s`, async (_, bad) => {
       const filing = fullFiling(appId);
       set(filing, bad);
-      const res = await rawJson("/v1/filings", dev.key, await withMaterials(dev.key, filing));
+      const res = await rawJson("/v1/filings", dev.key, await withAttachments(dev.key, filing));
       await expectRefused(res, path);
     });
   }

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, newAccount, newApp, validFiling, withMaterials } from "../support/api";
+import { call, newAccount, newApp, validFiling, withAttachments } from "../support/api";
 
 /** Conflicts with stored state: the dry run lists them at `appId`, submit answers them as a 409. */
 const CONFLICTS = ["FILING_IN_PROGRESS", "REGISTRATION_EXISTS", "REGISTRATION_REQUIRED"];
@@ -307,7 +307,7 @@ describe("fuzzing POST /v1/filings/validate and POST /v1/filings", () => {
         fc.asyncProperty(mutationArb, fc.boolean(), async (mutation, withIdempotencyKey) => {
           const context = safe(describeMutation(mutation));
           const text = mutate(
-            (await withMaterials(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>,
+            (await withAttachments(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>,
             mutation,
           );
           let parsed: unknown;
@@ -402,7 +402,7 @@ describe("fuzzing POST /v1/filings/validate and POST /v1/filings", () => {
 
 describe("edge cases found by fuzzing, pinned", () => {
   it("a body nested 100,000 deep is a 422, with or without an Idempotency-Key (hashing it must not overflow the stack)", async () => {
-    const filing = (await withMaterials(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>;
+    const filing = (await withAttachments(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>;
     const text = JSON.stringify({ ...filing, type: DEEP_MARKER }).replace(
       JSON.stringify(DEEP_MARKER),
       `${"[".repeat(100_000)}${"]".repeat(100_000)}`,
@@ -420,7 +420,7 @@ describe("edge cases found by fuzzing, pinned", () => {
   });
 
   it("lone surrogates escaped in JSON are read as text, not refused as malformed", async () => {
-    const filing = (await withMaterials(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>;
+    const filing = (await withAttachments(dev.key, validFiling(currentApp))) as ReturnType<typeof validFiling>;
     const text = JSON.stringify({ ...filing, commitment: { ...filing.commitment, note: "\ud800" } });
     expect(text).toContain("\\ud800");
     const v = await send("/v1/filings/validate", { body: text });

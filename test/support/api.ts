@@ -6,6 +6,7 @@ import { canonicalJson, vaultFor } from "../../src/lib/crypto";
 import { checkAgainstDocument } from "./contract";
 import { makeResidentId, makeUscc } from "./identifiers";
 import { uploadMaterial } from "./materials";
+import { withVerification } from "./verifications";
 
 const BASE = "http://beian.test";
 
@@ -22,6 +23,11 @@ export type CallOptions = {
    * attachments themselves pass `false` and send exactly what they mean.
    */
   materials?: boolean;
+  /**
+   * Likewise, `new` and `change` filings whose service principal names no verification get a passed one of that
+   * person (see `withVerification`); tests about verifications pass `false`.
+   */
+  verification?: boolean;
 };
 
 /** Calls the Worker through its real entry, as a client would. */
@@ -30,8 +36,13 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   let body: BodyInit | undefined = opts.rawBody;
   if (opts.body !== undefined) {
-    const filing = /^\/v1\/filings(\/validate)?$/.test(path) && opts.key && opts.materials !== false;
-    body = JSON.stringify(filing ? await withMaterials(opts.key as string, opts.body) : opts.body);
+    const filing = /^\/v1\/filings(\/validate)?$/.test(path) && opts.key;
+    let sent = filing && opts.materials !== false ? await withMaterials(opts.key as string, opts.body) : opts.body;
+    if (filing && opts.verification !== false) {
+      const retryKey = Object.entries(headers).find(([name]) => name.toLowerCase() === "idempotency-key")?.[1];
+      sent = await withVerification(opts.key as string, sent, retryKey);
+    }
+    body = JSON.stringify(sent);
     headers["content-type"] ??= "application/json";
   }
   const method = opts.method ?? (body !== undefined ? "POST" : "GET");
@@ -120,6 +131,14 @@ export function validFiling(appId: string) {
     },
     commitment: { accepted: true },
   };
+}
+
+/**
+ * What `call` adds to a filing it sends, for tests that send their own bytes: the materials it leaves out, then a
+ * passed verification of its service principal.
+ */
+export async function withAttachments(key: string, body: unknown): Promise<unknown> {
+  return withVerification(key, await withMaterials(key, body));
 }
 
 /** `POST /v1/filings` as `key`, with extra headers (Idempotency-Key, Accept-Language…). */

@@ -114,6 +114,22 @@ describe("filing through the client", () => {
       },
       commitment: { accepted: true, letter: letter?.mediaId },
     };
+    // The service's principal passes face verification on the development simulator's page (通过), which reports the
+    // result through the identity provider's signed callback; the filing then names it.
+    const { name, certificate } = body.service.principal;
+    const verification = await developer.POST("/v1/verifications", {
+      body: { appId, person: { name, certificate: { type: certificate.type, number: certificate.number } } },
+    });
+    expect(verification).toMatchObject({ appId, status: "pending" });
+    const pressed = await fetch(`${beian.url}${new URL(verification.url).pathname}`, {
+      method: "POST",
+      body: new URLSearchParams({ result: "passed" }),
+      redirect: "manual",
+    });
+    expect(pressed.status).toBe(303);
+    const passed = await developer.GET("/v1/verifications/{id}", { params: { path: { id: verification.id } } });
+    expect(passed.status).toBe("passed");
+    body.service.principal.verificationId = verification.id;
     expect(await developer.validateFiling(body)).toEqual({ valid: true, errors: [] });
 
     const idempotencyKey = crypto.randomUUID();
@@ -188,9 +204,15 @@ describe("filing through the client", () => {
         types.push(e.type);
       }
     }
-    // In the outbox's order, where the approval's two events come in either order.
-    expect(types.slice(0, 3)).toEqual(["filing.submitted", "filing.status_changed", "filing.status_changed"]);
-    expect(types.slice(3).sort()).toEqual(["filing.status_changed", "registration.issued"]);
+    // In the outbox's order (the face verification's result first), where the approval's two events come in either
+    // order.
+    expect(types.slice(0, 4)).toEqual([
+      "verification.completed",
+      "filing.submitted",
+      "filing.status_changed",
+      "filing.status_changed",
+    ]);
+    expect(types.slice(4).sort()).toEqual(["filing.status_changed", "registration.issued"]);
     // Resuming after the last one finds nothing new.
     const after = [];
     for await (const e of developer.events({ after: events.at(-1) })) after.push(e);

@@ -16,6 +16,7 @@ import {
   KEYS,
   must,
   newAccount,
+  residentId,
   submit,
   triggerCron,
   waitForRun,
@@ -74,6 +75,11 @@ async function setUp(url, log) {
   const forReview = await submit(url, KEYS.developer, filingBody(dev.appIds[0], dev.media));
   if (forReview.status !== 201) throw new Error(`review fixture: ${forReview.status} ${forReview.text}`);
   const policies = await must(url, "/v1/admin/policies", { key: ADMIN_BOOTSTRAP_KEY }, 200);
+  // A pending face verification of the listed app (granted to the provider), for the read and the simulator probes.
+  const verification = await must(url, "/v1/verifications", {
+    key: KEYS.developer,
+    body: { appId: listedApp, person: { name: "王五", certificate: { type: "resident_id", number: residentId() } } },
+  });
   log(`fixtures ready: ${approved.id} (approved), ${inReview.id} (platform review), ${number(listedApp)}`);
   // The cron writes the nightly export that GET /v1/public/export lists.
   const cronAt = Date.now() - (Date.now() % 600_000);
@@ -102,6 +108,8 @@ async function setUp(url, log) {
     mediaId,
     throwaway,
     policyId: policies.items[0].id,
+    verificationId: verification.id,
+    verifyPath: new URL(verification.url).pathname,
   };
 }
 
@@ -183,6 +191,27 @@ function probes(f) {
     "POST /v1/filings/{id}/resubmit": { path: `/v1/filings/${f.approvedFiling}/resubmit`, body: { patch: {} } },
 
     "POST /v1/materials": { path: "/v1/materials", raw: form },
+    // A person whose number fails its check: allowed callers get 422 and no verification is started (the daily
+    // limit is untouched); a caller who may not file for the app gets its 404 first.
+    "POST /v1/verifications": {
+      path: "/v1/verifications",
+      body: {
+        appId: f.listedApp,
+        person: { name: "王五", certificate: { type: "resident_id", number: "110101199003078514" } },
+      },
+    },
+    "GET /v1/verifications/{id}": { path: `/v1/verifications/${f.verificationId}` },
+    "POST /v1/identity/callback": {
+      path: "/v1/identity/callback",
+      body: { type: "verification.result", data: { verificationId: f.verificationId, result: "passed" } },
+    },
+    "GET /verify/{token}": { path: f.verifyPath },
+    // The first press passes the verification, every later one changes nothing; each answers with the page again.
+    "POST /verify/{token}": {
+      path: f.verifyPath,
+      method: "POST",
+      raw: () => new URLSearchParams({ result: "passed" }),
+    },
     "GET /v1/materials/{mediaId}": { path: `/v1/materials/${f.mediaId}` },
     "GET /v1/materials/{mediaId}/content": { path: `/v1/materials/${f.mediaId}/content` },
 

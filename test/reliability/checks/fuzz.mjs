@@ -19,6 +19,7 @@ import {
   must,
   newAccount,
   pool,
+  residentId,
 } from "../lib.mjs";
 
 const PORT = 8931;
@@ -38,10 +39,18 @@ const EXTRA_ROUTES = [
   { method: "GET", path: "/", query: ["q", "page"] },
   { method: "GET", path: "/r/{number}", query: [] },
   { method: "GET", path: "/badge/{file}", query: [] },
+  // The face verification simulator's page (development), by a verification's token.
+  { method: "GET", path: "/verify/{token}", query: [] },
+  { method: "POST", path: "/verify/{token}", query: [] },
 ];
 
 /** Pages and badges answer in their own format (an HTML page, an SVG badge), even for a 4xx. */
-const isPage = (path) => path === "/" || path.startsWith("/?") || path.startsWith("/r/") || path.startsWith("/badge/");
+const isPage = (path) =>
+  path === "/" ||
+  path.startsWith("/?") ||
+  path.startsWith("/r/") ||
+  path.startsWith("/badge/") ||
+  path.startsWith("/verify/");
 
 /** What never appears in an answer: a stack frame, a SQLite or D1 message, SQL text. */
 const LEAKS = [
@@ -452,6 +461,12 @@ async function setUp(url, log) {
   let appTurn = 0;
   const nextApp = () => dev.appIds[appTurn++ % dev.appIds.length];
   const reasons = { reasons: [{ field: "service.name", error: "名称不符合规范", suggest: "请修改" }] };
+  // A face verification to read, press on the simulator and name in the identity callback.
+  const person = { name: "模糊", certificate: { type: "resident_id", number: residentId() } };
+  const verification = await must(url, "/v1/verifications", {
+    key: KEYS.developer,
+    body: { appId: dev.appIds[0], person },
+  });
   const templates = {
     "POST /v1/filings": () => filingBody(nextApp(), dev.media),
     "POST /v1/filings/validate": () => filingBody(nextApp(), dev.media),
@@ -461,6 +476,11 @@ async function setUp(url, log) {
     "POST /v1/apps/{appId}/grants": () => ({ accountId: provider.id }),
     "POST /v1/public/registrations/lookup": () => ({
       numbers: ["粤ICP备2024012345号-1X", "粤ICP备2024012345号-1x", "京ICP证030173号-1X", "粤B2-20090059-1626X"],
+    }),
+    "POST /v1/verifications": () => ({ appId: nextApp(), person }),
+    "POST /v1/identity/callback": () => ({
+      type: "verification.result",
+      data: { verificationId: verification.id, result: "passed", completedAt: "2026-01-01T00:00:00+08:00" },
     }),
     "POST /v1/admin/accounts": () => ({ name: "模糊测试账号", role: "developer" }),
     "POST /v1/admin/policies": () => ({
@@ -510,7 +530,8 @@ async function setUp(url, log) {
     keys: [...new Set(Object.values(KEYS)), ADMIN_BOOTSTRAP_KEY, provider.key],
     params: {
       appId: appIds,
-      id: [...filings, ...accounts, ...policies],
+      id: [...filings, ...accounts, ...policies, verification.id],
+      token: [new URL(verification.url).pathname.slice("/verify/".length)],
       mediaId: mediaIds,
       number: numbers,
       file: numbers.map((n) => `${n}.svg`),

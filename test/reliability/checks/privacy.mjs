@@ -3,7 +3,8 @@
 // enterprises and individuals, some approved (so public records exist), some in review, one rejected, with the
 // values also written inside an uploaded letter — then (a) every file under the service's state directory (the
 // local D1 database and its WAL, the R2 blobs, caches) is scanned for the plaintext bytes of every value, and
-// (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them.
+// (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them;
+// face verifications' people (names and numbers) are looked for on disk and in every answer about them.
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -168,6 +169,42 @@ export async function check({ quick, log }) {
     }
     log(`${bodies.length} filings, ${approved.length} approved, ${planted.size} personal values planted`);
 
+    // Face verifications (docs/rules.md#verifications): people of their own, with names no other data has, one
+    // passed on the simulator page and one failed. Their names and numbers must show only masked in every answer
+    // about them (the start, the read, the page, the events), and nowhere on disk.
+    const verifiedValues = new Set();
+    const verificationHits = [];
+    let verificationAnswers = 0;
+    const scanned = (text, where) => {
+      verificationAnswers++;
+      verificationHits.push(...hitsIn(text ?? "", verifiedValues, where));
+    };
+    for (const result of ["passed", "failed"]) {
+      const who = { name: `核验${"甲乙"[result === "passed" ? 0 : 1]}${unique()}`, number: residentId() };
+      verifiedValues.add(who.name);
+      verifiedValues.add(who.number);
+      planted.add(who.number);
+      const started = await call(url, "/v1/verifications", {
+        key: dev.key,
+        body: {
+          appId: dev.appIds[0],
+          person: { name: who.name, certificate: { type: "resident_id", number: who.number } },
+        },
+      });
+      if (started.status !== 201) throw new Error(`verification: ${started.status} ${started.text}`);
+      scanned(started.text, "POST /v1/verifications");
+      const page = new URL(started.body.url).pathname;
+      scanned((await call(url, page)).text, page);
+      const pressed = await call(url, page, { method: "POST", raw: new URLSearchParams({ result }) });
+      scanned(pressed.text, `POST ${page}`);
+      scanned(
+        (await call(url, `/v1/verifications/${started.body.id}`, { key: dev.key })).text,
+        "GET /v1/verifications",
+      );
+    }
+    scanned((await call(url, "/v1/events?limit=200", { key: dev.key })).text, "GET /v1/events");
+    log(`${verificationAnswers} verification answers scanned`);
+
     // (b) Every public answer.
     const publicHits = [];
     const hiddenVisible = [];
@@ -285,7 +322,7 @@ export async function check({ quick, log }) {
       const data = readFileSync(file);
       files++;
       bytes += statSync(file).size;
-      diskHits.push(...hitsIn(data, planted, file.slice(state.length + 1)));
+      diskHits.push(...hitsIn(data, [...planted, ...verifiedValues], file.slice(state.length + 1)));
       controlsOnDisk += hitsIn(data, controls, file).length;
     }
     log(`${files} files (${(bytes / 1e6).toFixed(1)} MB) scanned`);
@@ -301,6 +338,7 @@ export async function check({ quick, log }) {
         maskedMobiles > 0 &&
         smsEvents > 0 &&
         readBackHits.length === 0 &&
+        verificationHits.length === 0 &&
         hiddenVisible.length === 0 &&
         controlsOnDisk > 0 &&
         controlsInPublic > 0,
@@ -316,6 +354,8 @@ export async function check({ quick, log }) {
         "control: masked SMS mobiles in the owner's filings": expectMin(maskedMobiles, 1),
         "control: filing.sms_updated events read": expectMin(smsEvents, 1),
         "hits in registrations read back": expectEq(readBackHits.length, 0),
+        "verification answers scanned": expectMin(verificationAnswers, 9),
+        "hits in verification answers": expectEq(verificationHits.length, 0),
         "in-review or rejected filings found publicly": expectEq(hiddenVisible.length, 0),
         "control: public service names found on disk": expectMin(controlsOnDisk, 1),
         "control: public service names found in public responses": expectMin(controlsInPublic, 1),
@@ -326,6 +366,7 @@ export async function check({ quick, log }) {
         ...show(statusHits),
         ...show(ownerHits),
         ...show(readBackHits),
+        ...show(verificationHits),
         ...hiddenVisible.map((n) => `visible: ${n}`),
       ],
     };
