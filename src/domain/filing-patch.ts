@@ -81,3 +81,17 @@ export const RESUBMITTABLE: readonly FilingStatus[] = ENDED_WITHOUT_APPROVAL;
 export function mayBeResubmitted(status: FilingStatus): boolean {
   return RESUBMITTABLE.includes(status);
 }
+
+/**
+ * A registration's stored request as the base of a change by patch: a face verification is spent by the filing that
+ * named it, not held by the registration, so the principals' `verificationId`s are left out and the change names
+ * its own (docs/rules.md#verifications). A resubmission keeps them: it may use again what its ended filing used.
+ */
+export function changeBase(request: unknown): unknown {
+  if (!isObject(request)) return request;
+  const copy = structuredClone(request);
+  for (const part of [copy.organizer, copy.service]) {
+    if (isObject(part) && isObject(part.principal)) delete part.principal.verificationId;
+  }
+  return copy;
+}

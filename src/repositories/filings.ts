@@ -175,6 +175,7 @@ export async function submitFiling(db: Db, vault: Vault, input: SubmitInput): Pr
         input.verifications.map((v) => v.id),
         id,
         at,
+        input.resubmittedFrom,
       ),
       ...(input.materials.length > 0
         ? [

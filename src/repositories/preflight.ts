@@ -37,7 +37,14 @@ const NO_ROW = sql`0`;
 
 export async function readPreflightFacts(
   db: Db,
-  input: { accountId: string; facts: FilingFacts; blind: BlindFacts; idempotencyKey?: string },
+  input: {
+    accountId: string;
+    facts: FilingFacts;
+    blind: BlindFacts;
+    idempotencyKey?: string;
+    /** A resubmission's ended filing: the verifications it used are the new filing's to use again. */
+    resubmitOf?: string;
+  },
 ): Promise<StoredFacts> {
   const { facts, blind, accountId } = input;
   const appId = facts.appId ?? "";
@@ -180,6 +187,7 @@ export async function readPreflightFacts(
     verificationsForCheck(
       db,
       facts.people.flatMap((p) => (p.verificationId ? [p.verificationId] : [])),
+      input.resubmitOf,
     ),
   ]);
 

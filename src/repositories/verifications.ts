@@ -74,7 +74,7 @@ export async function getVerificationByTokenHash(db: Db, tokenHash: string): Pro
  * The verifications a filing names, as its check needs them (src/domain/verification.ts), whether used or not: a
  * statement for the pre-flight read's batch.
  */
-export function verificationsForCheck(db: Db, ids: readonly string[]) {
+export function verificationsForCheck(db: Db, ids: readonly string[], resubmitOf?: string) {
   return db
     .select({
       id: verifications.id,
@@ -85,25 +85,38 @@ export function verificationsForCheck(db: Db, ids: readonly string[]) {
       validUntil: verifications.validUntil,
       certificateBlind: verifications.certificateBlind,
       nameBlind: verifications.nameBlind,
-      used: sql<number>`exists (select 1 from ${verificationUses} u where u.verification_id = ${verifications.id})`,
+      // A resubmission may use again what the filing it corrects used (docs/rules.md#read-back).
+      used: sql<number>`exists (select 1 from ${verificationUses} u where u.verification_id = ${verifications.id}
+        and u.filing_id is not ${resubmitOf ?? null})`,
     })
     .from(verifications)
     .where(ids.length > 0 ? inArray(verifications.id, [...ids]) : sql`0`);
 }
 
 /**
- * The statement that marks verifications used by a filing, for the filing's own batch: its primary key lets one
- * filing alone use each, so a second filing naming one fails whole.
+ * The statements that mark verifications used by a filing, for the filing's own batch: the primary key lets one
+ * filing alone use each, so a second filing naming one fails whole. A resubmission takes over the uses of the ended
+ * filing it corrects (`takeOverFrom`), and only those.
  */
-export function useVerifications(db: Db, ids: readonly string[], filingId: string, at: string): BatchItem<"sqlite">[] {
+export function useVerifications(
+  db: Db,
+  ids: readonly string[],
+  filingId: string,
+  at: string,
+  takeOverFrom?: string,
+): BatchItem<"sqlite">[] {
   const unique = [...new Set(ids)];
-  return unique.length > 0
-    ? [
-        db
-          .insert(verificationUses)
-          .values(unique.map((verificationId) => ({ verificationId, filingId, createdAt: at }))),
-      ]
-    : [];
+  if (unique.length === 0) return [];
+  return [
+    ...(takeOverFrom !== undefined
+      ? [
+          db
+            .delete(verificationUses)
+            .where(and(inArray(verificationUses.verificationId, unique), eq(verificationUses.filingId, takeOverFrom))),
+        ]
+      : []),
+    db.insert(verificationUses).values(unique.map((verificationId) => ({ verificationId, filingId, createdAt: at }))),
+  ];
 }
 
 /** Which of `ids` some filing has used. */

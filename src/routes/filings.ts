@@ -1,6 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { mayBeResubmitted, patchRequest, readPatchEnvelope, readResubmitBody } from "../domain/filing-patch";
+import {
+  changeBase,
+  mayBeResubmitted,
+  patchRequest,
+  readPatchEnvelope,
+  readResubmitBody,
+} from "../domain/filing-patch";
 import {
   CancelSubmissionSchema,
   type CheckedFiling,
@@ -84,7 +90,12 @@ const filingBody = (extra: { $ref: string }[] = []) => ({
 type Assessment = { checked: CheckedFiling; blind: BlindFacts; preflight: PreflightResult; problems: Problem[] };
 
 /** The checks shared by submit and the dry run: field rules, then every stored-data rule in one round trip. */
-async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyKey?: string): Promise<Assessment> {
+async function assess(
+  c: Context<AppEnv>,
+  body: unknown,
+  now: Date,
+  opts: { idempotencyKey?: string; resubmitOf?: string } = {},
+): Promise<Assessment> {
   const db = c.get("db");
   const principal = c.get("principal");
   const { lookup } = await loadRegions(db);
@@ -95,7 +106,8 @@ async function assess(c: Context<AppEnv>, body: unknown, now: Date, idempotencyK
   });
   const blind = await blindFacts(vaultFor(c.env), checked.facts);
   const { accountId } = principal;
-  const stored = await readPreflightFacts(db, { accountId, facts: checked.facts, blind, idempotencyKey });
+  const { idempotencyKey, resubmitOf } = opts;
+  const stored = await readPreflightFacts(db, { accountId, facts: checked.facts, blind, idempotencyKey, resubmitOf });
   const preflight = judgePreflight(checked.facts, blind, stored, {
     accountId,
     quotas: c.get("config").quotas,
@@ -153,7 +165,7 @@ async function registrationBase(c: Context<AppEnv>, appId: string): Promise<unkn
   const row = await registrationWithRequest(c.get("db"), appId);
   if (row?.status !== "active") return {};
   const vault = vaultFor(c.env);
-  if (row.requestSealed !== null) return JSON.parse(await vault.open(row.requestSealed));
+  if (row.requestSealed !== null) return changeBase(JSON.parse(await vault.open(row.requestSealed)));
   return importedRequest(appId, JSON.parse(await vault.open(row.organizerSealed)), row.serviceName);
 }
 
@@ -188,7 +200,7 @@ async function resolveBody(
   c: Context<AppEnv>,
   body: unknown,
   opts: { resubmit: boolean },
-): Promise<{ request: unknown; envelope: Problem[] }> {
+): Promise<{ request: unknown; envelope: Problem[]; resubmitOf?: string }> {
   const envelope = readPatchEnvelope(body, opts);
   switch (envelope.kind) {
     case "full":
@@ -204,7 +216,7 @@ async function resolveBody(
       const { filingId, patch, problems } = envelope;
       if (filingId === undefined) return { request: undefined, envelope: problems };
       const filing = await filingToResubmit(c, filingId, problems);
-      return { request: await resubmittedRequest(c, filing, patch), envelope: problems };
+      return { request: await resubmittedRequest(c, filing, patch), envelope: problems, resubmitOf: filing.id };
     }
   }
 }
@@ -221,12 +233,12 @@ filingsRoutes.openapi(
     errors: [400, 401, 403, 404, 413, 415],
   }),
   async (c) => {
-    const { request, envelope } = await resolveBody(c, c.get("body"), { resubmit: true });
+    const { request, envelope, resubmitOf } = await resolveBody(c, c.get("body"), { resubmit: true });
     if (request === undefined) {
       const errors = onePerPath(envelope).map((p) => renderProblem(p, c.get("lang")));
       return c.json({ valid: false, errors }, 200);
     }
-    const { checked, preflight, problems } = await assess(c, request, new Date());
+    const { checked, preflight, problems } = await assess(c, request, new Date(), { resubmitOf });
     const organizerCancel = await organizerCancelChecks(c, checked.request, preflight);
     const conflicts = [...preflight.conflicts];
     if (organizerCancel.inFlight && !conflicts.includes("FILING_IN_PROGRESS")) conflicts.push("FILING_IN_PROGRESS");
@@ -287,7 +299,15 @@ async function submit(
   const now = new Date();
   const key = c.req.header("idempotency-key");
   const requestHash = key !== undefined ? await sha256Hex(canonicalJson(input.body)) : undefined;
-  const { checked, blind, preflight, problems: found } = await assess(c, input.request, now, key);
+  const {
+    checked,
+    blind,
+    preflight,
+    problems: found,
+  } = await assess(c, input.request, now, {
+    idempotencyKey: key,
+    resubmitOf: input.resubmittedFrom,
+  });
   const problems = onePerPath([...input.envelope, ...found]);
 
   if (preflight.idempotency) {

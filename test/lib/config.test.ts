@@ -16,17 +16,22 @@ describe("configOf", () => {
       dohUrl: null,
       faceVerification: "service_principal",
       identityProvider: null,
+      certificateMinValidDays: 30,
+      submissionsPerDay: 100,
     });
   });
 
   it("reads the face verification policy, and starts verifications with the simulator in development only", () => {
-    expect(configOf({ FACE_VERIFICATION: "both" }).faceVerification).toBe("both");
-    expect(configOf({ FACE_VERIFICATION: "off" }).faceVerification).toBe("off");
+    const production = { PUBLIC_ORIGIN: "https://beian.example.com", AUDIT_KEY: env.AUDIT_KEY };
+    expect(configOf({ ...production, FACE_VERIFICATION: "both" }).faceVerification).toBe("both");
+    expect(configOf({ ...production, FACE_VERIFICATION: "off" }).faceVerification).toBe("off");
     expect(configOf({ ENVIRONMENT: "development" }).identityProvider).toBe("simulator");
     expect(configOf({ ENVIRONMENT: "development", IDENTITY_PROVIDER: "simulator" }).identityProvider).toBe("simulator");
     // Production refuses the simulator, which passes anyone who presses a button.
     expect(() => configOf({ IDENTITY_PROVIDER: "simulator" })).toThrow(ConfigError);
-    expect(() => configOf({ ENVIRONMENT: "production", IDENTITY_PROVIDER: "simulator" })).toThrow("IDENTITY_PROVIDER");
+    expect(() => configOf({ ...production, ENVIRONMENT: "production", IDENTITY_PROVIDER: "simulator" })).toThrow(
+      "IDENTITY_PROVIDER",
+    );
   });
 
   it("reads every var", () => {

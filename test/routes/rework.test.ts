@@ -16,6 +16,23 @@ import {
 import { makeResidentId } from "../support/identifiers";
 import { approve, staff } from "../support/lifecycle";
 import { postMaterial, uploadMaterial } from "../support/materials";
+import { passedVerification } from "../support/verifications";
+
+/**
+ * A patch's part naming a new passed face verification of the service principal: a change names its own, the one
+ * its registration was approved with having been spent (docs/rules.md#verifications).
+ */
+async function verified(dev: { id: string }, appId: string, body: ReturnType<typeof validFiling>) {
+  return { principal: { verificationId: await passedVerification(dev.id, appId, body.service.principal) } };
+}
+
+/** A request without its face verifications: what a change keeps of the registration's data. */
+function withoutVerifications(request: Record<string, any>) {
+  const copy = structuredClone(request);
+  delete copy.organizer?.principal?.verificationId;
+  delete copy.service?.principal?.verificationId;
+  return copy;
+}
 
 /** A developer's app with an approved registration, and the body it was approved with. */
 async function registered() {
@@ -67,7 +84,11 @@ describe("a change sent as a patch", () => {
   it("changes only the description, keeps every other field, and needs no personal data", async () => {
     const { keys, dev, appId, body, filingId } = await registered();
     const description = "为用户提供水电燃气缴费、账单查询、缴费提醒与电子发票下载等生活服务。";
-    const change = { type: "change", appId, patch: { service: { description } } };
+    const change = {
+      type: "change",
+      appId,
+      patch: { service: { description, ...(await verified(dev, appId, body)) } },
+    };
     const dry = await callJson("/v1/filings/validate", { key: dev.key, body: change });
     expect(dry.body, JSON.stringify(dry.body)).toEqual({ valid: true, errors: [] });
     const sent = JSON.stringify(change);
@@ -86,13 +107,16 @@ describe("a change sent as a patch", () => {
 
     const before = await unmasked(filingId, keys.regulator);
     const after = await unmasked(submitted.body.id, keys.regulator);
-    expect(after).toEqual({ ...before, type: "change", service: { ...before.service, description } });
+    expect(withoutVerifications(after)).toEqual(
+      withoutVerifications({ ...before, type: "change", service: { ...before.service, description } }),
+    );
     expect(after.organizer.principal.mobile).toBe(body.organizer.principal.mobile);
   });
 
   it("reports a patch that removes a required field at the field's request path", async () => {
-    const { dev, appId } = await registered();
-    const change = { type: "change", appId, patch: { organizer: { address: null }, service: { languages: null } } };
+    const { dev, appId, body } = await registered();
+    const service = { languages: null, ...(await verified(dev, appId, body)) };
+    const change = { type: "change", appId, patch: { organizer: { address: null }, service } };
     const dry = await callJson("/v1/filings/validate", { key: dev.key, body: change });
     expect(dry.body.valid).toBe(false);
     expect(problemsOf(dry.body)).toEqual([
@@ -105,12 +129,13 @@ describe("a change sent as a patch", () => {
   });
 
   it("refuses a masked value sent back as MASKED_VALUE, in a patch and in a full change", async () => {
-    const { dev, appId } = await registered();
+    const { dev, appId, body } = await registered();
     const read = await callJson(`/v1/apps/${appId}/registration`, { key: dev.key });
     const masked = read.body.request;
+    const { principal } = await verified(dev, appId, body);
     const patch = {
       organizer: { principal: { mobile: masked.organizer.principal.mobile } },
-      service: { principal: { email: masked.service.principal.email } },
+      service: { principal: { email: masked.service.principal.email, ...principal } },
     };
     const dry = await callJson("/v1/filings/validate", { key: dev.key, body: { type: "change", appId, patch } });
     expect(problemsOf(dry.body)).toEqual([
@@ -123,7 +148,9 @@ describe("a change sent as a patch", () => {
     const codes = problemsOf(full.body).filter((p) => p.code === "MASKED_VALUE");
     expect(codes.map((p) => p.path)).toContain("organizer.certificate.number");
     expect(codes.map((p) => p.path)).toContain("service.principal.certificate.number");
-    expect(problemsOf(full.body).every((p) => p.code === "MASKED_VALUE")).toBe(true);
+    // Besides the masked values, only the face verifications: the read-back's were spent by the approved filing.
+    const others = problemsOf(full.body).filter((p) => p.code !== "MASKED_VALUE");
+    expect(others.every((p) => p.path.endsWith(".verificationId")), JSON.stringify(others)).toBe(true);
   });
 
   it("is 404 for an app the caller may not file for, and REGISTRATION_REQUIRED without a registration", async () => {
@@ -168,6 +195,13 @@ describe("correcting and resubmitting an ended filing", () => {
     // The attachments are the first filing's.
     expect(again.body.request.commitment.letter).toBe(first.body.request.commitment.letter);
     expect(again.body.request.organizer.certificate.photo).toBe(first.body.request.organizer.certificate.photo);
+    // So is its face verification, still valid: the new filing now holds its use.
+    const verificationId = again.body.request.service.principal.verificationId;
+    expect(verificationId).toBe(first.body.request.service.principal.verificationId);
+    const use = await env.DB.prepare("select filing_id from verification_uses where verification_id = ?")
+      .bind(verificationId)
+      .first<{ filing_id: string }>();
+    expect(use?.filing_id).toBe(again.body.id);
 
     const replayed = await callJson(`/v1/filings/${first.body.id}/resubmit`, {
       key: dev.key,
@@ -301,9 +335,10 @@ describe("the complete form", () => {
 
 describe("the submission quota", () => {
   it("defaults to 100 filings per account per Beijing day, and a 30-day certificate margin", () => {
-    expect(configOf({}).submissionsPerDay).toBe(100);
-    expect(configOf({}).certificateMinValidDays).toBe(30);
-    expect(configOf({ CERTIFICATE_MIN_VALID_DAYS: "0" }).certificateMinValidDays).toBe(0);
+    const production = { PUBLIC_ORIGIN: "https://beian.example.com", AUDIT_KEY: env.AUDIT_KEY };
+    expect(configOf(production).submissionsPerDay).toBe(100);
+    expect(configOf(production).certificateMinValidDays).toBe(30);
+    expect(configOf({ ...production, CERTIFICATE_MIN_VALID_DAYS: "0" }).certificateMinValidDays).toBe(0);
   });
 
   it("allows SUBMISSIONS_PER_DAY filings per account per Beijing day, then 429 with Retry-After to midnight", async () => {

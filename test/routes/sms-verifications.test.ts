@@ -251,12 +251,12 @@ describe("per-person steps", () => {
     expect((await smsEvents(f.dev.id, f.id)).length).toBe(1);
   });
 
-  it("refuses steps outside SMS verification (409), for unknown filings (404) and bad bodies (422)", async () => {
+  it("refuses steps on a filing still in platform review (404, as reading it is), unknown filings (404) and bad bodies (422)", async () => {
     const keys = await staff();
     const f = await submit();
     const early = await step(f.id, keys.regulator, "organizer_principal", "verified");
-    expect(early.status).toBe(409);
-    expect(early.body.code).toBe("INVALID_TRANSITION");
+    expect(early.status).toBe(404);
+    expect(early.body.code).toBe("NOT_FOUND");
     expect((await step("fil_nope", keys.regulator, "organizer_principal", "verified")).status).toBe(404);
     const bad = await step(f.id, keys.regulator, "principal", "maybe");
     expect(bad.status).toBe(422);

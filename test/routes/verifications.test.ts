@@ -496,7 +496,7 @@ describe("the simulator page /verify/{token} (development)", () => {
     expect((await call("/verify/not-a-token-of-any-verification")).status).toBe(404);
     const { dev, appId } = await developerWithApp();
     const started = await startVerification(dev.key, appId, someone());
-    const production = { ...env, ENVIRONMENT: "production" };
+    const production = { ...env, ENVIRONMENT: "production", PUBLIC_ORIGIN: "https://beian.test" };
     const app = createApp();
     const ctx = createExecutionContext();
     const page = await app.fetch(new Request(started.body.url), production, ctx);

@@ -182,7 +182,11 @@ describe("PUT / GET / DELETE /v1/webhook", () => {
       const address = name.endsWith(".private.example") ? "10.0.0.7" : "93.184.216.34";
       return Response.json({ Status: 0, Answer: type === "A" ? [{ name, type: 1, data: address }] : [] });
     });
-    const production = { ENVIRONMENT: "production", WEBHOOK_DOH_URL: "https://doh.test/dns-query" };
+    const production = {
+      ENVIRONMENT: "production",
+      PUBLIC_ORIGIN: "https://beian.test",
+      WEBHOOK_DOH_URL: "https://doh.test/dns-query",
+    };
     async function putIn(vars: Record<string, string>, url: string) {
       const ctx = createExecutionContext();
       const body = JSON.stringify({ url });
