@@ -150,7 +150,10 @@ describe("a change sent as a patch", () => {
     expect(codes.map((p) => p.path)).toContain("service.principal.certificate.number");
     // Besides the masked values, only the face verifications: the read-back's were spent by the approved filing.
     const others = problemsOf(full.body).filter((p) => p.code !== "MASKED_VALUE");
-    expect(others.every((p) => p.path.endsWith(".verificationId")), JSON.stringify(others)).toBe(true);
+    expect(
+      others.every((p) => p.path.endsWith(".verificationId")),
+      JSON.stringify(others),
+    ).toBe(true);
   });
 
   it("is 404 for an app the caller may not file for, and REGISTRATION_REQUIRED without a registration", async () => {
