@@ -204,15 +204,16 @@ describe("filing through the client", () => {
         types.push(e.type);
       }
     }
-    // In the outbox's order (the face verification's result first), where the approval's two events come in either
-    // order.
-    expect(types.slice(0, 4)).toEqual([
-      "verification.completed",
-      "filing.submitted",
-      "filing.status_changed",
-      "filing.status_changed",
-    ]);
-    expect(types.slice(4).sort()).toEqual(["filing.status_changed", "registration.issued"]);
+    // In the outbox's order: the face verification's result, the submission, the platform's approval; then each
+    // person's SMS confirmation before the move to bureau review, and the bureau's approval (its two events in
+    // either order).
+    expect(types.slice(0, 3)).toEqual(["verification.completed", "filing.submitted", "filing.status_changed"]);
+    const rest = types.slice(3);
+    const sms = rest.filter((t) => t === "filing.sms_updated");
+    expect(sms.length).toBeGreaterThan(0);
+    expect(rest.slice(0, sms.length)).toEqual(sms);
+    expect(rest.slice(sms.length, sms.length + 1)).toEqual(["filing.status_changed"]);
+    expect(rest.slice(sms.length + 1).sort()).toEqual(["filing.status_changed", "registration.issued"]);
     // Resuming after the last one finds nothing new.
     const after = [];
     for await (const e of developer.events({ after: events.at(-1) })) after.push(e);
