@@ -74,7 +74,7 @@ header,main,footer{max-width:760px;margin:0 auto;padding:0 16px}
 header{padding-top:20px;display:flex;gap:16px;align-items:baseline}
 header .lang{margin-left:auto;font-size:.875rem}
 .brand{font-size:1.25rem;font-weight:600;color:inherit;text-decoration:none}
-h1{font-size:1.35rem;margin:16px 0 12px;word-break:break-all}
+h1{font-size:1.35rem;margin:16px 0 12px;overflow-wrap:anywhere}
 h2{font-size:1.1rem;margin:24px 0 8px}
 form.search{display:flex;gap:8px;margin:12px 0 4px}
 form.search input{flex:1;min-width:0;font:inherit;padding:10px 12px;border:1px solid #c5cad1;border-radius:8px;background:#fff}
