@@ -488,11 +488,32 @@ describe("the language switch", () => {
     expect((await page(`${recordPath(number)}?lang=en`, { "if-none-match": enEtag ?? "" })).status).toBe(304);
   });
 
+  it("says a client passed its limit in the page's language", async () => {
+    const me = { "cf-connecting-ip": "198.51.100.91" };
+    let limited: Awaited<ReturnType<typeof page>> | undefined;
+    // Numbers nobody holds: each lookup reaches storage, so each one counts.
+    for (let i = 0; i < 200 && !limited; i++) {
+      const res = await page(`${recordPath(`粤ICP备20259${String(i).padStart(5, "0")}号-1X`)}?lang=en`, me);
+      if (res.status === 429) limited = res;
+    }
+    expect(limited?.status).toBe(429);
+    expect(limited?.text).toContain('<html lang="en">');
+    expect(limited?.text).toContain("Too many requests");
+    const zh = await page("/", me);
+    expect(zh.status).toBe(429);
+    expect(zh.text).toContain("请求过于频繁");
+    const en = await page("/?lang=en", me);
+    expect(en.status).toBe(429);
+    expect(en.text).toContain("Too many lookups");
+    expect(en.text).not.toContain("请求过于频繁");
+  });
+
   it("answers 404 in English and redirects another spelling keeping the language", async () => {
-    const missing = await page(`${recordPath("粤ICP备2099999999号-1X")}?lang=en`);
+    const missing = await page(`${recordPath("粤ICP备2025899999号-1X")}?lang=en`);
     expect(missing.status).toBe(404);
     expect(missing.text).toContain('<html lang="en">');
     expect(missing.text).toContain("Filing number not found");
+    expect(missing.text).toContain("No mini program filing has the number “粤ICP备2025899999号-1X”.");
     for (const word of CHINESE_CHROME) expect(missing.text, word).not.toContain(word);
     const malformed = await page("/r/nonsense?lang=en");
     expect(malformed.status).toBe(404);
