@@ -72,7 +72,7 @@ body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Hiragino Sans G
 a{color:#0a58ca}
 header,main,footer{max-width:760px;margin:0 auto;padding:0 16px}
 header{padding-top:20px;display:flex;gap:16px;align-items:baseline}
-header .lang{margin-left:auto;font-size:.875rem}
+header .lang{margin-left:auto;font-size:.875rem;white-space:nowrap}
 .brand{font-size:1.25rem;font-weight:600;color:inherit;text-decoration:none}
 h1{font-size:1.35rem;margin:16px 0 12px;overflow-wrap:anywhere}
 h2{font-size:1.1rem;margin:24px 0 8px}

@@ -387,6 +387,7 @@ async function run(base) {
       { name: "home-en", path: "/?lang=en" },
       { name: "search", path: `/?q=${encodeURIComponent("示例")}` },
       { name: "record", path: `/r/${encodeURIComponent(enterprise)}` },
+      { name: "record-en", path: `/r/${encodeURIComponent(enterprise)}?lang=en` },
       { name: "not-found", path: `/r/${encodeURIComponent(UNKNOWN_NUMBER)}` },
     ]);
   } finally {
