@@ -1,5 +1,5 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import type { FC, PropsWithChildren } from "hono/jsx";
+import { type Child, createContext, type FC, type PropsWithChildren, useContext } from "hono/jsx";
 import { replicaDb } from "../db/client";
 import {
   MAX_NUMBER_INPUT_LENGTH,
@@ -20,11 +20,12 @@ import { getVerificationByTokenHash } from "../repositories/verifications";
 import type { AppEnv } from "../types";
 import { signatureHeaders } from "../webhooks/signing";
 import { acceptIdentityCallback } from "./identity";
+import { PAGE_TEXT, type PageLang, type PageText, pageLang } from "./page-text";
 import { lookupNumber, PublicRecordSchema, searchQuery } from "./public";
 
 /**
  * The public web (docs/rules.md#public-lookup): a search page, a record page with the snippet an app shows on its "about" page, and a
- * status badge. Server-rendered, Chinese, readable on a phone; no client framework and no external assets, so it
+ * status badge. Server-rendered, in Chinese or (`?lang=en`) English, readable on a phone; no client framework and no external assets, so it
  * loads fast from mainland China. Pages show only what the public record holds, which is already masked.
  */
 export const pagesRoutes = new Hono<AppEnv>();
@@ -38,19 +39,26 @@ const CACHE_CONTROL = `public, max-age=${BROWSER_MAX_AGE_S}`;
  * Pages and badges reuse the lookup's ETag with a suffix per representation. Bump the version when the markup
  * changes, so a browser holding an old page gets the new one instead of a 304.
  */
-const MARKUP_VERSION = "3";
+const MARKUP_VERSION = "4";
 
-export const STATUS_LABELS: Record<PublicRecord["status"], string> = {
-  active: "正常",
-  cancelled: "已注销",
-  revoked: "已撤销",
-  access_removed: "已取消接入",
-};
+/** The statuses as the badge (always Chinese) names them. */
+export const STATUS_LABELS: Record<PublicRecord["status"], string> = PAGE_TEXT.zh.statusLabels;
 
-const SERVICE_TYPE_LABELS: Record<number, string> = { 7: "小程序", 6: "App" };
+/** The language a page is rendered in, its words, and the address of the same page in the other language. */
+type PageContext = { lang: PageLang; t: PageText; switchHref: string };
+const PageLangContext = createContext<PageContext>({ lang: "zh", t: PAGE_TEXT.zh, switchHref: "/?lang=en" });
+const usePage = () => useContext(PageLangContext);
 
-/** What a redacted field's note says; the public record names withheld fields as RDAP does. */
-const REDACTION_NOTES: Record<string, string> = { unitName: "个人主体名称已隐去" };
+function pageContext(c: Context<AppEnv>): PageContext {
+  const lang = pageLang(c.req.query("lang"));
+  const url = new URL(c.req.url);
+  const params = new URLSearchParams(url.search);
+  params.delete("format");
+  if (lang === "en") params.delete("lang");
+  else params.set("lang", "en");
+  const query = params.toString();
+  return { lang, t: PAGE_TEXT[lang], switchHref: `${url.pathname}${query ? `?${query}` : ""}` };
+}
 
 /** A small shield in the site's blue, inline so that no request goes anywhere for it. */
 const FAVICON = `data:image/svg+xml,${encodeURIComponent(
@@ -63,9 +71,10 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;font-size:16px;line-height:1.6;color:#1f2328;background:#f6f7f9}
 a{color:#0a58ca}
 header,main,footer{max-width:760px;margin:0 auto;padding:0 16px}
-header{padding-top:20px}
+header{padding-top:20px;display:flex;gap:16px;align-items:baseline}
+header .lang{margin-left:auto;font-size:.875rem;white-space:nowrap}
 .brand{font-size:1.25rem;font-weight:600;color:inherit;text-decoration:none}
-h1{font-size:1.35rem;margin:16px 0 12px;word-break:break-all}
+h1{font-size:1.35rem;margin:16px 0 12px;overflow-wrap:anywhere}
 h2{font-size:1.1rem;margin:24px 0 8px}
 form.search{display:flex;gap:8px;margin:12px 0 4px}
 form.search input{flex:1;min-width:0;font:inherit;padding:10px 12px;border:1px solid #c5cad1;border-radius:8px;background:#fff}
@@ -111,7 +120,8 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
   button.hidden = false;
   button.addEventListener("click", () => {
     field.select();
-    const done = () => { button.textContent = "已复制"; setTimeout(() => { button.textContent = "复制"; }, 2000); };
+    const label = button.textContent;
+    const done = () => { button.textContent = button.dataset.done; setTimeout(() => { button.textContent = label; }, 2000); };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, () => {});
     else if (document.execCommand("copy")) done();
   });
@@ -138,44 +148,52 @@ function contentSecurityPolicy(): Promise<string> {
 /** `brand` is the site name linking home, left out on the search page, whose heading already says it. */
 const Layout: FC<
   PropsWithChildren<{ title: string; brand?: boolean; withScript?: boolean; lookupFooter?: boolean }>
-> = ({ title, brand = true, withScript, lookupFooter = true, children }) => (
-  <html lang="zh-CN">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{displayText(title)}</title>
-      <link rel="icon" href={FAVICON} />
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
-    </head>
-    <body>
-      <header>
-        {brand ? (
-          <a class="brand" href="/">
-            小程序备案查询
-          </a>
-        ) : null}
-      </header>
-      <main>{children}</main>
-      {lookupFooter ? (
-        <footer>
-          本站展示本平台代为备案并已通过审核的小程序备案信息，不含任何个人信息。备案信息以
-          <a href={MIIT_URL} target="_blank" rel="noopener">
-            工业和信息化部政务服务平台
-          </a>
-          为准。
-        </footer>
-      ) : (
-        <footer>开发环境的人脸核验模拟页：不做真实核验，生产环境不可用。</footer>
-      )}
-      {withScript ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
-    </body>
-  </html>
-);
+> = ({ title, brand = true, withScript, lookupFooter = true, children }) => {
+  const { lang, t, switchHref } = usePage();
+  return (
+    <html lang={t.htmlLang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{displayText(title)}</title>
+        <link rel="icon" href={FAVICON} />
+        <style dangerouslySetInnerHTML={{ __html: CSS }} />
+      </head>
+      <body>
+        <header>
+          {brand ? (
+            <a class="brand" href={homeHref(lang)}>
+              {t.site}
+            </a>
+          ) : null}
+          {lookupFooter ? (
+            <a class="lang" href={switchHref} lang={lang === "en" ? "zh-CN" : "en"}>
+              {t.otherLanguage}
+            </a>
+          ) : null}
+        </header>
+        <main>{children}</main>
+        {lookupFooter ? (
+          <footer>
+            {t.footerBefore}
+            <a href={MIIT_URL} target="_blank" rel="noopener">
+              {t.miitName}
+            </a>
+            {t.footerAfter}
+          </footer>
+        ) : (
+          <footer>开发环境的人脸核验模拟页：不做真实核验，生产环境不可用。</footer>
+        )}
+        {withScript ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
+      </body>
+    </html>
+  );
+};
 
 type PageOptions = { status?: number; etag?: string; cacheControl?: string };
 
-async function renderPage(c: Context<AppEnv>, page: ReturnType<typeof Layout>, opts: PageOptions = {}) {
-  const html = `<!doctype html>${await page}`;
+async function renderPage(c: Context<AppEnv>, page: Child, opts: PageOptions = {}) {
+  const html = `<!doctype html>${await (<PageLangContext.Provider value={pageContext(c)}>{page}</PageLangContext.Provider>)}`;
   const headers: Record<string, string> = {
     "content-type": "text/html; charset=utf-8",
     "cache-control": opts.cacheControl ?? CACHE_CONTROL,
@@ -201,8 +219,8 @@ function notModified(etag: string): Response {
 }
 
 /** The lookup's ETag, tagged with the representation built from it (the JSON, a page and a badge differ). */
-function derivedEtag(lookupEtag: string, representation: "page" | "badge"): string {
-  return `"${lookupEtag.replaceAll('"', "")}-${representation}${MARKUP_VERSION}"`;
+function derivedEtag(lookupEtag: string, representation: "page" | "badge", lang: PageLang = "zh"): string {
+  return `"${lookupEtag.replaceAll('"', "")}-${representation}${MARKUP_VERSION}${lang === "zh" ? "" : `-${lang}`}"`;
 }
 
 /**
@@ -244,79 +262,90 @@ function lookupLimited(render: LimitRender, handler: (c: Context<AppEnv>) => Pro
   };
 }
 
-const renderPageLimited: LimitRender = (c, retryAfter) =>
-  renderPage(
+const renderPageLimited: LimitRender = (c, retryAfter) => {
+  const { t } = pageContext(c);
+  return renderPage(
     c,
-    <Layout title="请求过于频繁 - 小程序备案查询">
-      <h1>请求过于频繁</h1>
-      <p class="error">查询次数过多，请 {retryAfter} 秒后再试。</p>
+    <Layout title={`${t.limitedTitle} - ${t.site}`}>
+      <h1>{t.limitedTitle}</h1>
+      <p class="error">{t.limitedMessage(retryAfter)}</p>
     </Layout>,
     { status: 429, cacheControl: "no-store" },
   );
+};
 const pageLimit = rateLimited(renderPageLimited);
 
 const StatusTag: FC<{ status: PublicRecord["status"] }> = ({ status }) => (
-  <span class={`status ${status}`}>{STATUS_LABELS[status]}</span>
+  <span class={`status ${status}`}>{usePage().t.statusLabels[status]}</span>
 );
 
-const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
-  <form class="search" method="get" action="/">
-    <input
-      type="search"
-      name="q"
-      value={displayText(q)}
-      placeholder="备案号或名称"
-      aria-label="查询内容"
-      aria-invalid={invalid ? "true" : undefined}
-      enterkeyhint="search"
-    />
-    <button type="submit">查询</button>
-  </form>
-);
+const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => {
+  const { lang, t } = usePage();
+  return (
+    <form class="search" method="get" action="/">
+      <input
+        type="search"
+        name="q"
+        value={displayText(q)}
+        placeholder={t.searchPlaceholder}
+        aria-label={t.searchLabel}
+        aria-invalid={invalid ? "true" : undefined}
+        enterkeyhint="search"
+      />
+      {lang === "zh" ? null : <input type="hidden" name="lang" value={lang} />}
+      <button type="submit">{t.searchButton}</button>
+    </form>
+  );
+};
 
-const searchHref = (q: string, page: number) =>
-  `/?${new URLSearchParams(page > 1 ? { q, page: String(page) } : { q }).toString()}`;
-const recordHref = (number: string) => `/r/${encodeURIComponent(number)}`;
+/** Internal links keep the page's language; Chinese, the default, needs no parameter. */
+const withLang = (params: Record<string, string>, lang: PageLang) =>
+  new URLSearchParams(lang === "zh" ? params : { ...params, lang }).toString();
+const homeHref = (lang: PageLang) => (lang === "zh" ? "/" : `/?${withLang({}, lang)}`);
+const searchHref = (q: string, page: number, lang: PageLang) =>
+  `/?${withLang(page > 1 ? { q, page: String(page) } : { q }, lang)}`;
+const recordHref = (number: string, lang: PageLang) =>
+  `/r/${encodeURIComponent(number)}${lang === "zh" ? "" : `?${withLang({}, lang)}`}`;
 
 const Results: FC<{ q: string; page: number; items: PublicRecord[]; total: number }> = ({ q, page, items, total }) => {
+  const { lang, t } = usePage();
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  if (total === 0) return <p class="empty">未找到相关备案信息</p>;
+  if (total === 0) return <p class="empty">{t.noResults}</p>;
   return (
     <>
-      <p class="hint">
-        共 {total} 条结果{pages > 1 ? `，第 ${page} / ${pages} 页` : ""}
-      </p>
+      <p class="hint">{t.resultCount(total, page, pages)}</p>
       {items.length > 0 ? (
         <p class="tools">
-          <a href={`${searchHref(q, page)}&format=csv`} download>
-            导出本页（CSV）
+          <a href={`${searchHref(q, page, lang)}&format=csv`} download>
+            {t.exportCsv}
           </a>
         </p>
       ) : null}
       {items.length === 0 ? (
         <p class="empty">
-          没有更多结果了，<a href={searchHref(q, 1)}>回到第一页</a>
+          {t.noMoreResults}
+          <a href={searchHref(q, 1, lang)}>{t.backToFirst}</a>
         </p>
       ) : (
         <ul class="results">
           {items.map((r) => (
             <li>
-              <a class="number" href={recordHref(r.serviceLicence)}>
+              <a class="number" href={recordHref(r.serviceLicence, lang)}>
                 {r.serviceLicence}
               </a>{" "}
               <StatusTag status={r.status} />
               <div>{r.serviceName}</div>
               <div class="meta">
-                {r.unitName} · {r.natureName} · 更新于 <span class="nowrap">{r.updateRecordTime}</span>
+                {r.unitName} · {r.natureName} · {t.updatedAt} <span class="nowrap">{r.updateRecordTime}</span>
               </div>
             </li>
           ))}
         </ul>
       )}
       {pages > 1 ? (
-        <nav class="pager" aria-label="分页">
-          {page > 1 ? <a href={searchHref(q, page - 1)}>上一页</a> : <span />}
-          {page < pages ? <a href={searchHref(q, page + 1)}>下一页</a> : <span />}
+        <nav class="pager" aria-label={t.pagerLabel}>
+          {page > 1 ? <a href={searchHref(q, page - 1, lang)}>{t.previous}</a> : <span />}
+          {page < pages ? <a href={searchHref(q, page + 1, lang)}>{t.next}</a> : <span />}
         </nav>
       ) : null}
     </>
@@ -330,75 +359,81 @@ function pageNumber(raw: string | undefined): number {
 
 const EXAMPLES = ["粤ICP备2024012345号-1X", "粤ICP备2024012345号", "2024012345", "生活助手"];
 
-/** What the home page explains under the search box: what this is, how to read a number, examples, links. */
-const HomeIntro: FC = () => (
-  <>
-    <section class="intro" aria-labelledby="about">
-      <h2 id="about">这是什么</h2>
-      <p>
-        本站公开本平台代为备案、并经通信管理局审核通过的小程序备案信息：备案号、主办单位、服务名称与当前状态（正常、已注销、已撤销、已取消接入）。个人主体的姓名已隐去。
-      </p>
-      <p>
-        数据在备案通过、变更或注销后 <strong>60 秒内</strong>即可在此查到；备案信息以
-        <a href={MIIT_URL} target="_blank" rel="noopener">
-          工业和信息化部政务服务平台
-        </a>
-        为准。
-      </p>
-    </section>
-    <section class="intro" aria-labelledby="read">
-      <h2 id="read">如何读备案号</h2>
-      <p>
-        <code>粤ICP备2024012345号-1X</code>：<code>粤</code> 是主办单位所在省份，<code>ICP备2024012345号</code>{" "}
-        是主体备案号（2024 年起编号），<code>-1</code> 是该主体下的第 1 个服务，<code>X</code> 表示小程序（
-        <code>A</code> 为 App）。持有经营许可证的主体，服务编在许可证号下，如 <code>京ICP证030173号-1X</code>、
-        <code>粤B2-20090059-1626X</code>。全角、繁体与“川贵云甘”等写法均可查询。
-      </p>
-    </section>
-    <section class="intro" aria-labelledby="examples">
-      <h2 id="examples">查询示例</h2>
-      <ul class="examples">
-        {EXAMPLES.map((q) => (
-          <li>
-            <a href={searchHref(q, 1)}>{q}</a>
-          </li>
-        ))}
-      </ul>
-    </section>
-    <section class="intro" aria-labelledby="developers">
-      <h2 id="developers">开发者</h2>
-      <ul class="examples">
-        <li>
-          <a href="/docs">API 参考</a>：按号查询、批量查询（每次 50 个）、搜索、变更订阅与每日导出，无需密钥。
-        </li>
-        <li>
-          <a href="/docs#/public/lookupRegistration">记录格式</a>
-          ：字段沿用工信部查询的命名（serviceLicence、unitName…）。
-        </li>
-        <li>
-          <a href="/docs#/filings/submitFiling">备案申报指南</a>：代备案平台的开发者如何提交、跟踪备案。
-        </li>
-        <li>
-          <a href="/v1/public/export">每日导出</a>：全部公开备案的 CSV（gzip 压缩）。
-        </li>
-      </ul>
-    </section>
-  </>
+/** Text whose backquoted parts are numbers, shown as code. */
+const WithCode: FC<{ text: string }> = ({ text }) => (
+  <>{text.split("`").map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>
 );
+
+/** What the home page explains under the search box: what this is, how to read a number, examples, links. */
+const HomeIntro: FC = () => {
+  const { lang, t } = usePage();
+  const i = t.intro;
+  return (
+    <>
+      <section class="intro" aria-labelledby="about">
+        <h2 id="about">{i.what}</h2>
+        <p>{i.whatText}</p>
+        <p>
+          {i.freshBefore}
+          <strong>{i.freshStrong}</strong>
+          {i.freshMiddle}
+          <a href={MIIT_URL} target="_blank" rel="noopener">
+            {t.miitName}
+          </a>
+          {i.freshAfter}
+        </p>
+      </section>
+      <section class="intro" aria-labelledby="read">
+        <h2 id="read">{i.read}</h2>
+        <p>
+          <WithCode text={i.readText} />
+        </p>
+      </section>
+      <section class="intro" aria-labelledby="examples">
+        <h2 id="examples">{i.examples}</h2>
+        <ul class="examples">
+          {EXAMPLES.map((q) => (
+            <li>
+              <a href={searchHref(q, 1, lang)}>{q}</a>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section class="intro" aria-labelledby="developers">
+        <h2 id="developers">{i.developers}</h2>
+        <ul class="examples">
+          <li>
+            <a href="/docs">{i.apiReference}</a>
+            {i.apiReferenceText}
+          </li>
+          <li>
+            <a href="/docs#/public/lookupRegistration">{i.recordFormat}</a>
+            {i.recordFormatText}
+          </li>
+          <li>
+            <a href="/docs#/filings/submitFiling">{i.filingGuide}</a>
+            {i.filingGuideText}
+          </li>
+          <li>
+            <a href="/v1/public/export">{i.dailyExport}</a>
+            {i.dailyExportText}
+          </li>
+        </ul>
+      </section>
+    </>
+  );
+};
 
 pagesRoutes.get("/", pageLimit, async (c) => {
   const q = (c.req.query("q") ?? "").trim();
   const page = pageNumber(c.req.query("page"));
-  const hint = (
-    <p class="hint">
-      可输入备案号、主体备案号或经营许可证编号（可只输入数字）、小程序名称或主办单位名称；个人主体不支持按姓名查询。
-    </p>
-  );
+  const { lang, t } = pageContext(c);
+  const hint = <p class="hint">{t.searchHint}</p>;
   if (q === "") {
     return renderPage(
       c,
-      <Layout title="小程序备案查询" brand={false}>
-        <h1>小程序备案查询</h1>
+      <Layout title={t.site} brand={false}>
+        <h1>{t.site}</h1>
         <SearchForm q="" />
         {hint}
         <HomeIntro />
@@ -408,11 +443,11 @@ pagesRoutes.get("/", pageLimit, async (c) => {
   if (q.length > MAX_QUERY_LENGTH) {
     return renderPage(
       c,
-      <Layout title="小程序备案查询" brand={false}>
-        <h1>小程序备案查询</h1>
+      <Layout title={t.site} brand={false}>
+        <h1>{t.site}</h1>
         <SearchForm q={q} invalid />
         <p class="error" role="alert">
-          查询内容不能超过 {MAX_QUERY_LENGTH} 个字符（当前 {q.length} 个），请缩短后重试。
+          {t.tooLong(MAX_QUERY_LENGTH, q.length)}
         </p>
         {hint}
       </Layout>,
@@ -435,23 +470,23 @@ pagesRoutes.get("/", pageLimit, async (c) => {
   const short = query.kind === "name" && [...q].length < MIN_TRIGRAM_CHARS;
   return renderPage(
     c,
-    <Layout title={`${q} - 小程序备案查询`} brand={false}>
+    <Layout title={`${q} - ${t.site}`} brand={false}>
       <h1>
-        <a class="brand" href="/">
-          小程序备案查询
+        <a class="brand" href={homeHref(lang)}>
+          {t.site}
         </a>
       </h1>
       <SearchForm q={q} />
-      <h2>“{displayText(q)}”的查询结果</h2>
+      <h2>{t.resultsFor(displayText(q))}</h2>
       {short ? (
         <p class="hint" role="note">
-          只有一到两个字的查询只匹配以它开头的名称：按“包含”查找需要至少 {MIN_TRIGRAM_CHARS}{" "}
-          个字（三字索引），这样任何查询都不必逐条扫描全部备案。输入更多字可按包含查找。
+          {t.shortQuery(MIN_TRIGRAM_CHARS)}
         </p>
       ) : null}
       {total === 0 && failedNumberForm(q) ? (
         <p class="error" role="alert">
-          “{displayText(q)}”不是备案号的格式，已按名称查询。{NUMBER_FORM}
+          {t.notNumberSearchedName(displayText(q))}
+          {t.numberForm}
         </p>
       ) : null}
       <Results q={q} page={page} items={items.map(shownRecord)} total={total} />
@@ -463,20 +498,21 @@ pagesRoutes.get("/", pageLimit, async (c) => {
  * The 404 page echoes what was asked for (escaped), cut to the length a number can have, and puts it in the search
  * box; a string that is no number form says so and shows the form.
  */
-const NotFoundPage: FC<{ input: string; isNumber: boolean }> = ({ input, isNumber }) => {
+const NotFoundPage: FC<{ input: string; isNumber: boolean; t: PageText }> = ({ input, isNumber, t }) => {
   const cut = input.length > MAX_NUMBER_INPUT_LENGTH ? `${input.slice(0, MAX_NUMBER_INPUT_LENGTH)}…` : input;
   const asked = displayText(cut);
   return (
-    <Layout title="未找到 - 小程序备案查询">
-      <h1>未找到该备案号</h1>
+    <Layout title={`${t.notFoundTitle} - ${t.site}`}>
+      <h1>{t.notFoundHeading}</h1>
       {isNumber ? (
-        <p class="empty">未找到备案号为“{asked}”的小程序备案信息。</p>
+        <p class="empty">{t.notFoundNumber(asked)}</p>
       ) : (
         <p class="error" role="alert">
-          “{asked}”不是备案号的格式。{NUMBER_FORM}
+          {t.notNumber(asked)}
+          {t.numberForm}
         </p>
       )}
-      <p class="hint">请核对备案号，或按名称查询：</p>
+      <p class="hint">{t.checkNumber}</p>
       <SearchForm q={asked} />
     </Layout>
   );
@@ -496,34 +532,33 @@ function shownRecord(r: PublicRecord): PublicRecord {
   };
 }
 
-/** How a service number is written, in one sentence. */
-const NUMBER_FORM =
-  "备案号形如 粤ICP备2024012345号-1X：省份简称、ICP备、主体编号、号，再加“-序号”与类型字母（X 为小程序，A 为 App）。";
-
 /** A query that reads like an attempt at a number (ICP, 备/证, B1/B2 or a run of digits) but parses as none. */
 function failedNumberForm(q: string): boolean {
   if (parseRegistrationNumber(q) || parseMainLicence(q) || mainLicencesOfDigits(q)) return false;
   return /icp|ＩＣＰ|[备備证證]\s*\d|b[12]\s*[-－]|\d{6,}/i.test(q);
 }
 
-const Snippet: FC<{ id: string; label: string; value: string }> = ({ id, label, value }) => (
-  <>
-    <div class="snippet-head">
-      <label for={id}>{label}</label>
-      <button class="secondary" type="button" data-copy={id} hidden>
-        复制
-      </button>
-    </div>
-    <textarea id={id} rows={3} readonly spellcheck={false}>
-      {value}
-    </textarea>
-  </>
-);
+const Snippet: FC<{ id: string; label: string; value: string }> = ({ id, label, value }) => {
+  const { t } = usePage();
+  return (
+    <>
+      <div class="snippet-head">
+        <label for={id}>{label}</label>
+        <button class="secondary" type="button" data-copy={id} data-done={t.copied} hidden>
+          {t.copy}
+        </button>
+      </div>
+      <textarea id={id} rows={3} readonly spellcheck={false}>
+        {value}
+      </textarea>
+    </>
+  );
+};
 
 /** A filing number is a 主体备案号; an ICP证 or B1/B2 licence is named as the licence it is (docs/rules.md#numbers). */
-function mainLicenceLabel(mainLicence: string): string {
+function mainLicenceLabel(mainLicence: string, t: PageText): string {
   const family = parseMainLicence(mainLicence)?.family;
-  return family === undefined || family === "icp_filing" ? "主体备案号" : "经营许可证编号";
+  return family === undefined || family === "icp_filing" ? t.fields.filingNumber : t.fields.licenceNumber;
 }
 
 const Field: FC<PropsWithChildren<{ label: string }>> = ({ label, children }) => (
@@ -533,55 +568,55 @@ const Field: FC<PropsWithChildren<{ label: string }>> = ({ label, children }) =>
   </div>
 );
 
-const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, origin }) => {
+const RecordPage: FC<{ record: PublicRecord; origin: string; lang: PageLang }> = ({ record: r, origin, lang }) => {
+  const t = PAGE_TEXT[lang];
+  const f = t.fields;
   const redactionNote = (field: keyof PublicRecord) =>
-    r.redacted.includes(field) ? <span class="note">（{REDACTION_NOTES[field] ?? "依规隐去"}）</span> : null;
+    r.redacted.includes(field) ? <span class="note">（{t.redactionNotes[field] ?? t.redactedByRule}）</span> : null;
   const linkSnippet = `<a href="${MIIT_URL}" target="_blank" rel="noopener">${r.serviceLicence}</a>`;
   const badgeSrc = `/badge/${r.serviceLicence}.svg`;
   const badgeSnippet = `<a href="${MIIT_URL}" target="_blank" rel="noopener"><img src="${origin}${badgeSrc}" alt="${r.serviceLicence}"></a>`;
   return (
-    <Layout title={`${r.serviceLicence} ${r.serviceName} - 小程序备案查询`} withScript>
+    <Layout title={`${r.serviceLicence} ${r.serviceName} - ${t.site}`} withScript>
       <p class="hint">
-        <a href="/">← 返回查询</a>
+        <a href={homeHref(lang)}>{t.backToSearch}</a>
       </p>
       <h1>{r.serviceName}</h1>
       <dl class="fields">
-        <Field label="备案号">{r.serviceLicence}</Field>
-        <Field label={mainLicenceLabel(r.mainLicence)}>
-          <a href={searchHref(r.mainLicence, 1)}>{r.mainLicence}</a>
+        <Field label={f.serviceLicence}>{r.serviceLicence}</Field>
+        <Field label={mainLicenceLabel(r.mainLicence, t)}>
+          <a href={searchHref(r.mainLicence, 1, lang)}>{r.mainLicence}</a>
         </Field>
-        <Field label="主办单位名称">
+        <Field label={f.unitName}>
           {r.unitName}
           {redactionNote("unitName")}
         </Field>
-        <Field label="单位性质">{r.natureName}</Field>
-        <Field label="服务名称">{r.serviceName}</Field>
-        <Field label="服务类型">{SERVICE_TYPE_LABELS[r.serviceType] ?? String(r.serviceType)}</Field>
-        <Field label="前置审批">{r.contentTypeName || "无"}</Field>
-        <Field label={r.status === "active" ? "审核通过日期" : "更新时间"}>
+        <Field label={f.natureName}>{r.natureName}</Field>
+        <Field label={f.serviceName}>{r.serviceName}</Field>
+        <Field label={f.serviceType}>{t.serviceTypeLabels[r.serviceType] ?? String(r.serviceType)}</Field>
+        <Field label={f.contentType}>{r.contentTypeName || f.none}</Field>
+        <Field label={r.status === "active" ? f.approvedOn : f.updatedOn}>
           <span class="nowrap">{r.updateRecordTime}</span>
         </Field>
-        <Field label="限制接入">{r.limitAccess}</Field>
-        <Field label="状态">
+        <Field label={f.limitAccess}>{r.limitAccess}</Field>
+        <Field label={f.status}>
           <StatusTag status={r.status} />
         </Field>
       </dl>
       {r.status === "active" ? (
         <>
-          <h2>在小程序中展示备案号</h2>
-          <p class="hint">
-            按规定，备案号应展示在小程序的显著位置（如“关于”页面），并链接至工业和信息化部备案管理系统。
-          </p>
-          <Snippet id="snippet-link" label="备案号链接代码" value={linkSnippet} />
+          <h2>{t.showNumberHeading}</h2>
+          <p class="hint">{t.showNumberHint}</p>
+          <Snippet id="snippet-link" label={t.linkSnippet} value={linkSnippet} />
           <p class="preview">
-            效果预览：
+            {t.preview}
             <a href={MIIT_URL} target="_blank" rel="noopener">
               {r.serviceLicence}
             </a>
           </p>
-          <Snippet id="snippet-badge" label="备案状态徽章代码" value={badgeSnippet} />
+          <Snippet id="snippet-badge" label={t.badgeSnippet} value={badgeSnippet} />
           <p class="preview">
-            效果预览：
+            {t.preview}
             <a href={MIIT_URL} target="_blank" rel="noopener">
               <img src={badgeSrc} alt={r.serviceLicence} />
             </a>
@@ -589,7 +624,7 @@ const RecordPage: FC<{ record: PublicRecord; origin: string }> = ({ record: r, o
         </>
       ) : (
         <p class="warning" role="status">
-          该备案{STATUS_LABELS[r.status]}，相关小程序不应继续展示此备案号。
+          {t.inactiveWarning(t.statusLabels[r.status])}
         </p>
       )}
     </Layout>
@@ -600,17 +635,18 @@ pagesRoutes.get(
   "/r/:number",
   lookupLimited(renderPageLimited, async (c) => {
     const input = c.req.param("number") ?? "";
+    const { lang, t } = pageContext(c);
     const parsed = parseRegistrationNumber(input);
     // Anything that is not a registration number is never looked up, so odd paths cannot fill the caches.
-    if (!parsed) return renderPage(c, <NotFoundPage input={input} isNumber={false} />, { status: 404 });
+    if (!parsed) return renderPage(c, <NotFoundPage input={input} isNumber={false} t={t} />, { status: 404 });
     // One address per record: other spellings (full-width, traditional, 川 for 蜀…) redirect to the canonical one.
-    if (parsed.normalized !== input) return c.redirect(recordHref(parsed.normalized), 301);
+    if (parsed.normalized !== input) return c.redirect(recordHref(parsed.normalized, lang), 301);
     const answer = await lookupNumber(c, parsed.normalized);
-    if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} isNumber />, { status: 404 });
-    const etag = derivedEtag(answer.etag, "page");
+    if (answer.status !== 200) return renderPage(c, <NotFoundPage input={input} isNumber t={t} />, { status: 404 });
+    const etag = derivedEtag(answer.etag, "page", lang);
     if (clientHolds(c, etag)) return notModified(etag);
     const record = shownRecord(PublicRecordSchema.parse(JSON.parse(answer.body)));
-    return renderPage(c, <RecordPage record={record} origin={publicOrigin(c)} />, { etag });
+    return renderPage(c, <RecordPage record={record} origin={publicOrigin(c)} lang={lang} />, { etag });
   }),
 );
 

@@ -384,8 +384,10 @@ async function run(base) {
     check(problems.length === 0, `the browser reported:\n    ${problems.join("\n    ")}`);
     await checkEveryPage(base, [
       { name: "home", path: "/" },
+      { name: "home-en", path: "/?lang=en" },
       { name: "search", path: `/?q=${encodeURIComponent("示例")}` },
       { name: "record", path: `/r/${encodeURIComponent(enterprise)}` },
+      { name: "record-en", path: `/r/${encodeURIComponent(enterprise)}?lang=en` },
       { name: "not-found", path: `/r/${encodeURIComponent(UNKNOWN_NUMBER)}` },
     ]);
   } finally {

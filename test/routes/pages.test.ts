@@ -398,3 +398,131 @@ describe("pages a person is glad to use", () => {
     expect(lines[1]).toContain(serviceName);
   });
 });
+
+describe("the language switch", () => {
+  /** Words of the Chinese chrome that no English page may show (the records' own names stay as stored). */
+  const CHINESE_CHROME = ["查询", "备案号或名称", "这是什么", "主办单位名称", "复制", "上一页", "未找到"];
+  const hrefs = (text: string) =>
+    [...text.matchAll(/href="([^"]*)"/g)].map((m) => (m[1] ?? "").replaceAll("&amp;", "&"));
+  /** Every link to another public page of this site carries lang=en, except the one switching back to Chinese. */
+  const expectLinksKeepEnglish = (text: string) => {
+    const internal = hrefs(text).filter((h) => h.startsWith("/?") || h === "/" || h.startsWith("/r/"));
+    expect(internal.length).toBeGreaterThan(0);
+    const toChinese = internal.filter((h) => !new URLSearchParams(h.split("?")[1] ?? "").has("lang"));
+    expect(toChinese, "only the switch leads to Chinese").toHaveLength(1);
+    expect(text).toMatch(
+      new RegExp(`<a class="lang" href="${toChinese[0]?.replaceAll("&", "&amp;").replace(/[?.*+]/g, "\\$&")}"`),
+    );
+  };
+
+  it("Chinese stays the default, with a link to the English page", async () => {
+    const { text } = await page("/", { "accept-language": "en-US,en;q=0.9" });
+    expect(text).toContain('<html lang="zh-CN">');
+    expect(text).toContain("这是什么");
+    expect(text).toMatch(/<a class="lang" href="\/\?lang=en"[^>]*>English<\/a>/);
+  });
+
+  it("renders the home page in English with ?lang=en, every link keeping the language", async () => {
+    const { status, text } = await page("/?lang=en");
+    expect(status).toBe(200);
+    expect(text).toContain('<html lang="en">');
+    expect(text).toContain("<title>Mini Program ICP Filing Lookup</title>");
+    expect(text).toContain("What this is");
+    expect(text).toContain("How to read a filing number");
+    expect(text).toContain("within 60 seconds");
+    expect(text).toContain('<input type="hidden" name="lang" value="en"');
+    for (const word of CHINESE_CHROME) expect(text, word).not.toContain(word);
+    expect(text).toContain(
+      `href="${`/?${new URLSearchParams({ q: "生活助手", lang: "en" })}`.replaceAll("&", "&amp;")}"`,
+    );
+    expect(text).toMatch(/<a class="lang" href="\/"[^>]*>中文<\/a>/);
+    expectLinksKeepEnglish(text);
+    expect(new TextEncoder().encode(text).length).toBeLessThan(50 * 1024);
+  });
+
+  it("renders search results in English, records and pager links keeping the language", async () => {
+    const { number, serviceName, unitName } = await enterprise();
+    const { status, text } = await page(`/?${new URLSearchParams({ q: serviceName, lang: "en" })}`);
+    expect(status).toBe(200);
+    expect(text).toContain('<html lang="en">');
+    expect(text).toContain(`Results for “${serviceName}”`);
+    expect(text).toContain("1 result");
+    expect(text).toContain("Export this page (CSV)");
+    expect(text).toContain("Active");
+    // The record itself is shown as stored.
+    expect(text).toContain(unitName);
+    expect(text).toContain(`href="${recordPath(number)}?lang=en"`);
+    expect(text).toContain(
+      `href="/?${new URLSearchParams({ q: serviceName, lang: "en" }).toString().replaceAll("&", "&amp;")}&amp;format=csv"`,
+    );
+    expect(text).toContain(`href="/?${new URLSearchParams({ q: serviceName }).toString()}"`); // the switch back
+    for (const word of CHINESE_CHROME) expect(text, word).not.toContain(word);
+    expectLinksKeepEnglish(text);
+  });
+
+  it("renders the record page in English with its own ETag", async () => {
+    const { number, serviceName } = await enterprise();
+    const zh = await page(recordPath(number));
+    const en = await page(`${recordPath(number)}?lang=en`);
+    expect(en.status).toBe(200);
+    expect(en.text).toContain('<html lang="en">');
+    for (const label of ["Filing number", "Organizer", "Organizer type", "Status", "Service name", "Approved on"]) {
+      expect(en.text, label).toContain(`<dt>${label}</dt>`);
+    }
+    expect(en.text).toContain(serviceName);
+    expect(en.text).toContain(">Copy</button>");
+    expect(en.text).toContain('data-done="Copied"');
+    for (const word of CHINESE_CHROME) expect(en.text, word).not.toContain(word);
+    expect(en.text).toContain(
+      `href="/?${new URLSearchParams({ q: number.replace(/-\d+X$/, ""), lang: "en" }).toString().replaceAll("&", "&amp;")}"`,
+    );
+    expect(en.text).toMatch(new RegExp(`<a class="lang" href="${recordPath(number).replace(/[?.*+]/g, "\\$&")}"`));
+    expectLinksKeepEnglish(en.text);
+    expect(zh.text).toContain(`href="${recordPath(number)}?lang=en"`);
+    const zhEtag = zh.res.headers.get("etag");
+    const enEtag = en.res.headers.get("etag");
+    expect(enEtag).toMatch(/^"[^"]+"$/);
+    expect(enEtag).not.toBe(zhEtag);
+    // A browser holding the Chinese page is never told it already has the English one.
+    expect((await page(`${recordPath(number)}?lang=en`, { "if-none-match": zhEtag ?? "" })).status).toBe(200);
+    expect((await page(`${recordPath(number)}?lang=en`, { "if-none-match": enEtag ?? "" })).status).toBe(304);
+  });
+
+  it("says a client passed its limit in the page's language", async () => {
+    const me = { "cf-connecting-ip": "198.51.100.91" };
+    let limited: Awaited<ReturnType<typeof page>> | undefined;
+    // Numbers nobody holds: each lookup reaches storage, so each one counts.
+    for (let i = 0; i < 200 && !limited; i++) {
+      const res = await page(`${recordPath(`粤ICP备20259${String(i).padStart(5, "0")}号-1X`)}?lang=en`, me);
+      if (res.status === 429) limited = res;
+    }
+    expect(limited?.status).toBe(429);
+    expect(limited?.text).toContain('<html lang="en">');
+    expect(limited?.text).toContain("Too many requests");
+    const zh = await page("/", me);
+    expect(zh.status).toBe(429);
+    expect(zh.text).toContain("请求过于频繁");
+    const en = await page("/?lang=en", me);
+    expect(en.status).toBe(429);
+    expect(en.text).toContain("Too many lookups");
+    expect(en.text).not.toContain("请求过于频繁");
+  });
+
+  it("answers 404 in English and redirects another spelling keeping the language", async () => {
+    const missing = await page(`${recordPath("粤ICP备2025899999号-1X")}?lang=en`);
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain('<html lang="en">');
+    expect(missing.text).toContain("Filing number not found");
+    expect(missing.text).toContain("No mini program filing has the number “粤ICP备2025899999号-1X”.");
+    for (const word of CHINESE_CHROME) expect(missing.text, word).not.toContain(word);
+    const malformed = await page("/r/nonsense?lang=en");
+    expect(malformed.status).toBe(404);
+    expect(malformed.text).toContain("is not a filing number");
+    const { number } = await enterprise();
+    const res = await exports.default.fetch(
+      new Request(`http://beian.test${recordPath(number.replace("ICP", "ＩＣＰ"))}?lang=en`, { redirect: "manual" }),
+    );
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe(`${recordPath(number)}?lang=en`);
+  });
+});
