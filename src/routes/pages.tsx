@@ -827,7 +827,10 @@ pagesRoutes.post("/verify/:token", async (c) => {
   const row = await simulatedVerification(c);
   if (!row) return renderNoVerification(c);
   if (Number(c.req.header("content-length") ?? "0") > 1024) throw new ApiError("PAYLOAD_TOO_LARGE");
-  const form = await c.req.parseBody();
+  // A body that does not parse as the form it claims to be is the sender's mistake, not the service's.
+  const form = await c.req.parseBody().catch(() => {
+    throw new ApiError("BAD_REQUEST", "The form could not be read");
+  });
   const result = form.result === "passed" ? "passed" : form.result === "failed" ? "failed" : undefined;
   if (!result) throw new ApiError("BAD_REQUEST", "result must be passed or failed");
   const body = JSON.stringify({

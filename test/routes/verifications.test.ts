@@ -483,6 +483,19 @@ describe("the simulator page /verify/{token} (development)", () => {
     expect((await callJson(`/v1/verifications/${started.body.id}`, { key: dev.key })).body.status).toBe("passed");
   });
 
+  it("a press whose body is not the form it claims to be is 400, and changes nothing", async () => {
+    const { dev, appId } = await developerWithApp();
+    const started = await startVerification(dev.key, appId, someone());
+    const path = new URL(started.body.url).pathname;
+    const garbled = await call(path, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data" },
+      rawBody: '"\udc2c6*\t"',
+    });
+    expect(garbled.status).toBe(400);
+    expect((await callJson(`/v1/verifications/${started.body.id}`, { key: dev.key })).body.status).toBe("pending");
+  });
+
   it("不通过 fails it with the simulator's reason", async () => {
     const { dev, appId } = await developerWithApp();
     const started = await startVerification(dev.key, appId, someone());
