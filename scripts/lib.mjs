@@ -69,12 +69,24 @@ export function ensureDevVars() {
 
 /**
  * Starts wrangler (usually `wrangler dev`). `detached` puts it in a process group of its own, so the whole tree
- * (wrangler and its workerd) can be signalled at once; `quiet` drops its output.
+ * (wrangler and its workerd) can be signalled at once; `quiet` drops its output, but for the last few kilobytes of
+ * its error output, kept as `errorTail()` to explain an exit.
  */
 export function startWrangler(args, { detached = false, quiet = false } = {}) {
   ensureDevVars();
   const out = quiet ? "ignore" : "inherit";
-  return spawn(bin("wrangler"), args, { cwd: root, env: wranglerEnv, detached, stdio: ["ignore", out, out] });
+  const child = spawn(bin("wrangler"), args, {
+    cwd: root,
+    env: wranglerEnv,
+    detached,
+    stdio: ["ignore", out, quiet ? "pipe" : "inherit"],
+  });
+  let tail = "";
+  child.stderr?.on("data", (d) => {
+    tail = (tail + d).slice(-4000);
+  });
+  child.errorTail = () => tail;
+  return child;
 }
 
 /** Reads KEY="value" lines of .dev.vars. */

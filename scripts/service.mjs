@@ -1,29 +1,100 @@
 // The service as `npm start` runs it (wrangler dev on a local D1), for the scripts that drive it from outside:
 // the benchmarks and the reliability runs. Each gets its own state directory and port, so they never touch the
 // developer's data, and can stop the server gently or kill it outright and start it again on the same state.
-import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureDevVars, run, startWrangler, waitForHealth } from "./lib.mjs";
+import { ensureDevVars, root, run, startWrangler, waitForHealth } from "./lib.mjs";
 import { seedDatabase } from "./seed.mjs";
 
 export { ensureDevVars };
 
-/** A fresh state directory with the migrations applied and, unless `seed` is false, the demo accounts seeded. */
+/**
+ * A fresh state directory with the migrations applied and, unless `seed` is false, the demo accounts seeded.
+ * Applying the migrations takes wrangler half a minute, so they are applied once per set of migrations (and
+ * wrangler version) into a template under node_modules/.cache/beian-state/, and a new state is a copy of it; the
+ * demo accounts are seeded once per process into a copy of that, and copied from there. A `state` given that
+ * already holds a local D1 has the migrations applied and the accounts seeded in place, as before.
+ */
 export async function prepareState({ state = mkdtempSync(join(tmpdir(), "beian-")), seed = true } = {}) {
   ensureDevVars();
   mkdirSync(state, { recursive: true });
-  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
-  if (seed) await seedDatabase(state);
+  if (existsSync(join(state, "v3"))) {
+    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
+    if (seed) await seedDatabase(state);
+    return state;
+  }
+  cpSync(seed ? await seededTemplate() : await migratedTemplate(), state, { recursive: true });
   return state;
+}
+
+/** What the migrated template depends on: wrangler's version, its config, every migration. */
+function migrationsKey() {
+  const hash = createHash("sha256");
+  hash.update(JSON.parse(readFileSync(join(root, "node_modules", "wrangler", "package.json"), "utf8")).version);
+  hash.update(readFileSync(join(root, "wrangler.toml")));
+  const dir = join(root, "drizzle");
+  const migrations = readdirSync(dir).filter((f) => f.endsWith(".sql"));
+  for (const file of migrations.sort()) {
+    hash.update(`\0${file}\0`);
+    hash.update(readFileSync(join(dir, file)));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * The state with the migrations applied and nothing else, built once: in a directory of its own, renamed into
+ * place when complete, so a process that finds it finds it whole (two building at once keep the first).
+ */
+async function migratedTemplate() {
+  const cache = join(root, "node_modules", ".cache", "beian-state");
+  const dir = join(cache, migrationsKey());
+  if (existsSync(dir)) return dir;
+  mkdirSync(cache, { recursive: true });
+  const building = mkdtempSync(join(cache, "building-"));
+  try {
+    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", building], { quiet: true });
+    renameSync(building, dir);
+  } catch (e) {
+    if (!existsSync(dir)) throw e;
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** The migrated template with the demo accounts seeded, once per process (the seed's timestamps are its own). */
+let seeded;
+function seededTemplate() {
+  seeded ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "beian-seeded-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    cpSync(await migratedTemplate(), dir, { recursive: true });
+    await seedDatabase(dir);
+    return dir;
+  })();
+  return seeded;
 }
 
 /**
  * Starts wrangler dev on `state` at 127.0.0.1:`port`. `vars` override wrangler.toml/.dev.vars values
  * (`--var`; `SUBMISSIONS_PER_DAY` is raised to 999999 unless given), `config` names another wrangler config; `quiet` (the default) drops wrangler's output.
- * Resolves once /health answers.
+ * Resolves once /health answers. A wrangler that exits before it answers (now and then it does on a busy machine)
+ * is started once more; a second such exit is an error, with what wrangler last wrote to its error output.
  */
-export async function startService({ state, port, vars = {}, config, args = [], quiet = true, timeoutMs = 120_000 }) {
+export async function startService(options) {
+  try {
+    return await launch(options);
+  } catch (e) {
+    if (!(e instanceof EarlyExit)) throw e;
+    return launch(options);
+  }
+}
+
+class EarlyExit extends Error {}
+
+async function launch({ state, port, vars = {}, config, args = [], quiet = true, timeoutMs = 120_000 }) {
   const url = `http://127.0.0.1:${port}`;
   // Something already answering there would be mistaken for this server.
   const taken = await fetch(`${url}/health`).then(
@@ -86,7 +157,8 @@ export async function startService({ state, port, vars = {}, config, args = [], 
   await Promise.race([
     waitForHealth(url, timeoutMs),
     exited.then((code) => {
-      throw new Error(`wrangler dev exited (${code}) before ${url} answered`);
+      const said = child.errorTail().trim();
+      throw new EarlyExit(`wrangler dev exited (${code}) before ${url} answered${said ? `:\n${said}` : ""}`);
     }),
   ]);
   return service;
