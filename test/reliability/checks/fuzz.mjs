@@ -2,8 +2,9 @@
 // mutated, random JSON, wrong types, huge strings, unicode edge cases, wrong methods and content types, bad
 // headers, bad path parameters and query strings — mostly with valid keys of every role. Promised: no answer is
 // a 5xx; every 4xx of the API is problem+json with a stable `code`; no body shows a stack trace or SQL.
-// Requests are generated in batches from one seed; a failure prints the request itself and its (seed, batch,
-// index), which `sample(seed, batch)` regenerates.
+// Requests are generated from one seed: first one for each route (so every route is fuzzed, however small the run),
+// then batches of requests to routes drawn at random. A failure prints the request itself and its seed and place
+// (route pass #i, or batch and index), which `sampleEachRoute` or `sample(seed, batch)` regenerates.
 import { rmSync } from "node:fs";
 import fc from "fast-check";
 import { seedFilings } from "../../../scripts/seed.mjs";
@@ -24,6 +25,8 @@ import {
 
 const PORT = 8931;
 const BATCH = 1000;
+/** Quick mode's size (the full run sends 100,000): the routes once each, then random ones up to this many. */
+const QUICK_REQUESTS = 1_000;
 const CONCURRENCY = 24;
 const MAX_URL = 16_000;
 
@@ -229,10 +232,10 @@ function encodeLoose(text) {
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /**
- * Builds the request arbitrary for a service: its routes, the ids that exist in it, the keys of every role and
- * valid bodies to mutate.
+ * Builds the request arbitraries for a service from its routes, the ids that exist in it, the keys of every role and
+ * valid bodies to mutate: `any` picks a route and a request for it; `forRoute(route)` a request for that route.
  */
-function requestArbitrary(ctx) {
+function requestArbitraries(ctx) {
   const routeArb = fc.constantFrom(...ctx.routes);
   const keyArb = fc.oneof(
     { weight: 14, arbitrary: fc.constantFrom(...ctx.keys).map((k) => `Bearer ${k}`) },
@@ -347,7 +350,7 @@ function requestArbitrary(ctx) {
     if (template) arbs.push({ weight: 10, arbitrary: mutation.map((m) => mutateText(template(), m)) });
     return fc.oneof(...arbs);
   };
-  return routeArb.chain((route) =>
+  const forRoute = (route) =>
     fc.record({
       route: fc.constant(route),
       method: fc.oneof(
@@ -364,8 +367,8 @@ function requestArbitrary(ctx) {
       body: bodyFor(route),
       invalidUtf8: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
       sameClient: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
-    }),
-  );
+    });
+  return { any: routeArb.chain(forRoute), forRoute };
 }
 
 /** The concrete request of a generated case. */
@@ -394,6 +397,11 @@ const rnd = () => Math.floor(Math.random() * 256);
 /** One batch of generated cases, the same for the same seed and batch number. */
 export function sample(arb, seed, batch, size = BATCH) {
   return fc.sample(arb, { seed: seed + batch * 7919, numRuns: size });
+}
+
+/** The first pass: one generated case for each route, in `routes` order, the same for the same seed. */
+export function sampleEachRoute(arbs, routes, seed) {
+  return routes.map((route, i) => fc.sample(arbs.forRoute(route), { seed: seed + 104_729 + i, numRuns: 1 })[0]);
 }
 
 function describeRequest(r) {
@@ -544,7 +552,7 @@ async function setUp(url, log) {
 }
 
 export async function check({ quick, log }) {
-  const target = quick ? 3_000 : 100_000;
+  const target = quick ? QUICK_REQUESTS : 100_000;
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
   const state = await prepareState();
   log(`state ${state}, seed ${seed}, ${target.toLocaleString("en-US")} requests`);
@@ -552,7 +560,7 @@ export async function check({ quick, log }) {
   try {
     const ctx = await setUp(service.url, log);
     ctx.routes = await routesOf(service.url);
-    const arb = requestArbitrary(ctx);
+    const arbs = requestArbitraries(ctx);
     const failures = [];
     const byStatus = new Map();
     const routesHit = new Set();
@@ -574,9 +582,9 @@ export async function check({ quick, log }) {
       else badProblems++;
       failures.push(`${problem} — found before: ${describeRequest(req)} → ${(res.text ?? "").slice(0, 200)}`);
     }
-    for (let batch = 0; sent < target; batch++) {
-      const cases = sample(arb, seed, batch, Math.min(BATCH, target - sent));
-      await pool(
+    /** Sends generated cases, `where(index)` naming each for a failure's report. */
+    const send = (cases, where) =>
+      pool(
         CONCURRENCY,
         cases.map((c, index) => async () => {
           const req = toRequest(c);
@@ -594,13 +602,21 @@ export async function check({ quick, log }) {
           else if (res.status >= 500) errors5xx++;
           else if (problem.startsWith("body leaks")) leaks++;
           else badProblems++;
-          const failure = `${problem} — seed ${seed} batch ${batch} #${index}: ${describeRequest(req)} → ${(res.text ?? "").slice(0, 300)}`;
+          const failure = `${problem} — seed ${seed} ${where(index)}: ${describeRequest(req)} → ${(res.text ?? "").slice(0, 300)}`;
           if (failures.length < 10) {
             failures.push(failure);
             log(failure);
           }
         }),
       );
+    // Every route once, whatever the size of the run; then routes drawn at random.
+    const eachRoute = sampleEachRoute(arbs, ctx.routes, seed);
+    await send(eachRoute, (i) => `route pass #${i}`);
+    sent += eachRoute.length;
+    log(`each of ${ctx.routes.length} routes once`);
+    for (let batch = 0; sent < target; batch++) {
+      const cases = sample(arbs.any, seed, batch, Math.min(BATCH, target - sent));
+      await send(cases, (i) => `batch ${batch} #${i}`);
       sent += cases.length;
       if (batch % 10 === 9 || sent >= target) {
         const rate = sent / ((Date.now() - started) / 1000);
@@ -617,7 +633,7 @@ export async function check({ quick, log }) {
       ok: errors5xx === 0 && badProblems === 0 && leaks === 0 && noAnswer === 0,
       figures: {
         "requests sent": expectMin(sent, target),
-        "routes exercised": `${routesHit.size} of ${ctx.routes.length}`,
+        "routes exercised": expectEq(routesHit.size, ctx.routes.length),
         "requests per second": Math.round(sent / seconds),
         "responses ≥ 500": expectEq(errors5xx, 0),
         "4xx not problem+json or without code": expectEq(badProblems, 0),
