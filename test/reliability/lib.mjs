@@ -1,10 +1,67 @@
+import { rmSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { readDevVars } from "../../scripts/lib.mjs";
 import { pdf, png, uploadMaterial as upload } from "../../scripts/material-files.mjs";
 import { DEMO_ACCOUNTS } from "../../scripts/seed.mjs";
-import { d1File } from "../../scripts/service.mjs";
+import { d1File, prepareState, startService } from "../../scripts/service.mjs";
 import { verifyPerson } from "../../scripts/verification.mjs";
 import { residentIdCheckCharacter, usccCheckCharacter } from "../../src/domain/identifiers.ts";
+
+/**
+ * A service on a fresh state with the demo accounts seeded, on 127.0.0.1:`port` with `vars` (scripts/service.mjs):
+ * `{ url, state, stop(signal), start(), running, close() }`. `stop` and `start` end it and start it again on the
+ * same state and port (to change its D1 while it is down); `close` ends it and deletes its state.
+ */
+export async function ownService({ port, vars = {} }) {
+  const state = await prepareState();
+  let service = await startService({ state, port, vars });
+  let running = true;
+  return {
+    url: service.url,
+    state,
+    vars,
+    get running() {
+      return running;
+    },
+    async stop(signal) {
+      running = false;
+      await service.stop(signal);
+    },
+    async start() {
+      service = await startService({ state, port, vars });
+      running = true;
+    },
+    async close() {
+      running = false;
+      await service.stop();
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The service a check runs against: `shared` when the runner hands one over (several quick checks on one service,
+ * test/reliability/run.mjs), which the check must leave running and must not close; otherwise one of its own
+ * (`ownService`), closed when the check is done. Either way `close()` is what the check calls when it ends.
+ */
+export async function serviceFor(shared, { port, vars = {} }) {
+  if (!shared) return ownService({ port, vars });
+  for (const [name, value] of Object.entries(vars)) {
+    if (shared.vars[name] !== value) throw new Error(`the shared service runs without ${name}=${value}`);
+  }
+  return {
+    url: shared.url,
+    state: shared.state,
+    get running() {
+      return shared.running;
+    },
+    stop: (signal) => shared.stop(signal),
+    start: () => shared.start(),
+    close: async () => {
+      if (!shared.running) await shared.start();
+    },
+  };
+}
 
 /** The demo accounts' development keys by role (seeded by prepareState). */
 export const KEYS = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.role, a.key]));

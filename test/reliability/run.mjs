@@ -1,15 +1,34 @@
 // `npm run reliability [-- --quick] [-- --only fuzz,authz]`: the reliability checks against the running service,
-// one after another; each starts and stops its own service. Prints a line per figure as checks finish, then a
-// summary table; writes the results to test/reliability/results/; exits 1 when any expectation fails.
+// one after another. In the full run each starts and stops its own service on a state of its own. In the quick run
+// (CI's) the checks of SHARED run on one service, started once on one seeded state, one after another: each only
+// adds data of its own (its own accounts, apps, uploads) and reads what it made or what the demo seed made, so
+// what one leaves does not change what another finds; the other checks keep a service of their own (see SHARED).
+// Prints a line per figure as checks finish, then a summary table; writes the results to
+// test/reliability/results/; exits 1 when any expectation fails.
 //
-// A check module (checks/<name>.mjs) exports `check({ quick, log })` resolving to
+// A check module (checks/<name>.mjs) exports `check({ quick, log, shared })` resolving to
 // `{ name, ok, figures: { label: value | { value, expected, ok } }, notes: [] }`: a bare value is reported as it
 // is; the object form states what was expected and whether it was met (lib.mjs expectEq/expectMax/expectMin).
+// `shared` is the shared service when the runner hands one over (lib.mjs serviceFor); a module may export
+// `serviceVars`, the settings its service needs, which the shared service is then started with.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { ownService } from "./lib.mjs";
 
-const ORDER = ["fuzz", "authz", "privacy", "concurrency", "crash", "webhooks", "ssrf", "files", "audit"];
+const ORDER = ["fuzz", "privacy", "concurrency", "crash", "webhooks", "ssrf", "files", "authz", "audit"];
+
+/**
+ * The quick checks that share one service, in ORDER (audit last: it stops the service, tampers with the audit log
+ * and starts it again; the chains the others wrote must still verify). Not here, each with a service of its own:
+ * fuzz (its requests carry every role's key and may revoke the demo registrations, withdraw filings and add
+ * policies, which would change what authz and audit find), privacy (the nightly export it reads must be the day's
+ * first, written after its filings, and it stops the service to scan every file of the state for its values),
+ * concurrency (counts and timing of a burst are read on a state of its own), crash (kills the service) and
+ * webhooks (a short retry schedule and attempt timeout, and a sweep at a fixed time).
+ */
+const SHARED = ["ssrf", "files", "authz", "audit"];
+const SHARED_PORT = 8930;
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -25,8 +44,11 @@ const dir = import.meta.dirname;
 const startedAt = new Date();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const results = [];
+const selected = ORDER.filter((n) => only.includes(n));
+const sharing = quick ? selected.filter((n) => SHARED.includes(n) && existsSync(join(dir, "checks", `${n}.mjs`))) : [];
+let shared;
 
-for (const name of ORDER.filter((n) => only.includes(n))) {
+for (const name of selected) {
   const file = join(dir, "checks", `${name}.mjs`);
   if (!existsSync(file)) {
     console.log(`\n== ${name}: skipped (checks/${name}.mjs does not exist yet)`);
@@ -39,10 +61,16 @@ for (const name of ORDER.filter((n) => only.includes(n))) {
   let result;
   try {
     const mod = await import(pathToFileURL(file).href);
-    result = await mod.check({ quick, log });
+    if (sharing.includes(name)) {
+      shared ??= await startShared(log);
+      // A check that failed with the service stopped leaves it for the next one to start again.
+      if (!shared.running) await shared.start();
+    }
+    result = await mod.check({ quick, log, shared: sharing.includes(name) ? shared : undefined });
   } catch (e) {
     result = { name, ok: false, figures: {}, notes: [`failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`] };
   }
+  if (shared && name === sharing.at(-1)) await shared.close();
   result = { ...result, name, ms: Date.now() - t };
   // A figure stating an expectation that is not met fails its check, whatever the check said.
   for (const f of Object.values(result.figures ?? {})) if (isExpectation(f) && !f.ok) result.ok = false;
@@ -50,6 +78,22 @@ for (const name of ORDER.filter((n) => only.includes(n))) {
   for (const [label, f] of Object.entries(result.figures ?? {})) console.log(`   ${label}: ${describe(f)}`);
   for (const note of result.notes ?? []) console.log(`   note: ${note}`);
   console.log(`   ${result.ok ? "✓" : "✗"} ${name} in ${seconds(result.ms)}`);
+}
+
+/** The shared service, with the settings every sharing check asks for (two asking for different values is an error). */
+async function startShared(log) {
+  const vars = {};
+  for (const name of sharing) {
+    const mod = await import(pathToFileURL(join(dir, "checks", `${name}.mjs`)).href);
+    for (const [key, value] of Object.entries(mod.serviceVars ?? {})) {
+      if (key in vars && vars[key] !== value) throw new Error(`${name} needs ${key}=${value}, another ${vars[key]}`);
+      vars[key] = value;
+    }
+  }
+  const t = Date.now();
+  const service = await ownService({ port: SHARED_PORT, vars });
+  log(`shared service for ${sharing.join(", ")} on ${service.url} (${seconds(Date.now() - t)} to start)`);
+  return service;
 }
 
 function isExpectation(f) {

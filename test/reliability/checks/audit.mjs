@@ -5,22 +5,31 @@
 // - a subject deleted whole.
 // The cron runs first, so the day's chain heads are anchored in R2.
 import { createHash } from "node:crypto";
-import { run } from "../../../scripts/lib.mjs";
-import { prepareState, startService } from "../../../scripts/service.mjs";
-import { ADMIN_BOOTSTRAP_KEY, expectEq, must, newAccount, triggerCron, waitForRun } from "../lib.mjs";
+import { DatabaseSync } from "node:sqlite";
+import {
+  ADMIN_BOOTSTRAP_KEY,
+  d1File,
+  expectEq,
+  must,
+  newAccount,
+  serviceFor,
+  triggerCron,
+  waitForRun,
+} from "../lib.mjs";
 
 const PORT = 8954;
 
-/** Runs SQL on the stopped service's local D1; the rows of a select. */
-async function sql(state, command) {
-  const out = await run(
-    "wrangler",
-    ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", command],
-    {
-      quiet: true,
-    },
-  );
-  return JSON.parse(out)[0]?.results ?? [];
+/** Runs SQL on the stopped service's local D1 file, as anyone who can write that file could; the rows of a select. */
+function sql(state, command) {
+  const db = new DatabaseSync(d1File(state));
+  try {
+    const statement = db.prepare(command);
+    if (/^\s*select\b/i.test(command)) return statement.all();
+    statement.run();
+    return [];
+  } finally {
+    db.close();
+  }
 }
 
 const quote = (s) => `'${String(s).replaceAll("'", "''")}'`;
@@ -38,10 +47,10 @@ function unkeyedHash(prevHash, row) {
   return createHash("sha256").update(`${prevHash}\n${canonical}`).digest("hex");
 }
 
-export async function check({ quick, log }) {
+export async function check({ quick, log, shared }) {
   const notes = [];
-  const state = await prepareState();
-  let service = await startService({ state, port: PORT });
+  const service = await serviceFor(shared, { port: PORT });
+  const state = service.state;
   try {
     // Accounts, each a chain of two rows (account.created, key.created): three are tampered with, the rest stay intact.
     const accounts = [];
@@ -69,7 +78,7 @@ export async function check({ quick, log }) {
     await sql(state, `delete from audit_log where subject = ${quote(truncated)} and seq = ${last.seq}`);
     await sql(state, `delete from audit_log where subject = ${quote(deleted)}`);
 
-    service = await startService({ state, port: PORT });
+    await service.start();
     const after = await must(service.url, "/v1/admin/audit/verify", { key: ADMIN_BOOTSTRAP_KEY }, 200);
     const found = (subject) => after.broken.find((b) => b.subject === subject);
     log(`after: ${JSON.stringify(after.broken)}`);
@@ -92,6 +101,6 @@ export async function check({ quick, log }) {
       notes,
     };
   } finally {
-    await service.stop();
+    await service.close();
   }
 }

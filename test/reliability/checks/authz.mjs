@@ -2,9 +2,7 @@
 // a developer who owns none of the probed things) against the expected table in ../authz-table.mjs, which is
 // written from docs/rules.md#permissions. Each cell is one real request to a running service; a cell matches when the answer's
 // class (ok / 401 / 403 / 404) is the table's.
-import { rmSync } from "node:fs";
 import { seedFilings } from "../../../scripts/seed.mjs";
-import { prepareState, startService } from "../../../scripts/service.mjs";
 import { AUTHZ_TABLE, PRINCIPALS, routeKey } from "../authz-table.mjs";
 import {
   ADMIN_BOOTSTRAP_KEY,
@@ -17,6 +15,7 @@ import {
   must,
   newAccount,
   residentId,
+  serviceFor,
   submit,
   triggerCron,
   waitForRun,
@@ -259,10 +258,9 @@ function probes(f) {
 /** A malformed Authorization header per try: wrong scheme, no token, two tokens, a token that is no key. */
 const MALFORMED = ["Basic Zm9vOmJhcg==", "Bearer", "Bearer a b", "Bearer%20x", "bk_dev_developer_9f3KqT7wXn2LmP4s"];
 
-export async function check({ quick, log }) {
-  const state = await prepareState();
-  log(`state ${state}`);
-  const service = await startService({ state, port: PORT });
+export async function check({ quick, log, shared }) {
+  const service = await serviceFor(shared, { port: PORT });
+  log(`state ${service.state}`);
   try {
     const fixtures = await setUp(service.url, log);
     const byKey = probes(fixtures);
@@ -313,7 +311,6 @@ export async function check({ quick, log }) {
       notes,
     };
   } finally {
-    await service.stop();
-    rmSync(state, { recursive: true, force: true });
+    await service.close();
   }
 }

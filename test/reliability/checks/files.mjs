@@ -7,8 +7,7 @@
 // - a genuine photo is accepted and served with Content-Disposition: attachment and a sandboxing CSP.
 import { crc32, deflateSync } from "node:zlib";
 import { png } from "../../../scripts/material-files.mjs";
-import { prepareState, startService } from "../../../scripts/service.mjs";
-import { call, expectEq, newAccount } from "../lib.mjs";
+import { call, expectEq, newAccount, serviceFor } from "../lib.mjs";
 
 const PORT = 8953;
 
@@ -115,10 +114,9 @@ async function upload(url, key, bytes, field) {
   return { status: res.status, body: await res.json() };
 }
 
-export async function check({ log }) {
+export async function check({ log, shared }) {
   const notes = [];
-  const state = await prepareState();
-  const service = await startService({ state, port: PORT });
+  const service = await serviceFor(shared, { port: PORT });
   const url = service.url;
   try {
     const dev = await newAccount(url, "developer");
@@ -148,6 +146,6 @@ export async function check({ log }) {
       notes,
     };
   } finally {
-    await service.stop();
+    await service.close();
   }
 }

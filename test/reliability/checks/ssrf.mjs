@@ -5,11 +5,13 @@
 // - a name that answered a public address when it was set and a private one later (rebinding) is refused at the
 //   ping, before anything is sent.
 import { createServer } from "node:http";
-import { prepareState, startService } from "../../../scripts/service.mjs";
-import { call, expectEq, newAccount } from "../lib.mjs";
+import { call, expectEq, newAccount, serviceFor } from "../lib.mjs";
 
 const PORT = 8951;
 const DOH_PORT = 8952;
+
+/** The service resolves webhook hosts through the stub below (a service shared with other checks too). */
+export const serviceVars = { WEBHOOK_DOH_URL: `http://127.0.0.1:${DOH_PORT}/dns-query` };
 
 /** The URLs refused by their spelling. */
 const SPELLED = [
@@ -64,18 +66,14 @@ function stubResolver() {
 
 const codeOf = (res) => res.body?.errors?.[0]?.code;
 
-export async function check({ log }) {
+export async function check({ log, shared }) {
   const notes = [];
   const doh = stubResolver();
   await doh.up();
-  const state = await prepareState();
-  const service = await startService({
-    state,
-    port: PORT,
-    vars: { WEBHOOK_DOH_URL: `http://127.0.0.1:${DOH_PORT}/dns-query` },
-  });
-  const url = service.url;
+  let service;
   try {
+    service = await serviceFor(shared, { port: PORT, vars: serviceVars });
+    const url = service.url;
     const dev = await newAccount(url, "developer");
     const put = (target) => call(url, "/v1/webhook", { key: dev.key, method: "PUT", body: { url: target } });
 
@@ -118,7 +116,7 @@ export async function check({ log }) {
       notes,
     };
   } finally {
-    await service.stop();
+    await service?.close();
     await doh.down();
   }
 }
