@@ -15,18 +15,31 @@ export { ensureDevVars };
  * Applying the migrations takes wrangler half a minute, so they are applied once per set of migrations (and
  * wrangler version) into a template under node_modules/.cache/beian-state/, and a new state is a copy of it; the
  * demo accounts are seeded once per process into a copy of that, and copied from there. A `state` given that
- * already holds a local D1 has the migrations applied and the accounts seeded in place, as before.
+ * already holds a local D1 has the migrations applied and the accounts seeded in place.
  */
 export async function prepareState({ state = mkdtempSync(join(tmpdir(), "beian-")), seed = true } = {}) {
   ensureDevVars();
   mkdirSync(state, { recursive: true });
-  if (existsSync(join(state, "v3"))) {
-    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
+  if (existsSync(join(state, "v3", "d1"))) {
+    await applyMigrations(state);
     if (seed) await seedDatabase(state);
     return state;
   }
   cpSync(seed ? await seededTemplate() : await migratedTemplate(), state, { recursive: true });
   return state;
+}
+
+/**
+ * The migrations applied to the local D1 under `state` (a `--persist-to` directory): one that has none yet gets a
+ * copy of the migrated template's; an existing one is brought up to date by `wrangler d1 migrations apply`.
+ */
+export async function applyMigrations(state) {
+  const d1 = join(state, "v3", "d1");
+  if (existsSync(d1)) {
+    await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
+    return;
+  }
+  cpSync(join(await migratedTemplate(), "v3", "d1"), d1, { recursive: true });
 }
 
 /** What the migrated template depends on: wrangler's version, its config, every migration. */
@@ -47,7 +60,7 @@ function migrationsKey() {
  * The state with the migrations applied and nothing else, built once: in a directory of its own, renamed into
  * place when complete, so a process that finds it finds it whole (two building at once keep the first).
  */
-async function migratedTemplate() {
+export async function migratedTemplate() {
   const cache = join(root, "node_modules", ".cache", "beian-state");
   const dir = join(cache, migrationsKey());
   if (existsSync(dir)) return dir;

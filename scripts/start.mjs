@@ -4,9 +4,10 @@
 // README test, test/readme/run.mjs, starts it so on a fresh directory).
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { localArgs, readDevVars, root, run, scratchDir, startWrangler, waitForHealth } from "./lib.mjs";
+import { localArgs, readDevVars, root, run, scratchDir, startWrangler, stateDir, waitForHealth } from "./lib.mjs";
 import { writeSampleMaterials } from "./sample-materials.mjs";
 import { DEMO_ACCOUNTS, seedCatalogue, seedDatabase, seedFilings } from "./seed.mjs";
+import { applyMigrations } from "./service.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const url = `http://localhost:${PORT}`;
@@ -19,7 +20,8 @@ mkdirSync(scratchDir, { recursive: true });
 
 await run("node", [join(root, "scripts", "build-assets.mjs")]);
 console.log("Applying migrations to the local D1…");
-await run("wrangler", ["d1", "migrations", "apply", "DB", ...localArgs], { quiet: true });
+// wrangler's own default state directory unless BEIAN_STATE_DIR names another.
+await applyMigrations(stateDir ?? join(root, ".wrangler", "state"));
 console.log("Seeding demo accounts and apps…");
 await seedDatabase();
 const samples = writeSampleMaterials();
