@@ -4,14 +4,15 @@
 // (b) In the middle of a deadline sweep over a large catalogue: runs at later scheduled times finish the work, and
 //     the end state equals that of an uninterrupted run on an identical seed — the same apps delisted, the same
 //     number of enforcement actions, one event per app and action — and every audit chain still verifies.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../../scripts/lib.mjs";
+import { DatabaseSync } from "node:sqlite";
 import { prepareState, startService } from "../../../scripts/service.mjs";
 import {
   ADMIN_BOOTSTRAP_KEY,
   call,
+  d1File,
   developerWithApps,
   enforcementRuns,
   expectEq,
@@ -133,9 +134,9 @@ async function submissionBurst({ quick, log, notes }) {
 
 /**
  * A catalogue of `apps` listed before the 2023 notice's cutoff, `registered` of them with an active registration:
- * straight into D1 with set-based SQL, as bench/sweep.mjs does.
+ * straight into the stopped service's D1 file with set-based SQL, as bench/sweep.mjs does.
  */
-async function seedCatalogue(state, apps, registered) {
+function seedCatalogue(state, apps, registered) {
   const sql = `
 INSERT OR IGNORE INTO accounts (id, name, role, created_at) VALUES ('acc_catalogue', 'catalogue', 'developer', '2023-01-01T00:00:00Z');
 INSERT OR IGNORE INTO organizers (id, certificate_blind, nature, name, province, data_sealed, last_sequence, created_at, updated_at)
@@ -148,9 +149,12 @@ INSERT INTO registrations (number, app_id, organizer_id, filing_id, status, serv
   SELECT printf('粤ICP备2024%06d号-1X', i), printf('wxcrash%09d', i * ${Math.floor(apps / Math.max(registered, 1))}), 'org_catalogue', 'fil_catalogue', 'active', 'c' || i, 'c' || i, NULL, 1,
     '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z' FROM n;
 `;
-  const file = join(state, "catalogue.sql");
-  writeFileSync(file, sql);
-  await run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", file], { quiet: true });
+  const db = new DatabaseSync(d1File(state));
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
 }
 
 /** Triggers runs at successive scheduled times until one reports it completed; the scheduled times used. */
@@ -222,7 +226,7 @@ async function sweepCrash({ quick, log, notes }) {
   // The reference: the same seed (a copy of the seeded state), swept without interruption.
   const reference = await prepareState({ seed: false });
   log(`sweep: seeding ${apps.toLocaleString()} apps…`);
-  await seedCatalogue(reference, apps, registered);
+  seedCatalogue(reference, apps, registered);
   const crashed = mkdtempSync(join(tmpdir(), "beian-crash-"));
   cpSync(reference, crashed, { recursive: true });
 
