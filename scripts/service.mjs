@@ -161,12 +161,16 @@ async function launch({ state, port, vars = {}, config, args = [], quiet = true,
   };
   process.on("exit", killTree);
   // A signal ends the driving script without running "exit" handlers: end the server first.
-  for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.once(signal, () => {
-      killTree();
-      process.exit(130);
-    });
-  }
+  const onSignal = () => {
+    killTree();
+    process.exit(130);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, onSignal);
+  // Once it has ended there is nothing left to end (a script starting many servers keeps no listener per server).
+  exited.then(() => {
+    process.off("exit", killTree);
+    for (const signal of ["SIGINT", "SIGTERM"]) process.off(signal, onSignal);
+  });
   await Promise.race([
     waitForHealth(url, timeoutMs),
     exited.then((code) => {
