@@ -197,10 +197,16 @@ describe("console sessions", () => {
     await other.signIn(dev.key);
     expect((await b.post("/console/logout", {}, { csrf: other.csrf ?? "" })).status).toBe(403);
     expect((await b.get("/console")).status).toBe(200);
+    const cookie = b.cookies.get("beian_session") ?? "";
     const out = await b.post("/console/logout");
     expect(out.status).toBe(303);
     expect(b.cookies.has("beian_session")).toBe(false);
     expect((await b.fetch("/console")).status).toBe(303);
+    // A copy of the cookie kept from before signing out is refused too: the session itself has ended.
+    b.cookies.set("beian_session", cookie);
+    expect((await b.fetch("/console")).status).toBe(303);
+    // The other session of the same key goes on.
+    expect((await other.get("/console")).status).toBe(200);
   });
 
   it("opens staff consoles to their roles only", async () => {

@@ -4,11 +4,12 @@ import type { Role } from "../../domain/roles";
 import { BOOTSTRAP_ACCOUNT_ID } from "../../lib/auth";
 import { sha256Hex } from "../../lib/crypto";
 import { csrfMatches, csrfToken, openSession, SESSION_TTL_S, type SessionClaims, sealSession } from "../../lib/session";
-import { findActiveKeyById } from "../../repositories/accounts";
+import { liveSessionKey, recordSignout, signedOut } from "../../repositories/console-sessions";
 import type { AppEnv } from "../../types";
 
 /**
- * Console sessions (docs/rules.md#consoles): the cookie, who it stands for on each request, the CSRF token every
+ * Console sessions (docs/rules.md#consoles): the cookie, who it stands for on each request (its key unrevoked, the
+ * session not signed out), the CSRF token every
  * form carries, and which console a role opens.
  */
 export const SESSION_COOKIE = "beian_session";
@@ -45,6 +46,13 @@ export async function startSession(c: Context<AppEnv>, claims: SessionClaims): P
   setCookie(c, SESSION_COOKIE, await sealSession(sessionSecret(c), claims), cookieOptions(c, SESSION_TTL_S));
 }
 
+/** Signs the request's session out for good (its cookie would otherwise hold until it expires), and clears the cookie. */
+export async function signOut(c: Context<AppEnv>): Promise<void> {
+  const claims = c.get("session");
+  await recordSignout(c.get("db"), claims.sid, new Date(claims.exp).toISOString(), new Date().toISOString());
+  endSession(c);
+}
+
 export function endSession(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/console", secure: !c.get("config").development });
 }
@@ -70,9 +78,10 @@ async function currentSession(c: Context<AppEnv>) {
   if (claims.keyId === "bootstrap") {
     const bootstrap = c.env.ADMIN_BOOTSTRAP_KEY;
     if (!bootstrap || claims.fp !== (await bootstrapFingerprint(bootstrap))) return undefined;
+    if (await signedOut(c.get("db"), claims.sid)) return undefined;
     return { claims, principal: { accountId: BOOTSTRAP_ACCOUNT_ID, role: "admin" as const, keyId: null } };
   }
-  const key = await findActiveKeyById(c.get("db"), claims.keyId);
+  const key = await liveSessionKey(c.get("db"), claims.keyId, claims.sid);
   if (!key || key.accountId !== claims.accountId) return undefined;
   return { claims, principal: { accountId: key.accountId, role: key.role, keyId: key.id } };
 }
