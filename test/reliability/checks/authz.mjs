@@ -17,6 +17,7 @@ import {
   must,
   newAccount,
   residentId,
+  signInToConsole,
   submit,
   triggerCron,
   waitForRun,
@@ -36,25 +37,6 @@ const FORGED_SESSION = {
   cookie: "beian_session=eyJzaWQiOiJ4Iiwia2V5SWQiOiJrIiwicm9sZSI6ImFkbWluIiwiZXhwIjo5OTk5OTk5OTk5OTk5fQ.AAAA",
   csrf: "forged",
 };
-
-/** Signs in to the console with `key` through its form: the session cookie, and the CSRF token its pages carry. */
-async function signInToConsole(url, key) {
-  const form = await fetch(`${url}/console/login`);
-  const nonce = /beian_login=([^;]+)/.exec(form.headers.getSetCookie().join("\n"))?.[1];
-  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  const res = await fetch(`${url}/console/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie: `beian_login=${nonce}`, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ _csrf: token ?? "", key }),
-  });
-  const session = /beian_session=([^;]+)/.exec(res.headers.getSetCookie().join("\n"))?.[1];
-  if (res.status !== 303 || !session) throw new Error(`console sign-in: ${res.status}`);
-  const cookie = `beian_session=${session}`;
-  const home = await fetch(`${url}${res.headers.get("location")}`, { headers: { cookie }, redirect: "manual" });
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())?.[1];
-  return { cookie, csrf };
-}
 
 /**
  * A console probe (docs/rules.md#consoles): the caller's session cookie instead of a key, and on a form post the
