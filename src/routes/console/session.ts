@@ -103,7 +103,7 @@ export function consoleSession(): MiddlewareHandler<AppEnv> {
     const reading = c.req.method === "GET" || c.req.method === "HEAD";
     if (!session) {
       endSession(c);
-      if (!reading) return c.text("Your session has ended: sign in again.", 401, { "cache-control": "no-store" });
+      if (!reading) return refusal(c, 401, "登录已失效，请重新登录。", "Your session has ended: sign in again.");
       const url = new URL(c.req.url);
       const back = safeNext(`${url.pathname}${url.search}`);
       return c.redirect(`/console/login${back && back !== "/console" ? `?next=${encodeURIComponent(back)}` : ""}`, 303);
@@ -113,14 +113,26 @@ export function consoleSession(): MiddlewareHandler<AppEnv> {
     if (!reading) {
       const token = c.req.header(CSRF_HEADER) ?? (await formField(c, CSRF_FIELD));
       if (!(await csrfMatches(sessionSecret(c), session.claims.sid, token))) {
-        return c.text("This form has expired or did not come from this console: reload the page and try again.", 403, {
-          "cache-control": "no-store",
-        });
+        return refusal(
+          c,
+          403,
+          "表单已过期或并非来自本控制台：请刷新页面后重试。",
+          "This form has expired or did not come from this console: reload the page and try again.",
+        );
       }
     }
     await next();
     c.header("cache-control", "no-store");
   };
+}
+
+/** A refused post, as a small page in both languages with the way back to the sign-in. */
+function refusal(c: Context<AppEnv>, status: 401 | 403, zh: string, en: string): Response {
+  return c.html(
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title></head><body><main><h1>${status}</h1><p>${zh}</p><p lang="en">${en}</p><p><a href="/console/login">登录 / Sign in</a></p></main></body></html>`,
+    status,
+    { "cache-control": "no-store" },
+  );
 }
 
 /** A field of a urlencoded or multipart form body (Hono keeps the parsed body, so handlers read it again freely). */

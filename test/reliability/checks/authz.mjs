@@ -69,8 +69,8 @@ async function consoleCall(url, probe, method, session, clientHeaders) {
 }
 
 /** The answer's class, as the table writes it: a console read sent to the sign-in is "signin". */
-export function outcomeOf(status, location) {
-  if (status === 303 && location?.startsWith("/console/login")) return "signin";
+export function outcomeOf(status, location, method = "GET") {
+  if (method === "GET" && status === 303 && location?.startsWith("/console/login")) return "signin";
   if (status === 401 || status === 403 || status === 404) return status;
   if ((status >= 200 && status < 400) || status === 400 || status === 409 || status === 422) return "ok";
   return status;
@@ -357,7 +357,7 @@ export async function check({ quick, log }) {
               headers,
             });
         cells++;
-        const got = outcomeOf(res.status, res.headers?.get("location") ?? undefined);
+        const got = outcomeOf(res.status, res.headers?.get("location") ?? undefined, probe.method ?? row.method);
         const want = row.who[principal];
         if (got !== want) {
           mismatches.push(
