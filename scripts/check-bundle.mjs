@@ -17,10 +17,10 @@ import { gzipSync } from "node:zlib";
 import { root, run } from "./lib.mjs";
 
 /**
- * docs/decisions.md "Build": about 195 KiB now, 29 of them Unicode's confusables table; past this, find what grew
- * before raising it.
+ * docs/decisions.md "Build": about 220 KiB for the API and public pages (29 of them Unicode's confusables table), and
+ * the consoles' server-rendered pages on top; past this, find what grew before raising it.
  */
-const GZIP_BUDGET_KIB = 220;
+const GZIP_BUDGET_KIB = 280;
 /** Files the bundle must not ship, by their path under node_modules. */
 const KEPT_OUT = [
   { pattern: /^node_modules\/zod\/(?:.+\/)?locales\/(?!en\.js$)/, what: "zod locales other than English" },

@@ -8,6 +8,7 @@ import { createRouter } from "./lib/router";
 import { securityHeaders } from "./lib/security-headers";
 import { adminRoutes } from "./routes/admin";
 import { appsRoutes } from "./routes/apps";
+import { consoleRoutes } from "./routes/console";
 import { docsRoutes } from "./routes/docs";
 import { eventsRoutes } from "./routes/events";
 import { filingsRoutes } from "./routes/filings";
@@ -31,6 +32,7 @@ export function createApp() {
     c.set("lang", preferredLang(c.req.header("accept-language")));
     c.set("db", dbFor(c.env.DB, c.env));
     c.set("config", configOf(c.env));
+    c.set("api", async (request) => app.fetch(request, c.env, c.executionCtx));
     await next();
     c.header("x-request-id", requestId);
   });
@@ -56,6 +58,7 @@ export function createApp() {
   app.route("/v1/regulator", regulatorRoutes);
   app.route("/v1/events", eventsRoutes);
   app.route("/v1/webhook", webhookRoutes);
+  app.route("/console", consoleRoutes);
   app.route("/", pagesRoutes);
   app.route("/", docsRoutes());
 

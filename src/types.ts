@@ -2,6 +2,7 @@ import type { Config } from "./config";
 import type { Db } from "./db/client";
 import type { Principal } from "./domain/roles";
 import type { Lang } from "./lib/i18n";
+import type { SessionClaims } from "./lib/session";
 import type { DeliveryMessage } from "./webhooks/delivery-message";
 
 /**
@@ -59,5 +60,9 @@ export type AppEnv = {
     config: Config;
     principal: Principal;
     body: unknown;
+    /** The app itself, for the consoles' in-process calls to the API (src/routes/console/api.ts). */
+    api: (request: Request) => Promise<Response>;
+    /** A console page's signed-in session (src/routes/console/session.ts). */
+    session: SessionClaims;
   };
 };

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { Role } from "../domain/roles";
+import type { Principal, Role } from "../domain/roles";
 import { findActiveKey, touchKey } from "../repositories/accounts";
 import type { AppEnv } from "../types";
 import { setBounded } from "./bounded-map";
@@ -57,30 +57,60 @@ async function failed(c: Context<AppEnv>, client: string | undefined, unauthoriz
 }
 
 /**
+ * Requests the consoles make to the API in-process (src/routes/console/api.ts), with the principal of the session
+ * that made them. Keyed by the Request object itself, which only code in this isolate holds: nothing a client sends
+ * can name an entry.
+ */
+const internalCalls = new WeakMap<Request, Principal>();
+
+/** Marks `request` as made by the console for `principal`: the API takes it as that principal's own call. */
+export function asInternalCall(request: Request, principal: Principal): Request {
+  internalCalls.set(request, principal);
+  return request;
+}
+
+/**
+ * The principal an API key stands for, or a 401 (429 past the failure limit, docs/rules.md#roles): the bootstrap
+ * admin for `ADMIN_BOOTSTRAP_KEY`, else the account of an unrevoked key. Used by the bearer header and the
+ * console's sign-in alike, so both count failures against the same limit.
+ */
+export async function principalForKey(
+  c: Context<AppEnv>,
+  token: string | undefined,
+): Promise<Principal & { lastUsedAt?: string | null }> {
+  const client = clientOf(c);
+  refuseIfRefused(client);
+  if (!token) return failed(c, client, new ApiError("UNAUTHORIZED", "Send Authorization: Bearer <api key>"));
+  const hash = await sha256Hex(token);
+  if (c.env.ADMIN_BOOTSTRAP_KEY && hash === (await sha256Hex(c.env.ADMIN_BOOTSTRAP_KEY))) {
+    return { accountId: BOOTSTRAP_ACCOUNT_ID, role: "admin", keyId: null };
+  }
+  const key = await findActiveKey(c.get("db"), hash);
+  if (!key) return failed(c, client, new ApiError("UNAUTHORIZED", "The API key is unknown or revoked"));
+  return { accountId: key.accountId, role: key.role, keyId: key.id, lastUsedAt: key.lastUsedAt };
+}
+
+/**
  * Resolves `Authorization: Bearer <key>` to the calling account. Revoked keys stop working at once. Failed sign-ins
  * (401) are limited per client (docs/rules.md#roles): a valid key is never counted, and a client over the limit is
- * refused before its key is looked up.
+ * refused before its key is looked up. A console's in-process call already carries its session's principal.
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const client = clientOf(c);
-    refuseIfRefused(client);
-    const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) return failed(c, client, new ApiError("UNAUTHORIZED", "Send Authorization: Bearer <api key>"));
-    const token = match[1];
-    const hash = await sha256Hex(token);
-    if (c.env.ADMIN_BOOTSTRAP_KEY && hash === (await sha256Hex(c.env.ADMIN_BOOTSTRAP_KEY))) {
-      c.set("principal", { accountId: BOOTSTRAP_ACCOUNT_ID, role: "admin", keyId: null });
+    const internal = internalCalls.get(c.req.raw);
+    if (internal) {
+      c.set("principal", internal);
       return next();
     }
-    const key = await findActiveKey(c.get("db"), hash);
-    if (!key) return failed(c, client, new ApiError("UNAUTHORIZED", "The API key is unknown or revoked"));
-    c.set("principal", { accountId: key.accountId, role: key.role, keyId: key.id });
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const { lastUsedAt, ...principal } = await principalForKey(c, match?.[1]);
+    c.set("principal", principal);
     const now = new Date();
     // Recording use is best-effort and at most once a minute per key, off the request's critical path.
-    if (!key.lastUsedAt || now.getTime() - Date.parse(key.lastUsedAt) > 60_000) {
-      c.executionCtx.waitUntil(touchKey(c.get("db"), key.id, now.toISOString()).catch(() => {}));
+    const keyId = principal.keyId;
+    if (keyId && (!lastUsedAt || now.getTime() - Date.parse(lastUsedAt) > 60_000)) {
+      c.executionCtx.waitUntil(touchKey(c.get("db"), keyId, now.toISOString()).catch(() => {}));
     }
     return next();
   };

@@ -4,7 +4,8 @@
 // values also written inside an uploaded letter — then (a) every file under the service's state directory (the
 // local D1 database and its WAL, the R2 blobs, caches) is scanned for the plaintext bytes of every value, and
 // (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them;
-// face verifications' people (names and numbers) are looked for on disk and in every answer about them.
+// face verifications' people (names and numbers) are looked for on disk and in every answer about them; and (e)
+// every developer console page the owner can reach is scanned, and refused to a caller without a session.
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -21,6 +22,7 @@ import {
   must,
   person,
   residentId,
+  signInToConsole,
   submit,
   triggerCron,
   unique,
@@ -307,6 +309,40 @@ export async function check({ quick, log }) {
       after = page.nextCursor;
     }
 
+    // (e) The developer's console: every page it can reach from its apps, events, webhook and filing pages, each
+    // one scanned. Pages show what the API shows the owner (masked); the uploaded files themselves are the owner's
+    // own bytes (the letters carry planted values on purpose) and are not pages, so they are not followed.
+    const consoleHits = [];
+    const session = await signInToConsole(url, dev.key);
+    const seen = new Set();
+    let consolePages = 0;
+    const queue = ["/console", "/console/events", "/console/webhook", ...ids.map((id) => `/console/filings/${id}`)];
+    const consoleLimit = quick ? 120 : 400;
+    while (queue.length > 0 && seen.size < consoleLimit) {
+      const path = queue.shift();
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const res = await fetch(`${url}${path}`, { headers: { cookie: session.cookie }, redirect: "manual" });
+      const html = await res.text();
+      if (res.status >= 500) throw new Error(`console ${path}: ${res.status}`);
+      if (res.status === 200) consolePages++;
+      consoleHits.push(...hitsIn(html, planted, `console ${path}`));
+      if (!/text\/html/.test(res.headers.get("content-type") ?? "")) continue;
+      for (const [, href] of html.matchAll(/href="(\/console[^"#]*)"/g)) {
+        const link = href.replaceAll("&amp;", "&");
+        if (/\/materials\/|[?&]lang=|\/logout|\.csv|\/assets\//.test(link)) continue;
+        if (!seen.has(link)) queue.push(link);
+      }
+    }
+    // And nobody without a session reads any of those pages.
+    let consoleOpenToPublic = 0;
+    for (const path of [...seen].slice(0, 40)) {
+      const res = await fetch(`${url}${path}`, { redirect: "manual" });
+      await res.arrayBuffer();
+      if (res.status !== 303) consoleOpenToPublic++;
+    }
+    log(`${consolePages} console pages scanned (${seen.size} addresses tried)`);
+
     // (a) Every file of the state directory, with the server stopped so the WAL is as it left it.
     await service.stop();
     stopped = true;
@@ -335,6 +371,9 @@ export async function check({ quick, log }) {
         publicHits.length === 0 &&
         statusHits.length === 0 &&
         ownerHits.length === 0 &&
+        consoleHits.length === 0 &&
+        consolePages >= ids.length + 3 &&
+        consoleOpenToPublic === 0 &&
         maskedMobiles > 0 &&
         smsEvents > 0 &&
         readBackHits.length === 0 &&
@@ -352,6 +391,9 @@ export async function check({ quick, log }) {
         "hits in filing statuses": expectEq(statusHits.length, 0),
         "hits in the owner's filings and events": expectEq(ownerHits.length, 0),
         "control: masked SMS mobiles in the owner's filings": expectMin(maskedMobiles, 1),
+        "developer console pages scanned (200)": expectMin(consolePages, ids.length + 3),
+        "hits in developer console pages": expectEq(consoleHits.length, 0),
+        "console pages answered without a session": expectEq(consoleOpenToPublic, 0),
         "control: filing.sms_updated events read": expectMin(smsEvents, 1),
         "hits in registrations read back": expectEq(readBackHits.length, 0),
         "verification answers scanned": expectMin(verificationAnswers, 9),
@@ -365,6 +407,7 @@ export async function check({ quick, log }) {
         ...show(publicHits),
         ...show(statusHits),
         ...show(ownerHits),
+        ...show(consoleHits),
         ...show(readBackHits),
         ...show(verificationHits),
         ...hiddenVisible.map((n) => `visible: ${n}`),
