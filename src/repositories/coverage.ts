@@ -103,7 +103,8 @@ export function recordCoverageDay(db: Db, day: string, at: string) {
     db
       .insert(coverageDays)
       .select(
-        sql`select c.scope, ${day}, ${sql.raw(COVERAGE_COUNTS.map((k) => `c.${k}`).join(", "))}, ${at} from (${counts}) c`,
+        sql`select c.scope, ${day}, ${sql.raw(COVERAGE_COUNTS.map((k) => `c.${k}`).join(", "))}, ${at} from (${counts}) c
+          where true`, // SQLite reads "on conflict" after a bare select's from as a join constraint
       )
       .onConflictDoNothing();
   return [keep(catalogueCounts), keep(policyCounts((alias) => sql`${alias}.active = 1`))] as const;
