@@ -82,7 +82,7 @@ const CoverageScope: FC<{ w: AdminText; scope: Scope; n: number }> = ({ w, scope
   }));
   const latest = COVERAGE_COUNTS.map((k) => `${w.counts[k]} ${scope.counts[k]}`).join(", ");
   return (
-    <section class="card" id={`coverage-${n}`} data-scope={scope.id}>
+    <section class="card coverage" id={`coverage-${n}`} data-scope={scope.id}>
       <h3>{scope.name}</h3>
       <p class="hint">{scope.note}</p>
       <LineChart
