@@ -224,7 +224,8 @@ describe("operator dashboard: deadline policies", () => {
     expect(mine.map((r) => r[2])).toEqual(["2037-03-23", "2037-03-31", expect.stringMatching(/^\d{4}-\d\d-\d\dT/)]);
     expect(mine[0]?.slice(3).map(Number)).toEqual([3, 1, 2, 2, 0, 0]);
     expect(mine[2]?.slice(3).map(Number)).toEqual(COUNTS.map((k) => expected[k]));
-  });
+    // Two approvals and four cron runs: more than the default 5 s on a loaded machine.
+  }, 30_000);
 });
 
 describe("operator dashboard: runs, dead deliveries, audit", () => {
