@@ -25,6 +25,7 @@ export const ADMIN_TEXT = {
     chartTitle: (name: string) => `${name}：各项数量的按日变化`,
     chartDesc: (points: number, first: string, last: string, latest: string) =>
       `${points} 个数据点，从 ${first} 到 ${last}。最新：${latest}。同样的数字见下表。`,
+    chartDescNow: (latest: string) => `还没有每日记录，只有现在的数量：${latest}。同样的数字见下表。`,
     tableCaption: (name: string) => `${name}：每日数量与现在的数量`,
     noHistory: "还没有每日记录：定时任务每天第一次完整运行时记下一次。",
     runsTitle: "最近的执行记录",
@@ -117,6 +118,8 @@ export const ADMIN_TEXT = {
     chartTitle: (name: string) => `${name}: the counts day by day`,
     chartDesc: (points: number, first: string, last: string, latest: string) =>
       `${points} points from ${first} to ${last}. Latest: ${latest}. The same numbers are in the table below.`,
+    chartDescNow: (latest: string) =>
+      `No daily counts yet; the counts now: ${latest}. The same numbers are in the table below.`,
     tableCaption: (name: string) => `${name}: the counts per day and now`,
     noHistory: "No daily counts yet: the cron keeps them at its first finished run of each day.",
     runsTitle: "Recent enforcement runs",

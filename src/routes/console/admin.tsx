@@ -88,7 +88,11 @@ const CoverageScope: FC<{ w: AdminText; scope: Scope; n: number }> = ({ w, scope
       <LineChart
         id={`chart-${n}`}
         title={w.chartTitle(scope.name)}
-        desc={w.chartDesc(points.length, labels[0] ?? w.now, w.now, latest)}
+        desc={
+          scope.days.length === 0
+            ? w.chartDescNow(latest)
+            : w.chartDesc(points.length, labels[0] ?? w.now, w.now, latest)
+        }
         labels={labels}
         series={series}
       />
