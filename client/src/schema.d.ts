@@ -434,6 +434,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How far each deadline policy has got: filed, unfiled, reminded, delisted, relisted, and per day
+         * @description For the whole catalogue and each deadline policy (newest first): the apps it covers now — listed before its cutoff and listed, or delisted by it for the deadline and still delisted — and how many of them are filed (an active registration), unfiled, reminded, delisted and listed again; and the same counts as the cron kept them once a UTC day over the last `days` days (only days since the counts were first kept).
+         */
+        get: operations["getCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries of every account, newest first; dead ones by default
+         * @description The deliveries that gave up after every retry (`status=dead`, the default), or those of another status, across all accounts, with each account's name and the event's type. Only the account itself can retry one (`POST /v1/webhook/deliveries/{id}/retry`).
+         */
+        get: operations["listAllDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps": {
         parameters: {
             query?: never;
@@ -1670,6 +1710,56 @@ export interface components {
                  */
                 status: "active" | "cancelled" | "revoked" | "access_removed";
             }[];
+        };
+        Coverage: {
+            /** @description When the counts were read */
+            at: string;
+            catalogue: components["schemas"]["CoverageCounts"];
+            policies: {
+                id: string;
+                name: string;
+                active: boolean;
+                listedBefore: string;
+                deadline: string;
+                counts: components["schemas"]["CoverageCounts"];
+            }[];
+            /** @description The cron's daily counts (at its first finished run of each UTC day), oldest first */
+            history: (components["schemas"]["CoverageCounts"] & {
+                /** @example 2026-12-01 */
+                day: string;
+                /** @description "*" for the catalogue, else the policy id */
+                scope: string;
+            })[];
+        };
+        /** @description Every app of the catalogue; reminders under any policy */
+        CoverageCounts: {
+            /** @description Apps in scope */
+            covered: number;
+            /** @description With an active registration */
+            filed: number;
+            /** @description Without an active registration (covered − filed) */
+            unfiled: number;
+            /** @description Sent at least one deadline reminder */
+            reminded: number;
+            /** @description Delisted for the deadline, and still delisted */
+            delisted: number;
+            /** @description Delisted for the deadline once, listed again since */
+            relisted: number;
+        };
+        AccountWebhookDelivery: {
+            id: string;
+            accountId: string;
+            accountName: string | null;
+            eventId: string;
+            eventType: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "dead";
+            attempts: number;
+            lastStatus: number | null;
+            /** @description Why the last attempt did not deliver */
+            lastError: string | null;
+            createdAt: string;
+            updatedAt: string;
         };
         App: {
             appId: string;
@@ -3422,6 +3512,128 @@ export interface operations {
             };
             /** @description Body is not JSON (or missing where one is needed) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCoverage: {
+        parameters: {
+            query?: {
+                /** @description Days of history */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts now and per day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coverage"];
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (path, query or body): every problem, with field paths */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited (see Retry-After): too many lookups, or for key holders too many failed sign-ins, from this client */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAllDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivered" | "dead";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AccountWebhookDelivery"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Missing or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

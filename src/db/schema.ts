@@ -531,6 +531,27 @@ export const enforcementRuns = sqliteTable(
 );
 
 /**
+ * The deadline dashboard's history (docs/rules.md#enforcement): once a UTC day, the cron's first finished run counts
+ * the catalogue (`scope` "*") and each active policy (`scope` its id) — covered apps, filed, unfiled, reminded,
+ * delisted and relisted — so the counts can be followed over time. Nothing else records them.
+ */
+export const coverageDays = sqliteTable(
+  "coverage_days",
+  {
+    scope: text("scope").notNull(),
+    day: text("day").notNull(),
+    covered: integer("covered").notNull(),
+    filed: integer("filed").notNull(),
+    unfiled: integer("unfiled").notNull(),
+    reminded: integer("reminded").notNull(),
+    delisted: integer("delisted").notNull(),
+    relisted: integer("relisted").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.day] }), index("coverage_days_day").on(t.day)],
+);
+
+/**
  * What enforcement did to which app, once: the unique key makes a rerun or a resumed run a no-op for rows
  * already handled (a reminder per policy, app and offset; a delisting per policy and app).
  */
@@ -591,6 +612,8 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     uniqueIndex("webhook_deliveries_event").on(t.eventId),
     index("webhook_deliveries_account").on(t.accountId, t.status, t.id),
+    // The operator's list of dead deliveries across accounts, newest first.
+    index("webhook_deliveries_status").on(t.status, t.id),
   ],
 );
 

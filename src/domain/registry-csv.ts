@@ -72,3 +72,16 @@ export function csvFile(records: readonly CsvRecord[]): string {
 export function readCsvCell(text: string): string {
   return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
 }
+
+/**
+ * Any table as a CSV file with the same rules (BOM, CRLF, quoting, the formula guard): the consoles' exports
+ * (docs/rules.md#consoles). A null or undefined value is an empty cell.
+ */
+export function csvTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | boolean | null | undefined)[])[],
+): string {
+  const line = (values: readonly (string | number | boolean | null | undefined)[]) =>
+    `${values.map((v) => cell(v === null || v === undefined ? "" : typeof v === "boolean" ? String(v) : v)).join(",")}\r\n`;
+  return UTF8_BOM + line(header) + rows.map(line).join("");
+}

@@ -4,6 +4,7 @@ import { enforcementRuns } from "../db/schema";
 import { newId } from "../lib/ids";
 import { chainHead } from "../repositories/audit";
 import { anchorAuditHeads } from "../repositories/audit-anchors";
+import { hasCoverageDay, recordCoverageDay } from "../repositories/coverage";
 import { activePolicies } from "../repositories/policies";
 import type { Env } from "../types";
 import { Budget, type BudgetLimits, DEFAULT_LIMITS } from "./budget";
@@ -129,6 +130,16 @@ export async function runEnforcement(env: Env, scheduledTime: Date, options: Run
     if (completed && env.MATERIALS) {
       ctx.counts.audit_heads_anchored = await anchorAuditHeads(db, env.MATERIALS, scheduledTime);
       budget.spend(3);
+    }
+    // Once a UTC day, the deadline dashboard's counts (docs/rules.md#enforcement): the first finished run keeps them.
+    if (completed && budget.allows(3)) {
+      const day = now.slice(0, 10);
+      budget.spend(1);
+      if (!(await hasCoverageDay(db, day))) {
+        budget.spend(2);
+        await db.batch(recordCoverageDay(db, day, now));
+        ctx.counts.coverage_day = 1;
+      }
     }
     // The registry's export gets what the run has left; it goes on in the next run where it stopped.
     if (completed) {

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { accounts, events, webhookDeliveries, webhookEndpoints } from "../db/schema";
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -50,6 +50,41 @@ export function listDeliveries(
     .where(
       and(
         eq(webhookDeliveries.accountId, accountId),
+        opts.status ? eq(webhookDeliveries.status, opts.status) : undefined,
+        opts.cursor ? lt(webhookDeliveries.id, opts.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(opts.limit + 1);
+}
+
+/**
+ * Deliveries of every account (the operator's view), newest first, `limit + 1` rows from after `cursor`: each with its
+ * account's name and role and its event's type, read by the delivery's and the event's unique keys.
+ */
+export function listDeliveriesOfAllAccounts(
+  db: Db,
+  opts: { status?: DeliveryRow["status"]; cursor?: string; limit: number },
+) {
+  return db
+    .select({
+      id: webhookDeliveries.id,
+      accountId: webhookDeliveries.accountId,
+      accountName: accounts.name,
+      eventId: webhookDeliveries.eventId,
+      eventType: events.type,
+      status: webhookDeliveries.status,
+      attempts: webhookDeliveries.attempts,
+      lastStatus: webhookDeliveries.lastStatus,
+      lastError: webhookDeliveries.lastError,
+      createdAt: webhookDeliveries.createdAt,
+      updatedAt: webhookDeliveries.updatedAt,
+    })
+    .from(webhookDeliveries)
+    .leftJoin(accounts, eq(accounts.id, webhookDeliveries.accountId))
+    .leftJoin(events, eq(events.id, webhookDeliveries.eventId))
+    .where(
+      and(
         opts.status ? eq(webhookDeliveries.status, opts.status) : undefined,
         opts.cursor ? lt(webhookDeliveries.id, opts.cursor) : undefined,
       ),

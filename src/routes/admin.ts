@@ -18,6 +18,7 @@ import { audit, verifyAuditChains } from "../repositories/audit";
 import { readAnchoredHeads } from "../repositories/audit-anchors";
 import { AccountIdParams, AccountSchema, CreateAccountSchema, CreatedKeySchema, KeySchema } from "./admin.schemas";
 import { adminEnforcementRoutes } from "./admin-enforcement";
+import { adminOverviewRoutes } from "./admin-overview";
 import { adminRegistrationRoutes } from "./admin-registrations";
 
 // Catalogue imports carry up to 1,000 rows a call: the admin routes take larger bodies (docs/rules.md#limits).
@@ -204,3 +205,4 @@ adminRoutes.openapi(
 
 adminRoutes.route("/", adminEnforcementRoutes);
 adminRoutes.route("/", adminRegistrationRoutes);
+adminRoutes.route("/", adminOverviewRoutes);

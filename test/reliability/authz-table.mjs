@@ -101,6 +101,8 @@ export const AUTHZ_TABLE = [
   { method: "POST", path: "/v1/admin/apps/import", who: only(["admin"]) },
   { method: "POST", path: "/v1/admin/registrations/import", who: only(["admin"]) },
   { method: "GET", path: "/v1/admin/enforcement/runs", who: only(["admin"]) },
+  { method: "GET", path: "/v1/admin/coverage", who: only(["admin"]) },
+  { method: "GET", path: "/v1/admin/webhook-deliveries", who: only(["admin"]) },
 
   // Apps: developers, each its own (docs/rules.md#permissions); providers file for granted apps but do not manage them
   // (decisions: "Apps routes are for developers"). Another developer's app is 404.
@@ -226,6 +228,23 @@ export const AUTHZ_TABLE = [
   { method: "GET", path: "/console/review", who: consoleOnly(["reviewer"]), console: true },
   { method: "GET", path: "/console/regulator", who: consoleOnly(["regulator"]), console: true },
   { method: "GET", path: "/console/admin", who: consoleOnly(["admin"]), console: true },
+  // The operator dashboard's pages, CSV exports and forms (docs/rules.md#operator-dashboard).
+  ...[
+    "/console/admin/audit",
+    "/console/admin/accounts",
+    "/console/admin/accounts/{id}",
+    "/console/admin/accounts/{id}/keys.csv",
+    "/console/admin/export/coverage.csv",
+    "/console/admin/export/runs.csv",
+    "/console/admin/export/deliveries.csv",
+    "/console/admin/export/accounts.csv",
+    "/console/admin/export/audit.csv",
+  ].map((path) => ({ method: "GET", path, who: consoleOnly(["admin"]), console: true })),
+  ...[
+    "/console/admin/accounts",
+    "/console/admin/accounts/{id}/keys",
+    "/console/admin/accounts/{id}/keys/{keyId}/revoke",
+  ].map((path) => ({ method: "POST", path, who: consoleOnly(["admin"], { post: true }), console: true })),
   // Last: signing out ends the session every later probe would need.
   {
     method: "POST",

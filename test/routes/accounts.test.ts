@@ -315,6 +315,8 @@ describe("authentication and roles", () => {
       { method: "POST", path: "/v1/admin/registrations/import", body: { registrations: [] } },
       { method: "GET", path: "/v1/admin/policies" },
       { method: "GET", path: "/v1/admin/enforcement/runs" },
+      { method: "GET", path: "/v1/admin/coverage" },
+      { method: "GET", path: "/v1/admin/webhook-deliveries" },
     ];
     for (const role of ["developer", "provider", "reviewer", "regulator"] as const) {
       const caller = await newAccount(role);

@@ -212,6 +212,8 @@ function probes(f) {
     "POST /v1/admin/apps/import": { path: "/v1/admin/apps/import", body: { apps: [] } },
     "POST /v1/admin/registrations/import": { path: "/v1/admin/registrations/import", body: { registrations: [] } },
     "GET /v1/admin/enforcement/runs": { path: "/v1/admin/enforcement/runs" },
+    "GET /v1/admin/coverage": { path: "/v1/admin/coverage" },
+    "GET /v1/admin/webhook-deliveries": { path: "/v1/admin/webhook-deliveries" },
 
     "POST /v1/apps": { path: "/v1/apps", body: {} },
     "GET /v1/apps": { path: "/v1/apps" },
@@ -310,6 +312,22 @@ function probes(f) {
     "GET /console/review": { path: "/console/review" },
     "GET /console/regulator": { path: "/console/regulator" },
     "GET /console/admin": { path: "/console/admin" },
+    "GET /console/admin/audit": { path: "/console/admin/audit" },
+    "GET /console/admin/accounts": { path: "/console/admin/accounts" },
+    "GET /console/admin/accounts/{id}": { path: `/console/admin/accounts/${f.throwaway.id}` },
+    "GET /console/admin/accounts/{id}/keys.csv": { path: `/console/admin/accounts/${f.throwaway.id}/keys.csv` },
+    "GET /console/admin/export/coverage.csv": { path: "/console/admin/export/coverage.csv" },
+    "GET /console/admin/export/runs.csv": { path: "/console/admin/export/runs.csv" },
+    "GET /console/admin/export/deliveries.csv": { path: "/console/admin/export/deliveries.csv" },
+    "GET /console/admin/export/accounts.csv": { path: "/console/admin/export/accounts.csv" },
+    "GET /console/admin/export/audit.csv": { path: "/console/admin/export/audit.csv" },
+    // An empty form: the operator gets the form again with its problems (422).
+    "POST /console/admin/accounts": { path: "/console/admin/accounts" },
+    // A key for the throwaway account (the operator sees it once); revoking its key again is still a redirect.
+    "POST /console/admin/accounts/{id}/keys": { path: `/console/admin/accounts/${f.throwaway.id}/keys` },
+    "POST /console/admin/accounts/{id}/keys/{keyId}/revoke": {
+      path: `/console/admin/accounts/${f.throwaway.id}/keys/${f.throwaway.keyId}/revoke`,
+    },
   };
 }
 

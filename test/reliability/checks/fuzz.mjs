@@ -54,6 +54,18 @@ const EXTRA_ROUTES = [
   { method: "GET", path: "/console/review", query: ["lang"], console: true },
   { method: "GET", path: "/console/regulator", query: ["lang"], console: true },
   { method: "GET", path: "/console/admin", query: ["lang"], console: true },
+  { method: "GET", path: "/console/admin/audit", query: ["lang"], console: true },
+  { method: "GET", path: "/console/admin/accounts", query: ["lang", "cursor"], console: true },
+  { method: "GET", path: "/console/admin/accounts/{id}", query: ["lang", "created", "revoked"], console: true },
+  { method: "GET", path: "/console/admin/accounts/{id}/keys.csv", query: [], console: true },
+  { method: "GET", path: "/console/admin/export/coverage.csv", query: [], console: true },
+  { method: "GET", path: "/console/admin/export/runs.csv", query: [], console: true },
+  { method: "GET", path: "/console/admin/export/deliveries.csv", query: [], console: true },
+  { method: "GET", path: "/console/admin/export/accounts.csv", query: [], console: true },
+  { method: "GET", path: "/console/admin/export/audit.csv", query: [], console: true },
+  { method: "POST", path: "/console/admin/accounts", query: [], console: true },
+  { method: "POST", path: "/console/admin/accounts/{id}/keys", query: [], console: true },
+  { method: "POST", path: "/console/admin/accounts/{id}/keys/{keyId}/revoke", query: [], console: true },
   // Signing out ends the session it is sent with: these cases get sessions of their own (`spare`).
   { method: "POST", path: "/console/logout", query: [], console: "spare" },
 ];

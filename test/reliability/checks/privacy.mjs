@@ -343,6 +343,29 @@ export async function check({ quick, log }) {
     }
     log(`${consolePages} console pages scanned (${seen.size} addresses tried)`);
 
+    // (f) The operator's dashboard (docs/rules.md#operator-dashboard): counts, runs, dead deliveries, the audit check,
+    // accounts and keys, each CSV export, and the admin answers behind them hold no personal value.
+    const operatorHits = [];
+    let operatorAnswers = 0;
+    const operator = await signInToConsole(url, KEYS.admin);
+    const operatorPaths = [
+      "/console/admin",
+      "/console/admin/audit",
+      "/console/admin/accounts",
+      ...["coverage", "runs", "deliveries", "accounts", "audit"].map((t) => `/console/admin/export/${t}.csv`),
+    ];
+    for (const path of operatorPaths) {
+      const res = await fetch(`${url}${path}`, { headers: { cookie: operator.cookie }, redirect: "manual" });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`operator ${path}: ${res.status}`);
+      operatorAnswers++;
+      operatorHits.push(...hitsIn(text, planted, `operator ${path}`));
+    }
+    for (const path of ["/v1/admin/coverage?days=366", "/v1/admin/webhook-deliveries?limit=200"]) {
+      operatorHits.push(...hitsIn(JSON.stringify(await must(url, path, { key: KEYS.admin }, 200)), planted, path));
+      operatorAnswers++;
+    }
+
     // (a) Every file of the state directory, with the server stopped so the WAL is as it left it.
     await service.stop();
     stopped = true;
@@ -374,6 +397,8 @@ export async function check({ quick, log }) {
         consoleHits.length === 0 &&
         consolePages >= ids.length + 3 &&
         consoleOpenToPublic === 0 &&
+        operatorHits.length === 0 &&
+        operatorAnswers === 10 &&
         maskedMobiles > 0 &&
         smsEvents > 0 &&
         readBackHits.length === 0 &&
@@ -394,6 +419,8 @@ export async function check({ quick, log }) {
         "developer console pages scanned (200)": expectMin(consolePages, ids.length + 3),
         "hits in developer console pages": expectEq(consoleHits.length, 0),
         "console pages answered without a session": expectEq(consoleOpenToPublic, 0),
+        "operator pages, exports and admin answers scanned": expectEq(operatorAnswers, 10),
+        "hits in the operator's pages and exports": expectEq(operatorHits.length, 0),
         "control: filing.sms_updated events read": expectMin(smsEvents, 1),
         "hits in registrations read back": expectEq(readBackHits.length, 0),
         "verification answers scanned": expectMin(verificationAnswers, 9),
@@ -408,6 +435,7 @@ export async function check({ quick, log }) {
         ...show(statusHits),
         ...show(ownerHits),
         ...show(consoleHits),
+        ...show(operatorHits),
         ...show(readBackHits),
         ...show(verificationHits),
         ...hiddenVisible.map((n) => `visible: ${n}`),
