@@ -41,7 +41,10 @@ export async function callApi<T = unknown>(
   let body: BodyInit | undefined;
   if (opts.json !== undefined) {
     headers.set("content-type", "application/json");
-    body = JSON.stringify(opts.json);
+    const bytes = new TextEncoder().encode(JSON.stringify(opts.json));
+    // The API's body guard reads the declared length, as a client's request carries it.
+    headers.set("content-length", String(bytes.byteLength));
+    body = bytes;
   } else if (opts.form) {
     body = opts.form;
   }

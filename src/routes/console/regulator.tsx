@@ -18,7 +18,8 @@ regulatorConsole.post("/filings/:id/sms", async (c) => {
   const result = (await formField(c, "result")) ?? "";
   const res = await callApi(c, "POST", `/v1/regulator/filings/${id}/sms-verifications`, { json: { role, result } });
   if (res.ok) {
-    const known = (SMS_ROLES as readonly string[]).includes(role) && (SMS_RESULTS as readonly string[]).includes(result);
+    const known =
+      (SMS_ROLES as readonly string[]).includes(role) && (SMS_RESULTS as readonly string[]).includes(result);
     const done = known ? `?done=sms&role=${role}&result=${result}` : "";
     return c.redirect(`${STAFF_HOME.regulator}/filings/${id}${done}`, 303);
   }

@@ -98,9 +98,7 @@ function rowsOf(value: unknown, path: string, s: StaffText, out: Row[] = []): Ro
 }
 
 const StatusTag: FC<{ status: string; s: StaffText }> = ({ status, s }) => (
-  <span
-    class={`status ${status === "approved" ? "good" : /rejected|expired|withdrawn/.test(status) ? "bad" : "wait"}`}
-  >
+  <span class={`status ${status === "approved" ? "good" : /rejected|expired|withdrawn/.test(status) ? "bad" : "wait"}`}>
     {s.statuses[status] ?? status}
   </span>
 );
@@ -155,7 +153,11 @@ async function queuePage(c: Context<AppEnv>, role: StaffRole): Promise<Response>
   const query = new URLSearchParams({ limit });
   if (status) query.set("status", status);
   if (ID.test(cursor)) query.set("cursor", cursor);
-  const page = await callApi<{ items: QueueItem[]; nextCursor: string | null }>(c, "GET", `${API[role]}/queue?${query}`);
+  const page = await callApi<{ items: QueueItem[]; nextCursor: string | null }>(
+    c,
+    "GET",
+    `${API[role]}/queue?${query}`,
+  );
   const home = STAFF_HOME[role];
   const done = doneMessage(c, s);
   const filters = new URLSearchParams({ limit, ...(status ? { status } : {}) });
@@ -663,7 +665,10 @@ export function staffConsole(role: StaffRole): Hono<AppEnv> {
       role === "regulator" ? { json: number ? { registrationNumber: number } : {} } : {},
     );
     if (res.ok) {
-      return c.redirect(role === "reviewer" ? `${home}?done=approved&id=${id}` : `${home}/filings/${id}?done=approved&id=${id}`, 303);
+      return c.redirect(
+        role === "reviewer" ? `${home}?done=approved&id=${id}` : `${home}/filings/${id}?done=approved&id=${id}`,
+        303,
+      );
     }
     const { messages, general } = refused(res.problem, STAFF_TEXT[lang]);
     const byField = messages.filter((m) => m.path === "registrationNumber").map((m) => m.message);
@@ -693,7 +698,10 @@ export function staffConsole(role: StaffRole): Hono<AppEnv> {
     });
     const res = await callApi(c, "POST", `${API[role]}/filings/${id}/reject`, { json: { reasons } });
     if (res.ok) {
-      return c.redirect(role === "reviewer" ? `${home}?done=rejected&id=${id}` : `${home}/filings/${id}?done=rejected&id=${id}`, 303);
+      return c.redirect(
+        role === "reviewer" ? `${home}?done=rejected&id=${id}` : `${home}/filings/${id}?done=rejected&id=${id}`,
+        303,
+      );
     }
     const { messages, general } = refused(res.problem, s);
     const byPath: Record<string, string[]> = {};

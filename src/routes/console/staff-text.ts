@@ -15,7 +15,16 @@ const zh = {
   empty: "队列中没有待处理的备案。",
   nextPage: "下一页",
   firstPage: "回到第一页",
-  cols: { id: "备案", type: "类型", app: "AppID", service: "小程序名称", nature: "主体性质", status: "状态", created: "提交时间", deadline: "短信截止" },
+  cols: {
+    id: "备案",
+    type: "类型",
+    app: "AppID",
+    service: "小程序名称",
+    nature: "主体性质",
+    status: "状态",
+    created: "提交时间",
+    deadline: "短信截止",
+  },
   types: { new: "首次备案", change: "变更", cancel: "注销" } as Record<string, string>,
   statuses: {
     platform_review: "平台审核中",
