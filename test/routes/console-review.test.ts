@@ -39,34 +39,42 @@ const mediaIdsOf = (html: string, base: string) =>
 const filingAsOwner = async (id: string, key: string) => (await callJson(`/v1/filings/${id}`, { key })).body;
 
 describe("the workbench's doors", () => {
-  it("opens each workbench to its role only: other roles 403, no session 303 to sign-in, posts 401", async () => {
-    const f = await submitted();
-    const pages = {
-      reviewer: ["/console/review", `/console/review/filings/${f.id}`, "/console/review/materials/med_x"],
-      regulator: ["/console/regulator", `/console/regulator/filings/${f.id}`, "/console/regulator/materials/med_x"],
-    };
-    for (const role of ["developer", "provider", "reviewer", "regulator", "admin"] as const) {
+  const PAGES = (id: string) => ({
+    reviewer: ["/console/review", `/console/review/filings/${id}`, "/console/review/materials/med_x"],
+    regulator: ["/console/regulator", `/console/regulator/filings/${id}`, "/console/regulator/materials/med_x"],
+  });
+
+  it.each(["developer", "provider", "reviewer", "regulator", "admin"] as const)(
+    "opens each workbench to its own role only, refusing the %s elsewhere with 403",
+    async (role) => {
+      const f = await submitted();
       const { b } = await signedIn(role);
-      for (const [owner, paths] of Object.entries(pages)) {
+      for (const [owner, paths] of Object.entries(PAGES(f.id))) {
         for (const path of paths) {
           const page = await b.get(path);
-          if (owner !== role) {
-            expect(page.status, `${role} ${path}`).toBe(403);
-            continue;
-          }
           // The reviewer's filing page opens; the regulator does not see a filing in platform review (the API's
           // 404), and nobody sees an unknown material.
           const expected =
-            path.includes("/materials/") || (role === "regulator" && path.includes("/filings/")) ? 404 : 200;
+            owner !== role
+              ? 403
+              : path.includes("/materials/") || (role === "regulator" && path.includes("/filings/"))
+                ? 404
+                : 200;
           expect(page.status, `${role} ${path}`).toBe(expected);
         }
       }
       // Another role's moves are refused before anything happens.
       if (role !== "reviewer") {
-        expect((await b.post(`/console/review/filings/${f.id}/approve`)).status, role).toBe(403);
+        expect((await b.post(`/console/review/filings/${f.id}/approve`)).status).toBe(403);
+        expect((await filingAsOwner(f.id, f.dev.key)).status).toBe("platform_review");
       }
-    }
+    },
+  );
+
+  it("sends a visitor without a session to the sign-in and refuses its posts", async () => {
+    const f = await submitted();
     const anonymous = new ConsoleBrowser();
+    const pages = PAGES(f.id);
     for (const path of [...pages.reviewer, ...pages.regulator]) {
       const res = await anonymous.fetch(path);
       expect(res.status, path).toBe(303);
