@@ -123,7 +123,7 @@ describe("the reviewer's workbench", () => {
     expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(c.id));
     const first = await b.get("/console/review");
     expect(first.html).toContain("<kbd>j</kbd>");
-    expect(first.html).toContain('src="/console/assets/workbench.js');
+    expect(first.html).toContain('src="/console/workbench.js');
   });
 
   it("opens a filing unmasked beside its attachments, audited exactly as the API's read", async () => {

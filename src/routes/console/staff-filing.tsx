@@ -382,7 +382,7 @@ const SmsTable: FC<{ f: StaffFiling; s: StaffText; action: string; csrf: string 
       <p class="empty">{s.smsNone}</p>
     ) : (
       <div class="table-wrap">
-        <table>
+        <table class="sms">
           <thead>
             <tr>
               {[s.smsCols.role, s.smsCols.mobile, s.smsCols.status, s.smsCols.wrong, s.smsCols.act].map((h) => (
