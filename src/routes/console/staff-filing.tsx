@@ -613,7 +613,13 @@ function refused(problem: ApiProblem | undefined, s: StaffText) {
 }
 
 async function formFields(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
-  const body = await c.req.parseBody({ all: true });
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody({ all: true });
+  } catch {
+    // A body that does not parse as the form it claims sends nothing: the API then says what is missing.
+    body = {};
+  }
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === "string") out[name] = value;
