@@ -269,7 +269,9 @@ describe("the regulator's workbench", () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('data-sms-role="organizer_principal"');
     expect(page.html).toContain('data-sms-role="service_principal"');
+    // Not yet the bureau's to approve or reject: the data is shown without those forms' inputs.
     expect(page.html).not.toContain(`action="/console/regulator/filings/${f.id}/approve"`);
+    expect(page.html).not.toContain('name="field"');
 
     const wrong = await b.post(`/console/regulator/filings/${f.id}/sms`, {
       role: "legal_representative",

@@ -286,18 +286,21 @@ const Attachment: FC<{ m: Media; src: string; s: StaffText }> = ({ m, src, s }) 
 };
 
 /** One part of the request, with what rejecting it takes: a checkbox, a common reason or one's own, a suggestion. */
-const FieldRow: FC<{ row: Row; i: number; s: StaffText; form: FormState["reject"]; fileHref: string }> = ({
-  row,
-  i,
-  s,
-  form,
-  fileHref,
-}) => {
+const FieldRow: FC<{
+  row: Row;
+  i: number;
+  s: StaffText;
+  form: FormState["reject"];
+  fileHref: string;
+  /** Shown only: the filing is in no status this role rejects from. */
+  readOnly: boolean;
+}> = ({ row, i, s, form, fileHref, readOnly }) => {
   const { path } = row;
   const problems = form?.byPath[path] ?? [];
   const invalid = problems.length > 0 ? "true" : undefined;
   const described = problems.length > 0 ? `e${i}` : undefined;
-  const value = (name: string) => form?.values[`${name}:${path}`] ?? "";
+  const value = (name: string) =>
+    name === "checked" ? (form?.checked.includes(path) ? "1" : "") : (form?.values[`${name}:${path}`] ?? "");
   return (
     <div class="rj-row" data-path={path}>
       <div class="rj-head">
@@ -312,12 +315,38 @@ const FieldRow: FC<{ row: Row; i: number; s: StaffText; form: FormState["reject"
           )}
         </div>
       </div>
+      {readOnly ? null : (
+        <RejectInputs
+          path={path}
+          i={i}
+          s={s}
+          value={value}
+          invalid={invalid}
+          described={described}
+          problems={problems}
+        />
+      )}
+    </div>
+  );
+};
+
+const RejectInputs: FC<{
+  path: string;
+  i: number;
+  s: StaffText;
+  value: (name: string) => string;
+  invalid: string | undefined;
+  described: string | undefined;
+  problems: string[];
+}> = ({ path, i, s, value, invalid, described, problems }) => {
+  return (
+    <>
       <label class="rj-check">
         <input
           type="checkbox"
           name="field"
           value={path}
-          checked={form?.checked.includes(path)}
+          checked={value("checked") === "1"}
           aria-describedby={described}
         />{" "}
         {s.rejectThis}
@@ -363,7 +392,7 @@ const FieldRow: FC<{ row: Row; i: number; s: StaffText; form: FormState["reject"
           {problems.join(" ")}
         </span>
       ) : null}
-    </div>
+    </>
   );
 };
 
@@ -565,7 +594,7 @@ export async function filingPage(
               <CsrfField csrf={csrf} />
               <Problems messages={rejectProblems} id="reject-problem" />
               {rows.map((row, i) => (
-                <FieldRow row={row} i={i} s={s} form={form.reject} fileHref={`#m-${row.value}`} />
+                <FieldRow row={row} i={i} s={s} form={form.reject} fileHref={`#m-${row.value}`} readOnly={!acts} />
               ))}
               {acts ? (
                 <>
