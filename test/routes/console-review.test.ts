@@ -229,6 +229,7 @@ describe("the reviewer's workbench", () => {
     const rowEnd = row.indexOf('class="rj-row"', 10);
     const own = row.slice(0, rowEnd);
     expect(own).toContain('class="field-error"');
+    expect(own).toContain("Must be at least 1 character");
     expect(own).toContain('aria-invalid="true"');
     expect(own).toContain('value="按营业执照填写"');
     expect(own).toMatch(/name="field" value="organizer.address" checked/);

@@ -202,8 +202,8 @@ async function queuePage(c: Context<AppEnv>, role: StaffRole): Promise<Response>
         <Shortcuts
           s={s}
           keys={[
-            ["j/k", s.keys.next],
-            ["n", s.nextFiling],
+            ["j/k", s.keys.move],
+            ["n", s.keys.first],
           ]}
         />
         {!page.ok ? (

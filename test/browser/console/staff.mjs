@@ -3,6 +3,7 @@
 // with a registration number. Each step takes a page (signed in as the right role, or signed in here with the demo
 // key of scripts/seed.mjs) and `ctx` = { base, shot(page, name), check(cond, message) }. The moves use the
 // workbench's own script (click a field to choose it, keyboard shortcuts), so a broken script fails the walk.
+// Signing in replaces the browser context's session cookie: give the staff pages a context of their own.
 
 /** The demo staff keys (scripts/seed.mjs DEMO_ACCOUNTS): development only, valid nowhere else. */
 const REVIEWER_KEY = "bk_dev_reviewer_G7hJ2kL9zX4cV1bN";
