@@ -2,15 +2,34 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminKey, call, callJson, newAccount, newApp, person, type Role, unique, validFiling } from "../support/api";
 import { ConsoleBrowser } from "../support/console";
+import { postMaterial } from "../support/materials";
 
 const YEAR = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 
-/** A `new` filing submitted through the API (in platform review), with a second person for the SMS step. */
-async function submitted() {
+/** A small MP4: its `ftyp` box (major brand isom), then an `mdat` box of filler. */
+function mp4(): Uint8Array<ArrayBuffer> {
+  const ascii = (t: string) => [...t].map((ch) => ch.charCodeAt(0));
+  const ftyp = [0, 0, 0, 24, ...ascii("ftyp"), ...ascii("isom"), 0, 0, 2, 0, ...ascii("isom"), ...ascii("iso2")];
+  return new Uint8Array([...ftyp, 0, 0, 0, 16, ...ascii("mdat"), 1, 2, 3, 4, 5, 6, 7, 8]);
+}
+
+/**
+ * A `new` filing submitted through the API (in platform review), with a second person for the SMS step and, when
+ * asked, a video among its other materials.
+ */
+async function submitted(opts: { video?: boolean } = {}) {
   const dev = await newAccount("developer");
   const appId = await newApp(dev.key);
-  const body = validFiling(appId);
+  const body: ReturnType<typeof validFiling> & { otherMaterials?: unknown[] } = validFiling(appId);
   body.service.principal = person({ name: "李四" });
+  if (opts.video) {
+    const video = await postMaterial(dev.key, {
+      file: { bytes: mp4(), name: "commitment.mp4" },
+      field: "otherMaterials[].mediaId",
+    });
+    if (video.status !== 201) throw new Error(`video: ${video.status} ${JSON.stringify(video.body)}`);
+    body.otherMaterials = [{ mediaId: video.body.mediaId, description: "承诺视频" }];
+  }
   const res = await callJson("/v1/filings", { key: dev.key, body });
   if (res.status !== 201) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
   return { dev, appId, body, id: res.body.id as string, request: res.body.request };
@@ -171,6 +190,20 @@ describe("the reviewer's workbench", () => {
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     expect(pdf.headers.get("content-disposition")).toMatch(/^inline/);
     expect(pdf.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+
+  it("plays a video attachment with controls, passed through like the others", async () => {
+    const f = await submitted({ video: true });
+    const { b } = await signedIn("reviewer");
+    const page = await b.get(`/console/review/filings/${f.id}`);
+    const src = /<video controls="" preload="metadata" src="(\/console\/review\/materials\/med_[\w-]+)"/.exec(
+      page.html,
+    )?.[1];
+    expect(src).toBeDefined();
+    const file = await b.fetch(src ?? "");
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-type")).toBe("video/mp4");
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(mp4());
   });
 
   it("rejects with reasons on several fields, exactly as chosen", async () => {
