@@ -477,13 +477,16 @@ export async function filingPage(
   const home = STAFF_HOME[role];
   const rows = rowsOf(f.request, "", s);
   rows.push({ path: "", value: "", media: false });
-  const media: Media[] = [];
-  for (const row of rows.filter((r) => r.media && ID.test(r.value))) {
-    if (media.some((m) => m.id === row.value)) continue;
-    const meta = await callApi<{ contentType: string }>(c, "GET", `/v1/materials/${row.value}`);
-    if (meta.ok) media.push({ id: row.value, path: row.path, contentType: meta.data.contentType });
-  }
-  const next = await callApi<{ items: QueueItem[] }>(c, "GET", `${API[role]}/queue?limit=1&cursor=${f.id}`);
+  // Each material once (a person's photo may serve both principals), its kind from the API's metadata read.
+  const files = [...new Map(rows.filter((r) => r.media && ID.test(r.value)).map((r) => [r.value, r])).values()];
+  const [metas, next] = await Promise.all([
+    Promise.all(files.map((r) => callApi<{ contentType: string }>(c, "GET", `/v1/materials/${r.value}`))),
+    callApi<{ items: QueueItem[] }>(c, "GET", `${API[role]}/queue?limit=1&cursor=${f.id}`),
+  ]);
+  const media: Media[] = files.flatMap((r, i) => {
+    const meta = metas[i];
+    return meta?.ok ? [{ id: r.value, path: r.path, contentType: meta.data.contentType }] : [];
+  });
   const nextId = next.ok ? next.data.items[0]?.id : undefined;
   const acts = f.status === ACTS_ON[role];
   const base = `${home}/filings/${f.id}`;
