@@ -164,6 +164,13 @@ describe("the reviewer's workbench", () => {
     const afterApi = await auditRows(`filing:${f.id}`);
     expect(afterApi.slice(afterConsole.length)).toEqual(afterConsole.slice(before.length));
 
+    // In the form's order, not the stored JSON's.
+    const at = (path: string) => page.html.indexOf(`data-path="${path}"`);
+    const order = ["type", "appId", "organizer.nature", "organizer.name", "organizer.principal.name", "service.name"];
+    const positions = [...order, "commitment.accepted", ""].map(at);
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+
     // Images inline, PDFs in a viewer, each from the console's pass-through of the API's file.
     expect(page.html).toMatch(/<img src="\/console\/review\/materials\/med_[\w-]+"/);
     expect(page.html).toMatch(/<iframe class="pdf" src="\/console\/review\/materials\/med_[\w-]+"/);

@@ -80,6 +80,52 @@ function labelOf(path: string, s: StaffText): string {
 
 type Row = { path: string; value: string; media: boolean };
 
+/** The order a filing's parts are read in (the form's, not the stored JSON's alphabetical one), siblings by siblings. */
+const ORDER = [
+  "type",
+  "appId",
+  "scope",
+  "reason",
+  "nature",
+  "name",
+  "certificate",
+  "number",
+  "validFrom",
+  "validTo",
+  "photo",
+  "front",
+  "back",
+  "region",
+  "province",
+  "city",
+  "district",
+  "certificateAddress",
+  "address",
+  "serviceContentTypes",
+  "preApprovals",
+  "approvalNumber",
+  "document",
+  "languages",
+  "description",
+  "mediaId",
+  "mobile",
+  "emergencyContact",
+  "email",
+  "birthDate",
+  "residencePermit",
+  "verificationId",
+  "principal",
+  "legalRepresentative",
+  "authorizationLetter",
+  "accepted",
+  "letter",
+  "organizer",
+  "service",
+  "commitment",
+  "otherMaterials",
+];
+const rank = (key: string) => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
+
 /** Each part of a request a reason may name, as errors[].path writes it: leaves, and lists of plain values whole. */
 function rowsOf(value: unknown, path: string, s: StaffText, out: Row[] = []): Row[] {
   if (Array.isArray(value) && value.some((v) => typeof v === "object" && v !== null)) {
@@ -89,7 +135,8 @@ function rowsOf(value: unknown, path: string, s: StaffText, out: Row[] = []): Ro
   } else if (Array.isArray(value)) {
     out.push({ path, value: value.join("、"), media: false });
   } else if (value !== null && typeof value === "object") {
-    for (const [key, v] of Object.entries(value)) rowsOf(v, path ? `${path}.${key}` : key, s, out);
+    const entries = Object.entries(value).sort(([a], [b]) => rank(a) - rank(b));
+    for (const [key, v] of entries) rowsOf(v, path ? `${path}.${key}` : key, s, out);
   } else {
     const media = typeof value === "string" && findMaterialField(materialFieldOf(path)) !== undefined;
     out.push({ path, value: value === true ? s.yes : value === false ? s.no : String(value ?? ""), media });
