@@ -245,6 +245,43 @@ export const AUTHZ_TABLE = [
     "/console/admin/accounts/{id}/keys",
     "/console/admin/accounts/{id}/keys/{keyId}/revoke",
   ].map((path) => ({ method: "POST", path, who: consoleOnly(["admin"], { post: true }), console: true })),
+  // The review workbench (docs/rules.md#consoles): its role only, then the API decides (a filing or material outside
+  // what the role may read is 404, as in the API). Probed so that nothing moves: a rejection without reasons (422),
+  // the reviewer approving a filing that left platform review (404), the bureau acting on an approved filing (409).
+  { method: "GET", path: "/console/review/filings/{id}", who: consoleOnly(["reviewer"]), console: true },
+  { method: "GET", path: "/console/review/materials/{mediaId}", who: consoleOnly(["reviewer"]), console: true },
+  {
+    method: "POST",
+    path: "/console/review/filings/{id}/approve",
+    who: consoleOnly(["reviewer"], { post: true, reviewer: 404 }),
+    console: true,
+  },
+  {
+    method: "POST",
+    path: "/console/review/filings/{id}/reject",
+    who: consoleOnly(["reviewer"], { post: true }),
+    console: true,
+  },
+  { method: "GET", path: "/console/regulator/filings/{id}", who: consoleOnly(["regulator"]), console: true },
+  { method: "GET", path: "/console/regulator/materials/{mediaId}", who: consoleOnly(["regulator"]), console: true },
+  {
+    method: "POST",
+    path: "/console/regulator/filings/{id}/approve",
+    who: consoleOnly(["regulator"], { post: true }),
+    console: true,
+  },
+  {
+    method: "POST",
+    path: "/console/regulator/filings/{id}/reject",
+    who: consoleOnly(["regulator"], { post: true }),
+    console: true,
+  },
+  {
+    method: "POST",
+    path: "/console/regulator/filings/{id}/sms",
+    who: consoleOnly(["regulator"], { post: true }),
+    console: true,
+  },
   // Last: signing out ends the session every later probe would need.
   {
     method: "POST",

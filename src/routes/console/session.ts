@@ -122,7 +122,8 @@ export function consoleSession(): MiddlewareHandler<AppEnv> {
       }
     }
     await next();
-    c.header("cache-control", "no-store");
+    // A page's own policy stays (a material passed through is `private, no-store`); anything else is never cached.
+    if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
   };
 }
 

@@ -152,6 +152,7 @@ async function setUp(url, log) {
     reviewFiling: inReview.id,
     freshFiling: forReview.body.id,
     mediaId,
+    approvedMediaId: approved.request.organizer.certificate.photo,
     throwaway,
     policyId: policies.items[0].id,
     verificationId: verification.id,
@@ -327,6 +328,21 @@ function probes(f) {
     "POST /console/admin/accounts/{id}/keys": { path: `/console/admin/accounts/${f.throwaway.id}/keys` },
     "POST /console/admin/accounts/{id}/keys/{keyId}/revoke": {
       path: `/console/admin/accounts/${f.throwaway.id}/keys/${f.throwaway.keyId}/revoke`,
+    },
+    "GET /console/review/filings/{id}": { path: `/console/review/filings/${f.reviewFiling}` },
+    "GET /console/review/materials/{mediaId}": { path: `/console/review/materials/${f.mediaId}` },
+    "POST /console/review/filings/{id}/approve": { path: `/console/review/filings/${f.approvedFiling}/approve` },
+    "POST /console/review/filings/{id}/reject": { path: `/console/review/filings/${f.reviewFiling}/reject` },
+    "GET /console/regulator/filings/{id}": { path: `/console/regulator/filings/${f.approvedFiling}` },
+    "GET /console/regulator/materials/{mediaId}": { path: `/console/regulator/materials/${f.approvedMediaId}` },
+    "POST /console/regulator/filings/{id}/approve": { path: `/console/regulator/filings/${f.approvedFiling}/approve` },
+    "POST /console/regulator/filings/{id}/reject": {
+      path: `/console/regulator/filings/${f.approvedFiling}/reject`,
+      form: { field: "service.name", "error:service.name": "名称不符", "suggest:service.name": "请修改名称" },
+    },
+    "POST /console/regulator/filings/{id}/sms": {
+      path: `/console/regulator/filings/${f.approvedFiling}/sms`,
+      form: { role: "organizer_principal", result: "verified" },
     },
   };
 }
