@@ -38,13 +38,17 @@ export async function callApi<T = unknown>(
   headers.set("accept-language", c.get("lang") === "zh" ? "zh-CN" : "en");
   const forwarded = c.req.header("cf-connecting-ip");
   if (forwarded) headers.set("cf-connecting-ip", forwarded);
-  let body: BodyInit | undefined;
+  // Bodies go as bytes with their length, as they arrive from a client: the API's body guards read Content-Length.
+  let body: Uint8Array | undefined;
   if (opts.json !== undefined) {
     headers.set("content-type", "application/json");
-    body = JSON.stringify(opts.json);
+    body = new TextEncoder().encode(JSON.stringify(opts.json));
   } else if (opts.form) {
-    body = opts.form;
+    const encoded = new Response(opts.form);
+    headers.set("content-type", encoded.headers.get("content-type") ?? "multipart/form-data");
+    body = new Uint8Array(await encoded.arrayBuffer());
   }
+  if (body) headers.set("content-length", String(body.byteLength));
   const request = asInternalCall(new Request(new URL(path, c.req.url), { method, headers, body }), c.get("principal"));
   const res = await c.get("api")(request);
   const type = res.headers.get("content-type") ?? "";

@@ -98,9 +98,9 @@ const Frame: FC<FrameProps> = ({ t, title, switchHref, role, csrf, current, scri
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${displayText(title)} - ${t.site}`}</title>
-      <link rel="stylesheet" href={`/console/assets/console.css?v=${ASSET_VERSION}`} />
+      <link rel="stylesheet" href={`/console/console.css?v=${ASSET_VERSION}`} />
       {(scripts ?? []).map((name) => (
-        <script type="module" src={`/console/assets/${name}.js?v=${ASSET_VERSION}`} />
+        <script type="module" src={`/console/${name}.js?v=${ASSET_VERSION}`} />
       ))}
     </head>
     <body>
