@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { FilingSubmissionSchema } from "../../src/domain/filing-request";
 import { callJson, countFilings, developerWithApp, newAccount, person, validFiling } from "../support/api";
 import { ConsoleBrowser } from "../support/console";
+import { approve, staff, submitNew } from "../support/lifecycle";
 import { materialBytes, uploadMaterial } from "../support/materials";
 import { passedVerification } from "../support/verifications";
 
@@ -65,6 +66,9 @@ function formFields(html: string): Record<string, string[]> {
   }
   return out;
 }
+
+// Each test walks several pages, each several API calls: more than the default 5 s on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 type Fields = Record<string, string | string[] | File>;
 
@@ -374,6 +378,50 @@ describe("developer console: a filing", () => {
     expect((await callJson(`/v1/filings/${id}`, { key: dev.key })).body.status).toBe("withdrawn");
     const again = await b.post(`/console/filings/${id}/withdraw`);
     expect(again.status).toBe(409);
+  });
+});
+
+describe("developer console: a change", () => {
+  it("starts from the registration, masked, and files what the form changed as a patch", async () => {
+    const { dev, appId, body, id } = await submitNew();
+    const approved = await approve(id, await staff());
+    expect(approved.status).toBe(200);
+    const b = await signedIn(dev.key);
+    const form = await b.get(`/console/apps/${appId}/file?type=change`);
+    expect(form.status).toBe(200);
+    const principal = body.service.principal;
+    for (const secret of [principal.certificate.number, principal.mobile, principal.email]) {
+      expect(form.html).not.toContain(secret);
+    }
+    const fields = formFields(form.html);
+    expect(fields["service.name"]).toEqual([body.service.name]);
+    fields["service.name"] = [`${body.service.name}变更`];
+    fields["service.principal.verificationId"] = [await passedVerification(dev.id, appId, principal)];
+    fields._action = ["submit"];
+    const res = await b.post(`/console/apps/${appId}/file?type=change`, fields);
+    expect(res.status).toBe(303);
+    const next = (res.headers.get("location") ?? "").split("/").pop() as string;
+    const read = await callJson(`/v1/filings/${next}`, { key: dev.key });
+    expect(read.body).toMatchObject({ type: "change", status: "platform_review" });
+    expect(read.body.request.service.name).toBe(`${body.service.name}变更`);
+    expect(read.body.request.organizer.principal.mobile).not.toContain(principal.mobile);
+    expect(read.body.request.organizer.principal.mobile).toMatch(/\*{4}/);
+  });
+});
+
+describe("developer console: language", () => {
+  it("shows the form and the API's problems in English when asked", async () => {
+    const { dev, appId } = await developerWithApp();
+    const b = await signedIn(dev.key);
+    const page = await b.get(`/console/apps/${appId}/file?lang=en`);
+    expect(page.html).toContain('lang="en"');
+    expect(page.html).toContain("Submit filing");
+    const res = await b.post(`/console/apps/${appId}/file`, { "organizer.nature": "enterprise", _action: "check" });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    const problem = /data-errors-for="organizer.name">\s*<span class="problem">([^<]+)/.exec(html)?.[1] ?? "";
+    expect(problem).toMatch(/[A-Za-z]/);
+    expect(problem).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
 
