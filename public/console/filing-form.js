@@ -57,7 +57,12 @@ if (form && csrf) {
       list.replaceChildren(
         ...errors.map((e) => {
           const li = document.createElement("li");
-          li.textContent = `${e.field || e.path}: ${e.message}`;
+          if (e.anchor) {
+            const a = document.createElement("a");
+            a.href = `#${e.anchor}`;
+            a.textContent = e.label;
+            li.append(a, `: ${e.message}`);
+          } else li.textContent = `${e.label || e.path || "-"}: ${e.message}`;
           return li;
         }),
       );

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { FilingSubmissionSchema } from "../../src/domain/filing-request";
@@ -322,6 +323,43 @@ describe("developer console: the filing form", () => {
       headers: { accept: "application/json" },
     });
     expect(noToken.status).toBe(403);
+  });
+});
+
+describe("developer console: any form", () => {
+  it("answers whatever a form sends with a page or its problems, never a server error", async () => {
+    const { dev, appId } = await developerWithApp();
+    const b = await signedIn(dev.key);
+    await b.get(`/console/apps/${appId}/file`);
+    const names = [
+      ...leaves(FilingSubmissionSchema),
+      "service.preApprovals[11].type",
+      "otherMaterials[9].mediaId",
+      "service.preApprovals[99].type",
+      "organizer",
+      "organizer.principal",
+      "__proto__",
+      "constructor.prototype",
+      "upload:organizer.certificate.photo",
+      "_action",
+      "_idem",
+    ];
+    const value = fc.oneof(
+      fc.string(),
+      fc.string({ unit: "grapheme", maxLength: 40 }),
+      fc.constantFrom("", " ", "true", "check", "submit", "verify:service.principal", "long_term", "med_x", "\u0000"),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...names), fc.oneof(value, fc.array(value, { maxLength: 3 }))),
+        async (fields) => {
+          const res = await b.post(`/console/apps/${appId}/file`, fields);
+          expect([200, 303, 400, 409, 422, 429]).toContain(res.status);
+          await res.body?.cancel();
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 

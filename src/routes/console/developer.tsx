@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { RESUBMITTABLE } from "../../domain/filing-patch";
 import type { FilingStatus } from "../../domain/filing-state";
 import { findMaterialField, materialFieldOf } from "../../domain/materials";
+import type { Role } from "../../domain/roles";
 import { randomToken } from "../../lib/crypto";
 import type { AppEnv } from "../../types";
 import { type ApiProblem, callApi, fetchApi } from "./api";
@@ -11,6 +12,7 @@ import {
   type FieldProblem,
   FilingForm,
   type FormState,
+  fid,
   fieldOf,
   first,
   formToRequest,
@@ -471,7 +473,11 @@ async function postForm(c: C, m: Mode) {
   if ((c.req.header("accept") ?? "").includes("application/json")) {
     const { values } = compactRows(raw);
     const errors = await dryRun(c, m, formToRequest(values, fixed));
-    return c.json({ valid: errors.length === 0, errors: errors.map((e) => ({ ...e, field: fieldOf(d, e.path) })) });
+    const located = errors.map((e) => {
+      const field = fieldOf(d, e.path);
+      return { ...e, field, label: field ? fieldLabel(d, field) : e.path, anchor: field ? fid(field) : "" };
+    });
+    return c.json({ valid: errors.length === 0, errors: located });
   }
   const uploadProblems: FieldProblem[] = [];
   for (const [path, file] of files) {
@@ -595,7 +601,7 @@ async function filingPage(c: C, id: string, state: { notice?: string; error?: Ap
   return renderConsole(
     c,
     d.filingTitle(f.id),
-    ({ csrf }) => (
+    ({ csrf, t }) => (
       <>
         <p>
           <a href="/console">{d.backToApps}</a>
@@ -740,7 +746,8 @@ async function filingPage(c: C, id: string, state: { notice?: string; error?: Ap
               <li>
                 <time datetime={h.at}>{time(h.at)}</time>{" "}
                 {h.from ? `${d.status[h.from as FilingStatus] ?? h.from} → ` : `${d.submittedStep} → `}
-                <strong>{d.status[h.to as FilingStatus] ?? h.to}</strong> · {d.by}: {h.actor.role}
+                <strong>{d.status[h.to as FilingStatus] ?? h.to}</strong> · {d.by}:{" "}
+                {t.roles[h.actor.role as Role] ?? h.actor.role}
                 {h.reasons.length ? <ReasonList d={d} reasons={h.reasons} /> : null}
               </li>
             ))}

@@ -118,7 +118,10 @@ function setPath(target: Json, path: string, value: unknown): void {
       container[key] = value;
       return;
     }
-    if (container[key] === undefined) container[key] = typeof keys[i + 1] === "number" ? [] : {};
+    // A name that is a part of another (`organizer` beside `organizer.name`) gives way to the deeper one.
+    if (typeof container[key] !== "object" || container[key] === null) {
+      container[key] = typeof keys[i + 1] === "number" ? [] : {};
+    }
     here = container[key] as Json;
   });
 }

@@ -4,7 +4,8 @@
 // values also written inside an uploaded letter — then (a) every file under the service's state directory (the
 // local D1 database and its WAL, the R2 blobs, caches) is scanned for the plaintext bytes of every value, and
 // (b) every public answer (JSON lookups and searches, the search and record pages, badges) is scanned for them;
-// face verifications' people (names and numbers) are looked for on disk and in every answer about them.
+// face verifications' people (names and numbers) are looked for on disk and in every answer about them; and (e) the
+// owner's developer console pages show the values only masked.
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -92,6 +93,37 @@ function hitsIn(haystack, values, where) {
   const hits = [];
   for (const v of values) if (haystack.indexOf(v) >= 0) hits.push({ value: v, where });
   return hits;
+}
+
+/**
+ * A console session of the holder of `key`, signed in through the sign-in form as a browser would; answers a page
+ * reader (`{status, text}` of a GET with the session's cookie).
+ */
+async function consoleSession(url, key) {
+  const cookies = new Map();
+  const keep = (res) => {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair.indexOf("=");
+      cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+  };
+  const cookie = () => [...cookies].map(([n, v]) => `${n}=${v}`).join("; ");
+  const form = await fetch(`${url}/console/login`);
+  keep(form);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+  const signed = await fetch(`${url}/console/login`, {
+    method: "POST",
+    headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ _csrf: csrf, key }),
+    redirect: "manual",
+  });
+  keep(signed);
+  if (signed.status !== 303) throw new Error(`console sign-in: ${signed.status}`);
+  return async (path) => {
+    const res = await fetch(`${url}${path}`, { headers: { cookie: cookie() }, redirect: "manual" });
+    return { status: res.status, text: await res.text() };
+  };
 }
 
 export async function check({ quick, log }) {
@@ -307,6 +339,24 @@ export async function check({ quick, log }) {
       after = page.nextCursor;
     }
 
+    // (e) The developer console's pages of the owner (docs/rules.md#developer-console): what the API shows, so
+    // personal data only masked, the forms that start from stored data included.
+    const consoleHits = [];
+    let consolePages = 0;
+    let consoleMasked = 0;
+    const browse = await consoleSession(url, dev.key);
+    const consolePaths = ["/console", "/console/events", ...ids.flatMap((id) => [`/console/filings/${id}`])];
+    for (const { body } of approved.slice(0, 2)) consolePaths.push(`/console/apps/${body.appId}/file?type=change`);
+    for (const id of ids.slice(0, 3)) consolePaths.push(`/console/filings/${id}/resubmit`);
+    for (const path of consolePaths) {
+      const res = await browse(path);
+      if (res.status !== 200) throw new Error(`console ${path}: ${res.status}`);
+      consolePages++;
+      consoleHits.push(...hitsIn(res.text, planted, `console ${path}`));
+      consoleMasked += (res.text.match(/\b1\d{2}\*{4}\d{4}\b/g) ?? []).length;
+    }
+    log(`${consolePages} console pages scanned`);
+
     // (a) Every file of the state directory, with the server stopped so the WAL is as it left it.
     await service.stop();
     stopped = true;
@@ -335,6 +385,9 @@ export async function check({ quick, log }) {
         publicHits.length === 0 &&
         statusHits.length === 0 &&
         ownerHits.length === 0 &&
+        consoleHits.length === 0 &&
+        consolePages > 0 &&
+        consoleMasked > 0 &&
         maskedMobiles > 0 &&
         smsEvents > 0 &&
         readBackHits.length === 0 &&
@@ -351,6 +404,9 @@ export async function check({ quick, log }) {
         "hits in public responses": expectEq(publicHits.length, 0),
         "hits in filing statuses": expectEq(statusHits.length, 0),
         "hits in the owner's filings and events": expectEq(ownerHits.length, 0),
+        "console pages of the owner scanned": expectMin(consolePages, 3),
+        "hits in the owner's console pages": expectEq(consoleHits.length, 0),
+        "control: masked mobiles in the owner's console pages": expectMin(consoleMasked, 1),
         "control: masked SMS mobiles in the owner's filings": expectMin(maskedMobiles, 1),
         "control: filing.sms_updated events read": expectMin(smsEvents, 1),
         "hits in registrations read back": expectEq(readBackHits.length, 0),
@@ -365,6 +421,7 @@ export async function check({ quick, log }) {
         ...show(publicHits),
         ...show(statusHits),
         ...show(ownerHits),
+        ...show(consoleHits),
         ...show(readBackHits),
         ...show(verificationHits),
         ...hiddenVisible.map((n) => `visible: ${n}`),
