@@ -122,6 +122,9 @@ export async function consoleLoop(base, { outputDir, log = console.log } = {}) {
     const { filingId: second } = await step("developer corrects and resubmits", () =>
       correctAndResubmit(ctx, developer, filingId),
     );
+    // The operator's filed count before the approval, so the dashboard is seen to count one more after it.
+    const operator = admin ? await step("operator signs in", () => signIn(ctx, KEYS.admin)) : undefined;
+    const filedBefore = admin && staff ? await admin.filedCount?.(ctx, operator) : undefined;
     if (staff) {
       await step("reviewer approves", () => staff.approve(ctx, reviewer, second));
       const regulator = await step("regulator signs in", () => signIn(ctx, KEYS.regulator));
@@ -133,10 +136,12 @@ export async function consoleLoop(base, { outputDir, log = console.log } = {}) {
         ctx.check(res?.status() === 200, `the public record of ${number} answered ${res?.status()}`);
       });
     } else log("  --  console: staff steps skipped (test/browser/console/staff.mjs is not there yet)");
-    if (admin) {
-      const operator = await step("operator signs in", () => signIn(ctx, KEYS.admin));
-      await step("operator sees the app counted as filed", () => admin.seesFiled(ctx, operator, appId));
-    } else log("  --  console: operator steps skipped (test/browser/console/admin.mjs is not there yet)");
+    if (admin && staff) {
+      await step("operator sees the app counted as filed", () =>
+        admin.seesFiled(ctx, operator, appId, { filedBefore, developerKey: KEYS.developer }),
+      );
+    } else if (admin) log("  --  console: operator step skipped (the app is not approved without the staff steps)");
+    else log("  --  console: operator steps skipped (test/browser/console/admin.mjs is not there yet)");
     ctx.check(ctx.errors.length === 0, `the console pages reported:\n    ${ctx.errors.join("\n    ")}`);
     ctx.check(
       ctx.violations.length === 0,
