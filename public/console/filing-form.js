@@ -101,6 +101,76 @@ if (form && csrf) {
     if (event.target.type !== "file") soon();
   });
 
+  // A chosen file is uploaded (and checked) at once; its mediaId goes in the field's hidden input, with a preview.
+  form.addEventListener("change", async (event) => {
+    const input = event.target;
+    if (input.type !== "file" || !input.files?.length) return;
+    const path = input.name.slice("upload:".length);
+    const data = new FormData(form);
+    for (const [name, value] of [...data.entries()]) {
+      if (value instanceof File && name !== input.name) data.delete(name);
+    }
+    data.set("_action", "upload");
+    const slot = form.querySelector(`[data-errors-for="${CSS.escape(path)}"]`);
+    try {
+      const res = await fetch(form.action, {
+        method: "POST",
+        body: data,
+        headers: { accept: "application/json", "x-csrf-token": csrf },
+        credentials: "same-origin",
+      });
+      if (!res.ok) return;
+      const answer = await res.json();
+      for (const up of answer.uploads ?? []) {
+        const hidden = form.querySelector(`input[type="hidden"][name="${CSS.escape(up.path)}"]`);
+        if (hidden) hidden.value = up.mediaId;
+        input.value = "";
+        input.removeAttribute("aria-invalid");
+        const field = input.closest(".upload");
+        let shown = field?.querySelector(".uploaded");
+        if (field && !shown) {
+          shown = document.createElement("span");
+          shown.className = "uploaded";
+          field.querySelector("label")?.after(shown);
+        }
+        if (shown) {
+          const link = document.createElement("a");
+          link.href = up.href;
+          link.textContent = up.mediaId;
+          const items = [link];
+          if (up.contentType.startsWith("image/")) {
+            const img = document.createElement("img");
+            img.src = up.href;
+            img.alt = `${field.querySelector("label")?.textContent ?? ""} ${up.mediaId}`;
+            const thumb = document.createElement("a");
+            thumb.href = up.href;
+            thumb.className = "thumb";
+            thumb.append(img);
+            items.unshift(thumb);
+          }
+          shown.replaceChildren(...items);
+        }
+        if (slot) for (const old of slot.querySelectorAll(".problem")) old.remove();
+      }
+      if (slot && answer.errors?.length) {
+        for (const old of slot.querySelectorAll(".problem")) old.remove();
+        for (const e of answer.errors) {
+          const span = document.createElement("span");
+          span.className = "problem";
+          span.textContent = e.message;
+          slot.prepend(span);
+        }
+        slot.hidden = false;
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", slot.id);
+        return;
+      }
+      soon();
+    } catch {
+      // The file is uploaded with the form instead.
+    }
+  });
+
   async function fill(select, parent) {
     const keep = select.value;
     const first = select.querySelector("option");

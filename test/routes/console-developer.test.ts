@@ -317,6 +317,31 @@ describe("developer console: the filing form", () => {
       "service.serviceContentTypes",
     );
     expect(answer.errors.every((e) => e.message.length > 0)).toBe(true);
+    // A file chosen with scripts on is uploaded at once: its mediaId, or its problems at its field.
+    const upload = async (file: File) => {
+      const form = new FormData();
+      form.set("_action", "upload");
+      form.set("organizer.principal.certificate.type", "resident_id");
+      form.set("upload:organizer.principal.certificate.front", file);
+      const res = await b.fetch(`/console/apps/${appId}/file`, {
+        method: "POST",
+        body: form,
+        headers: { accept: "application/json", "x-csrf-token": b.csrf as string },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { uploads: { path: string; mediaId: string }[]; errors: { field: string }[] };
+    };
+    const card = await materialBytes("png", 1280, 720);
+    const done = await upload(new File([card], "front.png", { type: "image/png" }));
+    expect(done.uploads).toEqual([
+      expect.objectContaining({
+        path: "organizer.principal.certificate.front",
+        mediaId: expect.stringMatching(/^med_/),
+      }),
+    ]);
+    const small = await upload(new File([await materialBytes("png", 200, 100)], "s.png", { type: "image/png" }));
+    expect(small.uploads).toEqual([]);
+    expect(small.errors[0]?.field).toBe("organizer.principal.certificate.front");
     const noToken = await b.fetch(`/console/apps/${appId}/file`, {
       method: "POST",
       body,

@@ -430,10 +430,12 @@ async function upload(c: C, path: string, file: File, values: Values) {
   form.set("field", field);
   const type = findMaterialField(field)?.certificateTypes ? certificateTypeFor(values, path) : "";
   if (type) form.set("certificateType", type);
-  const res = await callApi<{ mediaId: string }>(c, "POST", "/v1/materials", { form });
-  if (res.ok) return { mediaId: res.data.mediaId };
+  const res = await callApi<{ mediaId: string; contentType: string }>(c, "POST", "/v1/materials", { form });
+  if (res.ok) return { mediaId: res.data.mediaId, contentType: res.data.contentType };
   return { problems: problemsOf(res.problem).map((p) => ({ ...p, path })) };
 }
+
+const materialHref = (mediaId: string) => `/console/materials/${enc(mediaId)}`;
 
 const IDEM = /^[\x21-\x7e]{1,255}$/;
 
@@ -471,6 +473,23 @@ async function postForm(c: C, m: Mode) {
   const { values: raw, files } = valuesOfBody(body);
   const fixed = { type: m.type, appId: m.appId };
   if ((c.req.header("accept") ?? "").includes("application/json")) {
+    if (action === "upload") {
+      // A file chosen with scripts on: uploaded (and checked) at once; the script keeps its mediaId in the form.
+      const uploads: { path: string; mediaId: string; contentType: string; href: string }[] = [];
+      const problems: FieldProblem[] = [];
+      for (const [path, file] of files) {
+        const done = await upload(c, path, file, raw);
+        if (done.mediaId) {
+          uploads.push({
+            path,
+            mediaId: done.mediaId,
+            contentType: done.contentType,
+            href: materialHref(done.mediaId),
+          });
+        } else problems.push(...(done.problems ?? []));
+      }
+      return c.json({ uploads, errors: problems.map((e) => ({ ...e, field: e.path, label: fieldLabel(d, e.path) })) });
+    }
     const { values } = compactRows(raw);
     const errors = await dryRun(c, m, formToRequest(values, fixed));
     const located = errors.map((e) => {
