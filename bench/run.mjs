@@ -202,6 +202,8 @@ try {
       // 50 distinct cold numbers a request, from the same permutation as lookup_cold's (none repeats).
       id: "lookup_batch",
       label: "batch lookup, 50 cold numbers",
+      // One request takes most of a second at 10 connections: 3 s would count the few that finish, or none at 50.
+      minDuration: 10,
       method: "POST",
       headers: json,
       path: "/v1/public/registrations/lookup",
@@ -263,11 +265,29 @@ try {
     results[mode][id][conns] ??= [];
     results[mode][id][conns].push(r);
   };
+  /**
+   * Requests still in flight when autocannon stops keep the server busy: wait until /health answers promptly
+   * (or 30 s pass), so one case's backlog is not measured as the next case's slowness.
+   */
+  const settle = async (url) => {
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+      const t = Date.now();
+      const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok && Date.now() - t < 100) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
   const runCases = async (mode, url, cases) => {
     for (const spec of cases) {
       for (const connections of CONNECTIONS) {
-        const r = await measure(url, spec, { connections, duration: settings.duration });
+        const duration = Math.max(settings.duration, spec.minDuration ?? 0);
+        const r = await measure(url, spec, { connections, duration });
         record(mode.id, spec.id, connections, r);
+        await settle(url);
         const bad = r.non2xx + r.errors + r.timeouts;
         say(
           `${mode.label.padEnd(12)} ${spec.label.padEnd(32)} c${connections}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${bad ? `, ${bad} not 2xx/failed (first: ${r.firstFailure})` : ""}`,

@@ -51,10 +51,11 @@ const pad = (s, n) => s + " ".repeat(Math.max(n - [...s].length, 1));
 console.log(`
 beian is running at ${url}
   lookup page   ${url}/
+  consoles      ${url}/console/login   (sign in with a development key below)
   API docs      ${url}/docs   (OpenAPI: ${url}/openapi.json)
   cron, once    ${url}/__scheduled
 
-Development keys (Authorization: Bearer <key>):
+Development keys (Authorization: Bearer <key>, or the console's sign-in):
 ${DEMO_ACCOUNTS.map((a) => `  ${pad(a.role, 10)} ${pad(a.id, 20)} ${a.key}`).join("\n")}
   ${pad("bootstrap", 10)} ${pad("ADMIN_BOOTSTRAP_KEY", 20)} ${admin ?? "(see .dev.vars)"}
 

@@ -38,6 +38,20 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_account").on(t.accountId)],
 );
 
+/**
+ * Console sessions signed out before they expired (docs/rules.md#consoles): a session cookie names its `sid`, and one
+ * listed here is refused even though its signature still holds. A row is only needed until `expires_at`, the
+ * session's own expiry; signing out clears the rows past theirs.
+ */
+export const consoleSignouts = sqliteTable(
+  "console_signouts",
+  {
+    sid: text("sid").primaryKey(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("console_signouts_expires").on(t.expiresAt)],
+);
+
 /** 小程序 mini programs. */
 export const apps = sqliteTable(
   "apps",

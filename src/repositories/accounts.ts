@@ -17,17 +17,6 @@ export async function findActiveKey(db: Db, keyHash: string) {
   return row;
 }
 
-/** An unrevoked key by its id, with its account's role: what a console session re-reads on every request. */
-export async function findActiveKeyById(db: Db, keyId: string) {
-  const [row] = await db
-    .select({ id: apiKeys.id, accountId: apiKeys.accountId, role: accounts.role })
-    .from(apiKeys)
-    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  return row;
-}
-
 export async function touchKey(db: Db, keyId: string, at: string) {
   await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, keyId));
 }

@@ -8,6 +8,7 @@
 //         resource's state (the probes are built so that an allowed caller sees one of those);
 //   401   no key, a malformed key, an unknown or revoked key;
 //   403   the caller's role may not use the route;
+//   "signin" (consoles) a page read without a live session: 303 to the sign-in;
 //   404   the resource exists but is not the caller's (docs/rules.md#permissions: the role is checked first, then ownership).
 
 /** Every kind of caller the matrix tries. `otherDeveloper` is a developer who owns none of the probed resources. */
@@ -39,6 +40,20 @@ function only(roles, extra = {}) {
     const role = r === "otherDeveloper" ? "developer" : r;
     cells[r] = roles.includes(role) ? "ok" : 403;
   }
+  return { ...cells, ...extra };
+}
+
+/**
+ * The consoles (docs/rules.md#consoles) are driven with each caller's session cookie, opened by signing in with its
+ * key; without a live session (none, a forged cookie, one whose key was revoked) a page read goes to the sign-in
+ * ("signin": 303 to /console/login) and a form post is 401. Staff consoles refuse other roles with a 403 page.
+ */
+const SIGNED_OUT = { anonymous: "signin", malformed: "signin", revoked: "signin" };
+const SIGNED_OUT_POST = { anonymous: 401, malformed: 401, revoked: 401 };
+
+/** A console page or form (`post`) of `roles`; `extra` sets ownership outcomes. */
+function consoleOnly(roles, { post = false, ...extra } = {}) {
+  const cells = { ...only(roles), ...(post ? SIGNED_OUT_POST : SIGNED_OUT) };
   return { ...cells, ...extra };
 }
 
@@ -198,6 +213,29 @@ export const AUTHZ_TABLE = [
   // Probed with a delivery id that is not the caller's: not found, whoever asks (deliveries are per account).
   { method: "POST", path: "/v1/webhook/deliveries/{id}/retry", who: anyAccount(404) },
   { method: "DELETE", path: "/v1/webhook", who: anyAccount() },
+
+  // The consoles (docs/rules.md#consoles): the sign-in form is anyone's, and signing in takes any account's key.
+  { method: "GET", path: "/console/login", who: everyone(), console: true },
+  { method: "POST", path: "/console/login", who: anyAccount(), console: true },
+  {
+    method: "GET",
+    path: "/console",
+    who: consoleOnly(["developer", "provider"], { reviewer: "ok", regulator: "ok", admin: "ok" }),
+    console: true,
+  },
+  { method: "GET", path: "/console/review", who: consoleOnly(["reviewer"]), console: true },
+  { method: "GET", path: "/console/regulator", who: consoleOnly(["regulator"]), console: true },
+  { method: "GET", path: "/console/admin", who: consoleOnly(["admin"]), console: true },
+  // Last: signing out ends the session every later probe would need.
+  {
+    method: "POST",
+    path: "/console/logout",
+    who: consoleOnly(
+      ROLES.map((r) => (r === "otherDeveloper" ? "developer" : r)),
+      { post: true },
+    ),
+    console: true,
+  },
 ];
 
 /** `METHOD /path/{param}` — the key the coverage test and the check use. */

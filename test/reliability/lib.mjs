@@ -323,3 +323,22 @@ export function expectMax(value, max) {
 export function expectMin(value, min) {
   return { value, expected: `≥ ${min}`, ok: value >= min };
 }
+
+/** Signs in to the console with `key` through its form: the session cookie, and the CSRF token its pages carry. */
+export async function signInToConsole(url, key) {
+  const form = await fetch(`${url}/console/login`);
+  const nonce = /beian_login=([^;]+)/.exec(form.headers.getSetCookie().join("\n"))?.[1];
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  const res = await fetch(`${url}/console/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: `beian_login=${nonce}`, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ _csrf: token ?? "", key }),
+  });
+  const session = /beian_session=([^;]+)/.exec(res.headers.getSetCookie().join("\n"))?.[1];
+  if (res.status !== 303 || !session) throw new Error(`console sign-in: ${res.status}`);
+  const cookie = `beian_session=${session}`;
+  const home = await fetch(`${url}${res.headers.get("location")}`, { headers: { cookie }, redirect: "manual" });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())?.[1];
+  return { cookie, csrf };
+}

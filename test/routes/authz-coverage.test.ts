@@ -41,7 +41,7 @@ describe("authorization table", () => {
   it("says, for every route, what each kind of caller gets", () => {
     for (const row of AUTHZ_TABLE) {
       expect(Object.keys(row.who).sort(), routeKey(row.method, row.path)).toEqual([...PRINCIPALS].sort());
-      for (const outcome of Object.values(row.who)) expect(["ok", 401, 403, 404]).toContain(outcome);
+      for (const outcome of Object.values(row.who)) expect(["ok", "signin", 401, 403, 404]).toContain(outcome);
     }
   });
 });

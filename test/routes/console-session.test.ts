@@ -1,7 +1,27 @@
+import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
 import { SESSION_TTL_S } from "../../src/lib/session";
 import { adminKey, call, newAccount } from "../support/api";
-import { ConsoleBrowser } from "../support/console";
+import { ConsoleBrowser, csrfOf } from "../support/console";
+
+/** A sign-in against the app as a production deployment runs it (https, PUBLIC_ORIGIN set). */
+async function signInAsProduction(key: string, vars: Record<string, string> = {}) {
+  const bindings = { ...env, ENVIRONMENT: "production", PUBLIC_ORIGIN: "https://beian.test", ...vars };
+  const app = createApp();
+  const form = await app.fetch(new Request("https://beian.test/console/login"), bindings, createExecutionContext());
+  const nonce = /beian_login=([^;]+)/.exec(form.headers.getSetCookie().join("\n"))?.[1] ?? "";
+  const body = new URLSearchParams({ _csrf: csrfOf(await form.text()) ?? "", key });
+  return app.fetch(
+    new Request("https://beian.test/console/login", {
+      method: "POST",
+      body,
+      headers: { cookie: `beian_login=${nonce}` },
+    }),
+    bindings,
+    createExecutionContext(),
+  );
+}
 
 describe("console sign-in", () => {
   it("shows a sign-in form with a CSRF token and no key anywhere", async () => {
@@ -33,6 +53,50 @@ describe("console sign-in", () => {
     const home = await b.get("/console");
     expect(home.status).toBe(200);
     expect(home.html).not.toContain(dev.key);
+  });
+
+  it("marks the session cookie Secure in production", async () => {
+    const dev = await newAccount("developer");
+    const res = await signInAsProduction(dev.key);
+    expect(res.status).toBe(303);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("beian_session="));
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/HttpOnly/);
+  });
+
+  it("limits failed sign-ins per client, as the API does: 429 with Retry-After", async () => {
+    const b = new ConsoleBrowser();
+    await b.get("/console/login");
+    const from = { "cf-connecting-ip": "203.0.113.171" };
+    let res: Response | undefined;
+    let n = 0;
+    for (; n < 60; n++) {
+      const form = new URLSearchParams({ _csrf: b.csrf ?? "", key: `bk_wrong_${n}` });
+      res = await b.fetch("/console/login", { method: "POST", body: form, headers: from });
+      const html = await res.text();
+      b.csrf = csrfOf(html) ?? b.csrf;
+      if (res.status !== 401) break;
+    }
+    expect(n).toBeGreaterThanOrEqual(20);
+    expect(res?.status).toBe(429);
+    expect(res?.headers.get("retry-after")).toBe("60");
+    // The API's bearer sign-ins from that client are refused too: one limit for both doors.
+    const api = await call("/v1/apps", { key: "bk_wrong_api", headers: from });
+    expect(api.status).toBe(429);
+  });
+
+  it("ends the bootstrap admin's sessions when ADMIN_BOOTSTRAP_KEY changes", async () => {
+    const res = await signInAsProduction(env.ADMIN_BOOTSTRAP_KEY);
+    expect(res.status).toBe(303);
+    const session = /beian_session=([^;]+)/.exec(res.headers.getSetCookie().join("\n"))?.[1] ?? "";
+    const open = async (bootstrapKey: string) =>
+      createApp().fetch(
+        new Request("https://beian.test/console/admin", { headers: { cookie: `beian_session=${session}` } }),
+        { ...env, ENVIRONMENT: "production", PUBLIC_ORIGIN: "https://beian.test", ADMIN_BOOTSTRAP_KEY: bootstrapKey },
+        createExecutionContext(),
+      );
+    expect((await open(env.ADMIN_BOOTSTRAP_KEY)).status).toBe(200);
+    expect((await open("bk_rotated_bootstrap_key")).status).toBe(303);
   });
 
   it("sends each role to its own console", async () => {
@@ -133,10 +197,16 @@ describe("console sessions", () => {
     await other.signIn(dev.key);
     expect((await b.post("/console/logout", {}, { csrf: other.csrf ?? "" })).status).toBe(403);
     expect((await b.get("/console")).status).toBe(200);
+    const cookie = b.cookies.get("beian_session") ?? "";
     const out = await b.post("/console/logout");
     expect(out.status).toBe(303);
     expect(b.cookies.has("beian_session")).toBe(false);
     expect((await b.fetch("/console")).status).toBe(303);
+    // A copy of the cookie kept from before signing out is refused too: the session itself has ended.
+    b.cookies.set("beian_session", cookie);
+    expect((await b.fetch("/console")).status).toBe(303);
+    // The other session of the same key goes on.
+    expect((await other.get("/console")).status).toBe(200);
   });
 
   it("opens staff consoles to their roles only", async () => {

@@ -14,7 +14,6 @@ import {
   bootstrapFingerprint,
   CSRF_FIELD,
   consoleSession,
-  endSession,
   formField,
   LOGIN_COOKIE,
   loginNonce,
@@ -22,6 +21,7 @@ import {
   safeNext,
   sessionSecret,
   setLoginNonce,
+  signOut,
   startSession,
 } from "./session";
 import type { Chrome } from "./text";
@@ -113,8 +113,8 @@ consoleRoutes.post("/login", async (c) => {
 
 consoleRoutes.use("*", consoleSession());
 
-consoleRoutes.post("/logout", (c) => {
-  endSession(c);
+consoleRoutes.post("/logout", async (c) => {
+  await signOut(c);
   return c.redirect("/console/login", 303);
 });
 

@@ -4,11 +4,12 @@ import type { Role } from "../../domain/roles";
 import { BOOTSTRAP_ACCOUNT_ID } from "../../lib/auth";
 import { sha256Hex } from "../../lib/crypto";
 import { csrfMatches, csrfToken, openSession, SESSION_TTL_S, type SessionClaims, sealSession } from "../../lib/session";
-import { findActiveKeyById } from "../../repositories/accounts";
+import { liveSessionKey, recordSignout, signedOut } from "../../repositories/console-sessions";
 import type { AppEnv } from "../../types";
 
 /**
- * Console sessions (docs/rules.md#consoles): the cookie, who it stands for on each request, the CSRF token every
+ * Console sessions (docs/rules.md#consoles): the cookie, who it stands for on each request (its key unrevoked, the
+ * session not signed out), the CSRF token every
  * form carries, and which console a role opens.
  */
 export const SESSION_COOKIE = "beian_session";
@@ -45,6 +46,13 @@ export async function startSession(c: Context<AppEnv>, claims: SessionClaims): P
   setCookie(c, SESSION_COOKIE, await sealSession(sessionSecret(c), claims), cookieOptions(c, SESSION_TTL_S));
 }
 
+/** Signs the request's session out for good (its cookie would otherwise hold until it expires), and clears the cookie. */
+export async function signOut(c: Context<AppEnv>): Promise<void> {
+  const claims = c.get("session");
+  await recordSignout(c.get("db"), claims.sid, new Date(claims.exp).toISOString(), new Date().toISOString());
+  endSession(c);
+}
+
 export function endSession(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/console", secure: !c.get("config").development });
 }
@@ -70,9 +78,10 @@ async function currentSession(c: Context<AppEnv>) {
   if (claims.keyId === "bootstrap") {
     const bootstrap = c.env.ADMIN_BOOTSTRAP_KEY;
     if (!bootstrap || claims.fp !== (await bootstrapFingerprint(bootstrap))) return undefined;
+    if (await signedOut(c.get("db"), claims.sid)) return undefined;
     return { claims, principal: { accountId: BOOTSTRAP_ACCOUNT_ID, role: "admin" as const, keyId: null } };
   }
-  const key = await findActiveKeyById(c.get("db"), claims.keyId);
+  const key = await liveSessionKey(c.get("db"), claims.keyId, claims.sid);
   if (!key || key.accountId !== claims.accountId) return undefined;
   return { claims, principal: { accountId: key.accountId, role: key.role, keyId: key.id } };
 }
@@ -94,7 +103,7 @@ export function consoleSession(): MiddlewareHandler<AppEnv> {
     const reading = c.req.method === "GET" || c.req.method === "HEAD";
     if (!session) {
       endSession(c);
-      if (!reading) return c.text("Your session has ended: sign in again.", 401, { "cache-control": "no-store" });
+      if (!reading) return refusal(c, 401, "登录已失效，请重新登录。", "Your session has ended: sign in again.");
       const url = new URL(c.req.url);
       const back = safeNext(`${url.pathname}${url.search}`);
       return c.redirect(`/console/login${back && back !== "/console" ? `?next=${encodeURIComponent(back)}` : ""}`, 303);
@@ -104,14 +113,26 @@ export function consoleSession(): MiddlewareHandler<AppEnv> {
     if (!reading) {
       const token = c.req.header(CSRF_HEADER) ?? (await formField(c, CSRF_FIELD));
       if (!(await csrfMatches(sessionSecret(c), session.claims.sid, token))) {
-        return c.text("This form has expired or did not come from this console: reload the page and try again.", 403, {
-          "cache-control": "no-store",
-        });
+        return refusal(
+          c,
+          403,
+          "表单已过期或并非来自本控制台：请刷新页面后重试。",
+          "This form has expired or did not come from this console: reload the page and try again.",
+        );
       }
     }
     await next();
     c.header("cache-control", "no-store");
   };
+}
+
+/** A refused post, as a small page in both languages with the way back to the sign-in. */
+function refusal(c: Context<AppEnv>, status: 401 | 403, zh: string, en: string): Response {
+  return c.html(
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title></head><body><main><h1>${status}</h1><p>${zh}</p><p lang="en">${en}</p><p><a href="/console/login">登录 / Sign in</a></p></main></body></html>`,
+    status,
+    { "cache-control": "no-store" },
+  );
 }
 
 /** A field of a urlencoded or multipart form body (Hono keeps the parsed body, so handlers read it again freely). */

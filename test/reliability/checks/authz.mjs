@@ -17,6 +17,7 @@ import {
   must,
   newAccount,
   residentId,
+  signInToConsole,
   submit,
   triggerCron,
   waitForRun,
@@ -31,8 +32,45 @@ const clientAddress = () => {
   return `10.${(clientSeq >> 16) & 255}.${(clientSeq >> 8) & 255}.${clientSeq & 255}`;
 };
 
-/** The answer's class, as the table writes it. */
-export function outcomeOf(status) {
+/** A session cookie in the right shape that this deployment never signed. */
+const FORGED_SESSION = {
+  cookie: "beian_session=eyJzaWQiOiJ4Iiwia2V5SWQiOiJrIiwicm9sZSI6ImFkbWluIiwiZXhwIjo5OTk5OTk5OTk5OTk5fQ.AAAA",
+  csrf: "forged",
+};
+
+/**
+ * A console probe (docs/rules.md#consoles): the caller's session cookie instead of a key, and on a form post the
+ * session's CSRF token, so the answer is about who the caller is, never about a missing token.
+ */
+async function consoleCall(url, probe, method, session, clientHeaders) {
+  const headers = { ...clientHeaders };
+  if (session) headers.cookie = session.cookie;
+  let body;
+  if (method !== "GET") {
+    const fields = new URLSearchParams(probe.form ?? {});
+    if (session?.csrf) fields.set("_csrf", session.csrf);
+    if (probe.signIn) {
+      // The sign-in form's own nonce and token; the key is the caller's (none for an anonymous caller).
+      const form = await fetch(`${url}/console/login`);
+      headers.cookie = `beian_login=${/beian_login=([^;]+)/.exec(form.headers.getSetCookie().join("\n"))?.[1]}`;
+      fields.set("_csrf", /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "");
+      if (probe.withKey) fields.set("key", probe.withKey);
+    }
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = fields;
+  }
+  try {
+    const res = await fetch(`${url}${probe.path}`, { method, headers, body, redirect: "manual" });
+    const text = await res.text();
+    return { status: res.status, text, headers: res.headers };
+  } catch (e) {
+    return { status: 0, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), headers: new Headers() };
+  }
+}
+
+/** The answer's class, as the table writes it: a console read sent to the sign-in is "signin". */
+export function outcomeOf(status, location, method = "GET") {
+  if (method === "GET" && status === 303 && location?.startsWith("/console/login")) return "signin";
   if (status === 401 || status === 403 || status === 404) return status;
   if ((status >= 200 && status < 400) || status === 400 || status === 409 || status === 422) return "ok";
   return status;
@@ -61,6 +99,8 @@ async function setUp(url, log) {
   // A key that worked, then was revoked: it must stop working at once.
   const revokedAccount = await newAccount(url, "developer", "已吊销密钥的开发者");
   const before = await call(url, "/v1/apps", { key: revokedAccount.key });
+  // Its console session, opened while the key still worked, must end with it.
+  const revokedSession = await signInToConsole(url, revokedAccount.key);
   await must(
     url,
     `/v1/admin/accounts/${revokedAccount.id}/keys/${revokedAccount.keyId}`,
@@ -86,7 +126,14 @@ async function setUp(url, log) {
   await triggerCron(url, cronAt);
   await waitForRun(url, cronAt);
 
+  const sessions = { anonymous: undefined, malformed: FORGED_SESSION, revoked: revokedSession };
+  for (const principal of ["developer", "provider", "reviewer", "regulator", "admin"]) {
+    sessions[principal] = await signInToConsole(url, KEYS[principal]);
+  }
+  sessions.otherDeveloper = await signInToConsole(url, other.key);
+
   return {
+    sessions,
     keys: {
       anonymous: undefined,
       malformed: undefined,
@@ -253,6 +300,17 @@ function probes(f) {
     "GET /v1/webhook/deliveries": { path: "/v1/webhook/deliveries?status=dead" },
     "POST /v1/webhook/deliveries/{id}/retry": { path: "/v1/webhook/deliveries/dlv_not_yours/retry", method: "POST" },
     "DELETE /v1/webhook": { path: "/v1/webhook", method: "DELETE" },
+
+    // The consoles: each caller's own session (or none, a forged one, one whose key was revoked).
+    "GET /console/login": { path: "/console/login" },
+    // The sign-in itself, with the caller's key (none, malformed or revoked: 401; any account's: 303 in).
+    "POST /console/login": { path: "/console/login", signIn: true },
+    "GET /console": { path: "/console" },
+    // Signing out ends the session: the table's last row, so no probe after it needs the session.
+    "POST /console/logout": { path: "/console/logout" },
+    "GET /console/review": { path: "/console/review" },
+    "GET /console/regulator": { path: "/console/regulator" },
+    "GET /console/admin": { path: "/console/admin" },
   };
 }
 
@@ -279,15 +337,27 @@ export async function check({ quick, log }) {
       for (const principal of PRINCIPALS) {
         const headers = { "cf-connecting-ip": clientAddress() };
         if (principal === "malformed") headers.authorization = MALFORMED[malformedIndex++ % MALFORMED.length];
-        const res = await call(service.url, probe.path, {
-          method: probe.method ?? row.method,
-          key: fixtures.keys[principal],
-          body: probe.body,
-          raw: probe.raw?.(),
-          headers,
-        });
+        const res = row.console
+          ? await consoleCall(
+              service.url,
+              {
+                ...probe,
+                withKey:
+                  principal === "malformed" ? MALFORMED[malformedIndex++ % MALFORMED.length] : fixtures.keys[principal],
+              },
+              probe.method ?? row.method,
+              probe.signIn ? undefined : fixtures.sessions[principal],
+              headers,
+            )
+          : await call(service.url, probe.path, {
+              method: probe.method ?? row.method,
+              key: fixtures.keys[principal],
+              body: probe.body,
+              raw: probe.raw?.(),
+              headers,
+            });
         cells++;
-        const got = outcomeOf(res.status);
+        const got = outcomeOf(res.status, res.headers?.get("location") ?? undefined, probe.method ?? row.method);
         const want = row.who[principal];
         if (got !== want) {
           mismatches.push(

@@ -20,6 +20,7 @@ import {
   newAccount,
   pool,
   residentId,
+  signInToConsole,
 } from "../lib.mjs";
 
 const PORT = 8931;
@@ -42,11 +43,23 @@ const EXTRA_ROUTES = [
   // The face verification simulator's page (development), by a verification's token.
   { method: "GET", path: "/verify/{token}", query: [] },
   { method: "POST", path: "/verify/{token}", query: [] },
+  // The consoles (docs/rules.md#consoles), driven with a signed-in session's cookie and, on posts, mostly its CSRF
+  // token, so garbage reaches the handlers rather than stopping at the session checks.
+  { method: "GET", path: "/console/login", query: ["next", "lang"], console: true },
+  { method: "POST", path: "/console/login", query: [], console: true },
+  { method: "GET", path: "/console", query: ["lang"], console: true },
+  { method: "GET", path: "/console/review", query: ["lang"], console: true },
+  { method: "GET", path: "/console/regulator", query: ["lang"], console: true },
+  { method: "GET", path: "/console/admin", query: ["lang"], console: true },
+  // Signing out ends the session it is sent with: these cases get sessions of their own (`spare`).
+  { method: "POST", path: "/console/logout", query: [], console: "spare" },
 ];
 
 /** Pages and badges answer in their own format (an HTML page, an SVG badge), even for a 4xx. */
 const isPage = (path) =>
   path === "/" ||
+  path === "/console" ||
+  path.startsWith("/console/") ||
   path.startsWith("/?") ||
   path.startsWith("/r/") ||
   path.startsWith("/badge/") ||
@@ -364,6 +377,17 @@ function requestArbitrary(ctx) {
       body: bodyFor(route),
       invalidUtf8: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
       sameClient: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+      session: route.console
+        ? fc.oneof(
+            {
+              weight: 8,
+              arbitrary: fc.constantFrom(...(route.console === "spare" ? ctx.spareSessions : ctx.sessions)),
+            },
+            { weight: 1, arbitrary: fc.constant(undefined) },
+            { weight: 1, arbitrary: headerText.map((t) => ({ cookie: `beian_session=${t}`, csrf: t })) },
+          )
+        : fc.constant(undefined),
+      withCsrf: fc.integer({ min: 0, max: 9 }).map((n) => n !== 0),
     }),
   );
 }
@@ -381,6 +405,11 @@ function toRequest(c) {
   if (c.authorization !== undefined) headers.authorization = c.authorization;
   for (const [k, v] of Object.entries(c.headers)) headers[k] = v;
   headers["cf-connecting-ip"] = c.sameClient ? "203.0.113.7" : `10.${rnd()}.${rnd()}.${rnd()}`;
+  if (c.route.console) {
+    delete headers.authorization;
+    if (c.session) headers.cookie = c.session.cookie;
+    if (c.session && c.withCsrf && c.method !== "GET" && c.method !== "HEAD") headers["x-csrf-token"] = c.session.csrf;
+  }
   let body;
   if (c.body !== undefined && c.method !== "GET" && c.method !== "HEAD") {
     body = Buffer.from(c.body, "utf8");
@@ -525,8 +554,15 @@ async function setUp(url, log) {
       changes: [{ number: numbers[0], status: "active", at: "2026-01-01T00:00:00+08:00" }],
     }),
   };
+  // Console sessions of every role; sign-out cases spend spare ones (a spent one still exercises the refusal).
+  const sessions = [];
+  for (const key of new Set(Object.values(KEYS))) sessions.push(await signInToConsole(url, key));
+  const spareSessions = [];
+  for (let i = 0; i < 4; i++) spareSessions.push(await signInToConsole(url, KEYS.developer));
   log(`fixtures: ${appIds.length} apps, ${filings.length} filings, ${numbers.length} registrations`);
   return {
+    sessions,
+    spareSessions,
     keys: [...new Set(Object.values(KEYS)), ADMIN_BOOTSTRAP_KEY, provider.key],
     params: {
       appId: appIds,
