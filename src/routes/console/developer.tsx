@@ -311,11 +311,17 @@ function apiBody(m: Mode, request: Record<string, unknown>) {
   return m.kind === "change" ? { type: "change", appId: m.appId, patch } : { resubmitOf: m.filingId, patch };
 }
 
+/**
+ * The dry run's problems; a refusal of the caller (403, 404: the app or filing is not one it may file for) is
+ * answered as the API answers it, never as a problem of the form.
+ */
 async function dryRun(c: C, m: Mode, request: Record<string, unknown>) {
   const res = await callApi<{ valid: boolean; errors: FieldProblem[] }>(c, "POST", "/v1/filings/validate", {
     json: apiBody(m, request),
   });
-  return res.ok ? res.data.errors : problemsOf(res.problem);
+  if (res.ok) return { errors: res.data.errors };
+  if (res.status === 403 || res.status === 404) return { errors: [], refused: res };
+  return { errors: problemsOf(res.problem) };
 }
 
 /** The mediaIds of a form's materials and each one's content type (for the previews), read through the API. */
@@ -491,7 +497,8 @@ async function postForm(c: C, m: Mode) {
       return c.json({ uploads, errors: problems.map((e) => ({ ...e, field: e.path, label: fieldLabel(d, e.path) })) });
     }
     const { values } = compactRows(raw);
-    const errors = await dryRun(c, m, formToRequest(values, fixed));
+    const { errors, refused } = await dryRun(c, m, formToRequest(values, fixed));
+    if (refused) return c.json(refused.problem, refused.status as 403);
     const located = errors.map((e) => {
       const field = fieldOf(d, e.path);
       return { ...e, field, label: field ? fieldLabel(d, field) : e.path, anchor: field ? fid(field) : "" };
@@ -535,7 +542,8 @@ async function postForm(c: C, m: Mode) {
     } else verifyProblems.push(...(started.problems ?? []));
   }
   const own = [...uploaded, ...verifyProblems];
-  const checked = await dryRun(c, m, formToRequest(values, fixed));
+  const { errors: checked, refused } = await dryRun(c, m, formToRequest(values, fixed));
+  if (refused) return refused.status === 404 ? consoleNotFound(c) : errorPage(c, refused.problem, refused.status);
   const problems = [...own, ...checked.filter((p) => !own.some((o) => o.path === p.path))];
   const status = own.length > 0 || (!verification && problems.length > 0) ? 422 : 200;
   return formPage(c, m, { values, problems, ...(verification ? { verification } : {}) }, status);
