@@ -241,6 +241,7 @@ export const DEV_TEXT = {
     attempts: "次数",
     lastError: "最后错误",
     required: "必填",
+    badForm: "表单内容无法读取，请重新打开页面再提交。",
   },
   en: {
     fields: FIELDS_EN,
@@ -353,6 +354,7 @@ export const DEV_TEXT = {
     attempts: "Attempts",
     lastError: "Last error",
     required: "required",
+    badForm: "The form could not be read: open the page again and resubmit.",
   },
 } satisfies Record<ConsoleLang, unknown>;
 

@@ -474,7 +474,13 @@ async function startVerification(c: C, m: Mode, values: Values, base: string) {
  */
 async function postForm(c: C, m: Mode) {
   const { d } = words(c);
-  const body = await c.req.parseBody({ all: true });
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody({ all: true });
+  } catch {
+    // A body that does not parse as the form it claims to be: nothing in it can be read, as with no form at all.
+    return errorPage(c, { code: "MALFORMED_FORM", title: d.badForm, detail: d.badForm, status: 400 }, 400);
+  }
   const action = typeof body._action === "string" ? body._action : "check";
   const { values: raw, files } = valuesOfBody(body);
   const fixed = { type: m.type, appId: m.appId };
