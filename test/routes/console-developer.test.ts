@@ -385,6 +385,12 @@ describe("developer console: any form", () => {
       ),
       { numRuns: 40 },
     );
+    const broken = await b.fetch(`/console/apps/${appId}/file`, {
+      method: "POST",
+      body: "--x\r\ncontent-disposition: form-data\r\n\r\nnot closed",
+      headers: { "content-type": "multipart/form-data; boundary=y", "x-csrf-token": b.csrf as string },
+    });
+    expect(broken.status).toBe(400);
   });
 });
 
