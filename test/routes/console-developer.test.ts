@@ -288,6 +288,22 @@ describe("developer console: the filing form", () => {
     expect(await countFilings(appId)).toBe(1);
   });
 
+  it("files once when a form with files is sent twice: the second sending is shown the first one's filing", async () => {
+    const { dev, appId } = await developerWithApp();
+    const p = person();
+    const fields = typed(appId, p);
+    fields["service.principal.verificationId"] = await passedVerification(dev.id, appId, p);
+    const b = await signedIn(dev.key);
+    const { html } = await b.get(`/console/apps/${appId}/file`);
+    const sent = { ...fields, ...(await files()), _idem: inputValue(html, "_idem") as string, _action: "submit" };
+    const one = await b.post(`/console/apps/${appId}/file`, sent);
+    const two = await b.post(`/console/apps/${appId}/file`, sent);
+    expect(one.status).toBe(303);
+    expect(two.status).toBe(303);
+    expect(two.headers.get("location")).toBe(one.headers.get("location"));
+    expect(await countFilings(appId)).toBe(1);
+  });
+
   it("refuses a form without the session's CSRF token", async () => {
     const { dev, appId } = await developerWithApp();
     const b = await signedIn(dev.key);

@@ -140,6 +140,12 @@ export const DEV_TEXT = {
     status: STATUS_ZH,
     types: { new: "新增备案", change: "变更备案", cancel: "注销备案" } as Record<string, string>,
     listing: { unlisted: "未上架", listed: "已上架", delisted: "已下架" } as Record<string, string>,
+    registrationStatus: {
+      active: "有效",
+      cancelled: "已注销",
+      revoked: "已撤销",
+      access_removed: "已取消接入",
+    } as Record<string, string>,
     smsRoles: {
       organizer_principal: "主体负责人",
       service_principal: "小程序负责人",
@@ -249,6 +255,12 @@ export const DEV_TEXT = {
     status: STATUS_EN,
     types: { new: "New filing", change: "Change", cancel: "Cancellation" } as Record<string, string>,
     listing: { unlisted: "Not listed", listed: "Listed", delisted: "Delisted" } as Record<string, string>,
+    registrationStatus: {
+      active: "active",
+      cancelled: "cancelled",
+      revoked: "revoked",
+      access_removed: "access removed",
+    } as Record<string, string>,
     smsRoles: {
       organizer_principal: "Organizer principal",
       service_principal: "Mini program principal",

@@ -124,8 +124,10 @@ const AppCard = ({ d, app, s }: { d: DevText; app: { appId: string; name: string
         <div>
           <dt>{d.registration}</dt>
           <dd>
-            {s.registration ? `${s.registration.number} (${s.registration.status})` : d.noRegistration} ·{" "}
-            {d.listing[s.listingStatus] ?? s.listingStatus}
+            {s.registration
+              ? `${s.registration.number} (${d.registrationStatus[s.registration.status] ?? s.registration.status})`
+              : d.noRegistration}{" "}
+            · {d.listing[s.listingStatus] ?? s.listingStatus}
           </dd>
         </div>
         <div>
