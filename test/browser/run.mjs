@@ -9,6 +9,7 @@ import { join } from "node:path";
 import axe from "axe-core";
 import { chromium } from "playwright-core";
 import { pdf, png, uploadMaterial } from "../../scripts/material-files.mjs";
+import { consoleLoop } from "./console/loop.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
 const outputDir = join(import.meta.dirname, "output");
@@ -477,7 +478,12 @@ try {
   await service.ready;
   await waitForSeededData(base);
   console.log(`Service up with demo data after ${elapsed()}; browsing with ${CHROMIUM}:`);
-  await run(base);
+  // BROWSER_ONLY=public or BROWSER_ONLY=console walks one part only.
+  if (process.env.BROWSER_ONLY !== "console") await run(base);
+  if (process.env.BROWSER_ONLY !== "public") {
+    console.log("The consoles' loop:");
+    await consoleLoop(base, { outputDir });
+  }
 } catch (err) {
   failed = true;
   console.error(`\nBrowser test FAILED: ${err instanceof Failure ? err.message : (err?.stack ?? err)}`);

@@ -282,6 +282,77 @@ export const AUTHZ_TABLE = [
     who: consoleOnly(["regulator"], { post: true }),
     console: true,
   },
+  // The developer console (docs/rules.md#developer-console): developers and providers, each on what the API lets it
+  // read or file for; staff get the 403 page. Probed after the API's webhook rows, so no account has a webhook.
+  { method: "GET", path: "/console/events", who: consoleOnly(["developer", "provider"]), console: true },
+  { method: "GET", path: "/console/webhook", who: consoleOnly(["developer", "provider"]), console: true },
+  // A URL the API refuses: 422, nothing set.
+  {
+    method: "POST",
+    path: "/console/webhook",
+    who: consoleOnly(["developer", "provider"], { post: true }),
+    console: true,
+  },
+  {
+    method: "POST",
+    path: "/console/webhook/test",
+    who: consoleOnly(["developer", "provider"], { post: true, developer: 404, otherDeveloper: 404, provider: 404 }),
+    console: true,
+  },
+  {
+    method: "POST",
+    path: "/console/webhook/deliveries/{id}/retry",
+    who: consoleOnly(["developer", "provider"], { post: true, developer: 404, otherDeveloper: 404, provider: 404 }),
+    console: true,
+  },
+  // Registering an app is the developer's (the API's 403 for a provider); probed with an AppID the API refuses.
+  { method: "POST", path: "/console/apps", who: consoleOnly(["developer"], { post: true }), console: true },
+  // The developer's own app: another developer and the provider (not granted it) get the 404 page.
+  {
+    method: "GET",
+    path: "/console/apps/{appId}/file",
+    who: consoleOnly(["developer", "provider"], { otherDeveloper: 404, provider: 404 }),
+    console: true,
+  },
+  {
+    method: "POST",
+    path: "/console/apps/{appId}/file",
+    who: consoleOnly(["developer", "provider"], { post: true, otherDeveloper: 404, provider: 404 }),
+    console: true,
+  },
+  // The approved filing of an app granted to the provider: readable by it, not by another developer.
+  {
+    method: "GET",
+    path: "/console/filings/{id}",
+    who: consoleOnly(["developer", "provider"], { otherDeveloper: 404 }),
+    console: true,
+  },
+  {
+    method: "GET",
+    path: "/console/filings/{id}/resubmit",
+    who: consoleOnly(["developer", "provider"], { otherDeveloper: 404 }),
+    console: true,
+  },
+  // Resubmitting and withdrawing are the submitter's or the owner's: the provider reads the filing but may not.
+  {
+    method: "POST",
+    path: "/console/filings/{id}/resubmit",
+    who: consoleOnly(["developer", "provider"], { post: true, otherDeveloper: 404, provider: 403 }),
+    console: true,
+  },
+  {
+    method: "POST",
+    path: "/console/filings/{id}/withdraw",
+    who: consoleOnly(["developer", "provider"], { post: true, otherDeveloper: 404, provider: 403 }),
+    console: true,
+  },
+  // A material the provider uploaded for an app the developer owns.
+  {
+    method: "GET",
+    path: "/console/materials/{id}",
+    who: consoleOnly(["developer", "provider"], { otherDeveloper: 404 }),
+    console: true,
+  },
   // Last: signing out ends the session every later probe would need.
   {
     method: "POST",

@@ -344,6 +344,22 @@ function probes(f) {
       path: `/console/regulator/filings/${f.approvedFiling}/sms`,
       form: { role: "organizer_principal", result: "verified" },
     },
+    "GET /console/events": { path: "/console/events" },
+    "GET /console/webhook": { path: "/console/webhook" },
+    "POST /console/webhook": { path: "/console/webhook", form: { url: "ftp://not-a-webhook" } },
+    "POST /console/webhook/test": { path: "/console/webhook/test" },
+    "POST /console/webhook/deliveries/{id}/retry": { path: "/console/webhook/deliveries/dlv_not_yours/retry" },
+    "POST /console/apps": { path: "/console/apps", form: { appId: "x", name: "授权检查" } },
+    "GET /console/apps/{appId}/file": { path: `/console/apps/${f.ownApp}/file` },
+    "POST /console/apps/{appId}/file": { path: `/console/apps/${f.ownApp}/file`, form: { _action: "check" } },
+    "GET /console/filings/{id}": { path: `/console/filings/${f.approvedFiling}` },
+    "GET /console/filings/{id}/resubmit": { path: `/console/filings/${f.approvedFiling}/resubmit` },
+    "POST /console/filings/{id}/resubmit": {
+      path: `/console/filings/${f.approvedFiling}/resubmit`,
+      form: { _action: "check" },
+    },
+    "POST /console/filings/{id}/withdraw": { path: `/console/filings/${f.approvedFiling}/withdraw` },
+    "GET /console/materials/{id}": { path: `/console/materials/${f.mediaId}` },
   };
 }
 

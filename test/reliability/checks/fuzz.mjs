@@ -75,6 +75,20 @@ const EXTRA_ROUTES = [
   { method: "POST", path: "/console/regulator/filings/{id}/approve", query: [], console: true },
   { method: "POST", path: "/console/regulator/filings/{id}/reject", query: [], console: true },
   { method: "POST", path: "/console/regulator/filings/{id}/sms", query: [], console: true },
+  // The developer console's pages and forms (docs/rules.md#developer-console).
+  { method: "GET", path: "/console/events", query: ["after", "lang"], console: true },
+  { method: "GET", path: "/console/webhook", query: ["lang"], console: true },
+  { method: "POST", path: "/console/webhook", query: [], console: true },
+  { method: "POST", path: "/console/webhook/test", query: [], console: true },
+  { method: "POST", path: "/console/webhook/deliveries/{id}/retry", query: [], console: true },
+  { method: "POST", path: "/console/apps", query: [], console: true },
+  { method: "GET", path: "/console/apps/{appId}/file", query: ["type", "lang"], console: true },
+  { method: "POST", path: "/console/apps/{appId}/file", query: ["type"], console: true },
+  { method: "GET", path: "/console/filings/{id}", query: ["done"], console: true },
+  { method: "GET", path: "/console/filings/{id}/resubmit", query: [], console: true },
+  { method: "POST", path: "/console/filings/{id}/resubmit", query: [], console: true },
+  { method: "POST", path: "/console/filings/{id}/withdraw", query: [], console: true },
+  { method: "GET", path: "/console/materials/{id}", query: [], console: true },
   // Signing out ends the session it is sent with: these cases get sessions of their own (`spare`).
   { method: "POST", path: "/console/logout", query: [], console: "spare" },
 ];

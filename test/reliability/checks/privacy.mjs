@@ -330,7 +330,8 @@ export async function check({ quick, log }) {
       if (!/text\/html/.test(res.headers.get("content-type") ?? "")) continue;
       for (const [, href] of html.matchAll(/href="(\/console[^"#]*)"/g)) {
         const link = href.replaceAll("&amp;", "&");
-        if (/\/materials\/|[?&]lang=|\/logout|\.csv|\/assets\//.test(link)) continue;
+        // Not pages: the files, the other language, sign-out, exports and the stylesheet and scripts (public assets).
+        if (/\/materials\/|[?&]lang=|\/logout|\.csv|\.(css|js)(\?|$)|\/assets\//.test(link)) continue;
         if (!seen.has(link)) queue.push(link);
       }
     }
