@@ -1,8 +1,8 @@
 // The public web (docs/rules.md#public-lookup) in a real browser: starts the service the way `npm start` does, on a free port with its
 // own empty local state and the demo data, then walks the pages as a visitor on a phone would. Uses Debian's
 // chromium (never a downloaded browser). It also presses 通过 on the face verification simulator and files with it. Screenshots go to test/browser/output/. Exits non-zero on any failure.
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,12 @@ import { pdf, png, uploadMaterial } from "../../scripts/material-files.mjs";
 import { consoleLoop } from "./console/loop.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
+// The consoles' steps may import the seed script, which imports TypeScript sources: that needs Node 22, which the
+// project's own `node` devDependency provides whatever node started this file.
+const ownNode = join(root, "node_modules", ".bin", "node");
+if (Number(process.versions.node.split(".")[0]) < 22 && existsSync(ownNode)) {
+  process.exit(spawnSync(ownNode, process.argv.slice(1), { stdio: "inherit" }).status ?? 1);
+}
 const outputDir = join(import.meta.dirname, "output");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
