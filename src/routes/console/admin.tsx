@@ -97,7 +97,7 @@ const CoverageScope: FC<{ w: AdminText; scope: Scope; n: number }> = ({ w, scope
         series={series}
       />
       {scope.days.length === 0 ? <p class="hint">{w.noHistory}</p> : null}
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex={0}>
         <table>
           <caption>{w.tableCaption(scope.name)}</caption>
           <thead>
@@ -144,7 +144,7 @@ const RunsTable: FC<{ w: AdminText; runs: Run[] }> = ({ w, runs }) =>
   runs.length === 0 ? (
     <p class="empty">{w.empty}</p>
   ) : (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0}>
       <table>
         <thead>
           <tr>
@@ -175,7 +175,7 @@ const DeliveriesTable: FC<{ w: AdminText; items: Delivery[] }> = ({ w, items }) 
   items.length === 0 ? (
     <p class="empty">{w.empty}</p>
   ) : (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0}>
       <table>
         <thead>
           <tr>
@@ -296,7 +296,7 @@ adminConsole.get("/audit", async (c) => {
           </dl>
           <CsvLink w={w} href="/console/admin/export/audit.csv" />
           {result.data.broken.length > 0 ? (
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex={0}>
               <table>
                 <thead>
                   <tr>
@@ -410,7 +410,7 @@ async function accountsPage(
             <Failed w={w} problem={list.problem} />
           ) : (
             <>
-              <div class="table-wrap">
+              <div class="table-wrap" tabindex={0}>
                 <table>
                   <thead>
                     <tr>
@@ -513,7 +513,7 @@ async function keysPage(c: Ctx, id: string, shown?: S["CreatedKey"], status = 20
         ) : keys.data.items.length === 0 ? (
           <p class="empty">{w.empty}</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
                 <tr>

@@ -711,7 +711,7 @@ async function filingPage(c: C, id: string, state: { notice?: string; error?: Ap
         {f.reasons.length ? (
           <section>
             <h2>{d.reasonsTitle}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex={0}>
               <table>
                 <thead>
                   <tr>
@@ -738,7 +738,7 @@ async function filingPage(c: C, id: string, state: { notice?: string; error?: Ap
         {f.smsVerifications.length ? (
           <section>
             <h2>{d.smsTitle}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex={0}>
               <table>
                 <thead>
                   <tr>
@@ -852,7 +852,7 @@ developerConsole.get("/events", filers, async (c) => {
         {items.length === 0 ? (
           <p class="empty">{d.eventsEmpty}</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
                 <tr>
@@ -982,7 +982,7 @@ async function webhookPage(
         {deliveries.length === 0 ? (
           <p class="empty">{d.deadEmpty}</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
                 <tr>

@@ -26,7 +26,7 @@ export const CONSOLE_CSP = [
 ].join("; ");
 
 /** Bump with public/console/* so browsers fetch the new assets. */
-export const ASSET_VERSION = "1";
+export const ASSET_VERSION = "2";
 
 /** The console's language: `?lang=` chooses and a cookie remembers; Chinese by default. */
 export function consoleLang(c: Context<AppEnv>): ConsoleLang {

@@ -258,7 +258,7 @@ async function queuePage(c: Context<AppEnv>, role: StaffRole): Promise<Response>
         ) : page.data.items.length === 0 ? (
           <p class="empty">{s.empty}</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table class="queue">
               <thead>
                 <tr>
@@ -457,7 +457,7 @@ const SmsTable: FC<{ f: StaffFiling; s: StaffText; action: string; csrf: string 
     {f.smsVerifications.length === 0 ? (
       <p class="empty">{s.smsNone}</p>
     ) : (
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex={0}>
         <table class="sms">
           <thead>
             <tr>

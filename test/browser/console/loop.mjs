@@ -14,7 +14,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import axe from "axe-core";
 import { chromium } from "playwright-core";
+import * as admin from "./admin.mjs";
 import { correctAndResubmit, fileNewApp, signIn } from "./developer.mjs";
+import * as staff from "./staff.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"];
@@ -28,16 +30,6 @@ export const KEYS = {
 };
 
 class LoopFailure extends Error {}
-
-/** A console module that is not there yet (each console's steps arrive with that console). */
-async function optional(name) {
-  try {
-    return await import(`./${name}`);
-  } catch (err) {
-    if (err?.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes(name)) return undefined;
-    throw err;
-  }
-}
 
 /** The loop's shared context; `close()` ends its browser. */
 export async function consoleContext(base, outputDir) {
@@ -92,10 +84,7 @@ export async function consoleContext(base, outputDir) {
   return ctx;
 }
 
-/**
- * The loop, step by step (`log` reports each). The staff and operator steps run when their modules are present;
- * until then the loop ends after the developer's resubmission, with the rejection done through the reviewer's API.
- */
+/** The loop, step by step (`log` reports each). */
 export async function consoleLoop(base, { outputDir, log = console.log } = {}) {
   const ctx = await consoleContext(base, outputDir ?? join(import.meta.dirname, "..", "output"));
   const step = async (name, fn) => {
@@ -105,43 +94,30 @@ export async function consoleLoop(base, { outputDir, log = console.log } = {}) {
     return out;
   };
   try {
-    const staff = await optional("staff.mjs");
-    const admin = await optional("admin.mjs");
     const developer = await step("developer signs in", () => signIn(ctx, KEYS.developer));
     const { appId, filingId } = await step("developer files a new app, fixing an inline error first", () =>
       fileNewApp(ctx, developer),
     );
     const reviewer = await step("reviewer signs in", () => signIn(ctx, KEYS.reviewer));
-    if (staff) {
-      await step("reviewer rejects with a field reason", () => staff.rejectWithFieldReason(ctx, reviewer, filingId));
-    } else {
-      await step("reviewer rejects with a field reason (through the API: no staff console steps yet)", () =>
-        rejectThroughApi(ctx, filingId),
-      );
-    }
+    await step("reviewer rejects with a field reason", () => staff.rejectWithFieldReason(ctx, reviewer, filingId));
     const { filingId: second } = await step("developer corrects and resubmits", () =>
       correctAndResubmit(ctx, developer, filingId),
     );
     // The operator's filed count before the approval, so the dashboard is seen to count one more after it.
-    const operator = admin ? await step("operator signs in", () => signIn(ctx, KEYS.admin)) : undefined;
-    const filedBefore = admin && staff ? await admin.filedCount?.(ctx, operator) : undefined;
-    if (staff) {
-      await step("reviewer approves", () => staff.approve(ctx, reviewer, second));
-      const regulator = await step("regulator signs in", () => signIn(ctx, KEYS.regulator));
-      const { number } = await step("regulator confirms SMS and approves with a bureau number", () =>
-        staff.regulatorSmsAndApprove(ctx, regulator, second),
-      );
-      await step("the public record appears", async () => {
-        const res = await developer.goto(`${base}/r/${encodeURIComponent(number)}`);
-        ctx.check(res?.status() === 200, `the public record of ${number} answered ${res?.status()}`);
-      });
-    } else log("  --  console: staff steps skipped (test/browser/console/staff.mjs is not there yet)");
-    if (admin && staff) {
-      await step("operator sees the app counted as filed", () =>
-        admin.seesFiled(ctx, operator, appId, { filedBefore, developerKey: KEYS.developer }),
-      );
-    } else if (admin) log("  --  console: operator step skipped (the app is not approved without the staff steps)");
-    else log("  --  console: operator steps skipped (test/browser/console/admin.mjs is not there yet)");
+    const operator = await step("operator signs in", () => signIn(ctx, KEYS.admin));
+    const filedBefore = await admin.filedCount(ctx, operator);
+    await step("reviewer approves", () => staff.approve(ctx, reviewer, second));
+    const regulator = await step("regulator signs in", () => signIn(ctx, KEYS.regulator));
+    const { number } = await step("regulator confirms SMS and approves with a bureau number", () =>
+      staff.regulatorSmsAndApprove(ctx, regulator, second),
+    );
+    await step("the public record appears", async () => {
+      const res = await developer.goto(`${base}/r/${encodeURIComponent(number)}`);
+      ctx.check(res?.status() === 200, `the public record of ${number} answered ${res?.status()}`);
+    });
+    await step("operator sees the app counted as filed", () =>
+      admin.seesFiled(ctx, operator, appId, { filedBefore, developerKey: KEYS.developer }),
+    );
     ctx.check(ctx.errors.length === 0, `the console pages reported:\n    ${ctx.errors.join("\n    ")}`);
     ctx.check(
       ctx.violations.length === 0,
@@ -153,16 +129,4 @@ export async function consoleLoop(base, { outputDir, log = console.log } = {}) {
   } finally {
     await ctx.close().catch(() => {});
   }
-}
-
-/** Until the review console's steps exist: the demo reviewer rejects at the organizer's address. */
-async function rejectThroughApi(ctx, filingId) {
-  const res = await fetch(`${ctx.base}/v1/review/filings/${filingId}/reject`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${KEYS.reviewer}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      reasons: [{ field: "organizer.address", error: "地址与营业执照不一致", suggest: "按营业执照填写住所" }],
-    }),
-  });
-  ctx.check(res.status === 200, `the rejection answered ${res.status} ${await res.text()}`);
 }
