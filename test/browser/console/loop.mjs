@@ -118,6 +118,9 @@ export async function consoleLoop(base, { outputDir, log = console.log } = {}) {
     await step("operator sees the app counted as filed", () =>
       admin.seesFiled(ctx, operator, appId, { filedBefore, developerKey: KEYS.developer }),
     );
+    await step("every other console page, at both widths, with axe", () =>
+      otherPages(ctx, { developer, operator, reviewer, regulator }),
+    );
     ctx.check(ctx.errors.length === 0, `the console pages reported:\n    ${ctx.errors.join("\n    ")}`);
     ctx.check(
       ctx.violations.length === 0,
@@ -129,4 +132,36 @@ export async function consoleLoop(base, { outputDir, log = console.log } = {}) {
   } finally {
     await ctx.close().catch(() => {});
   }
+}
+
+/**
+ * The console pages the loop does not pass through on its way, each shot at both widths with axe: the sign-in (and
+ * its refusal), the developer's events and webhook pages, a staff page refused to a developer, the operator's audit
+ * check and an account's keys, and both queues in English.
+ */
+async function otherPages(ctx, { developer, operator, reviewer, regulator }) {
+  const { base, check, shot } = ctx;
+  const visit = async (page, path, name, status = 200) => {
+    const res = await page.goto(`${base}${path}`);
+    check(res?.status() === status, `${path} answered ${res?.status()}, not ${status}`);
+    await shot(page, name);
+  };
+  const visitor = await ctx.newPage();
+  await visit(visitor, "/console/login", "login");
+  await visitor.fill("#key", "bk_not_a_key");
+  const [refused] = await Promise.all([
+    visitor.waitForResponse((r) => r.url().endsWith("/console/login") && r.request().method() === "POST"),
+    visitor.click('button[type="submit"]'),
+  ]);
+  check(refused.status() === 401, `a wrong key's sign-in answered ${refused.status()}`);
+  await shot(visitor, "login-refused");
+  await visitor.context().close();
+  await visit(developer, "/console/events", "dev-events");
+  await visit(developer, "/console/webhook", "dev-webhook");
+  await visit(developer, "/console/admin", "forbidden", 403);
+  await visit(operator, "/console/admin/audit", "admin-audit");
+  await visit(operator, "/console/admin/accounts/acc_demo_developer", "admin-account-keys");
+  await visit(reviewer, "/console/review?lang=en", "review-queue-en");
+  await visit(regulator, "/console/regulator?lang=en", "regulator-queue-en");
+  await visit(reviewer, "/console/review?lang=zh", "review-queue-zh");
 }
