@@ -3,6 +3,7 @@ import { RESUBMITTABLE } from "../../domain/filing-patch";
 import type { FilingStatus } from "../../domain/filing-state";
 import { findMaterialField, materialFieldOf } from "../../domain/materials";
 import type { Role } from "../../domain/roles";
+import { beijingDateTime } from "../../domain/time";
 import { randomToken } from "../../lib/crypto";
 import type { AppEnv } from "../../types";
 import { type ApiProblem, callApi, fetchApi } from "./api";
@@ -76,7 +77,8 @@ type HistoryEntry = {
   reasons: Reason[];
 };
 
-const time = (iso: string | null | undefined) => (iso ? iso.replace("T", " ").slice(0, 16) : "");
+/** A moment as the filers read it: Beijing time, to the minute, as the staff consoles and the bureau show it. */
+const time = (iso: string | null | undefined) => (iso ? beijingDateTime(new Date(iso)).slice(0, 16) : "");
 const statusClass = (s: string) =>
   s === "approved" ? "status good" : /rejected|withdrawn|expired/.test(s) ? "status bad" : "status wait";
 
