@@ -12,8 +12,8 @@ import { pdf, png, uploadMaterial } from "../../scripts/material-files.mjs";
 import { consoleLoop } from "./console/loop.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
-// The consoles' steps may import the seed script, which imports TypeScript sources: that needs Node 22, which the
-// project's own `node` devDependency provides whatever node started this file.
+// The service's scripts need Node 22, which the project's own `node` devDependency provides whatever node started
+// this file. (Modules imported above must load on older Node too: they run before this line.)
 const ownNode = join(root, "node_modules", ".bin", "node");
 if (Number(process.versions.node.split(".")[0]) < 22 && existsSync(ownNode)) {
   process.exit(spawnSync(ownNode, process.argv.slice(1), { stdio: "inherit" }).status ?? 1);
