@@ -7,6 +7,7 @@ export const REFERENCE_VERSION = "2026-11";
 
 export * from "./certificate-types";
 export * from "./languages";
+export * from "./names";
 export * from "./natures";
 export * from "./pre-approval-types";
 export * from "./service-content-types";

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { RESUBMITTABLE } from "../../domain/filing-patch";
 import type { FilingStatus } from "../../domain/filing-state";
 import { findMaterialField, materialFieldOf } from "../../domain/materials";
+import { codeWithName } from "../../domain/reference";
 import type { Role } from "../../domain/roles";
 import { beijingDateTime } from "../../domain/time";
 import { randomToken } from "../../lib/crypto";
@@ -638,7 +639,7 @@ async function filingPage(c: C, id: string, state: { notice?: string; error?: Ap
   return renderConsole(
     c,
     d.filingTitle(f.id),
-    ({ csrf, t }) => (
+    ({ csrf, t, lang }) => (
       <>
         <p>
           <a href="/console">{d.backToApps}</a>
@@ -802,7 +803,7 @@ async function filingPage(c: C, id: string, state: { notice?: string; error?: Ap
                   {findMaterialField(materialFieldOf(path)) && v[0] ? (
                     <a href={`/console/materials/${enc(v[0])}`}>{v[0]}</a>
                   ) : (
-                    v.join(", ")
+                    v.map((x) => codeWithName(path, x, lang)).join(", ")
                   )}
                 </dd>
               </div>

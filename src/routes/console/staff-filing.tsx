@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { STAFF_QUEUES } from "../../domain/filing-state";
 import { findMaterialField, materialFieldOf } from "../../domain/materials";
+import { codeWithName } from "../../domain/reference";
 import { displayText } from "../../domain/text";
 import { beijingDateTime } from "../../domain/time";
 import type { AppEnv } from "../../types";
@@ -127,19 +128,27 @@ const ORDER = [
 const rank = (key: string) => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
 
 /** Each part of a request a reason may name, as errors[].path writes it: leaves, and lists of plain values whole. */
-function rowsOf(value: unknown, path: string, s: StaffText, out: Row[] = []): Row[] {
+function rowsOf(value: unknown, path: string, s: StaffText, lang: ConsoleLang, out: Row[] = []): Row[] {
   if (Array.isArray(value) && value.some((v) => typeof v === "object" && v !== null)) {
     value.forEach((v, i) => {
-      rowsOf(v, `${path}[${i}]`, s, out);
+      rowsOf(v, `${path}[${i}]`, s, lang, out);
     });
   } else if (Array.isArray(value)) {
-    out.push({ path, value: value.join("、"), media: false });
+    out.push({ path, value: value.map((v) => codeWithName(path, String(v), lang)).join("、"), media: false });
   } else if (value !== null && typeof value === "object") {
     const entries = Object.entries(value).sort(([a], [b]) => rank(a) - rank(b));
-    for (const [key, v] of entries) rowsOf(v, path ? `${path}.${key}` : key, s, out);
+    for (const [key, v] of entries) rowsOf(v, path ? `${path}.${key}` : key, s, lang, out);
   } else {
     const media = typeof value === "string" && findMaterialField(materialFieldOf(path)) !== undefined;
-    out.push({ path, value: value === true ? s.yes : value === false ? s.no : String(value ?? ""), media });
+    const shown =
+      value === true
+        ? s.yes
+        : value === false
+          ? s.no
+          : media
+            ? String(value)
+            : codeWithName(path, String(value ?? ""), lang);
+    out.push({ path, value: shown, media });
   }
   return out;
 }
@@ -522,7 +531,7 @@ export async function filingPage(
   if (!read.ok) return read.status === 404 ? consoleNotFound(c) : problemPage(c, read.problem, read.status, lang);
   const f = read.data;
   const home = STAFF_HOME[role];
-  const rows = rowsOf(f.request, "", s);
+  const rows = rowsOf(f.request, "", s, lang);
   rows.push({ path: "", value: "", media: false });
   // Each material once (a person's photo may serve both principals), its kind from the API's metadata read.
   const files = [...new Map(rows.filter((r) => r.media && ID.test(r.value)).map((r) => [r.value, r])).values()];
