@@ -1,5 +1,5 @@
-import type { Role } from "../../domain/roles";
 import type { CoverageCounts } from "../../repositories/coverage";
+import { CHROME } from "./text";
 
 /** The operator dashboard's words (docs/rules.md#consoles), in each console language. */
 export const ADMIN_TEXT = {
@@ -88,13 +88,7 @@ export const ADMIN_TEXT = {
     yes: "是",
     no: "否",
     failed: "读取失败：",
-    roleNames: {
-      developer: "开发者",
-      provider: "服务商",
-      reviewer: "平台审核员",
-      regulator: "管局",
-      admin: "运营管理员",
-    } satisfies Record<Role, string>,
+    roleNames: CHROME.zh.roles,
   },
   en: {
     dashboardTitle: "Operator dashboard",
@@ -184,13 +178,7 @@ export const ADMIN_TEXT = {
     yes: "yes",
     no: "no",
     failed: "Could not read: ",
-    roleNames: {
-      developer: "Developer",
-      provider: "Service provider",
-      reviewer: "Platform reviewer",
-      regulator: "Bureau",
-      admin: "Operator",
-    } satisfies Record<Role, string>,
+    roleNames: CHROME.en.roles,
   },
 };
 
